@@ -1,0 +1,34 @@
+import type { ComponentType } from 'react';
+
+/**
+ * Feature slots of the UI. Features (consoles, performance graphs, host pages) add an entry here
+ * instead of editing the app shell.
+ */
+export interface VmTabProps {
+  connectionId: string;
+  vmUuid: string;
+  vmName: string;
+  /** libvirt domain state name: 'running', 'paused', 'shutoff', … */
+  state: string;
+  active: boolean;
+}
+
+export interface VmTab {
+  id: string;
+  /** i18n key of the tab title */
+  titleKey: string;
+  component: ComponentType<VmTabProps>;
+}
+
+export interface HostPageProps {
+  connectionId: string;
+}
+
+export interface HostPage {
+  id: string;
+  titleKey: string;
+  component: ComponentType<HostPageProps>;
+}
+
+export const vmTabs: VmTab[] = [];
+export const hostPages: HostPage[] = [];
