@@ -1,18 +1,60 @@
 import { z } from 'zod';
 import { call } from './define.js';
+import {
+  connectionEntrySchema,
+  connectionIdSchema,
+  connectionStatusSchema,
+  displayNameSchema,
+  libvirtUriSchema,
+} from '../model/index.js';
 
-// Placeholder until the app issue fills this in: lists the saved connections.
-export const connectionSchema = z.object({
-  id: z.string().min(1).max(64),
-  name: z.string().min(1).max(200),
-  uri: z.string().min(1).max(2048),
-  autoconnect: z.boolean(),
-});
+export { connectionEntrySchema, connectionSchema, connectionStatusSchema } from '../model/index.js';
+
+const byId = z.object({ id: connectionIdSchema }).strict();
 
 export const connectionCalls = {
-  'connections.list': call(z.object({}).strict(), z.array(connectionSchema)),
+  /** All saved connections with their live status. */
+  'connections.list': call(z.object({}).strict(), z.array(connectionEntrySchema)),
+  /** Save a new connection; `connect: true` also connects it right away. */
+  'connections.add': call(
+    z
+      .object({
+        name: displayNameSchema,
+        uri: libvirtUriSchema,
+        autoconnect: z.boolean().default(false),
+        connect: z.boolean().default(false),
+      })
+      .strict(),
+    connectionEntrySchema,
+  ),
+  /** Change name/URI/autoconnect. Changing the URI of a live connection reconnects it. */
+  'connections.update': call(
+    z
+      .object({
+        id: connectionIdSchema,
+        name: displayNameSchema.optional(),
+        uri: libvirtUriSchema.optional(),
+        autoconnect: z.boolean().optional(),
+      })
+      .strict(),
+    connectionEntrySchema,
+  ),
+  /** Disconnect (if needed) and forget a connection. */
+  'connections.remove': call(byId, z.object({ removed: z.boolean() })),
+  /** Connect (resolves once connected; rejects with libvirt's message when it fails). */
+  'connections.connect': call(byId, connectionStatusSchema),
+  /** Disconnect and stop reconnecting. */
+  'connections.disconnect': call(byId, connectionStatusSchema),
+  /** Live status of one connection, or of all when `id` is omitted. */
+  'connections.status': call(
+    z.object({ id: connectionIdSchema.optional() }).strict(),
+    z.array(connectionStatusSchema),
+  ),
 };
 
 export const connectionEvents = {
-  'connections.changed': z.object({ id: z.string() }),
+  /** The saved list changed (added/removed/renamed/autoconnect): the full new list. */
+  'connections.changed': z.object({ connections: z.array(connectionEntrySchema) }),
+  /** Live status of one connection changed (connecting/connected/disconnected with reason/reconnecting). */
+  'connections.status': connectionStatusSchema,
 };

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { connectionCalls, connectionEvents } from './connections.js';
+import { vmCalls, vmEvents } from './vms.js';
+// Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
  * The whole renderer↔main contract. Each feature owns one file in this folder exporting `xxxCalls` and
@@ -7,10 +9,12 @@ import { connectionCalls, connectionEvents } from './connections.js';
  */
 export const calls = {
   ...connectionCalls,
+  ...vmCalls,
 } as const;
 
 export const events = {
   ...connectionEvents,
+  ...vmEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -20,15 +24,39 @@ export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<N extends EventName> = z.output<Events[N]>;
+/** `(name, payload)` pairs; a listener `(...args: EventArgs) => …` narrows `payload` by checking `name`. */
+export type EventArgs = { [N in EventName]: [name: N, payload: EventPayload<N>] }[EventName];
 
 export const isCallName = (name: unknown): name is CallName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
 export const isEventName = (name: unknown): name is EventName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
 
+/** Error codes carried by `RemoteError.code`. */
+export type RemoteErrorCode =
+  | 'libvirt' // libvirt refused; `message` is libvirt's own text, `libvirt` has its code/domain/level
+  | 'connection' // the libvirt connection failed or is closed
+  | 'not-connected' // the connection is not connected (connect it first)
+  | 'not-found' // unknown connection / VM
+  | 'invalid-input' // the payload failed the call's schema
+  | 'unknown-call' // no such call name
+  | 'unauthorized' // transport-level refusal (web mode)
+  | 'internal'; // a bug: see the main-process log
+
 /** Error shape that crosses the boundary: libvirt's own message is kept in `message`. */
 export interface RemoteError {
   message: string;
-  code?: string;
+  code?: RemoteErrorCode | (string & {});
   libvirt?: { code: number; domain: number; level: number };
+  /** For invalid-input: the zod issues (path + message), to show next to form fields. */
+  issues?: { path: (string | number)[]; message: string }[];
 }
+
+/** The API the renderer sees (window.virtdesk in Electron, the WebSocket client in web mode). */
+export interface VirtdeskApi {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  onEvent(cb: (...args: EventArgs) => void): () => void;
+  platform: string;
+}
+
+export * from '../model/index.js';

@@ -1,0 +1,4 @@
+export * from './names.js';
+export * from './connection.js';
+export * from './vm.js';
+export * from './os.js';
