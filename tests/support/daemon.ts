@@ -1,0 +1,489 @@
+/**
+ * A private, throw-away libvirt *session* daemon for tests.
+ *
+ * `startPrivateDaemon()` runs `/usr/sbin/libvirtd --timeout 0` (monolithic: it serves both
+ * `qemu:///session` and `test:///…`) with its own HOME and XDG folders under a fresh temp folder. When the
+ * test run is root, the daemon runs as the unprivileged user `virtdesk-test` (via `setpriv`), otherwise as
+ * the current user. It never talks to the machine's system daemon.
+ *
+ * Everything the daemon (and its qemu/virtlogd children) started is found again by its environment
+ * (HOME / XDG_* pointing into the temp folder), so `stop()` and the process-exit hooks can kill exactly
+ * those processes — never another test run's daemon — and remove the folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const DAEMON_USER = 'virtdesk-test';
+const LIBVIRTD = '/usr/sbin/libvirtd';
+const SETPRIV = '/usr/bin/setpriv';
+const DIR_PREFIX = 'virtdesk-test-';
+const OWNER_FILE = 'owner.json';
+
+export interface StartDaemonOptions {
+  /** Bounded wait for the socket to appear (ms). Default 30 s. */
+  startTimeoutMs?: number;
+  /** Parent folder for the temp folder. Default `os.tmpdir()`. */
+  parentDir?: string;
+  /** Extra lines for `$XDG_CONFIG_HOME/libvirt/libvirtd.conf`. */
+  libvirtdConf?: string;
+  /** Extra lines for `$XDG_CONFIG_HOME/libvirt/qemu.conf`. */
+  qemuConf?: string;
+}
+
+export interface PrivateDaemon {
+  /** `<dir>/run/libvirt/libvirt-sock` */
+  socketPath: string;
+  /** `qemu+unix:///session?socket=<socketPath>` */
+  qemuUri: string;
+  /** `test+unix:///default?socket=<socketPath>` */
+  testUri: string;
+  /** The temp folder holding everything (removed by `stop()`). */
+  dir: string;
+  /** A folder the daemon user can read and write (disk images, serial logs, test-driver XML). */
+  scratchDir: string;
+  /** The daemon's log (stdout + stderr of libvirtd). */
+  logPath: string;
+  /** uid/gid the daemon runs as. */
+  uid: number;
+  gid: number;
+  /** pid of libvirtd. */
+  pid: number;
+  /** Kill guests and helpers, stop the daemon, remove the folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface Account {
+  uid: number;
+  gid: number;
+  name: string;
+}
+
+const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
+
+function lookupUser(name: string): Account | undefined {
+  let passwd: string;
+  try {
+    passwd = fs.readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of passwd.split('\n')) {
+    const f = line.split(':');
+    if (f[0] === name && f[2] !== undefined && f[3] !== undefined) {
+      return { name, uid: Number(f[2]), gid: Number(f[3]) };
+    }
+  }
+  return undefined;
+}
+
+/** The account the daemon runs as: `virtdesk-test` when root, else the current user. */
+export function daemonAccount(): Account {
+  if (isRoot()) {
+    const acct = lookupUser(DAEMON_USER);
+    if (!acct) {
+      throw new Error(
+        `The user '${DAEMON_USER}' does not exist. Run 'node tests/support/ensure-host.mjs' as root first ` +
+          `(or: useradd --system --create-home --home-dir /var/lib/${DAEMON_USER} --shell /usr/sbin/nologin ${DAEMON_USER}).`,
+      );
+    }
+    return acct;
+  }
+  const info = os.userInfo();
+  return { uid: info.uid, gid: info.gid, name: info.username };
+}
+
+/** Make a path (file or folder) usable by the daemon user; a no-op when not root. */
+export function shareWithDaemon(p: string, recursive = false): void {
+  if (!isRoot()) return;
+  const { uid, gid } = daemonAccount();
+  fs.chownSync(p, uid, gid);
+  if (recursive && fs.statSync(p).isDirectory()) {
+    for (const entry of fs.readdirSync(p)) shareWithDaemon(path.join(p, entry), true);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Finding the processes that belong to a daemon folder
+// ---------------------------------------------------------------------------------------------------------
+
+const ENV_KEYS = ['HOME', 'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME'];
+
+function readProc(pid: number, file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function procState(pid: number): { state: string; uid: number; ppid: number } | undefined {
+  const status = readProc(pid, 'status')?.toString('utf8');
+  if (!status) return undefined;
+  const state = /^State:\s+(\S)/m.exec(status)?.[1] ?? '?';
+  const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
+  const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
+  return { state, uid, ppid };
+}
+
+function isAlive(pid: number): boolean {
+  const st = procState(pid);
+  return st !== undefined && st.state !== 'Z' && st.state !== 'X';
+}
+
+function under(value: string, dir: string): boolean {
+  return value === dir || value.startsWith(dir + '/');
+}
+
+/**
+ * pids (other than ours) whose HOME/XDG_* environment or command line points into `dir`, restricted to
+ * `uid` when given. Used for the daemon itself, virtlogd, and every qemu it started.
+ */
+export function findDaemonProcesses(dir: string, uid?: number): number[] {
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    const st = procState(pid);
+    if (!st || st.state === 'Z' || st.state === 'X') continue;
+    if (uid !== undefined && st.uid !== uid) continue;
+    let match = false;
+    const environ = readProc(pid, 'environ');
+    if (environ) {
+      for (const kv of environ.toString('utf8').split('\0')) {
+        const eq = kv.indexOf('=');
+        if (eq > 0 && ENV_KEYS.includes(kv.slice(0, eq)) && under(kv.slice(eq + 1), dir)) {
+          match = true;
+          break;
+        }
+      }
+    }
+    if (!match) {
+      const cmdline = readProc(pid, 'cmdline')?.toString('utf8') ?? '';
+      const argv0 = cmdline.split('\0')[0] ?? '';
+      // qemu's -pidfile/-chardev paths live under the folder; only trust this for libvirt's own children.
+      if (/qemu|libvirt|virtlog|dnsmasq/.test(argv0) && cmdline.includes(dir + '/')) match = true;
+    }
+    if (match) found.push(pid);
+  }
+  return found;
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!pids.some(isAlive)) return true;
+    await sleep(50);
+  }
+  return !pids.some(isAlive);
+}
+
+function waitGoneSync(pids: number[], timeoutMs: number): boolean {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!pids.some(isAlive)) return true;
+    sleepSync(50);
+  }
+  return !pids.some(isAlive);
+}
+
+function removeDir(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (err) {
+    process.stderr.write(`[virtdesk-test] could not remove ${dir}: ${String(err)}\n`);
+  }
+}
+
+/** Synchronous best-effort teardown (exit hooks, stale folders). */
+function killAndRemoveSync(dir: string, uid: number | undefined, daemonPid?: number): void {
+  const guests = findDaemonProcesses(dir, uid).filter((p) => p !== daemonPid);
+  signalAll(guests, 'SIGKILL');
+  if (daemonPid !== undefined) signalAll([daemonPid], 'SIGKILL');
+  const all = findDaemonProcesses(dir, uid);
+  signalAll(all, 'SIGKILL');
+  waitGoneSync([...guests, ...all, ...(daemonPid !== undefined ? [daemonPid] : [])], 3000);
+  removeDir(dir);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Exit hooks: clean up even when the run fails, exits early or is interrupted
+// ---------------------------------------------------------------------------------------------------------
+
+const live = new Map<string, () => void>();
+let hooksInstalled = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const cleanup of [...live.values()]) cleanup();
+  live.clear();
+  process.removeListener(signal, onSignal);
+  // If nobody else handles the signal, re-raise it so the process ends the usual way.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', () => {
+    for (const cleanup of [...live.values()]) cleanup();
+    live.clear();
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+}
+
+/** Remove folders of earlier runs whose owner process is gone (e.g. killed with SIGKILL). */
+export function cleanStaleDaemons(parentDir = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(parentDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const dir = path.join(parentDir, name);
+    let owner: { pid?: number; start?: string } | undefined;
+    try {
+      owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as typeof owner;
+    } catch {
+      // No owner file: only remove if the folder is old (a crashed start), never a folder being set up now.
+      try {
+        if (Date.now() - fs.statSync(dir).mtimeMs < 10 * 60_000) continue;
+      } catch {
+        continue;
+      }
+    }
+    if (owner?.pid !== undefined && isAlive(owner.pid) && procStart(owner.pid) === owner.start) continue;
+    killAndRemoveSync(dir, undefined);
+    removed.push(dir);
+  }
+  return removed;
+}
+
+function procStart(pid: number): string | undefined {
+  const stat = readProc(pid, 'stat')?.toString('utf8');
+  if (!stat) return undefined;
+  // Field 22 (starttime), counted after the ")" that ends the command name.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return rest[19];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Start
+// ---------------------------------------------------------------------------------------------------------
+
+function mkdirOwned(p: string, acct: Account, mode = 0o700): string {
+  fs.mkdirSync(p, { recursive: true, mode });
+  fs.chmodSync(p, mode);
+  if (isRoot()) fs.chownSync(p, acct.uid, acct.gid);
+  return p;
+}
+
+function canConnect(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(socketPath);
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
+function tail(file: string, max = 8000): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.length > max ? '…' + text.slice(-max) : text;
+  } catch {
+    return '(no log)';
+  }
+}
+
+export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise<PrivateDaemon> {
+  if (!fs.existsSync(LIBVIRTD)) {
+    throw new Error(
+      `${LIBVIRTD} not found: run 'node tests/support/ensure-host.mjs' (libvirt-daemon-system).`,
+    );
+  }
+  const acct = daemonAccount();
+  const parentDir = opts.parentDir ?? os.tmpdir();
+  cleanStaleDaemons(parentDir);
+  installHooks();
+
+  const dir = fs.mkdtempSync(path.join(parentDir, DIR_PREFIX));
+  fs.writeFileSync(
+    path.join(dir, OWNER_FILE),
+    JSON.stringify({ pid: process.pid, start: procStart(process.pid) }) + '\n',
+  );
+  fs.chmodSync(dir, 0o755);
+  // Until the daemon runs, a failure here must still remove the folder.
+  let daemonPid: number | undefined;
+  const syncCleanup = () => killAndRemoveSync(dir, isRoot() ? acct.uid : undefined, daemonPid);
+  live.set(dir, syncCleanup);
+
+  let child: ChildProcess | undefined;
+  try {
+    const home = mkdirOwned(path.join(dir, 'home'), acct);
+    const runtime = mkdirOwned(path.join(dir, 'run'), acct);
+    const config = mkdirOwned(path.join(dir, 'config'), acct);
+    const cache = mkdirOwned(path.join(dir, 'cache'), acct);
+    const data = mkdirOwned(path.join(dir, 'data'), acct);
+    const scratchDir = mkdirOwned(path.join(dir, 'scratch'), acct, 0o777);
+    const libvirtConf = mkdirOwned(path.join(config, 'libvirt'), acct);
+
+    const writeOwned = (file: string, text: string) => {
+      fs.writeFileSync(file, text);
+      if (isRoot()) fs.chownSync(file, acct.uid, acct.gid);
+    };
+    writeOwned(
+      path.join(libvirtConf, 'libvirtd.conf'),
+      ['# written by tests/support/daemon.ts', 'log_outputs="3:stderr"', opts.libvirtdConf ?? '', ''].join(
+        '\n',
+      ),
+    );
+    writeOwned(
+      path.join(libvirtConf, 'qemu.conf'),
+      ['# written by tests/support/daemon.ts', 'vnc_listen = "127.0.0.1"', opts.qemuConf ?? '', ''].join(
+        '\n',
+      ),
+    );
+
+    const socketPath = path.join(runtime, 'libvirt', 'libvirt-sock');
+    const logPath = path.join(dir, 'libvirtd.log');
+    const logFd = fs.openSync(logPath, 'a');
+
+    const env: Record<string, string> = {
+      HOME: home,
+      XDG_RUNTIME_DIR: runtime,
+      XDG_CONFIG_HOME: config,
+      XDG_CACHE_HOME: cache,
+      XDG_DATA_HOME: data,
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      USER: acct.name,
+      LOGNAME: acct.name,
+      LANG: 'C.UTF-8',
+      TMPDIR: scratchDir,
+    };
+    const daemonArgs = ['--timeout', '0'];
+    let file: string;
+    let args: string[];
+    if (isRoot()) {
+      file = SETPRIV;
+      args = [
+        `--reuid=${acct.uid}`,
+        `--regid=${acct.gid}`,
+        '--init-groups',
+        '--',
+        'env',
+        '-i',
+        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        LIBVIRTD,
+        ...daemonArgs,
+      ];
+    } else {
+      file = LIBVIRTD;
+      args = daemonArgs;
+    }
+    child = spawn(file, args, {
+      cwd: home,
+      env: isRoot() ? { PATH: env.PATH } : env,
+      stdio: ['ignore', logFd, logFd],
+      detached: true, // own process group: a terminal ^C reaches us, and we tear down in order
+    });
+    fs.closeSync(logFd);
+    const started = child;
+    daemonPid = started.pid;
+    let exited: string | undefined;
+    started.once('exit', (code, signal) => {
+      exited = signal ? `signal ${signal}` : `exit code ${code}`;
+    });
+    started.once('error', (err) => {
+      exited = `spawn error: ${err.message}`;
+    });
+
+    const timeoutMs = opts.startTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (exited) throw new Error(`libvirtd exited during start-up (${exited}). Log:\n${tail(logPath)}`);
+      if (fs.existsSync(socketPath) && (await canConnect(socketPath))) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `libvirtd socket ${socketPath} did not appear within ${timeoutMs} ms. Log:\n${tail(logPath)}`,
+        );
+      }
+      await sleep(50);
+    }
+
+    let stopping: Promise<void> | undefined;
+    const uidFilter = isRoot() ? acct.uid : undefined;
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        // 1. Guests (qemu) and helpers (virtlogd, …): kill like `virsh destroy` would.
+        const helpers = findDaemonProcesses(dir, uidFilter).filter((p) => p !== started.pid);
+        signalAll(helpers, 'SIGKILL');
+        await waitGone(helpers, 5000);
+        // 2. The daemon: SIGTERM, then SIGKILL.
+        if (started.exitCode === null && started.signalCode === null) {
+          const gone = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+          signalAll([started.pid!], 'SIGTERM');
+          const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000));
+          if ((await Promise.race([gone, timer])) === 'timeout') {
+            signalAll([started.pid!], 'SIGKILL');
+            await Promise.race([gone, sleep(3000)]);
+          }
+        }
+        // 3. Anything that was spawned meanwhile.
+        const rest = findDaemonProcesses(dir, uidFilter);
+        signalAll(rest, 'SIGKILL');
+        await waitGone(rest, 5000);
+        removeDir(dir);
+        live.delete(dir);
+      })();
+      return stopping;
+    };
+
+    return {
+      socketPath,
+      qemuUri: `qemu+unix:///session?socket=${socketPath}`,
+      testUri: `test+unix:///default?socket=${socketPath}`,
+      dir,
+      scratchDir,
+      logPath,
+      uid: acct.uid,
+      gid: acct.gid,
+      pid: started.pid!,
+      stop,
+    };
+  } catch (err) {
+    syncCleanup();
+    live.delete(dir);
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The test bed's values for integration/e2e tests (set by tests/support/global-setup.ts).
+ *
+ *   import { testEnv } from '../support/env.js';
+ *   const { testUri, qemuUri, scratchDir, guestKernel, guestInitrd, virtType } = testEnv();
+ *
+ * Inside Vitest the values come from `inject()` (provided by the globalSetup); outside (e.g. a bench
+ * script run with tsx after the global setup exported them) from `process.env`.
+ */
+import { inject } from 'vitest';
+
+export interface TestEnvValues {
+  VIRTDESK_TEST_SOCKET: string;
+  VIRTDESK_TEST_QEMU_URI: string;
+  VIRTDESK_TEST_TEST_URI: string;
+  VIRTDESK_TEST_DIR: string;
+  VIRTDESK_TEST_GUEST_KERNEL: string;
+  VIRTDESK_TEST_GUEST_INITRD: string;
+  /** 'kvm' or 'qemu' (TCG), from the private daemon's domain capabilities. */
+  VIRTDESK_TEST_VIRT_TYPE: string;
+  /** uid/gid the private daemon runs as (virtdesk-test when the run is root). */
+  VIRTDESK_TEST_DAEMON_UID: string;
+  VIRTDESK_TEST_DAEMON_GID: string;
+}
+
+export const TEST_ENV_KEYS = [
+  'VIRTDESK_TEST_SOCKET',
+  'VIRTDESK_TEST_QEMU_URI',
+  'VIRTDESK_TEST_TEST_URI',
+  'VIRTDESK_TEST_DIR',
+  'VIRTDESK_TEST_GUEST_KERNEL',
+  'VIRTDESK_TEST_GUEST_INITRD',
+  'VIRTDESK_TEST_VIRT_TYPE',
+  'VIRTDESK_TEST_DAEMON_UID',
+  'VIRTDESK_TEST_DAEMON_GID',
+] as const satisfies readonly (keyof TestEnvValues)[];
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  export interface ProvidedContext extends TestEnvValues {}
+}
+
+export interface TestEnv {
+  /** The private daemon's unix socket. */
+  socketPath: string;
+  /** `qemu+unix:///session?socket=…` */
+  qemuUri: string;
+  /** `test+unix:///default?socket=…` */
+  testUri: string;
+  /** A scratch folder the daemon user can read and write (disk images, serial logs, test-driver XML). */
+  scratchDir: string;
+  /** The tiny guest's kernel and initramfs (readable by the daemon user). */
+  guestKernel: string;
+  guestInitrd: string;
+  virtType: 'kvm' | 'qemu';
+  daemonUid: number;
+  daemonGid: number;
+}
+
+function read(key: (typeof TEST_ENV_KEYS)[number]): string {
+  let value: string | undefined;
+  try {
+    value = inject(key);
+  } catch {
+    /* not inside a Vitest worker */
+  }
+  value ??= process.env[key];
+  if (!value) {
+    throw new Error(
+      `${key} is not set: run this test in the 'integration' Vitest project (its globalSetup ` +
+        `tests/support/global-setup.ts starts the private libvirt daemon).`,
+    );
+  }
+  return value;
+}
+
+export function testEnv(): TestEnv {
+  return {
+    socketPath: read('VIRTDESK_TEST_SOCKET'),
+    qemuUri: read('VIRTDESK_TEST_QEMU_URI'),
+    testUri: read('VIRTDESK_TEST_TEST_URI'),
+    scratchDir: read('VIRTDESK_TEST_DIR'),
+    guestKernel: read('VIRTDESK_TEST_GUEST_KERNEL'),
+    guestInitrd: read('VIRTDESK_TEST_GUEST_INITRD'),
+    virtType: read('VIRTDESK_TEST_VIRT_TYPE') === 'kvm' ? 'kvm' : 'qemu',
+    daemonUid: Number(read('VIRTDESK_TEST_DAEMON_UID')),
+    daemonGid: Number(read('VIRTDESK_TEST_DAEMON_GID')),
+  };
+}
