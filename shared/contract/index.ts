@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { connectionCalls, connectionEvents } from './connections.js';
 import { vmCalls, vmEvents } from './vms.js';
+import { consoleCalls, consoleEvents } from './consoles.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -10,11 +11,13 @@ import { vmCalls, vmEvents } from './vms.js';
 export const calls = {
   ...connectionCalls,
   ...vmCalls,
+  ...consoleCalls,
 } as const;
 
 export const events = {
   ...connectionEvents,
   ...vmEvents,
+  ...consoleEvents,
 } as const;
 
 export type Calls = typeof calls;
