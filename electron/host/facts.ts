@@ -67,7 +67,7 @@ export async function collectLocalFacts(root = ''): Promise<SystemFacts> {
           : { state: 'error', error: code };
   }
 
-  let user: HostFacts['user'] = null;
+  let user: HostFacts['user'];
   try {
     const info = os.userInfo();
     const groupFile = (await readText(`${root}/etc/group`)) ?? '';
