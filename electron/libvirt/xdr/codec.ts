@@ -138,6 +138,13 @@ export class XdrWriter {
     this.pos += 8;
   }
 
+  /** Raw bytes, no padding (for payloads that are already encoded). */
+  writeRaw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
   /** Raw bytes followed by zero padding to a multiple of 4. */
   writePadded(bytes: Uint8Array): void {
     const p = pad4(bytes.length);

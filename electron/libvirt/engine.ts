@@ -1,0 +1,350 @@
+/**
+ * The call engine: multiplexes RPC calls, events and streams over one byte stream (UNIX socket or
+ * an ssh child's stdio).
+ *
+ * - Every call gets a serial; replies are matched by serial, so they may arrive in any order.
+ * - At most `maxInFlight` calls are outstanding (libvirtd's `max_client_requests` defaults to 5;
+ *   the daemon stops reading our socket beyond it, so queueing here keeps small calls responsive).
+ * - When the transport dies, every pending call rejects at once and 'close' fires exactly once.
+ */
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { LibvirtConnectionError, ProtocolError, XdrError } from './errors.js';
+import {
+  FrameReassembler,
+  MessageStatus,
+  MessageType,
+  REMOTE_PROGRAM,
+  REMOTE_PROTOCOL_VERSION,
+  decodePacket,
+  decodeRemoteError,
+  encodePacket,
+  type Packet,
+  type PacketHeader,
+} from './packet.js';
+import { decode } from './xdr/codec.js';
+import type { XdrType, XdrValue } from './xdr/schema.js';
+
+export type CloseReason = 'eof' | 'keepalive' | 'error' | 'client';
+
+export interface CloseInfo {
+  reason: CloseReason;
+  error?: Error;
+}
+
+/** Receiver of the STREAM packets that follow a stream-opening call. */
+export interface StreamSink {
+  /** The serial of the call (and of every packet of the stream). */
+  attach(engine: Engine, serial: number, prog: number, vers: number, proc: number): void;
+  onPacket(packet: Packet): void;
+  /** The connection went away. */
+  onConnectionClosed(error: Error): void;
+}
+
+export interface EngineOptions {
+  /** Calls outstanding at once; more are queued (libvirtd's max_client_requests default: 5). */
+  maxInFlight?: number;
+}
+
+export interface CallOptions {
+  prog?: number;
+  vers?: number;
+  /** Registers a stream that shares the call's serial (domainOpenConsole, volume upload…). */
+  stream?: StreamSink;
+}
+
+type MessageHandler = (packet: Packet) => void;
+
+interface PendingCall {
+  serial: number;
+  frame: Buffer;
+  retSchema: XdrType;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+const DEFAULT_MAX_IN_FLIGHT = 5;
+
+export class Engine extends EventEmitter {
+  private readonly reassembler = new FrameReassembler();
+  private readonly maxInFlight: number;
+  private readonly inFlight = new Map<number, PendingCall>();
+  private readonly queue: PendingCall[] = [];
+  private readonly streams = new Map<number, StreamSink>();
+  private readonly messageHandlers = new Map<string, Set<MessageHandler>>();
+  private readonly programHandlers = new Map<number, MessageHandler>();
+  private nextSerial = 1;
+  private closeInfo: CloseInfo | null = null;
+  /** Time (ms, monotonic) of the last byte received; keepalive uses it to judge liveness. */
+  lastReceived = performance.now();
+
+  constructor(
+    private readonly socket: Duplex,
+    opts: EngineOptions = {},
+  ) {
+    super();
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.close('eof', new LibvirtConnectionError('libvirt closed the connection')));
+    socket.on('close', () => this.close('eof', new LibvirtConnectionError('connection closed')));
+    socket.on('error', (err: Error) =>
+      this.close('error', new LibvirtConnectionError(`connection error: ${err.message}`, { cause: err })),
+    );
+  }
+
+  get closed(): boolean {
+    return this.closeInfo !== null;
+  }
+
+  get closeReason(): CloseInfo | null {
+    return this.closeInfo;
+  }
+
+  /** Calls in flight plus queued. */
+  get pendingCalls(): number {
+    return this.inFlight.size + this.queue.length;
+  }
+
+  /** Performs one RPC call and resolves with the decoded reply. */
+  call<A extends XdrType, R extends XdrType>(
+    proc: number,
+    argSchema: A,
+    args: XdrValue<A>,
+    retSchema: R,
+    opts: CallOptions = {},
+  ): Promise<XdrValue<R>> {
+    return new Promise<XdrValue<R>>((resolve, reject) => {
+      if (this.closeInfo) {
+        reject(this.closedError());
+        return;
+      }
+      const serial = this.allocSerial();
+      const prog = opts.prog ?? REMOTE_PROGRAM;
+      const vers = opts.vers ?? REMOTE_PROTOCOL_VERSION;
+      let frame: Buffer;
+      try {
+        const header = { prog, vers, proc, type: MessageType.CALL, serial, status: MessageStatus.OK };
+        frame = encodePacket(header, { schema: argSchema, value: args });
+      } catch (err) {
+        reject(err instanceof XdrError ? new XdrError(`procedure ${proc} arguments: ${err.message}`) : err);
+        return;
+      }
+      if (opts.stream) {
+        this.streams.set(serial, opts.stream);
+        opts.stream.attach(this, serial, prog, vers, proc);
+      }
+      const pending: PendingCall = {
+        serial,
+        frame,
+        retSchema,
+        resolve: resolve as (v: unknown) => void,
+        reject: (err) => {
+          if (opts.stream) this.streams.delete(serial);
+          reject(err);
+        },
+      };
+      if (this.inFlight.size < this.maxInFlight) this.dispatch(pending);
+      else this.queue.push(pending);
+    });
+  }
+
+  /** Handlers for unsolicited MESSAGE packets (events) of `prog`, by procedure number. */
+  onMessage(proc: number, handler: MessageHandler, prog = REMOTE_PROGRAM): () => void {
+    const key = `${prog}:${proc}`;
+    let set = this.messageHandlers.get(key);
+    if (!set) {
+      set = new Set();
+      this.messageHandlers.set(key, set);
+    }
+    set.add(handler);
+    return () => {
+      set.delete(handler);
+      if (set.size === 0) this.messageHandlers.delete(key);
+    };
+  }
+
+  /** Takes over every packet of another program (the keepalive protocol). */
+  setProgramHandler(prog: number, handler: MessageHandler): void {
+    this.programHandlers.set(prog, handler);
+  }
+
+  /** Stops routing packets to a stream (after it finished or was aborted). */
+  releaseStream(serial: number): void {
+    this.streams.delete(serial);
+  }
+
+  /**
+   * Writes a ready frame right away (stream data, keepalive), bypassing the call queue.
+   * `onFlushed` runs once the socket can take more (backpressure), or with an error if closed.
+   */
+  sendFrame(frame: Buffer, onFlushed?: (err?: Error) => void): void {
+    if (this.closeInfo) {
+      if (onFlushed) queueMicrotask(() => onFlushed(this.closedError()));
+      return;
+    }
+    const ok = this.socket.write(frame);
+    if (!onFlushed) return;
+    if (ok) {
+      queueMicrotask(() => onFlushed());
+      return;
+    }
+    const done = (): void => {
+      this.socket.off('drain', done);
+      this.off('close', done);
+      onFlushed(this.closeInfo ? this.closedError() : undefined);
+    };
+    this.socket.on('drain', done);
+    this.on('close', done);
+  }
+
+  /** Sends a frame built from a header and an optional XDR body. */
+  sendPacket(header: PacketHeader, body?: { schema: XdrType; value: unknown }): void {
+    this.sendFrame(encodePacket(header, body));
+  }
+
+  /** Half-closes the socket so libvirt sees EOF; 'close' fires with reason 'client'. */
+  end(): void {
+    if (this.closeInfo) return;
+    this.close('client');
+  }
+
+  /** Tears the connection down; idempotent. Pending calls reject with LibvirtConnectionError. */
+  close(reason: CloseReason, error?: Error): void {
+    if (this.closeInfo) return;
+    this.closeInfo = error ? { reason, error } : { reason };
+    const err = this.closedError();
+    const pending = [...this.inFlight.values(), ...this.queue];
+    this.inFlight.clear();
+    this.queue.length = 0;
+    for (const p of pending) p.reject(err);
+    const streams = [...this.streams.values()];
+    this.streams.clear();
+    for (const s of streams) s.onConnectionClosed(err);
+    this.reassembler.reset();
+    if (reason === 'client') {
+      this.socket.end();
+      // Give the peer a moment to read our CONNECT_CLOSE, then make sure nothing lingers.
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    } else {
+      this.socket.destroy();
+    }
+    this.emit('close', this.closeInfo);
+  }
+
+  private closedError(): LibvirtConnectionError {
+    const info = this.closeInfo;
+    if (!info) return new LibvirtConnectionError('connection is open');
+    if (info.error instanceof LibvirtConnectionError) return info.error;
+    if (info.reason === 'client') return new LibvirtConnectionError('connection closed by client');
+    const why = info.error ? `: ${info.error.message}` : '';
+    return new LibvirtConnectionError(`connection closed (${info.reason})${why}`, { cause: info.error });
+  }
+
+  private allocSerial(): number {
+    const s = this.nextSerial;
+    this.nextSerial = s >= 0xffffffff ? 1 : s + 1;
+    return s;
+  }
+
+  private dispatch(p: PendingCall): void {
+    this.inFlight.set(p.serial, p);
+    this.socket.write(p.frame);
+  }
+
+  private pump(): void {
+    while (!this.closeInfo && this.inFlight.size < this.maxInFlight && this.queue.length > 0) {
+      this.dispatch(this.queue.shift() as PendingCall);
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closeInfo) return;
+    this.lastReceived = performance.now();
+    let frames: Buffer[];
+    try {
+      frames = this.reassembler.push(chunk);
+    } catch (err) {
+      this.close('error', err as Error);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.closeInfo) return;
+      try {
+        this.onPacket(decodePacket(frame));
+      } catch (err) {
+        this.close('error', err instanceof Error ? err : new ProtocolError(String(err)));
+        return;
+      }
+    }
+  }
+
+  private onPacket(packet: Packet): void {
+    const { header } = packet;
+    const programHandler = this.programHandlers.get(header.prog);
+    if (programHandler) {
+      programHandler(packet);
+      return;
+    }
+    switch (header.type) {
+      case MessageType.REPLY:
+        this.onReply(packet);
+        return;
+      case MessageType.MESSAGE:
+        this.onEvent(packet);
+        return;
+      case MessageType.STREAM:
+      case MessageType.STREAM_HOLE:
+        // Late packets of an aborted stream have no sink any more; dropping them is harmless.
+        this.streams.get(header.serial)?.onPacket(packet);
+        return;
+      case MessageType.REPLY_WITH_FDS:
+        throw new ProtocolError('file descriptor passing is not supported');
+      default:
+        throw new ProtocolError(`unexpected message type ${header.type} from server`);
+    }
+  }
+
+  private onReply(packet: Packet): void {
+    const { header, payload } = packet;
+    const p = this.inFlight.get(header.serial);
+    if (!p) throw new ProtocolError(`reply for unknown serial ${header.serial}`);
+    this.inFlight.delete(header.serial);
+    if (header.status === MessageStatus.OK) {
+      let value: unknown;
+      try {
+        value = decode(p.retSchema, payload);
+      } catch (err) {
+        p.reject(
+          err instanceof XdrError
+            ? new XdrError(`procedure ${header.proc} reply: ${err.message}`)
+            : (err as Error),
+        );
+        this.pump();
+        return;
+      }
+      p.resolve(value);
+    } else if (header.status === MessageStatus.ERROR) {
+      try {
+        p.reject(decodeRemoteError(payload));
+      } catch (err) {
+        p.reject(err as Error);
+      }
+    } else {
+      p.reject(new ProtocolError(`reply with invalid status ${header.status}`));
+    }
+    this.pump();
+  }
+
+  private onEvent(packet: Packet): void {
+    const handlers = this.messageHandlers.get(`${packet.header.prog}:${packet.header.proc}`);
+    if (!handlers) return;
+    for (const h of [...handlers]) {
+      try {
+        h(packet);
+      } catch (err) {
+        // A faulty listener must not take the connection down.
+        this.emit('listenerError', err);
+      }
+    }
+  }
+}

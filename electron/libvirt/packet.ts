@@ -1,0 +1,228 @@
+/**
+ * libvirt RPC framing (src/rpc/virnetprotocol.x):
+ *
+ *   length (uint32, counts itself) | header (6 × 32-bit) | payload
+ *
+ * plus the `remote_error` payload that accompanies every VIR_NET_ERROR status.
+ */
+import { LibvirtError, ProtocolError } from './errors.js';
+import { XdrReader, XdrWriter, decodeFrom, encodeInto } from './xdr/codec.js';
+import { fixedOpaque, int, optional, string, struct, type XdrType, type XdrValue } from './xdr/schema.js';
+
+/** Largest serialised message excluding the length word (libvirt ≥ 7.x raised it to 32 MiB). */
+export const VIR_NET_MESSAGE_MAX = 33554432;
+export const VIR_NET_MESSAGE_HEADER_MAX = 24;
+export const VIR_NET_MESSAGE_LEN_MAX = 4;
+export const VIR_NET_MESSAGE_PAYLOAD_MAX = VIR_NET_MESSAGE_MAX - VIR_NET_MESSAGE_HEADER_MAX;
+/** Stream data chunk size libvirt itself uses in both directions. */
+export const VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX = 262120;
+export const VIR_NET_MESSAGE_STRING_MAX = 4194304;
+/** Smallest valid frame: the length word plus a full header. */
+export const MIN_FRAME_LENGTH = VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX;
+/** Largest valid value of the length word (the length word is not counted in MESSAGE_MAX). */
+export const MAX_FRAME_LENGTH = VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX;
+
+export const REMOTE_PROGRAM = 0x20008086;
+export const REMOTE_PROTOCOL_VERSION = 1;
+export const KEEPALIVE_PROGRAM = 0x6b656570;
+export const KEEPALIVE_PROTOCOL_VERSION = 1;
+
+export const MessageType = {
+  CALL: 0,
+  REPLY: 1,
+  MESSAGE: 2,
+  STREAM: 3,
+  CALL_WITH_FDS: 4,
+  REPLY_WITH_FDS: 5,
+  STREAM_HOLE: 6,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+export const MessageStatus = { OK: 0, ERROR: 1, CONTINUE: 2 } as const;
+export type MessageStatus = (typeof MessageStatus)[keyof typeof MessageStatus];
+
+export interface PacketHeader {
+  prog: number;
+  vers: number;
+  proc: number;
+  type: number;
+  serial: number;
+  status: number;
+}
+
+export interface Packet {
+  header: PacketHeader;
+  /** Payload bytes (a view into the frame buffer). */
+  payload: Buffer;
+}
+
+/** Encodes a whole frame; `body` is either raw (already encoded) payload bytes or a schema + value. */
+export function encodePacket(
+  header: PacketHeader,
+  body?: Buffer | { schema: XdrType; value: unknown },
+): Buffer {
+  const w = new XdrWriter(Buffer.isBuffer(body) ? MIN_FRAME_LENGTH + body.length : 256);
+  w.writeUint(0); // length, patched below
+  w.writeUint(header.prog);
+  w.writeUint(header.vers);
+  w.writeInt(header.proc);
+  w.writeInt(header.type);
+  w.writeUint(header.serial);
+  w.writeInt(header.status);
+  if (Buffer.isBuffer(body)) {
+    w.writeRaw(body);
+  } else if (body) {
+    encodeInto(w, body.schema, body.value);
+  }
+  if (w.length > MAX_FRAME_LENGTH) {
+    throw new ProtocolError(`message of ${w.length} bytes exceeds libvirt's limit of ${MAX_FRAME_LENGTH}`);
+  }
+  w.patchUint(0, w.length);
+  return w.toBuffer();
+}
+
+/** Encodes a stream data frame: raw bytes, not XDR-wrapped (no length prefix, no padding). */
+export function encodeStreamPacket(header: PacketHeader, data: Uint8Array): Buffer {
+  const total = MIN_FRAME_LENGTH + data.length;
+  if (total > MAX_FRAME_LENGTH) throw new ProtocolError('stream chunk too large');
+  const buf = Buffer.allocUnsafe(total);
+  buf.writeUInt32BE(total, 0);
+  buf.writeUInt32BE(header.prog, 4);
+  buf.writeUInt32BE(header.vers, 8);
+  buf.writeInt32BE(header.proc, 12);
+  buf.writeInt32BE(header.type, 16);
+  buf.writeUInt32BE(header.serial, 20);
+  buf.writeInt32BE(header.status, 24);
+  buf.set(data, MIN_FRAME_LENGTH);
+  return buf;
+}
+
+/** Parses one complete frame (length word included). */
+export function decodePacket(frame: Buffer): Packet {
+  if (frame.length < MIN_FRAME_LENGTH) throw new ProtocolError(`frame of ${frame.length} bytes is too short`);
+  const len = frame.readUInt32BE(0);
+  if (len !== frame.length) throw new ProtocolError(`frame length word ${len} != ${frame.length} bytes`);
+  const header: PacketHeader = {
+    prog: frame.readUInt32BE(4),
+    vers: frame.readUInt32BE(8),
+    proc: frame.readInt32BE(12),
+    type: frame.readInt32BE(16),
+    serial: frame.readUInt32BE(20),
+    status: frame.readInt32BE(24),
+  };
+  return { header, payload: frame.subarray(MIN_FRAME_LENGTH) };
+}
+
+/**
+ * Turns an arbitrarily chunked byte stream into complete frames. Lengths are validated as soon as
+ * the length word is complete, so memory held is bounded by one maximum-size frame.
+ */
+export class FrameReassembler {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private expected = -1;
+
+  constructor(private readonly maxFrameLength = MAX_FRAME_LENGTH) {}
+
+  /** Bytes currently held waiting for the rest of a frame. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  /** Feeds bytes; returns the frames completed by them. Throws ProtocolError on a bad length. */
+  push(chunk: Buffer): Buffer[] {
+    const frames: Buffer[] = [];
+    if (chunk.length === 0) return frames;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.expected < 0) {
+        if (this.buffered < 4) break;
+        const len = this.peekLength();
+        if (len < MIN_FRAME_LENGTH || len > this.maxFrameLength) {
+          this.reset();
+          throw new ProtocolError(
+            `invalid frame length ${len} (allowed ${MIN_FRAME_LENGTH}..${this.maxFrameLength})`,
+          );
+        }
+        this.expected = len;
+      }
+      if (this.buffered < this.expected) break;
+      frames.push(this.take(this.expected));
+      this.expected = -1;
+    }
+    return frames;
+  }
+
+  reset(): void {
+    this.chunks = [];
+    this.buffered = 0;
+    this.expected = -1;
+  }
+
+  private peekLength(): number {
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= 4) return first.readUInt32BE(0);
+    const head = Buffer.concat(this.chunks, this.buffered).subarray(0, 4);
+    return head.readUInt32BE(0);
+  }
+
+  private take(n: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let off = 0;
+      while (off < n) {
+        const c = this.chunks[0] as Buffer;
+        const k = Math.min(c.length, n - off);
+        c.copy(out, off, 0, k);
+        off += k;
+        if (k === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(k);
+      }
+    }
+    this.buffered -= n;
+    return out;
+  }
+}
+
+// ---- remote_error --------------------------------------------------------------------------------
+
+const netString = string(VIR_NET_MESSAGE_STRING_MAX);
+const uuidT = fixedOpaque(16);
+
+export const remoteErrorSchema = struct({
+  code: int,
+  domain: int,
+  message: optional(netString),
+  level: int,
+  dom: optional(struct({ name: netString, uuid: uuidT, id: int })),
+  str1: optional(netString),
+  str2: optional(netString),
+  str3: optional(netString),
+  int1: int,
+  int2: int,
+  net: optional(struct({ name: netString, uuid: uuidT })),
+});
+export type RemoteError = XdrValue<typeof remoteErrorSchema>;
+
+/** Decodes a `remote_error` payload into a LibvirtError carrying libvirt's own message. */
+export function decodeRemoteError(payload: Buffer): LibvirtError {
+  let e: RemoteError;
+  try {
+    e = decodeFrom(new XdrReader(payload), remoteErrorSchema);
+  } catch (err) {
+    throw new ProtocolError(`malformed remote_error payload: ${(err as Error).message}`);
+  }
+  return new LibvirtError(e.message ?? 'unknown libvirt error', e);
+}
+
+/** Encodes a remote_error (used by tests' fake servers). */
+export function encodeRemoteError(e: RemoteError): { schema: XdrType; value: unknown } {
+  return { schema: remoteErrorSchema, value: e };
+}
