@@ -411,7 +411,7 @@ export function parseFactsScriptOutput(
   const mods = sections.get('modules');
   const modules = mods ? [...new Set(mods)] : null;
   const dk = sections.get('devkvm')?.[0];
-  const devKvm =
+  const devKvm: HostFacts['devKvm'] =
     dk === 'ok' || dk === 'missing' || dk === 'denied'
       ? { state: dk }
       : dk === undefined
