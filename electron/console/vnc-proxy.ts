@@ -85,7 +85,7 @@ export function isAllowedOrigin(origin: string | undefined, extra: readonly stri
   if (u.protocol === 'app:') return true;
   if (
     (u.protocol === 'http:' || u.protocol === 'https:') &&
-    (LOOPBACK_HOSTS.has(u.hostname) || /^127\./.test(u.hostname))
+    (LOOPBACK_HOSTS.has(u.hostname) || (isIP(u.hostname) === 4 && u.hostname.startsWith('127.')))
   )
     return true;
   return false;
