@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { connectionCalls, connectionEvents } from './connections.js';
 import { vmCalls, vmEvents } from './vms.js';
 import { consoleCalls, consoleEvents } from './consoles.js';
+import { statsCalls, statsEvents } from './stats.js';
+import { hostCalls, hostEvents } from './host.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -12,12 +14,16 @@ export const calls = {
   ...connectionCalls,
   ...vmCalls,
   ...consoleCalls,
+  ...statsCalls,
+  ...hostCalls,
 } as const;
 
 export const events = {
   ...connectionEvents,
   ...vmEvents,
   ...consoleEvents,
+  ...statsEvents,
+  ...hostEvents,
 } as const;
 
 export type Calls = typeof calls;
