@@ -56,7 +56,7 @@ export PS1='${GUEST_PROMPT}'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mkdir -p /dev/pts /tmp /run /root
+mkdir -p /dev/pts /tmp /run /root /var/log /var/run
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 hostname tiny-guest
@@ -66,7 +66,7 @@ for m in $(cat /etc/modules); do
 done
 # Let devtmpfs create /dev/input/event* before acpid scans for them.
 i=0; while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do usleep 50000; i=$((i+1)); done
-acpid -c /etc/acpi 2>/dev/null
+acpid -c /etc/acpi -l /var/log/acpid.log -p /run/acpid.pid 2>/dev/null
 echo '${GUEST_BANNER}' > /dev/ttyS0
 echo '${GUEST_BANNER}' > /dev/tty0 2>/dev/null
 # Interactive shells with job control (the session leader opens the tty, so it becomes the controlling tty).
@@ -253,6 +253,11 @@ export function buildTinyGuest(opts: { cacheDir?: string; log?: (msg: string) =>
     } catch (err) {
       // Another run won the race: fine if its copy is complete.
       if (!fs.existsSync(path.join(dir, 'done'))) throw err;
+    }
+    // Older builds (another kernel or recipe) are no longer used.
+    for (const name of fs.readdirSync(cacheRoot)) {
+      const p = path.join(cacheRoot, name);
+      if (p !== dir && !name.startsWith('.build-')) fs.rmSync(p, { recursive: true, force: true });
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
