@@ -32,3 +32,15 @@ export interface HostPage {
 
 export const vmTabs: VmTab[] = [];
 export const hostPages: HostPage[] = [];
+
+/** Props of cells the VM list leaves to features (one per row, fixed size 84×24 px). */
+export interface VmListCellProps {
+  connectionId: string;
+  vmUuid: string;
+}
+
+/**
+ * Slots inside each VM-list row. `cpuSparkline` (F, renderer/src/graphs) is drawn in the CPU column; when null,
+ * the row renders an empty fixed-size placeholder.
+ */
+export const vmListSlots: { cpuSparkline: ComponentType<VmListCellProps> | null } = { cpuSparkline: null };

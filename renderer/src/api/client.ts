@@ -1,0 +1,58 @@
+import type {
+  CallInput,
+  CallName,
+  CallOutput,
+  EventName,
+  EventPayload,
+} from '../../../shared/contract/index.js';
+import { bridgeTransport, type Transport, type TransportStatus, type VirtdeskBridge } from './transport.js';
+import { WsTransport, webSocketUrl } from './ws.js';
+
+/** The typed API over any transport. One generic bridge — no code per call. */
+export interface Api {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  on<N extends EventName>(name: N, cb: (payload: EventPayload<N>) => void): () => void;
+  onStatus(cb: (s: TransportStatus) => void): () => void;
+  readonly status: TransportStatus;
+}
+
+export const createApi = (transport: Transport): Api => {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  transport.onEvent((name, payload) => {
+    const set = listeners.get(name);
+    if (set) for (const cb of [...set]) cb(payload);
+  });
+  return {
+    call: (name, input) => transport.call(name, input) as Promise<CallOutput<typeof name>>,
+    on: (name, cb) => {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      const fn = cb as (p: unknown) => void;
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+    onStatus: (cb) => transport.onStatus(cb),
+    get status() {
+      return transport.status;
+    },
+  };
+};
+
+let api: Api | null = null;
+
+/** The process-wide API: Electron bridge when present, else web mode's WebSocket. */
+export const getApi = (): Api => {
+  if (!api) {
+    api = createApi(
+      window.virtdesk
+        ? bridgeTransport(window.virtdesk as unknown as VirtdeskBridge)
+        : new WsTransport({ url: webSocketUrl(window.location) }),
+    );
+  }
+  return api;
+};
+
+/** For tests and stories: swap in another transport. */
+export const setApi = (a: Api): void => {
+  api = a;
+};

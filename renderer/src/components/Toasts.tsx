@@ -1,0 +1,30 @@
+import { useT } from '../i18n/index.js';
+import { dismissToast, useToasts } from '../store/toasts.js';
+import { Icon } from './icons.js';
+
+export const Toasts = () => {
+  const toasts = useToasts();
+  const t = useT();
+  return (
+    <div className="toasts" aria-live="polite" role="status">
+      {toasts.map((toast) => (
+        <div
+          key={toast.id}
+          className={`toast ${toast.kind}`}
+          role={toast.kind === 'error' ? 'alert' : undefined}
+          data-testid={toast.kind === 'error' ? 'toast-error' : 'toast'}
+        >
+          <span className="msg">{toast.message}</span>
+          <button
+            type="button"
+            className="btn flat icon small"
+            aria-label={t('common.dismiss')}
+            onClick={() => dismissToast(toast.id)}
+          >
+            <Icon name="close" />
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+};

@@ -1,0 +1,87 @@
+/** Pure list logic for the VM list: filtering and sorting. No React, no DOM. */
+
+export interface VmRowData {
+  uuid: string;
+  name: string;
+  /** libvirt state name: running, paused, shutoff, … */
+  state: string;
+  vcpus: number;
+  /** KiB, as libvirt reports it */
+  memory: number;
+  autostart: boolean;
+}
+
+export type SortKey = 'name' | 'state' | 'vcpus' | 'memory' | 'autostart';
+export type SortDir = 'asc' | 'desc';
+export interface SortSpec {
+  key: SortKey;
+  dir: SortDir;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Order in which states are grouped when sorting by state: live ones first. */
+const stateRank: Record<string, number> = {
+  running: 0,
+  blocked: 1,
+  paused: 2,
+  pmsuspended: 3,
+  shutdown: 4,
+  crashed: 5,
+  shutoff: 6,
+  nostate: 7,
+};
+
+export const compareVms = (a: VmRowData, b: VmRowData, key: SortKey): number => {
+  switch (key) {
+    case 'name':
+      return collator.compare(a.name, b.name);
+    case 'state':
+      return (stateRank[a.state] ?? 9) - (stateRank[b.state] ?? 9);
+    case 'vcpus':
+      return a.vcpus - b.vcpus;
+    case 'memory':
+      return a.memory - b.memory;
+    case 'autostart':
+      return Number(b.autostart) - Number(a.autostart);
+  }
+};
+
+/** Stable sort; ties are broken by name then uuid so the order never flickers. */
+export const sortVms = <T extends VmRowData>(rows: readonly T[], spec: SortSpec): T[] => {
+  const sign = spec.dir === 'asc' ? 1 : -1;
+  return [...rows].sort(
+    (a, b) =>
+      sign * compareVms(a, b, spec.key) ||
+      collator.compare(a.name, b.name) ||
+      (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0),
+  );
+};
+
+/** Case-insensitive search over name, state and uuid; every whitespace-separated term must match. */
+export const matchesQuery = (vm: VmRowData, query: string): boolean => {
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (terms.length === 0) return true;
+  const hay = `${vm.name}\n${vm.state}\n${vm.uuid}`.toLowerCase();
+  return terms.every((term) => hay.includes(term));
+};
+
+export const filterVms = <T extends VmRowData>(rows: readonly T[], query: string): T[] =>
+  query.trim() ? rows.filter((r) => matchesQuery(r, query)) : [...rows];
+
+export const toggleSort = (current: SortSpec, key: SortKey): SortSpec =>
+  current.key === key ? { key, dir: current.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' };
+
+/** Human-readable size (binary units). */
+export const formatKiB = (kib: number): string => formatBytes(kib * 1024);
+
+export const formatBytes = (bytes: number): string => {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v >= 10 || Number.isInteger(v) ? 0 : 1)} ${units[i]}`;
+};
