@@ -55,6 +55,8 @@ describe('test bed', () => {
     expect(env.qemuUri).toBe(`qemu+unix:///session?socket=${env.socketPath}`);
     expect(env.testUri).toBe(`test+unix:///default?socket=${env.socketPath}`);
     expect(fs.statSync(env.socketPath).isSocket()).toBe(true);
+    // globalSetup also exports them before the workers start, so child processes inherit them.
+    expect(process.env.VIRTDESK_TEST_SOCKET).toBe(env.socketPath);
     expect(await virsh(env.testUri, 'list', '--name')).toContain('test');
     expect(await virsh(env.qemuUri, 'uri')).toContain('session');
   });
