@@ -324,7 +324,16 @@ export interface HostCpuCounters {
   utilization: number;
 }
 
-export function parseHostCpuStats(params: readonly StatParam[], t: number): HostCpuCounters {
+/** The wire client returns node stats as a record; tests may pass typed-param lists. */
+export type NodeStats = readonly StatParam[] | Readonly<Record<string, number>>;
+
+const entries = (s: NodeStats): readonly StatParam[] =>
+  Array.isArray(s)
+    ? (s as readonly StatParam[])
+    : Object.entries(s).map(([field, value]) => ({ field, value }));
+
+export function parseHostCpuStats(stats: NodeStats, t: number): HostCpuCounters {
+  const params = entries(stats);
   let total = NaN;
   let idle = NaN;
   let utilization = NaN;
@@ -365,7 +374,8 @@ export interface HostMemory {
   free: number;
 }
 
-export function parseHostMemoryStats(params: readonly StatParam[]): HostMemory {
+export function parseHostMemoryStats(stats: NodeStats): HostMemory {
+  const params = entries(stats);
   let total = NaN;
   let free = NaN;
   let buffers = 0;

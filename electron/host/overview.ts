@@ -1,0 +1,258 @@
+/**
+ * Host overview for the dashboard: identity and versions, CPU model/topology, NUMA cells with free
+ * memory, host CPU/memory now, KSM figures, the security model and each running VM's security labels.
+ * Parsing is pure (capabilities XML, live domain XML); `collectHostOverview` does the calls.
+ */
+import type { HostOverview } from '../../shared/contract/host.js';
+import { child, children, parseXml, textOf, type XmlElement } from '../core/xml.js';
+import { parseHostMemoryStats, type NodeStats } from '../stats/rates.js';
+
+export interface CapabilitiesHost {
+  cpu: {
+    model: string | null;
+    vendor: string | null;
+    arch: string | null;
+    sockets: number | null;
+    dies: number | null;
+    cores: number | null;
+    threads: number | null;
+  };
+  cells: { id: number; memory: number | null; cpus: number[] }[];
+  secmodels: { model: string; doi: string | null; baseLabels: string[] }[];
+}
+
+const int = (s: string | undefined | null): number | null => {
+  if (s === undefined || s === null || s.trim() === '') return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
+};
+
+const UNIT: Record<string, number> = {
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1000,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1e6,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1e9,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+const bytesOf = (el: XmlElement | undefined): number | null => {
+  if (!el) return null;
+  const v = int(el.text);
+  if (v === null) return null;
+  return v * (UNIT[(el.attrs.unit ?? 'KiB').toLowerCase()] ?? 1024);
+};
+
+const rootOf = (xml: string): XmlElement | undefined => parseXml(xml).children[0];
+
+/** The <host> part of connectGetCapabilities. */
+export function parseCapabilitiesHost(xml: string): CapabilitiesHost {
+  const host = child(rootOf(xml), 'host');
+  const cpu = child(host, 'cpu');
+  const topo = child(cpu, 'topology');
+  const cells = children(host, 'topology/cells/cell').map((c) => ({
+    id: int(c.attrs.id) ?? 0,
+    memory: bytesOf(child(c, 'memory')),
+    cpus: children(c, 'cpus/cpu')
+      .map((x) => int(x.attrs.id))
+      .filter((x): x is number => x !== null),
+  }));
+  const secmodels = children(host, 'secmodel').map((s) => ({
+    model: textOf(s, 'model') ?? '',
+    doi: textOf(s, 'doi') || null,
+    baseLabels: children(s, 'baselabel').map((b) => `${b.attrs.type ?? ''}: ${b.text.trim()}`),
+  }));
+  return {
+    cpu: {
+      model: textOf(cpu, 'model'),
+      vendor: textOf(cpu, 'vendor'),
+      arch: textOf(cpu, 'arch'),
+      sockets: int(topo?.attrs.sockets),
+      dies: int(topo?.attrs.dies),
+      cores: int(topo?.attrs.cores),
+      threads: int(topo?.attrs.threads),
+    },
+    cells,
+    secmodels,
+  };
+}
+
+export type SecurityLabelView = HostOverview['labels'][number]['labels'][number];
+
+/** The <seclabel> elements of a (live) domain XML. */
+export function parseSecLabels(domainXml: string): SecurityLabelView[] {
+  const dom = rootOf(domainXml);
+  return children(dom, 'seclabel').map((s) => ({
+    model: s.attrs.model ?? '',
+    type: s.attrs.type ?? '',
+    label: textOf(s, 'label'),
+    imageLabel: textOf(s, 'imagelabel'),
+    relabel: s.attrs.relabel === undefined ? null : s.attrs.relabel === 'yes',
+  }));
+}
+
+/** libvirt's version number (major*1e6 + minor*1e3 + release) as 'major.minor.release'. */
+export const versionString = (v: number | null | undefined): string | null =>
+  v === null || v === undefined || !Number.isFinite(v) || v <= 0
+    ? null
+    : `${Math.floor(v / 1e6)}.${Math.floor((v % 1e6) / 1e3)}.${v % 1e3}`;
+
+/** Mandatory-access-control models that make sVirt confinement. */
+export const MAC_MODELS = ['selinux', 'apparmor'];
+
+export interface HostClientPort {
+  connectGetHostname?(): Promise<string>;
+  connectGetType?(): Promise<string>;
+  connectGetVersion?(): Promise<number>;
+  connectGetLibVersion?(): Promise<number>;
+  connectGetCapabilities?(): Promise<string>;
+  connectGetDomainCapabilities?(opts?: { virttype?: string }, flags?: number): Promise<string>;
+  nodeGetInfo?(): Promise<{
+    model: string;
+    memory: number;
+    cpus: number;
+    mhz: number;
+    nodes: number;
+    sockets: number;
+    cores: number;
+    threads: number;
+  }>;
+  nodeGetMemoryStats?(cellNum?: number, flags?: number): Promise<NodeStats>;
+  nodeGetMemoryParameters?(flags?: number): Promise<{ field: string; value: number | string | boolean }[]>;
+  nodeGetCellsFreeMemory?(startCell?: number, maxCells?: number): Promise<number[]>;
+  nodeGetSecurityModel?(): Promise<{ model: string; doi: string }>;
+  connectListAllDomains(flags?: number): Promise<{ name: string; uuid: string; id: number }[]>;
+  domainGetXMLDesc(dom: { name: string; uuid: string; id: number }, flags?: number): Promise<string>;
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+async function attempt<T>(
+  fn: (() => Promise<T>) | undefined,
+): Promise<{ ok: true; v: T } | { ok: false; error: string }> {
+  if (!fn) return { ok: false, error: 'not supported by this client' };
+  try {
+    return { ok: true, v: await fn() };
+  } catch (e) {
+    return { ok: false, error: errText(e) };
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** VIR_CONNECT_LIST_DOMAINS_ACTIVE */
+const LIST_ACTIVE = 1;
+
+export async function collectHostOverview(
+  c: HostClientPort,
+  opts: { uri: string; cpuPercent: number | null; maxLabelVms?: number },
+): Promise<HostOverview> {
+  const bind = <K extends keyof HostClientPort>(k: K) =>
+    (c[k] as ((...a: never[]) => unknown) | undefined)?.bind(c);
+  const [hostname, type, hvVer, libVer, capsXml, info, memStats, ksm, secModel, doms] = await Promise.all([
+    attempt(bind('connectGetHostname') as HostClientPort['connectGetHostname']),
+    attempt(bind('connectGetType') as HostClientPort['connectGetType']),
+    attempt(bind('connectGetVersion') as HostClientPort['connectGetVersion']),
+    attempt(bind('connectGetLibVersion') as HostClientPort['connectGetLibVersion']),
+    attempt(bind('connectGetCapabilities') as HostClientPort['connectGetCapabilities']),
+    attempt(bind('nodeGetInfo') as HostClientPort['nodeGetInfo']),
+    attempt(c.nodeGetMemoryStats ? () => c.nodeGetMemoryStats!(-1, 0) : undefined),
+    attempt(c.nodeGetMemoryParameters ? () => c.nodeGetMemoryParameters!(0) : undefined),
+    attempt(bind('nodeGetSecurityModel') as HostClientPort['nodeGetSecurityModel']),
+    attempt(() => c.connectListAllDomains(LIST_ACTIVE)),
+  ]);
+
+  let caps: CapabilitiesHost | null = null;
+  if (capsXml.ok) {
+    try {
+      caps = parseCapabilitiesHost(capsXml.v);
+    } catch {
+      caps = null;
+    }
+  }
+  const cells = caps?.cells ?? [];
+  let free: number[] = [];
+  if (cells.length > 0 && c.nodeGetCellsFreeMemory) {
+    const maxId = Math.max(...cells.map((x) => x.id));
+    const r = await attempt(() => c.nodeGetCellsFreeMemory!(0, maxId + 1));
+    if (r.ok) free = r.v;
+  }
+  const mem = memStats.ok ? parseHostMemoryStats(memStats.v) : null;
+  const ni = info.ok ? info.v : null;
+  const totalFromInfo = ni ? ni.memory * 1024 : null;
+  const fin = (v: number | undefined | null): number | null =>
+    v !== undefined && v !== null && Number.isFinite(v) ? v : null;
+
+  const running = doms.ok ? doms.v.slice(0, opts.maxLabelVms ?? 1000) : [];
+  const labels = await mapLimit(running, 16, async (d) => {
+    try {
+      return { uuid: d.uuid, name: d.name, labels: parseSecLabels(await c.domainGetXMLDesc(d, 0)) };
+    } catch {
+      return { uuid: d.uuid, name: d.name, labels: [] };
+    }
+  });
+
+  const secmodels = caps?.secmodels ?? [];
+  const primary = secModel.ok ? secModel.v : null;
+  const allModels = new Set([primary?.model ?? '', ...secmodels.map((s) => s.model)].filter(Boolean));
+
+  return {
+    hostname: hostname.ok ? hostname.v : '',
+    uri: opts.uri,
+    libvirtVersion: libVer.ok ? versionString(libVer.v) : null,
+    hypervisor: { type: type.ok ? type.v : null, version: hvVer.ok ? versionString(hvVer.v) : null },
+    cpu: {
+      model: caps?.cpu.model ?? ni?.model ?? null,
+      vendor: caps?.cpu.vendor ?? null,
+      arch: caps?.cpu.arch ?? null,
+      mhz: fin(ni?.mhz),
+      cpus: fin(ni?.cpus),
+      nodes: fin(ni?.nodes) ?? (cells.length || null),
+      sockets: caps?.cpu.sockets ?? fin(ni?.sockets),
+      coresPerSocket: caps?.cpu.cores ?? fin(ni?.cores),
+      threadsPerCore: caps?.cpu.threads ?? fin(ni?.threads),
+    },
+    memory: {
+      total: fin(mem?.total) ?? totalFromInfo,
+      used: fin(mem?.used),
+      free: fin(mem?.free),
+    },
+    cpuPercent: opts.cpuPercent,
+    numa: cells.map((cell) => ({
+      id: cell.id,
+      memory: cell.memory,
+      free: fin(free[cell.id]),
+      cpus: cell.cpus,
+    })),
+    ksm: {
+      params: ksm.ok ? ksm.v.map((p) => ({ field: p.field, value: p.value })) : [],
+      error: ksm.ok ? null : ksm.error,
+    },
+    security: {
+      model: primary ? primary.model || 'none' : null,
+      doi: primary ? primary.doi || null : null,
+      models: secmodels,
+      svirt: [...allModels].some((m) => MAC_MODELS.includes(m)),
+      error: secModel.ok ? null : secModel.error,
+    },
+    labels,
+  };
+}

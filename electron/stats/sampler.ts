@@ -1,0 +1,462 @@
+/**
+ * Stats sampler: per connected connection, ONE connectGetAllDomainStats call per tick for every VM
+ * plus the host CPU/memory counters; rates are derived (rates.ts) and kept for an hour (ring.ts).
+ * Renderers subscribe to what they show and get just those latest points pushed.
+ *
+ * Decision: every connected connection is sampled, subscribers or not, so a graph opened later has
+ * its past. That stays cheap: one round trip for all VMs, no per-tick allocation in the history, and
+ * history blocks are allocated only for VMs that have been running.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  VM_HISTORY_SERIES,
+  type HostPoint,
+  type StatsHistory,
+  type StatsHistoryInput,
+  type StatsSubscribeInput,
+  type StatsTick,
+  type VmPoint,
+} from '../../shared/contract/stats.js';
+import { SeriesBlock, TickClock } from './ring.js';
+import {
+  DOMAIN_STATE,
+  DomainRateTracker,
+  hostCpuPercent,
+  parseHostCpuStats,
+  parseHostMemoryStats,
+  type HostCpuCounters,
+  type NodeStats,
+  type StatParam,
+  type VmRates,
+} from './rates.js';
+
+/** virDomainStatsTypes */
+export const DOMAIN_STATS = {
+  STATE: 1,
+  CPU_TOTAL: 2,
+  BALLOON: 4,
+  VCPU: 8,
+  INTERFACE: 16,
+  BLOCK: 32,
+} as const;
+export const SAMPLED_STATS =
+  DOMAIN_STATS.STATE |
+  DOMAIN_STATS.CPU_TOTAL |
+  DOMAIN_STATS.BALLOON |
+  DOMAIN_STATS.VCPU |
+  DOMAIN_STATS.INTERFACE |
+  DOMAIN_STATS.BLOCK;
+
+/** The part of the wire client the sampler uses (structural, so tests can fake it). */
+export interface StatsClientPort {
+  connectGetAllDomainStats(
+    stats: number,
+    flags?: number,
+  ): Promise<{ dom: { uuid: string; name: string; id: number }; params: StatParam[] }[]>;
+  nodeGetCPUStats?(cpuNum?: number, flags?: number): Promise<NodeStats>;
+  nodeGetMemoryStats?(cellNum?: number, flags?: number): Promise<NodeStats>;
+  nodeGetInfo?(): Promise<{ cpus: number }>;
+}
+
+export interface SamplerOptions {
+  /** Sampling interval, ms (default 1000, or $VIRTDESK_STATS_INTERVAL_MS). */
+  intervalMs?: number;
+  /** History kept, seconds (default 3600). */
+  historySeconds?: number;
+  /** Wall clock for sample timestamps (ms since the epoch). */
+  now?: () => number;
+  /** Do not start timers (tests and benchmarks drive `tick()` themselves). */
+  manual?: boolean;
+}
+
+/** Index of each history series inside a VM's SeriesBlock. */
+const VM_SERIES_INDEX: Record<(typeof VM_HISTORY_SERIES)[number], number> = {
+  cpu: 0,
+  memUsed: 1,
+  diskRd: 2,
+  diskWr: 3,
+  netRx: 4,
+  netTx: 5,
+};
+const HOST_SERIES = ['cpu', 'memUsed', 'memTotal'] as const;
+
+interface VmState {
+  uuid: string;
+  name: string;
+  tracker: DomainRateTracker;
+  /** allocated the first time the VM is seen active */
+  block: SeriesBlock | null;
+  seenTick: number;
+}
+
+interface ConnState {
+  id: string;
+  client: StatsClientPort;
+  hostCpus: number;
+  clock: TickClock;
+  host: SeriesBlock;
+  hostLatest: HostPoint | null;
+  prevHostCpu: HostCpuCounters | null;
+  /** ticks to skip before retrying a host call the driver does not support */
+  cpuStatsBackoff: number;
+  memStatsBackoff: number;
+  vms: Map<string, VmState>;
+  timer: NodeJS.Timeout | null;
+  inFlight: boolean;
+  lastTickAt: number;
+  skipped: number;
+  errors: number;
+  lastError: string | null;
+  closed: boolean;
+}
+
+type Sub = StatsSubscribeInput & { connectionId: string };
+
+interface SessionSubs {
+  send: (tick: StatsTick) => void;
+  subs: Map<string, Sub>;
+}
+
+const nn = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+const toPoint = (r: VmRates): VmPoint => ({
+  state: nn(r.state),
+  cpu: nn(r.cpu),
+  cpuHost: nn(r.cpuHost),
+  memUsed: nn(r.memUsed),
+  memAssigned: nn(r.memAssigned),
+  diskRd: nn(r.diskRd),
+  diskWr: nn(r.diskWr),
+  diskRdIops: nn(r.diskRdIops),
+  diskWrIops: nn(r.diskWrIops),
+  netRx: nn(r.netRx),
+  netTx: nn(r.netTx),
+});
+
+const isActive = (s: number): boolean =>
+  s === DOMAIN_STATE.running || s === DOMAIN_STATE.blocked || s === DOMAIN_STATE.paused;
+
+export class StatsSampler {
+  readonly intervalMs: number;
+  readonly capacity: number;
+  private readonly now: () => number;
+  private readonly manual: boolean;
+  private readonly conns = new Map<string, ConnState>();
+  private readonly sessions = new Map<string, SessionSubs>();
+  /** scratch row written into a VM block each tick (no allocation) */
+  private readonly row = new Float64Array(VM_HISTORY_SERIES.length);
+  private readonly hostRow = new Float64Array(HOST_SERIES.length);
+
+  constructor(opts: SamplerOptions = {}) {
+    const envInterval = Number(process.env.VIRTDESK_STATS_INTERVAL_MS);
+    this.intervalMs = Math.max(100, opts.intervalMs ?? (envInterval > 0 ? envInterval : 1000));
+    const seconds = opts.historySeconds ?? 3600;
+    this.capacity = Math.max(1, Math.round((seconds * 1000) / this.intervalMs));
+    this.now = opts.now ?? Date.now;
+    this.manual = opts.manual ?? false;
+  }
+
+  // ---- connections --------------------------------------------------------------------------------
+
+  /** Starts sampling a connected connection (replaces a previous client of the same id). */
+  attach(connectionId: string, client: StatsClientPort): void {
+    this.detach(connectionId);
+    const clock = new TickClock(this.capacity);
+    const c: ConnState = {
+      id: connectionId,
+      client,
+      hostCpus: 0,
+      clock,
+      host: new SeriesBlock(clock, HOST_SERIES.length, 'f64'),
+      hostLatest: null,
+      prevHostCpu: null,
+      cpuStatsBackoff: 0,
+      memStatsBackoff: 0,
+      vms: new Map(),
+      timer: null,
+      inFlight: false,
+      lastTickAt: 0,
+      skipped: 0,
+      errors: 0,
+      lastError: null,
+      closed: false,
+    };
+    this.conns.set(connectionId, c);
+    if (client.nodeGetInfo) {
+      client.nodeGetInfo().then(
+        (info) => {
+          c.hostCpus = info.cpus;
+        },
+        () => undefined,
+      );
+    }
+    if (!this.manual) {
+      c.timer = setInterval(() => void this.tick(connectionId), this.intervalMs);
+      c.timer.unref?.();
+      void this.tick(connectionId);
+    }
+  }
+
+  /** Stops sampling a connection and drops its history. */
+  detach(connectionId: string): void {
+    const c = this.conns.get(connectionId);
+    if (!c) return;
+    c.closed = true;
+    if (c.timer) clearInterval(c.timer);
+    this.conns.delete(connectionId);
+  }
+
+  isAttached(connectionId: string): boolean {
+    return this.conns.has(connectionId);
+  }
+
+  stop(): void {
+    for (const id of [...this.conns.keys()]) this.detach(id);
+    this.sessions.clear();
+  }
+
+  /** Sets the host CPU count used for "% of host" (normally read with nodeGetInfo on attach). */
+  setHostCpus(connectionId: string, cpus: number): void {
+    const c = this.conns.get(connectionId);
+    if (c) c.hostCpus = cpus;
+  }
+
+  // ---- sampling -----------------------------------------------------------------------------------
+
+  /**
+   * One sampling tick of one connection. A tick that starts while the previous one is still waiting
+   * for the daemon is skipped (never queued).
+   */
+  async tick(connectionId: string): Promise<boolean> {
+    const c = this.conns.get(connectionId);
+    if (!c || c.inFlight) {
+      if (c) c.skipped++;
+      return false;
+    }
+    c.inFlight = true;
+    try {
+      const t = this.now();
+      const wantCpu = c.client.nodeGetCPUStats && c.cpuStatsBackoff-- <= 0;
+      const wantMem = c.client.nodeGetMemoryStats && c.memStatsBackoff-- <= 0;
+      const [records, cpuStats, memStats] = await Promise.all([
+        c.client.connectGetAllDomainStats(SAMPLED_STATS, 0),
+        wantCpu
+          ? c.client.nodeGetCPUStats!(-1, 0).catch(() => {
+              c.cpuStatsBackoff = 60;
+              return null;
+            })
+          : null,
+        wantMem
+          ? c.client.nodeGetMemoryStats!(-1, 0).catch(() => {
+              c.memStatsBackoff = 60;
+              return null;
+            })
+          : null,
+      ]);
+      if (c.closed) return false;
+      const mono = performance.now();
+      c.clock.advance(t);
+      const tickNo = c.clock.tick;
+
+      for (let i = 0; i < records.length; i++) {
+        const rec = records[i]!;
+        let vm = c.vms.get(rec.dom.uuid);
+        if (!vm) {
+          vm = {
+            uuid: rec.dom.uuid,
+            name: rec.dom.name,
+            tracker: new DomainRateTracker(),
+            block: null,
+            seenTick: 0,
+          };
+          c.vms.set(rec.dom.uuid, vm);
+        }
+        vm.name = rec.dom.name;
+        vm.seenTick = tickNo;
+        const r = vm.tracker.update(rec.params, mono, rec.dom.id, c.hostCpus);
+        if (!vm.block) {
+          if (!isActive(r.state)) continue; // never ran while we watched: no history to keep
+          vm.block = new SeriesBlock(c.clock, VM_HISTORY_SERIES.length, 'f32');
+        }
+        const row = this.row;
+        row[0] = r.cpu;
+        row[1] = r.memUsed;
+        row[2] = r.diskRd;
+        row[3] = r.diskWr;
+        row[4] = r.netRx;
+        row[5] = r.netTx;
+        vm.block.write(row);
+      }
+      // domains that disappeared were undefined: forget them
+      if (c.vms.size > records.length) {
+        for (const [uuid, vm] of c.vms) if (vm.seenTick !== tickNo) c.vms.delete(uuid);
+      }
+
+      let cpuPct = NaN;
+      if (cpuStats) {
+        const cur = parseHostCpuStats(cpuStats, mono);
+        cpuPct = hostCpuPercent(c.prevHostCpu, cur);
+        c.prevHostCpu = cur;
+      }
+      const mem = memStats ? parseHostMemoryStats(memStats) : null;
+      this.hostRow[0] = cpuPct;
+      this.hostRow[1] = mem ? mem.used : NaN;
+      this.hostRow[2] = mem ? mem.total : NaN;
+      c.host.write(this.hostRow);
+      c.hostLatest = {
+        cpu: nn(cpuPct),
+        memUsed: mem ? nn(mem.used) : null,
+        memTotal: mem ? nn(mem.total) : null,
+      };
+      c.lastTickAt = t;
+      c.lastError = null;
+      this.push(c, t);
+      return true;
+    } catch (e) {
+      c.errors++;
+      c.lastError = e instanceof Error ? e.message : String(e);
+      return false;
+    } finally {
+      c.inFlight = false;
+    }
+  }
+
+  // ---- subscriptions ------------------------------------------------------------------------------
+
+  /** Adds or replaces (same id) a subscription of one session. */
+  subscribe(sessionId: string, send: (tick: StatsTick) => void, sub: StatsSubscribeInput): void {
+    let s = this.sessions.get(sessionId);
+    if (!s) {
+      s = { send, subs: new Map() };
+      this.sessions.set(sessionId, s);
+    }
+    s.send = send;
+    s.subs.set(sub.id, sub as Sub);
+  }
+
+  unsubscribe(sessionId: string, id: string): void {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    s.subs.delete(id);
+    if (s.subs.size === 0) this.sessions.delete(sessionId);
+  }
+
+  dropSession(sessionId: string): void {
+    this.sessions.delete(sessionId);
+  }
+
+  subscriptionCount(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.subs.size;
+    return n;
+  }
+
+  private push(c: ConnState, t: number): void {
+    for (const s of this.sessions.values()) {
+      let tick: StatsTick | null = null;
+      for (const sub of s.subs.values()) {
+        if (sub.connectionId !== c.id) continue;
+        tick ??= { connectionId: c.id, t, intervalMs: this.intervalMs };
+        if (sub.kind === 'host') {
+          tick.host = c.hostLatest ?? { cpu: null, memUsed: null, memTotal: null };
+        } else if (sub.kind === 'vms') {
+          tick.vms ??= {};
+          for (const uuid of sub.vmUuids) {
+            const vm = c.vms.get(uuid);
+            if (vm) tick.vms[uuid] = toPoint(vm.tracker.rates);
+          }
+        } else {
+          tick.cpu ??= {};
+          for (const uuid of sub.vmUuids) {
+            const vm = c.vms.get(uuid);
+            if (vm) tick.cpu[uuid] = nn(vm.tracker.rates.cpu);
+          }
+        }
+      }
+      if (tick) {
+        try {
+          s.send(tick);
+        } catch {
+          /* a renderer that went away is cleaned up by its session close */
+        }
+      }
+    }
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------
+
+  /** Latest point of one VM (null when unknown). */
+  latest(connectionId: string, uuid: string): VmPoint | null {
+    const vm = this.conns.get(connectionId)?.vms.get(uuid);
+    return vm ? toPoint(vm.tracker.rates) : null;
+  }
+
+  latestHost(connectionId: string): HostPoint | null {
+    return this.conns.get(connectionId)?.hostLatest ?? null;
+  }
+
+  status(
+    connectionId: string,
+  ): { ticks: number; skipped: number; errors: number; lastError: string | null; vms: number } | null {
+    const c = this.conns.get(connectionId);
+    if (!c) return null;
+    return {
+      ticks: c.clock.tick,
+      skipped: c.skipped,
+      errors: c.errors,
+      lastError: c.lastError,
+      vms: c.vms.size,
+    };
+  }
+
+  history(input: StatsHistoryInput): StatsHistory {
+    const c = this.conns.get(input.connectionId);
+    const n = Math.ceil((input.seconds * 1000) / this.intervalMs);
+    const empty: StatsHistory = { intervalMs: this.intervalMs, t: [], series: {} };
+    if (!c) return empty;
+    const nulls = (a: number[]): (number | null)[] => a.map((v) => (Number.isFinite(v) ? v : null));
+    if (input.target === 'host') {
+      const r = c.host.read(n);
+      return {
+        intervalMs: this.intervalMs,
+        t: r.times,
+        series: Object.fromEntries(HOST_SERIES.map((k, i) => [k, nulls(r.series[i]!)])),
+      };
+    }
+    if (input.target === 'vm') {
+      const vm = c.vms.get(input.vmUuid);
+      if (!vm?.block) return { ...empty, series: Object.fromEntries(VM_HISTORY_SERIES.map((k) => [k, []])) };
+      const r = vm.block.read(n);
+      return {
+        intervalMs: this.intervalMs,
+        t: r.times,
+        series: Object.fromEntries(VM_HISTORY_SERIES.map((k) => [k, nulls(r.series[VM_SERIES_INDEX[k]]!)])),
+      };
+    }
+    // list: CPU of several VMs on the connection's common time axis
+    const k = Math.min(n, c.clock.times.length);
+    const t = c.clock.times.toArray(k);
+    const series: Record<string, (number | null)[]> = {};
+    for (const uuid of input.vmUuids) {
+      const vm = c.vms.get(uuid);
+      if (!vm?.block) {
+        series[uuid] = new Array<number | null>(k).fill(null);
+        continue;
+      }
+      const r = vm.block.read(k, [VM_SERIES_INDEX.cpu]);
+      const pad = k - r.times.length;
+      series[uuid] = [...new Array<null>(pad).fill(null), ...nulls(r.series[0]!)];
+    }
+    return { intervalMs: this.intervalMs, t, series };
+  }
+
+  /** Bytes held by the history buffers (all connections). */
+  historyBytes(): number {
+    let b = 0;
+    for (const c of this.conns.values()) {
+      b += c.clock.times.data.byteLength + c.host.byteLength;
+      for (const vm of c.vms.values()) b += vm.block?.byteLength ?? 0;
+    }
+    return b;
+  }
+}
