@@ -7,7 +7,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex, Readable, Writable } from 'node:stream';
-import type { CloseInfo } from './engine.js';
+import type { CallOptions, CloseInfo } from './engine.js';
+import { LibvirtStream, type LibvirtStreamOptions } from './stream.js';
 import type { Packet } from './packet.js';
 import { decode } from './xdr/codec.js';
 import type { XdrType, XdrValue } from './xdr/schema.js';
@@ -17,6 +18,7 @@ import {
   DOMAIN_MEMORY_STAT_NAMES,
   DOMAIN_STATE_NAMES,
   DomainEventId,
+  DrvFeature,
   NETWORK_EVENT_TYPE_NAMES,
   NetworkEventId,
   STORAGE_POOL_EVENT_TYPE_NAMES,
@@ -51,29 +53,18 @@ import type {
 // The wire connection this client drives (implemented by connection.ts)
 // =================================================================================================
 
-/** Options of one call on the wire (stream sinks etc.), passed through untouched. */
-export type WireCallOptions = Record<string, unknown>;
-
-/** What LibvirtClient needs from the wire engine. */
+/** What LibvirtClient needs from the wire engine (Engine / Connection of connection.ts). */
 export interface WireConnection {
   call<A extends XdrType, R extends XdrType>(
     proc: number,
     argSchema: A,
     args: XdrValue<A>,
     retSchema: R,
-    opts?: WireCallOptions,
+    opts?: CallOptions,
   ): Promise<XdrValue<R>>;
   onMessage(proc: number, handler: (packet: Packet) => void): () => void;
   on(event: 'close', listener: (info: CloseInfo) => void): unknown;
   close(): Promise<void> | void;
-  /** Opens a stream-carrying call (console, screenshot, volume upload/download). */
-  openStream?(
-    proc: number,
-    argSchema: XdrType,
-    args: unknown,
-    retSchema: XdrType,
-    direction: 'read' | 'write' | 'duplex',
-  ): Promise<{ stream: Duplex; ret: unknown }>;
 }
 
 // =================================================================================================
@@ -561,15 +552,8 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     >;
   }
 
-  /** Sends REMOTE_PROC_CONNECT_CLOSE, then closes the transport. */
+  /** Sends REMOTE_PROC_CONNECT_CLOSE and closes the transport ('close' fires with reason 'client'). */
   async close(): Promise<void> {
-    if (!this.closed) {
-      try {
-        await this.call('connectClose', undefined);
-      } catch {
-        /* the transport may already be gone */
-      }
-    }
     await this.connection.close();
   }
 
@@ -650,7 +634,7 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
 
   /** Host memory tunables (KSM: shm_pages_to_scan, shm_sleep_millisecs, shm_merge_across_nodes…). */
   async nodeGetMemoryParameters(flags = 0): Promise<TypedParam[]> {
-    const f = flags | TYPED_PARAM_STRING_OKAY;
+    const f = flags | (await this.stringOkay());
     const n = (await this.call('nodeGetMemoryParameters', { nparams: 0, flags: f })).nparams;
     if (n <= 0) return [];
     const r = await this.call('nodeGetMemoryParameters', { nparams: n, flags: f });
@@ -926,7 +910,7 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     const r = await this.call('domainGetSchedulerParametersFlags', {
       dom: toWireDomain(dom),
       nparams,
-      flags: flags | TYPED_PARAM_STRING_OKAY,
+      flags,
     });
     return r.params.map(fromWireParam);
   }
@@ -1111,6 +1095,83 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
   ): Promise<DomainStatsRecord[]> {
     const r = await this.call('connectGetAllDomainStats', { doms: doms.map(toWireDomain), stats, flags });
     return r.retStats.map((rec) => ({ dom: toDomainRef(rec.dom), params: rec.params.map(fromWireParam) }));
+  }
+
+  // ---- streams -----------------------------------------------------------------------------------
+
+  /** Starts a stream-carrying call; the stream is destroyed if the call fails. */
+  private async callWithStream<N extends ProcedureName>(
+    name: N,
+    args: ProcArgs<N>,
+    opts?: LibvirtStreamOptions,
+  ): Promise<{ ret: ProcRet<N>; stream: LibvirtStream }> {
+    const def = procedures[name];
+    const stream = new LibvirtStream(opts);
+    try {
+      const ret = (await this.connection.call(
+        def.proc,
+        def.args as XdrType,
+        args as never,
+        def.ret as XdrType,
+        {
+          stream,
+        },
+      )) as ProcRet<N>;
+      return { ret, stream };
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
+  }
+
+  /**
+   * Opens a domain console (serial by default, or the device alias `devName`) as a Duplex: write
+   * keystrokes, read output. Flags: VIR_DOMAIN_CONSOLE_FORCE / SAFE.
+   */
+  async domainOpenConsole(dom: DomainRef, devName: string | null = null, flags = 0): Promise<Duplex> {
+    const { stream } = await this.callWithStream('domainOpenConsole', {
+      dom: toWireDomain(dom),
+      dev_name: devName,
+      flags,
+    });
+    return stream;
+  }
+
+  /** Takes a screenshot of `screen`; the daemon picks the format (usually image/png or PPM). */
+  async domainScreenshot(dom: DomainRef, screen = 0, flags = 0): Promise<{ mime: string; data: Buffer }> {
+    const { ret, stream } = await this.callWithStream(
+      'domainScreenshot',
+      { dom: toWireDomain(dom), screen, flags },
+      { maxBufferedBytes: 256 * 1024 * 1024 },
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return { mime: ret.mime ?? 'application/octet-stream', data: Buffer.concat(chunks) };
+  }
+
+  /**
+   * Uploads into a volume: write the bytes to the returned stream and `end()` it; the upload is
+   * complete when the stream emits 'finish' (the daemon confirmed). `length` 0 = up to the end.
+   */
+  async storageVolUpload(vol: StorageVolRef, offset = 0, length = 0, flags = 0): Promise<Writable> {
+    const { stream } = await this.callWithStream('storageVolUpload', {
+      vol,
+      offset: BigInt(offset),
+      length: BigInt(length),
+      flags,
+    });
+    return stream;
+  }
+
+  /** Downloads a volume's bytes as a Readable. `length` 0 = up to the end. */
+  async storageVolDownload(vol: StorageVolRef, offset = 0, length = 0, flags = 0): Promise<Readable> {
+    const { stream } = await this.callWithStream('storageVolDownload', {
+      vol,
+      offset: BigInt(offset),
+      length: BigInt(length),
+      flags,
+    });
+    return stream;
   }
 
   // ---- snapshots -------------------------------------------------------------------------------
@@ -1505,7 +1566,7 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     flags: number,
   ): Promise<TypedParam[]> {
     const wire = toWireDomain(dom);
-    const f = flags | TYPED_PARAM_STRING_OKAY;
+    const f = flags | (await this.stringOkay());
     const n = (await this.call(name, { dom: wire, nparams: 0, flags: f })).nparams;
     if (n <= 0) return [];
     return (await this.call(name, { dom: wire, nparams: n, flags: f })).params.map(fromWireParam);
@@ -1520,6 +1581,16 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
   }
 
   private hostCpus: number | undefined;
+  private typedParamString: Promise<number> | undefined;
+
+  /** VIR_TYPED_PARAM_STRING_OKAY when the driver supports string parameters (as the C API adds it). */
+  private stringOkay(): Promise<number> {
+    this.typedParamString ??= this.connectSupportsFeature(DrvFeature.TYPED_PARAM_STRING).then(
+      (ok) => (ok ? TYPED_PARAM_STRING_OKAY : 0),
+      () => 0,
+    );
+    return this.typedParamString;
+  }
 
   private async hostCpuCount(): Promise<number> {
     this.hostCpus ??= (await this.nodeGetInfo()).cpus;
@@ -1535,5 +1606,3 @@ const DOMAIN_KIND_BY_MESSAGE: Record<EventMessageName, DomainEventKind> = {
   domainEventCallbackJobCompleted: 'jobCompleted',
   domainEventCallbackAgentLifecycle: 'agentLifecycle',
 } as Record<EventMessageName, DomainEventKind>;
-
-export type { Readable, Writable };
