@@ -1,0 +1,174 @@
+import { EventEmitter } from 'node:events';
+import {
+  calls,
+  events,
+  isCallName,
+  type CallName,
+  type EventName,
+  type EventPayload,
+  type RemoteError,
+} from '../../shared/contract/index.js';
+import { ConnectionManager, DEFAULT_RECONNECT, type ReconnectPolicy } from './connection-manager.js';
+import { resolveConfigDir } from './config.js';
+import { CoreError, toRemoteError, zodIssues } from './errors.js';
+import { createHandlers, type AnyHandler } from './handlers/index.js';
+import type { LibvirtClientPort, OpenConnectionFn } from './libvirt-port.js';
+import { Session, SessionRegistry, type EventSink } from './sessions.js';
+import { VmService } from './vm-service.js';
+
+export interface CoreOptions {
+  /** Settings folder; default `$VIRTDESK_CONFIG_DIR`, `$XDG_CONFIG_HOME/virtdesk` or `~/.config/virtdesk`. */
+  configDir?: string;
+  /** Opens a libvirt connection; default: the wire client's `openConnection` (electron/libvirt). */
+  openConnection?: OpenConnectionFn;
+  /** Validate handler outputs and pushed events against the contract (default: NODE_ENV !== 'production'). */
+  validateOutput?: boolean;
+  reconnect?: ReconnectPolicy;
+  /** Connect the autoconnect connections on start (default true). */
+  autoconnect?: boolean;
+}
+
+export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: RemoteError };
+
+// The wire client is loaded lazily (and only when no other opener is injected, e.g. by unit tests).
+const LIBVIRT_MODULE = '../libvirt/index.js';
+const defaultOpen: OpenConnectionFn = async (uri) => {
+  const mod = (await import(LIBVIRT_MODULE)) as {
+    openConnection(uri: string, opts?: object): Promise<LibvirtClientPort>;
+  };
+  return mod.openConnection(uri, {});
+};
+
+/**
+ * The plain-Node core of the main process: contract dispatch, sessions (renderers), connections and VMs.
+ * Electron (main.ts) and web mode (web/server.ts) are thin transports over `openSession` + `dispatch`.
+ */
+export class Core {
+  readonly configDir: string;
+  readonly connections: ConnectionManager;
+  readonly vms: VmService;
+  readonly sessions = new SessionRegistry();
+  /** Internal bus for feature services: 'connected' (id, client) / 'disconnected' (id, reason) are re-emitted. */
+  readonly bus = new EventEmitter<{
+    connected: [id: string, client: LibvirtClientPort];
+    disconnected: [id: string, reason: string | null];
+  }>();
+  private readonly handlers: Record<string, AnyHandler>;
+  private readonly validateOutput: boolean;
+  private readonly stopHooks: (() => Promise<void> | void)[] = [];
+  private started = false;
+
+  constructor(private readonly options: CoreOptions = {}) {
+    this.configDir = options.configDir ?? resolveConfigDir();
+    this.validateOutput = options.validateOutput ?? process.env.NODE_ENV !== 'production';
+    this.connections = new ConnectionManager(
+      this.configDir,
+      options.openConnection ?? defaultOpen,
+      options.reconnect ?? DEFAULT_RECONNECT,
+    );
+    this.vms = new VmService(this.connections);
+    this.connections.on('changed', () =>
+      this.broadcast('connections.changed', { connections: this.connections.list() }),
+    );
+    this.connections.on('status', (s) => this.broadcast('connections.status', s));
+    this.connections.on('connected', (id, client) => this.bus.emit('connected', id, client));
+    this.connections.on('disconnected', (id, reason) => this.bus.emit('disconnected', id, reason));
+    this.vms.on('changed', (delta) => this.broadcast('vms.changed', delta));
+    this.handlers = createHandlers(this) as unknown as Record<string, AnyHandler>;
+  }
+
+  /** Load saved connections and start autoconnecting (does not wait for connections). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.connections.load();
+    if (this.options.autoconnect ?? true) this.connections.autoconnect();
+  }
+
+  /** The live libvirt client of a connected connection (throws `not-connected`). For feature services. */
+  getClient(connectionId: string): LibvirtClientPort {
+    return this.connections.getClient(connectionId);
+  }
+
+  /** A renderer connected (Electron window / WebSocket). `sink` delivers pushed events to it. */
+  openSession(sink: EventSink): Session {
+    return this.sessions.open(sink);
+  }
+
+  closeSession(session: Session | string): void {
+    this.sessions.close(session);
+  }
+
+  /** Push an event to every renderer. */
+  broadcast<N extends EventName>(name: N, payload: EventPayload<N>): void {
+    if (this.validateOutput) {
+      const r = events[name].safeParse(payload);
+      if (!r.success) {
+        console.error(`virtdesk: event ${name} does not match the contract:`, r.error.issues);
+        return;
+      }
+    }
+    for (const s of this.sessions.all()) s.send(name, payload);
+  }
+
+  /** Validate and run one call. Never throws: errors become `{ ok: false, error: RemoteError }`. */
+  async dispatch(session: Session, name: unknown, rawInput: unknown): Promise<DispatchResult> {
+    if (!isCallName(name)) {
+      const shown = typeof name === 'string' ? name.slice(0, 100) : typeof name;
+      return { ok: false, error: { message: `Unknown call: ${shown}`, code: 'unknown-call' } };
+    }
+    const spec = calls[name as CallName];
+    const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      const first = issues[0];
+      const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
+      return {
+        ok: false,
+        error: {
+          message: `Invalid input for ${name}: ${where}${first?.message ?? 'invalid'}`,
+          code: 'invalid-input',
+          issues,
+        },
+      };
+    }
+    const handler = this.handlers[name];
+    if (!handler) return { ok: false, error: { message: `No handler for ${name}`, code: 'internal' } };
+    try {
+      const value = await handler(parsed.data, { session });
+      if (this.validateOutput) {
+        const out = spec.output.safeParse(value);
+        if (!out.success) {
+          console.error(`virtdesk: output of ${name} does not match the contract:`, out.error.issues);
+          throw new CoreError(
+            'internal',
+            `Internal error: the result of ${name} is malformed`,
+            zodIssues(out.error),
+          );
+        }
+      }
+      return { ok: true, value: value ?? null };
+    } catch (e) {
+      const error = toRemoteError(e);
+      if (error.code === 'internal') console.error(`virtdesk: ${name} failed:`, e);
+      return { ok: false, error };
+    }
+  }
+
+  /** Register cleanup for app exit (feature services: samplers, proxies). */
+  onStop(hook: () => Promise<void> | void): void {
+    this.stopHooks.push(hook);
+  }
+
+  async stop(): Promise<void> {
+    this.sessions.closeAll();
+    for (const h of this.stopHooks.reverse()) {
+      try {
+        await h();
+      } catch (e) {
+        console.warn('virtdesk: stop hook failed:', e);
+      }
+    }
+    await this.connections.stop();
+  }
+}

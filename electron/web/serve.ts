@@ -1,0 +1,76 @@
+/**
+ * `npm run serve`: VirtDesk in a browser. Prints the URL with its access token, like Jupyter.
+ *
+ *   node dist/electron/electron/web/serve.js [--host 127.0.0.1] [--port 8765] [--no-open]
+ *
+ * --port defaults to 8765 when free, else any free port (0 = any free port).
+ */
+import { spawn } from 'node:child_process';
+import { parseServeArgs, SERVE_USAGE as USAGE, type ServeArgs as Args } from './args.js';
+import { isLoopbackHost, startWebServer } from './server.js';
+
+const openBrowser = (url: string): void => {
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  try {
+    // No shell: the URL is a single argument.
+    const child = spawn('xdg-open', [url], { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // no browser opener; the URL is printed anyway
+  }
+};
+
+const main = async (): Promise<void> => {
+  let args: Args;
+  try {
+    args = parseServeArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const start = (port: number) => startWebServer({ host: args.host, port });
+  let web;
+  if (args.port === 'auto') {
+    try {
+      web = await start(8765);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      web = await start(0);
+    }
+  } else web = await start(args.port);
+
+  if (!isLoopbackHost(args.host)) {
+    process.stderr.write(
+      `WARNING: listening on ${args.host}: anyone who can reach this address and has the token controls your VMs.\n` +
+        'Traffic is not encrypted; prefer an SSH tunnel to 127.0.0.1.\n',
+    );
+  }
+  process.stdout.write(`VirtDesk is running. Open this URL in your browser:\n\n    ${web.url}\n\n`);
+  if (args.open) openBrowser(web.url);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stdout.write('Stopping…\n');
+    web
+      .close()
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        process.stderr.write(`${String(e)}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+};
+
+main().catch((e: unknown) => {
+  process.stderr.write(`virtdesk serve: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,336 @@
+/**
+ * Web mode: the renderer and the contract served to a browser.
+ *
+ * - HTTP: serves the built renderer (dist/renderer) read-only, GET/HEAD only, with the same strict CSP as
+ *   Electron, correct MIME types and no way out of the folder (no traversal, no dotfiles, no symlink escape).
+ * - WebSocket at /ws: JSON frames `{t:'call', id, name, input}` → `{t:'result', id, ok, value | error}`,
+ *   pushed `{t:'event', name, payload}`. Requires the random token (URL `?token=` on the WS URL, or a first
+ *   frame `{t:'auth', token}`), compared in constant time; browser Origins other than the page's own are
+ *   refused; frames are limited in size; a client that stops reading is dropped.
+ * - Binds 127.0.0.1 by default.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { Core, type CoreOptions } from '../core/core.js';
+import type { Session } from '../core/sessions.js';
+import { mimeType, safeRelativePath, securityHeaders } from '../settings.js';
+
+export interface WebServerOptions {
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0 = any free port). */
+  port?: number;
+  /** Access token (default: 32 random bytes, base64url). */
+  token?: string;
+  /** Use this core (not stopped by close()); default: a new Core started with `configDir`. */
+  core?: Core;
+  configDir?: string;
+  /** Options for the core created when `core` is not given. */
+  coreOptions?: CoreOptions;
+  /** Folder with the built renderer (default: <package>/dist/renderer). */
+  rendererDir?: string;
+  /** Largest accepted WebSocket frame (default 1 MiB). */
+  maxPayload?: number;
+}
+
+export interface WebServer {
+  /** Page URL including the token, e.g. http://127.0.0.1:8765/?token=… */
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  core: Core;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** WebSocket close codes used by the server. */
+export const WS_CLOSE = { unauthorized: 4401, badFrame: 4400, tooSlow: 4408 } as const;
+
+const AUTH_TIMEOUT_MS = 5000;
+const MAX_IN_FLIGHT = 256;
+/** Drop a client whose unsent data exceeds this (it stopped reading). */
+const MAX_BUFFERED = 64 * 1024 * 1024;
+
+/** Constant-time token comparison (hashing first makes lengths equal). */
+export const tokenMatches = (given: unknown, expected: string): boolean => {
+  if (typeof given !== 'string' || given.length > 1024) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+};
+
+export const generateToken = (): string => randomBytes(32).toString('base64url');
+
+export const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** Find the package root (folder with our package.json) from this module's location. */
+const packageRoot = (): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'virtdesk') return dir;
+      } catch {
+        // keep looking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return process.cwd();
+};
+
+export const defaultRendererDir = (): string => join(packageRoot(), 'dist', 'renderer');
+
+const hostForUrl = (host: string): string => {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return isIP(host) === 6 ? `[${host}]` : host;
+};
+
+export async function startWebServer(opts: WebServerOptions = {}): Promise<WebServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? generateToken();
+  if (token.length < 16) throw new Error('The access token must be at least 16 characters');
+  const rendererDir = opts.rendererDir ?? defaultRendererDir();
+  const ownsCore = !opts.core;
+  const core =
+    opts.core ?? new Core({ ...opts.coreOptions, ...(opts.configDir ? { configDir: opts.configDir } : {}) });
+  if (ownsCore) await core.start();
+  const headers = securityHeaders();
+  let rendererRoot: string | null = null;
+  const rootDir = async (): Promise<string | null> => {
+    if (rendererRoot) return rendererRoot;
+    try {
+      rendererRoot = await realpath(rendererDir);
+    } catch {
+      return null;
+    }
+    return rendererRoot;
+  };
+
+  let port = 0;
+  /** Host header values under which the page is legitimately reached (DNS-rebinding guard). */
+  const allowedHosts = (): Set<string> => {
+    const names = new Set<string>([hostForUrl(host)]);
+    if (isLoopbackHost(host) || host === '0.0.0.0' || host === '::') {
+      for (const n of ['127.0.0.1', 'localhost', '[::1]']) names.add(n);
+    }
+    return new Set([...names].map((n) => `${n}:${port}`));
+  };
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    const h = req.headers.host?.toLowerCase();
+    if (!h) return false;
+    if (allowedHosts().has(h)) return true;
+    // Non-loopback bind on all interfaces: accept any IP literal host with our port (no DNS names).
+    if (host === '0.0.0.0' || host === '::') {
+      const m = /^(\[[0-9a-f:.]+\]|[0-9.]+):(\d+)$/.exec(h);
+      return !!m && Number(m[2]) === port && isIP(m[1]!.replace(/^\[|\]$/g, '')) !== 0;
+    }
+    return false;
+  };
+
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type: string,
+    extra = {},
+  ): void => {
+    res.writeHead(status, {
+      ...headers,
+      'Content-Type': type,
+      'Content-Length': Buffer.byteLength(body),
+      ...extra,
+    });
+    res.end(res.req.method === 'HEAD' ? undefined : body);
+  };
+
+  const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostAllowed(req)) return send(res, 421, 'Misdirected request\n', 'text/plain; charset=utf-8');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(res, 405, 'Method not allowed\n', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
+    }
+    const urlPath = (req.url ?? '/').split('?')[0]!.split('#')[0]!;
+    if (urlPath === '/ws') return send(res, 426, 'Upgrade required\n', 'text/plain; charset=utf-8');
+    const rel = safeRelativePath(urlPath);
+    if (!rel) return send(res, 400, 'Bad request\n', 'text/plain; charset=utf-8');
+    const root = await rootDir();
+    if (!root) {
+      return send(
+        res,
+        503,
+        'The VirtDesk UI is not built. Run `npm run build` first.\n',
+        'text/plain; charset=utf-8',
+      );
+    }
+    const serve = async (relPath: string): Promise<boolean> => {
+      let file: string;
+      try {
+        file = await realpath(join(root, relPath));
+      } catch {
+        return false;
+      }
+      if (file !== root && !file.startsWith(root + sep)) return false; // symlink escaping the folder
+      const st = await stat(file).catch(() => null);
+      if (!st?.isFile()) return false;
+      const body = await readFile(file);
+      const isHtml = relPath.endsWith('.html');
+      send(res, 200, body, mimeType(file), {
+        'Cache-Control': isHtml ? 'no-store' : 'no-cache',
+      });
+      return true;
+    };
+    if (await serve(rel)) return;
+    // SPA fallback for client-side routes (paths without a file extension).
+    if (!/\.[A-Za-z0-9]+$/.test(rel) && (await serve('index.html'))) return;
+    send(res, 404, 'Not found\n', 'text/plain; charset=utf-8');
+  };
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch((e: unknown) => {
+      console.error('virtdesk web: request failed:', e);
+      if (!res.headersSent) send(res, 500, 'Internal error\n', 'text/plain; charset=utf-8');
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
+
+  const reject = (socket: import('node:stream').Duplex, status: number, text: string): void => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
+    if (!hostAllowed(req)) return reject(socket, 421, 'Misdirected Request');
+    const origin = req.headers.origin;
+    // Browsers always send Origin on WebSockets: it must be this very page. Non-browser clients send
+    // none and are still held to the token.
+    if (origin !== undefined && !(origin === `http://${req.headers.host?.toLowerCase()}`)) {
+      return reject(socket, 403, 'Forbidden');
+    }
+    const queryToken = url.searchParams.get('token');
+    if (queryToken !== null && !tokenMatches(queryToken, token)) return reject(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, queryToken !== null));
+  });
+
+  const sockets = new Set<WebSocket>();
+
+  const onSocket = (ws: WebSocket, authed: boolean): void => {
+    sockets.add(ws);
+    let session: Session | null = null;
+    let inFlight = 0;
+    const sendFrame = (frame: object): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED) {
+        ws.close(WS_CLOSE.tooSlow, 'Client too slow');
+        return;
+      }
+      ws.send(JSON.stringify(frame));
+    };
+    const startSession = (): void => {
+      session = core.openSession((name, payload) => sendFrame({ t: 'event', name, payload }));
+      sendFrame({ t: 'ready', sessionId: session.id });
+    };
+    let authTimer: NodeJS.Timeout | null = null;
+    if (authed) startSession();
+    else {
+      authTimer = setTimeout(
+        () => ws.close(WS_CLOSE.unauthorized, 'Authentication required'),
+        AUTH_TIMEOUT_MS,
+      );
+    }
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      let msg: unknown;
+      try {
+        if (isBinary) throw new Error('binary');
+        msg = JSON.parse(data.toString());
+      } catch {
+        ws.close(WS_CLOSE.badFrame, 'Frames must be JSON text');
+        return;
+      }
+      if (!msg || typeof msg !== 'object') {
+        ws.close(WS_CLOSE.badFrame, 'Bad frame');
+        return;
+      }
+      const frame = msg as { t?: unknown; id?: unknown; name?: unknown; input?: unknown; token?: unknown };
+      if (!session) {
+        if (frame.t === 'auth' && tokenMatches(frame.token, token)) {
+          if (authTimer) clearTimeout(authTimer);
+          startSession();
+        } else ws.close(WS_CLOSE.unauthorized, 'Unauthorized');
+        return;
+      }
+      if (frame.t !== 'call') return; // ignore unknown frame types (forward compatibility)
+      const id = frame.id;
+      if (!(
+        (typeof id === 'number' && Number.isSafeInteger(id)) ||
+        (typeof id === 'string' && id.length <= 64)
+      )) {
+        ws.close(WS_CLOSE.badFrame, 'Bad call id');
+        return;
+      }
+      if (inFlight >= MAX_IN_FLIGHT) {
+        sendFrame({
+          t: 'result',
+          id,
+          ok: false,
+          error: { message: 'Too many calls in flight', code: 'busy' },
+        });
+        return;
+      }
+      inFlight++;
+      const s = session as Session;
+      void core.dispatch(s, frame.name, frame.input).then((r) => {
+        inFlight--;
+        sendFrame(
+          r.ok
+            ? { t: 'result', id, ok: true, value: r.value }
+            : { t: 'result', id, ok: false, error: r.error },
+        );
+      });
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      sockets.delete(ws);
+      if (authTimer) clearTimeout(authTimer);
+      if (session) core.closeSession(session);
+    });
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${hostForUrl(host)}:${port}/?token=${token}`;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      if (ownsCore) await core.stop();
+    })());
+
+  return { url, host, port, token, core, server, close };
+}
