@@ -6,8 +6,10 @@ import { useSyncExternalStore } from 'react';
  *   renderer/src/i18n/zh-CN/<feature>.ts  the same keys in Simplified Chinese
  * Files are picked up automatically (import.meta.glob) — no registration, no shared file to edit.
  */
-export type Catalog = Record<string, string>;
-export type Language = 'en' | 'zh-CN';
+import { detectLanguage, format, type Catalog, type Language, type Params } from './format.js';
+
+export type { Catalog, Language, Params };
+export { detectLanguage, format };
 export const languages: { id: Language; label: string }[] = [
   { id: 'en', label: 'English' },
   { id: 'zh-CN', label: '简体中文' },
@@ -28,15 +30,6 @@ export const catalogs: Record<Language, Catalog> = {
 };
 
 const STORAGE_KEY = 'virtdesk.language';
-
-export const detectLanguage = (navLanguages: readonly string[]): Language => {
-  for (const l of navLanguages) {
-    const lower = l.toLowerCase();
-    if (lower.startsWith('zh')) return 'zh-CN';
-    if (lower.startsWith('en')) return 'en';
-  }
-  return 'en';
-};
 
 const initial = (): Language => {
   try {
@@ -63,11 +56,6 @@ export const setLanguage = (lang: Language): void => {
   if (globalThis.document) document.documentElement.lang = lang;
   for (const s of subs) s();
 };
-
-export type Params = Record<string, string | number>;
-
-export const format = (template: string, params?: Params): string =>
-  params ? template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : template;
 
 /** Translate `key` in the current language, falling back to English, then to the key itself. */
 export const t = (key: string, params?: Params): string =>

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  filterVms,
+  formatBytes,
+  formatKiB,
+  matchesQuery,
+  sortVms,
+  toggleSort,
+  type VmRowData,
+} from '../../renderer/src/logic/vmList.js';
+import { allowedActions, canDelete, primaryAction } from '../../renderer/src/logic/lifecycle.js';
+
+const vm = (name: string, over: Partial<VmRowData> = {}): VmRowData => ({
+  uuid: `00000000-0000-4000-8000-${name.padStart(12, '0').slice(-12)}`,
+  name,
+  state: 'shutoff',
+  vcpus: 1,
+  memory: 1024,
+  autostart: false,
+  ...over,
+});
+
+describe('renderer VM list: sorting', () => {
+  it('sorts names naturally (vm2 before vm10) and reverses', () => {
+    const rows = [vm('vm10'), vm('vm2'), vm('VM1')];
+    expect(sortVms(rows, { key: 'name', dir: 'asc' }).map((r) => r.name)).toEqual(['VM1', 'vm2', 'vm10']);
+    expect(sortVms(rows, { key: 'name', dir: 'desc' }).map((r) => r.name)).toEqual(['vm10', 'vm2', 'VM1']);
+  });
+  it('sorts by state (live first), numbers, autostart; ties by name; stable and pure', () => {
+    const rows = [
+      vm('b', { state: 'shutoff', vcpus: 4, memory: 10 }),
+      vm('a', { state: 'running', vcpus: 2, memory: 30, autostart: true }),
+      vm('c', { state: 'paused', vcpus: 2, memory: 20 }),
+    ];
+    const copy = [...rows];
+    expect(sortVms(rows, { key: 'state', dir: 'asc' }).map((r) => r.name)).toEqual(['a', 'c', 'b']);
+    expect(sortVms(rows, { key: 'vcpus', dir: 'asc' }).map((r) => r.name)).toEqual(['a', 'c', 'b']);
+    expect(sortVms(rows, { key: 'memory', dir: 'desc' }).map((r) => r.name)).toEqual(['a', 'c', 'b']);
+    expect(sortVms(rows, { key: 'autostart', dir: 'asc' }).map((r) => r.name)).toEqual(['a', 'b', 'c']);
+    expect(rows).toEqual(copy);
+  });
+  it('toggleSort flips direction on the same key and resets on another', () => {
+    expect(toggleSort({ key: 'name', dir: 'asc' }, 'name')).toEqual({ key: 'name', dir: 'desc' });
+    expect(toggleSort({ key: 'name', dir: 'desc' }, 'state')).toEqual({ key: 'state', dir: 'asc' });
+  });
+  it('sorts 10,000 rows quickly', () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => vm(`vm-${(i * 7919) % 10_000}`));
+    const t0 = performance.now();
+    const out = sortVms(rows, { key: 'name', dir: 'asc' });
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(out[0]!.name).toBe('vm-0');
+    expect(out[9999]!.name).toBe('vm-9999');
+  });
+});
+
+describe('renderer VM list: filtering', () => {
+  it('matches case-insensitively on name, state and uuid; all terms must match', () => {
+    const r = vm('Web-Server-01', { state: 'running' });
+    expect(matchesQuery(r, 'web')).toBe(true);
+    expect(matchesQuery(r, 'SERVER running')).toBe(true);
+    expect(matchesQuery(r, 'server shutoff')).toBe(false);
+    expect(matchesQuery(r, r.uuid.slice(0, 8))).toBe(true);
+    expect(matchesQuery(r, '   ')).toBe(true);
+  });
+  it('filterVms returns a copy with the matching rows', () => {
+    const rows = [vm('alpha'), vm('beta'), vm('alphabet')];
+    expect(filterVms(rows, 'alpha').map((r) => r.name)).toEqual(['alpha', 'alphabet']);
+    expect(filterVms(rows, '')).not.toBe(rows);
+    expect(filterVms(rows, '').length).toBe(3);
+  });
+});
+
+describe('renderer: sizes and lifecycle rules', () => {
+  it('formats sizes in binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatKiB(524288)).toBe('512 MiB');
+    expect(formatKiB(1572864)).toBe('1.5 GiB');
+    expect(formatBytes(10 * 1024 ** 3)).toBe('10 GiB');
+  });
+  it('offers only what the state allows', () => {
+    expect(allowedActions({ state: 'shutoff' })).toEqual(['start']);
+    expect(allowedActions({ state: 'shutoff', hasManagedSave: true })).toEqual(['restore']);
+    expect(allowedActions({ state: 'running' })).toEqual(
+      expect.arrayContaining(['shutdown', 'reboot', 'suspend', 'managedSave', 'destroy', 'reset']),
+    );
+    expect(allowedActions({ state: 'running' })).not.toContain('start');
+    expect(allowedActions({ state: 'paused' })).toContain('resume');
+    expect(allowedActions({ state: 'paused' })).not.toContain('suspend');
+    expect(primaryAction({ state: 'running' })).toBe('shutdown');
+    expect(primaryAction({ state: 'paused' })).toBe('resume');
+    expect(canDelete({ state: 'running' })).toBe(false);
+    expect(canDelete({ state: 'shutoff' })).toBe(true);
+  });
+});
