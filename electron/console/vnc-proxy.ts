@@ -12,12 +12,73 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import { connect as netConnect, isIP, type AddressInfo, type NetConnectOpts } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-/** Opens the byte stream to the VNC server (TCP, UNIX socket or an ssh channel). */
-export type VncConnector = () => Promise<Duplex>;
+/** Receives bytes from the VNC server. */
+export type VncDataSink = (chunk: Buffer) => void;
+
+/**
+ * Opens the byte stream to the VNC server (TCP, UNIX socket or an ssh channel). Bytes from the server are
+ * delivered to `onData` (not as 'data' events, so TCP/UNIX sockets can read into large buffers); the
+ * returned Duplex is used for writing, pause()/resume() (backpressure) and close.
+ */
+export type VncConnector = (onData: VncDataSink) => Promise<Duplex>;
+
+/** Reads of at least this size hand their buffer over (zero copy); smaller ones are copied out. */
+const HANDOVER_MIN = 32 * 1024;
+const READ_BUFFER = 256 * 1024;
+
+/** A TCP or UNIX-socket connector that reads into large buffers (fewer syscalls, fewer, larger frames). */
+export function netConnector(
+  target: { host: string; port: number } | { path: string },
+  timeoutMs = 10_000,
+): VncConnector {
+  return (onData) =>
+    new Promise((resolve, reject) => {
+      let buf = Buffer.allocUnsafe(READ_BUFFER);
+      const sock = netConnect({
+        ...target,
+        onread: {
+          buffer: () => buf,
+          callback: (n: number, b: Uint8Array): boolean => {
+            if (n >= HANDOVER_MIN) {
+              onData(Buffer.from(b.buffer, b.byteOffset, n));
+              buf = Buffer.allocUnsafe(READ_BUFFER);
+            } else {
+              onData(Buffer.from(b.subarray(0, n)));
+            }
+            return true;
+          },
+        },
+      } as NetConnectOpts);
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new Error('connection timed out'));
+      }, timeoutMs);
+      sock.once('connect', () => {
+        clearTimeout(timer);
+        sock.off('error', reject);
+        if ('host' in target) sock.setNoDelay(true);
+        sock.resume(); // flowing, so 'end' is emitted (the bytes go to onread, never to 'data')
+        resolve(sock);
+      });
+      sock.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+}
+
+/** A connector over any Duplex (e.g. an ssh channel): its 'data' events feed the sink. */
+export function duplexConnector(open: () => Promise<Duplex>): VncConnector {
+  return async (onData) => {
+    const d = await open();
+    d.on('data', (chunk: Buffer) => onData(chunk));
+    return d;
+  };
+}
 
 export interface VncProxyOptions {
   /** Bind address; must be a loopback address. Default 127.0.0.1. */
@@ -126,8 +187,8 @@ export class VncProxy extends EventEmitter {
       host: opts.host ?? '127.0.0.1',
       tokenTtlMs: opts.tokenTtlMs ?? 30_000,
       allowedOrigins: opts.allowedOrigins ?? [],
-      highWatermark: opts.highWatermark ?? 1024 * 1024,
-      lowWatermark: opts.lowWatermark ?? 256 * 1024,
+      highWatermark: opts.highWatermark ?? 4 * 1024 * 1024,
+      lowWatermark: opts.lowWatermark ?? 1024 * 1024,
       closeWhenIdle: opts.closeWhenIdle ?? false,
     };
     if (!isLoopbackAddress(this.opts.host))
@@ -304,8 +365,12 @@ export class VncProxy extends EventEmitter {
     ws.on('close', () => finish(1000, 'closed'));
     ws.on('error', () => finish(1011, 'websocket error'));
     entry.onConnection?.(ws);
+    // Bytes from the server before the relay below is wired up are held here.
+    let deliver: VncDataSink | null = null;
+    const held: Buffer[] = [];
+    const sink: VncDataSink = (chunk) => (deliver ? deliver(chunk) : void held.push(chunk));
     try {
-      vnc = await entry.connect();
+      vnc = await entry.connect(sink);
     } catch (err) {
       finish(1011, `VNC server unreachable: ${(err as Error).message}`);
       return;
@@ -326,7 +391,8 @@ export class VncProxy extends EventEmitter {
         sock.resume();
       }
     };
-    sock.on('data', (chunk: Buffer) => {
+    deliver = (chunk) => {
+      if (ws.readyState !== ws.OPEN) return;
       stats.bytesToClient += chunk.length;
       ws.send(chunk, { binary: true }, onSent);
       if (!vncPaused && ws.bufferedAmount > highWatermark) {
@@ -334,7 +400,8 @@ export class VncProxy extends EventEmitter {
         stats.vncPauses++;
         sock.pause();
       }
-    });
+    };
+    for (const chunk of held.splice(0)) deliver(chunk);
     // Browser → VNC: pause the WebSocket's socket while the VNC socket is backed up.
     const toVnc = (data: Buffer, isBinary: boolean): void => {
       if (!isBinary) return finish(1003, 'binary frames only');
@@ -347,8 +414,9 @@ export class VncProxy extends EventEmitter {
     sock.on('drain', () => {
       if (ws.isPaused) ws.resume();
     });
-    sock.on('end', () => finish(1000, 'VNC server closed the connection'));
-    sock.on('close', () => finish(1000, 'VNC server closed the connection'));
+    const serverClosed = (): void => finish(1000, 'VNC server closed the connection');
+    sock.on('end', serverClosed);
+    sock.on('close', serverClosed);
     sock.on('error', (err: Error) => finish(1011, `VNC connection error: ${err.message}`));
     ws.on('message', (data: Buffer, isBinary: boolean) => toVnc(data, isBinary));
     for (const [data, isBinary] of early.splice(0)) toVnc(data, isBinary);

@@ -4,40 +4,16 @@
  * (`ssh -W host:port` for TCP, a remote `nc -U path` for UNIX sockets). Argument arrays only.
  */
 import { spawn } from 'node:child_process';
-import { connect as netConnect, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { VncEndpoint } from './graphics-xml.js';
 import { isSshUri, sshArgs, type LibvirtUriInfo } from './uri.js';
-import type { VncConnector } from './vnc-proxy.js';
+import { duplexConnector, netConnector, type VncConnector } from './vnc-proxy.js';
 import { ConsoleError } from './errors.js';
 
 export interface VncRoute {
   connect: VncConnector;
   /** Human-readable description of the route. */
   describe: string;
-}
-
-function connectSocket(
-  opts: { host: string; port: number } | { path: string },
-  timeoutMs = 10_000,
-): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const sock = netConnect(opts);
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error('connection timed out'));
-    }, timeoutMs);
-    sock.once('connect', () => {
-      clearTimeout(timer);
-      sock.setNoDelay(true);
-      sock.off('error', reject);
-      resolve(sock);
-    });
-    sock.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
 }
 
 /** A Duplex over an ssh child's stdio; destroying it kills the child. */
@@ -76,10 +52,10 @@ export function routeToVnc(endpoint: VncEndpoint, uri: LibvirtUriInfo): VncRoute
   if (uri.local) {
     if (endpoint.kind === 'tcp')
       return {
-        connect: () => connectSocket({ host: endpoint.host, port: endpoint.port }),
+        connect: netConnector({ host: endpoint.host, port: endpoint.port }),
         describe: fmtHostPort(endpoint.host, endpoint.port),
       };
-    return { connect: () => connectSocket({ path: endpoint.path }), describe: `unix:${endpoint.path}` };
+    return { connect: netConnector({ path: endpoint.path }), describe: `unix:${endpoint.path}` };
   }
   if (isSshUri(uri)) {
     if (endpoint.kind === 'tcp') {
@@ -88,7 +64,7 @@ export function routeToVnc(endpoint: VncEndpoint, uri: LibvirtUriInfo): VncRoute
         options: ['-W', fmtHostPort(endpoint.host, endpoint.port)],
       });
       return {
-        connect: () => sshChannel(args),
+        connect: duplexConnector(() => sshChannel(args)),
         describe: `ssh ${uri.host} → ${fmtHostPort(endpoint.host, endpoint.port)}`,
       };
     }
@@ -97,12 +73,15 @@ export function routeToVnc(endpoint: VncEndpoint, uri: LibvirtUriInfo): VncRoute
       options: ['-T'],
       remoteCommand: ['nc', '-U', endpoint.path],
     });
-    return { connect: () => sshChannel(args), describe: `ssh ${uri.host} → unix:${endpoint.path}` };
+    return {
+      connect: duplexConnector(() => sshChannel(args)),
+      describe: `ssh ${uri.host} → unix:${endpoint.path}`,
+    };
   }
   // qemu+tcp / qemu+tls: only a VNC server listening on a routable address can be reached.
   if (endpoint.kind === 'tcp' && !LOOPBACKISH.test(endpoint.host)) {
     return {
-      connect: () => connectSocket({ host: endpoint.host, port: endpoint.port }),
+      connect: netConnector({ host: endpoint.host, port: endpoint.port }),
       describe: fmtHostPort(endpoint.host, endpoint.port),
     };
   }

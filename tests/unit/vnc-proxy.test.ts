@@ -1,8 +1,13 @@
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { VncProxy, isAllowedOrigin, isLoopbackAddress } from '../../electron/console/vnc-proxy.js';
+import {
+  VncProxy,
+  isAllowedOrigin,
+  isLoopbackAddress,
+  netConnector,
+} from '../../electron/console/vnc-proxy.js';
 import { addVncToDomainXml, parseGraphics, resolveVnc } from '../../electron/console/graphics-xml.js';
 import { parseLibvirtUri, shQuote, sshArgs } from '../../electron/console/uri.js';
 
@@ -38,11 +43,7 @@ async function startProxy(opts: ConstructorParameters<typeof VncProxy>[0] = {}):
   return proxy;
 }
 
-const tcpConnector = (port: number) => () =>
-  new Promise<Socket>((resolve, reject) => {
-    const s = netConnect({ host: '127.0.0.1', port }, () => resolve(s));
-    s.once('error', reject);
-  });
+const tcpConnector = (port: number) => netConnector({ host: '127.0.0.1', port });
 
 /** Open a ws client; resolves with the socket or the HTTP status of a refused upgrade. */
 function openWs(

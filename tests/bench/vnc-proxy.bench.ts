@@ -1,0 +1,325 @@
+/**
+ * VNC proxy benchmark: our WebSocket-to-VNC proxy vs websockify (/usr/bin/websockify) in the same run,
+ * same source: a local fake TCP server that streams bytes ('S') or echoes small messages ('E').
+ *
+ * Both proxies run in their own process (ours: a child Node process, so the ws client in this process does
+ * not share its event loop). Measures throughput (MiB/s for 256 MiB) and echo round trip p50, compared
+ * with direct TCP (added latency).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+
+const STREAM_BYTES = Number(process.env.VD_BENCH_VNC_BYTES ?? 256 * 1024 * 1024);
+const ECHO_ROUNDS = 2000;
+const ECHO_WARMUP = 200;
+const ECHO_SIZE = 32;
+const CHILD_FLAG = 'VD_BENCH_VNC_PROXY_CHILD';
+
+/** Fake VNC source: first byte 'S' → stream STREAM_BYTES; 'E' → echo everything. */
+async function startSource(): Promise<{ server: Server; port: number }> {
+  const chunk = Buffer.alloc(256 * 1024, 0x5a);
+  const server = createServer((s) => {
+    s.setNoDelay(true);
+    s.on('error', () => {});
+    s.once('data', (first: Buffer) => {
+      if (first[0] === 0x53 /* S */) {
+        let left = STREAM_BYTES;
+        const pump = (): void => {
+          while (left > 0) {
+            const n = Math.min(left, chunk.length);
+            left -= n;
+            if (!s.write(n === chunk.length ? chunk : chunk.subarray(0, n)))
+              return void s.once('drain', pump);
+          }
+          // keep the connection open: websockify drops data still queued when its target closes
+        };
+        pump();
+      } else {
+        if (first.length > 1) s.write(first.subarray(1));
+        s.on('data', (d) => s.write(d));
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+interface Endpoint {
+  name: string;
+  /** Open a byte pipe to the source through this path; returns send/receive helpers. */
+  open(): Promise<Pipe>;
+}
+
+interface Pipe {
+  send(b: Buffer): void;
+  onData(cb: (b: Buffer) => void): void;
+  closed: Promise<void>;
+  close(): void;
+}
+
+function directEndpoint(port: number): Endpoint {
+  return {
+    name: 'direct',
+    open: () =>
+      new Promise((resolve, reject) => {
+        const s: Socket = netConnect({ host: '127.0.0.1', port }, () => {
+          s.setNoDelay(true);
+          resolve({
+            send: (b) => void s.write(b),
+            onData: (cb) => void s.on('data', cb),
+            closed: new Promise((r) => s.once('close', () => r())),
+            close: () => s.destroy(),
+          });
+        });
+        s.once('error', reject);
+      }),
+  };
+}
+
+function wsPipe(url: string): Promise<Pipe> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, ['binary'], { perMessageDeflate: false });
+    ws.binaryType = 'nodebuffer';
+    ws.once('open', () => {
+      (ws as unknown as { _socket?: Socket })._socket?.setNoDelay(true);
+      resolve({
+        send: (b) => ws.send(b, { binary: true }),
+        onData: (cb) => void ws.on('message', (d: Buffer) => cb(d)),
+        closed: new Promise((r) => ws.once('close', () => r())),
+        close: () => ws.terminate(),
+      });
+    });
+    ws.once('error', reject);
+  });
+}
+
+async function throughput(ep: Endpoint): Promise<number> {
+  const pipe = await ep.open();
+  let got = 0;
+  const done = new Promise<void>((resolve) =>
+    pipe.onData((b) => {
+      got += b.length;
+      if (got >= STREAM_BYTES) resolve();
+    }),
+  );
+  const t0 = performance.now();
+  pipe.send(Buffer.from('S'));
+  await Promise.race([
+    done,
+    pipe.closed.then(() =>
+      got < STREAM_BYTES ? Promise.reject(new Error(`${ep.name}: closed after ${got} bytes`)) : undefined,
+    ),
+  ]);
+  const secs = (performance.now() - t0) / 1000;
+  pipe.close();
+  return STREAM_BYTES / (1024 * 1024) / secs;
+}
+
+async function echoP50(ep: Endpoint): Promise<number> {
+  const pipe = await ep.open();
+  const msg = Buffer.alloc(ECHO_SIZE, 0x61);
+  let want = 0;
+  let got = 0;
+  let wake: (() => void) | null = null;
+  pipe.onData((b) => {
+    got += b.length;
+    if (got >= want && wake) {
+      const w = wake;
+      wake = null;
+      w();
+    }
+  });
+  pipe.send(Buffer.from('E'));
+  const samples: number[] = [];
+  for (let i = 0; i < ECHO_WARMUP + ECHO_ROUNDS; i++) {
+    want += ECHO_SIZE;
+    const t0 = performance.now();
+    await new Promise<void>((r) => {
+      wake = r;
+      pipe.send(msg);
+    });
+    if (i >= ECHO_WARMUP) samples.push(performance.now() - t0);
+  }
+  pipe.close();
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitForPort(port: number, ms = 10_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const s = netConnect({ host: '127.0.0.1', port }, () => {
+          s.destroy();
+          resolve();
+        });
+        s.once('error', reject);
+      });
+      return;
+    } catch {
+      if (Date.now() - t0 > ms) throw new Error(`port ${port} did not open`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+function startChild(mode: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      ...(process.env.VD_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/vdprof'] : []),
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+    ],
+    {
+      env: { ...process.env, [CHILD_FLAG]: mode },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+}
+
+/** The fake source in its own process, so it does not share the measuring client's event loop. */
+async function startSourceChild(): Promise<{ port: number; child: ChildProcess }> {
+  const child = startChild('source');
+  const [m] = (await once(child, 'message')) as [{ port: number }];
+  return { port: m.port, child };
+}
+
+/** Our proxy in a child process; it issues a fresh single-use token per connection over IPC. */
+async function startOurProxy(sourcePort: number): Promise<{ endpoint: Endpoint; child: ChildProcess }> {
+  const child = startChild(`proxy:${sourcePort}`);
+  const [ready] = (await once(child, 'message')) as [{ ready: boolean }];
+  if (!ready.ready) throw new Error('proxy child failed');
+  const issue = async (): Promise<string> => {
+    child.send({ issue: true });
+    const [m] = (await once(child, 'message')) as [{ url: string }];
+    return m.url;
+  };
+  return { endpoint: { name: 'virtdesk', open: async () => wsPipe(await issue()) }, child };
+}
+
+async function runChild(sourcePort: number): Promise<void> {
+  const { VncProxy, netConnector } = await import('../../electron/console/vnc-proxy.js');
+  const proxy = new VncProxy();
+  await proxy.listen();
+  const connector = netConnector({ host: '127.0.0.1', port: sourcePort });
+  process.on('message', (m: { issue?: boolean }) => {
+    if (m.issue) process.send!({ url: proxy.issue(connector).url });
+  });
+  process.on('disconnect', () => void proxy.close().then(() => process.exit(0)));
+  process.send!({ ready: true });
+}
+
+/** CPU time (ms) of a process and its descendants, from /proc (Linux; 0 when unavailable). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    let total = (ticks * 1000) / 100;
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const k of kids ? kids.split(' ') : []) total += cpuMs(Number(k));
+    return total;
+  } catch {
+    return 0;
+  }
+}
+
+const fmt = (v: number, digits = 3): string => v.toFixed(digits);
+
+export default async function bench(): Promise<void> {
+  const websockifyBin = '/usr/bin/websockify';
+  const children: ChildProcess[] = [];
+  try {
+    const source = await startSourceChild();
+    children.push(source.child);
+    const ours = await startOurProxy(source.port);
+    children.push(ours.child);
+    const wsPort = await freePort();
+    const wsfy = spawn(websockifyBin, [`127.0.0.1:${wsPort}`, `127.0.0.1:${source.port}`], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    children.push(wsfy);
+    await waitForPort(wsPort);
+    const websockify: Endpoint = { name: 'websockify', open: () => wsPipe(`ws://127.0.0.1:${wsPort}/`) };
+    const direct = directEndpoint(source.port);
+
+    // Throughput: best of 3 runs each, interleaved (the machine may be busy with other work).
+    const tp: Record<string, number> = { direct: 0, virtdesk: 0, websockify: 0 };
+    const cpu: Record<string, number> = { direct: 0, virtdesk: 0, websockify: 0 };
+    const clientCpu: Record<string, number> = { direct: 0, virtdesk: 0, websockify: 0 };
+    const pids: Record<string, number | undefined> = { virtdesk: ours.child.pid, websockify: wsfy.pid };
+    for (let run = 0; run < 3; run++) {
+      for (const ep of [direct, ours.endpoint, websockify]) {
+        const c0 = cpuMs(pids[ep.name]);
+        const own0 = process.cpuUsage();
+        tp[ep.name] = Math.max(tp[ep.name]!, await throughput(ep));
+        cpu[ep.name]! += cpuMs(pids[ep.name]) - c0;
+        const own = process.cpuUsage(own0);
+        clientCpu[ep.name]! += (own.user + own.system) / 1000;
+      }
+    }
+    const lat: Record<string, number> = {};
+    for (const ep of [direct, ours.endpoint, websockify]) lat[ep.name] = await echoP50(ep);
+
+    const mib = STREAM_BYTES / (1024 * 1024);
+    console.log(
+      `# vnc proxy throughput (${mib} MiB): direct ${fmt(tp.direct!, 0)} MiB/s, virtdesk ${fmt(tp.virtdesk!, 0)} MiB/s, websockify ${fmt(tp.websockify!, 0)} MiB/s`,
+    );
+    console.log(
+      `# vnc echo p50 (${ECHO_SIZE} B, ${ECHO_ROUNDS} rounds): direct ${fmt(lat.direct!)} ms, virtdesk ${fmt(lat.virtdesk!)} ms, websockify ${fmt(lat.websockify!)} ms`,
+    );
+    const gib = (3 * STREAM_BYTES) / 1024 ** 3;
+    console.log(
+      `# CPU per GiB relayed: proxy virtdesk ${fmt(cpu.virtdesk! / gib, 0)} ms, websockify ${fmt(cpu.websockify! / gib, 0)} ms; ` +
+        `ws client via virtdesk ${fmt(clientCpu.virtdesk! / gib, 0)} ms, via websockify ${fmt(clientCpu.websockify! / gib, 0)} ms, direct ${fmt(clientCpu.direct! / gib, 0)} ms`,
+    );
+    const ratio = tp.virtdesk! / tp.websockify!;
+    const added = Math.max(0, lat.virtdesk! - lat.direct!);
+    console.log(
+      `BENCH vnc.throughput_ratio ${fmt(ratio, 2)} x target >=1.5 ${ratio >= 1.5 ? 'PASS' : 'MISS'}`,
+    );
+    console.log(`BENCH vnc.added_latency_p50 ${fmt(added)} ms target <0.5 ${added < 0.5 ? 'PASS' : 'MISS'}`);
+  } finally {
+    for (const c of children) {
+      if (c.exitCode === null && c.signalCode === null) {
+        if (c.connected) {
+          c.disconnect(); // children exit on disconnect
+          await Promise.race([once(c, 'exit'), new Promise((r) => setTimeout(r, 2000))]);
+          if (c.exitCode !== null || c.signalCode !== null) continue;
+        }
+        c.kill('SIGTERM');
+        await Promise.race([once(c, 'exit'), new Promise((r) => setTimeout(r, 3000))]);
+        if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      }
+    }
+  }
+}
+
+const childMode = process.env[CHILD_FLAG];
+if (childMode === 'source') {
+  void startSource().then(({ port }) => {
+    process.send!({ port });
+    process.on('disconnect', () => process.exit(0));
+  });
+} else if (childMode?.startsWith('proxy:')) {
+  void runChild(Number(childMode.slice(6)));
+}
