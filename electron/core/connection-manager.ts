@@ -13,7 +13,7 @@ import {
 } from '../../shared/model/index.js';
 import { CoreError } from './errors.js';
 import { readJson, SerialWriter } from './config.js';
-import type { CloseInfo, LibvirtClientPort, OpenConnectionFn } from './libvirt-port.js';
+import type { CloseInfo, LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
 
 const fileSchema = z.object({ version: z.literal(1), connections: z.array(z.unknown()) });
 
@@ -38,7 +38,7 @@ interface Live {
   attempt: number;
   nextRetryAt: number | null;
   hostname: string | null;
-  client: LibvirtClientPort | null;
+  client: LibvirtClient | null;
   /** The user (or autoconnect) wants this connection up: reconnect when it drops. */
   wanted: boolean;
   timer: NodeJS.Timeout | null;
@@ -52,7 +52,7 @@ export interface ConnectionManagerEvents {
   changed: [];
   status: [ConnectionStatus];
   /** A connection became connected (the client is subscribed to domain events already). */
-  connected: [id: string, client: LibvirtClientPort];
+  connected: [id: string, client: LibvirtClient];
   /** A connection was lost or closed; its client must not be used any more. */
   disconnected: [id: string, reason: string | null];
 }
@@ -201,7 +201,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
   }
 
   /** The live client of a connected connection; throws `not-connected` otherwise. For E/F's services too. */
-  getClient(id: string): LibvirtClientPort {
+  getClient(id: string): LibvirtClient {
     const l = this.get(id);
     if (l.state !== 'connected' || !l.client) {
       throw new CoreError('not-connected', `Connection "${l.conn.name}" is not connected`);
@@ -287,7 +287,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     const gen = ++l.generation;
     if (l.state !== 'reconnecting') this.setState(l, 'connecting', null);
     const p = (async () => {
-      let client: LibvirtClientPort | null = null;
+      let client: LibvirtClient | null = null;
       try {
         client = await this.openConnection(l.conn.uri);
         if (gen !== l.generation || this.stopped || !this.live.has(l.conn.id)) {
@@ -297,7 +297,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
         const c = client;
         c.on('close', (info) => this.onClose(l, c, info));
         await c.subscribeDomainEvents();
-        const hostname = c.connectGetHostname ? await c.connectGetHostname().catch(() => null) : null;
+        const hostname = await c.connectGetHostname().catch(() => null);
         if (gen !== l.generation) {
           await Promise.resolve(c.close()).catch(() => undefined);
           throw new CoreError('connection', 'Connection attempt cancelled');
@@ -342,7 +342,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     l.timer.unref?.();
   }
 
-  private onClose(l: Live, client: LibvirtClientPort, info: CloseInfo): void {
+  private onClose(l: Live, client: LibvirtClient, info: CloseInfo): void {
     if (l.client !== client) return; // an old client, or we closed it ourselves
     l.client = null;
     l.generation++;

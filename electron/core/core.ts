@@ -12,7 +12,8 @@ import { ConnectionManager, DEFAULT_RECONNECT, type ReconnectPolicy } from './co
 import { resolveConfigDir } from './config.js';
 import { CoreError, toRemoteError, zodIssues } from './errors.js';
 import { createHandlers, type AnyHandler } from './handlers/index.js';
-import type { LibvirtClientPort, OpenConnectionFn } from './libvirt-port.js';
+import { openConnection } from '../libvirt/index.js';
+import type { LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
 import { Session, SessionRegistry, type EventSink } from './sessions.js';
 import { VmService } from './vm-service.js';
 
@@ -30,14 +31,7 @@ export interface CoreOptions {
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: RemoteError };
 
-// The wire client is loaded lazily (and only when no other opener is injected, e.g. by unit tests).
-const LIBVIRT_MODULE = '../libvirt/index.js';
-const defaultOpen: OpenConnectionFn = async (uri) => {
-  const mod = (await import(LIBVIRT_MODULE)) as {
-    openConnection(uri: string, opts?: object): Promise<LibvirtClientPort>;
-  };
-  return mod.openConnection(uri, {});
-};
+const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, {});
 
 /**
  * The plain-Node core of the main process: contract dispatch, sessions (renderers), connections and VMs.
@@ -50,7 +44,7 @@ export class Core {
   readonly sessions = new SessionRegistry();
   /** Internal bus for feature services: 'connected' (id, client) / 'disconnected' (id, reason) are re-emitted. */
   readonly bus = new EventEmitter<{
-    connected: [id: string, client: LibvirtClientPort];
+    connected: [id: string, client: LibvirtClient];
     disconnected: [id: string, reason: string | null];
   }>();
   private readonly handlers: Record<string, AnyHandler>;
@@ -86,7 +80,7 @@ export class Core {
   }
 
   /** The live libvirt client of a connected connection (throws `not-connected`). For feature services. */
-  getClient(connectionId: string): LibvirtClientPort {
+  getClient(connectionId: string): LibvirtClient {
     return this.connections.getClient(connectionId);
   }
 

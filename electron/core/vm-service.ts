@@ -20,7 +20,7 @@ import {
   VIR_ERR_NO_SUPPORT,
   VIR_ERR_OPERATION_INVALID,
 } from './errors.js';
-import type { DomainLifecycleEvent, DomainRef, LibvirtClientPort, StorageVolRef } from './libvirt-port.js';
+import type { DomainEvent, DomainRef, LibvirtClient, StorageVolRef } from './libvirt-port.js';
 
 /** virDomainUndefineFlagsValues */
 const UNDEFINE_MANAGED_SAVE = 1;
@@ -43,13 +43,13 @@ interface VmEntry {
 }
 
 interface ConnState {
-  client: LibvirtClientPort;
+  client: LibvirtClient;
   vms: Map<string, VmEntry>;
   /** uuid → in-flight refresh; a second request while one runs marks it dirty. */
   refreshing: Map<string, { dirty: boolean; promise: Promise<VmSummary | null> }>;
   loaded: Promise<void>;
   closed: boolean;
-  onEvent: (e: DomainLifecycleEvent) => void;
+  onEvent: (e: DomainEvent) => void;
 }
 
 export type VmsChanged = EventPayload<'vms.changed'>;
@@ -73,7 +73,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     connections.on('disconnected', (id) => this.detach(id));
   }
 
-  private attach(connectionId: string, client: LibvirtClientPort): void {
+  private attach(connectionId: string, client: LibvirtClient): void {
     this.detach(connectionId);
     const st: ConnState = {
       client,
@@ -82,7 +82,10 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       loaded: Promise.resolve(),
       closed: false,
       onEvent: (e) => {
-        if (!st.closed && e?.dom?.uuid) void this.refresh(connectionId, st, e.dom).catch(() => undefined);
+        // Lifecycle events (defined/undefined/started/stopped/suspended/resumed/…) change what the list
+        // shows; only the affected domain is re-read.
+        if (!st.closed && e.kind === 'lifecycle')
+          void this.refresh(connectionId, st, e.dom).catch(() => undefined);
       },
     };
     this.conns.set(connectionId, st);
@@ -96,7 +99,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     const st = this.conns.get(connectionId);
     if (!st) return;
     st.closed = true;
-    st.client.off?.('domainEvent', st.onEvent as (...args: never[]) => void);
+    st.client.off('domainEvent', st.onEvent);
     this.conns.delete(connectionId);
     this.emit('changed', { connectionId, reset: true, upserted: [], removed: [] });
   }
@@ -124,12 +127,12 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   }
 
   /** Read everything the list shows about one domain (calls issued in parallel). */
-  private async fetch(connectionId: string, client: LibvirtClientPort, ref: DomainRef): Promise<VmEntry> {
+  private async fetch(connectionId: string, client: LibvirtClient, ref: DomainRef): Promise<VmEntry> {
     const [info, state, autostart, persistent, hasManagedSave, xmlText] = await Promise.all([
       client.domainGetInfo(ref),
-      client.domainGetState ? client.domainGetState(ref, 0).catch(() => null) : Promise.resolve(null),
+      client.domainGetState(ref, 0).catch(() => null),
       client.domainGetAutostart(ref).catch(() => false),
-      client.domainIsPersistent ? client.domainIsPersistent(ref).catch(() => true) : Promise.resolve(true),
+      client.domainIsPersistent(ref).catch(() => true),
       client.domainHasManagedSaveImage(ref, 0).catch(() => false),
       client.domainGetXMLDesc(ref, 0),
     ]);
@@ -290,11 +293,11 @@ export class VmService extends EventEmitter<VmServiceEvents> {
 
     const ipSourceErrors: VmDetails['ipSourceErrors'] = [];
     const byMac = new Map<string, IpAddress[]>();
-    if (active && client.domainInterfaceAddresses) {
+    if (active) {
       const results = await Promise.all(
         IP_SOURCES.map(async ([source, num]) => {
           try {
-            return { source, ifaces: await client.domainInterfaceAddresses!(entry.ref, num, 0) };
+            return { source, ifaces: await client.domainInterfaceAddresses(entry.ref, num, 0) };
           } catch (e) {
             ipSourceErrors.push({ source, message: e instanceof Error ? e.message : String(e) });
             return { source, ifaces: [] };
@@ -308,12 +311,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
           const list = byMac.get(mac) ?? [];
           for (const a of iface.addrs) {
             if (list.some((x) => x.address === a.addr)) continue;
-            list.push({
-              type: a.type === 1 ? 'ipv6' : 'ipv4',
-              address: a.addr,
-              prefix: a.prefix ?? null,
-              source,
-            });
+            list.push({ type: a.type, address: a.addr, prefix: a.prefix, source });
           }
           byMac.set(mac, list);
         }
@@ -345,20 +343,18 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   }
 
   private async diskSize(
-    client: LibvirtClientPort,
+    client: LibvirtClient,
     ref: DomainRef,
     target: string,
     path: string | null,
   ): Promise<{ capacity: number; allocation: number } | null> {
-    if (client.domainGetBlockInfo) {
-      try {
-        const info = await client.domainGetBlockInfo(ref, target, 0);
-        return { capacity: info.capacity, allocation: info.allocation };
-      } catch {
-        // not supported by this driver or image unreadable: try the storage pool
-      }
+    try {
+      const info = await client.domainGetBlockInfo(ref, target, 0);
+      return { capacity: info.capacity, allocation: info.allocation };
+    } catch {
+      // not supported by this driver or image unreadable: try the storage pool
     }
-    if (path && client.storageVolLookupByPath && client.storageVolGetInfo) {
+    if (path) {
       try {
         const vol = await client.storageVolLookupByPath(path);
         const info = await client.storageVolGetInfo(vol);
@@ -381,17 +377,11 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       let path: string | null = d.type === 'volume' ? null : d.source;
       let vol: StorageVolRef | null = null;
       try {
-        if (
-          d.type === 'volume' &&
-          d.pool &&
-          d.volume &&
-          client.storagePoolLookupByName &&
-          client.storageVolLookupByName
-        ) {
+        if (d.type === 'volume' && d.pool && d.volume) {
           const pool = await client.storagePoolLookupByName(d.pool);
           vol = await client.storageVolLookupByName(pool, d.volume);
-          path = client.storageVolGetPath ? await client.storageVolGetPath(vol) : null;
-        } else if (path && client.storageVolLookupByPath) {
+          path = await client.storageVolGetPath(vol);
+        } else if (path) {
           vol = await client.storageVolLookupByPath(path);
         }
       } catch {
@@ -399,7 +389,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       }
       if (!path) continue;
       let capacity: number | null = null;
-      if (vol && client.storageVolGetInfo) {
+      if (vol) {
         capacity = await client
           .storageVolGetInfo(vol)
           .then((i) => i.capacity)
@@ -491,7 +481,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       return v;
     });
     const xml = entry.xml ?? parseDomainXml(await c.domainGetXMLDesc(dom, XML_INACTIVE));
-    const persistent = c.domainIsPersistent ? await c.domainIsPersistent(dom) : entry.summary.persistent;
+    const persistent = await c.domainIsPersistent(dom);
     if (entry.summary.id >= 0 || (await c.domainGetInfo(dom)).state !== 5) {
       try {
         await c.domainDestroy(dom);
@@ -517,8 +507,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     const failures: string[] = [];
     for (const v of toDelete) {
       try {
-        const vol = await c.storageVolLookupByPath!(v.path);
-        await c.storageVolDelete!(vol, 0);
+        const vol = await c.storageVolLookupByPath(v.path);
+        await c.storageVolDelete(vol, 0);
       } catch (e) {
         failures.push(`${v.path}: ${e instanceof Error ? e.message : String(e)}`);
       }
