@@ -1,4 +1,8 @@
 import type { ComponentType } from 'react';
+import { CpuSparkline } from './graphs/CpuSparkline.js';
+import { PerformanceTab } from './graphs/PerformanceTab.js';
+import { HostDashboard } from './host/HostDashboard.js';
+import { ReadinessPage } from './host/ReadinessPage.js';
 
 /**
  * Feature slots of the UI. Features (consoles, performance graphs, host pages) add an entry here
@@ -44,3 +48,9 @@ export interface VmListCellProps {
  * the row renders an empty fixed-size placeholder.
  */
 export const vmListSlots: { cpuSparkline: ComponentType<VmListCellProps> | null } = { cpuSparkline: null };
+
+// Resource graphs, host dashboard, KVM readiness check (F).
+vmTabs.push({ id: 'performance', titleKey: 'perf.tab', component: PerformanceTab });
+hostPages.push({ id: 'dashboard', titleKey: 'host.page.dashboard', component: HostDashboard });
+hostPages.push({ id: 'readiness', titleKey: 'host.page.readiness', component: ReadinessPage });
+vmListSlots.cpuSparkline = CpuSparkline;

@@ -28,7 +28,16 @@ export interface TimeChartProps {
  * A uPlot time chart fed by a ChartData buffer. Redraws at most once per animation frame, and not at
  * all while scrolled out of view (IntersectionObserver) or while the page is hidden.
  */
-export const TimeChart = ({ data, series, format, yRange, windowSec, height = 160, ariaLabel, testId }: TimeChartProps) => {
+export const TimeChart = ({
+  data,
+  series,
+  format,
+  yRange,
+  windowSec,
+  height = 160,
+  ariaLabel,
+  testId,
+}: TimeChartProps) => {
   const box = useRef<HTMLDivElement>(null);
   const fmtRef = useRef(format);
   const windowRef = useRef(windowSec);

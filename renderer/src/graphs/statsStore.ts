@@ -21,7 +21,8 @@ const wire = (): void => {
   });
   api.onStatus((s) => {
     // a new WebSocket is a new session on the main side: subscribe again
-    if (s === 'open') for (const sub of active.values()) void api.call('stats.subscribe', sub).catch(() => undefined);
+    if (s === 'open')
+      for (const sub of active.values()) void api.call('stats.subscribe', sub).catch(() => undefined);
   });
 };
 
