@@ -119,9 +119,10 @@ export class Connection extends EventEmitter {
     const stream = new LibvirtStream(streamOpts);
     try {
       const ret = await this.engine.call(proc, argSchema, args, retSchema, { stream });
+      stream.activate();
       return { stream, ret };
     } catch (err) {
-      stream.destroy();
+      stream.discard();
       throw err;
     }
   }

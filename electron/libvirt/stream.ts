@@ -46,6 +46,10 @@ export class LibvirtStream extends Duplex implements StreamSink {
   private finishing: ((err?: Error) => void) | null = null;
   private remoteEof = false;
   private done = false;
+  /** False until the opening call succeeded and the stream was handed to its user. */
+  private live = false;
+  /** A failure that happened before the stream was handed out (reply and error in one read). */
+  private heldError: Error | null = null;
 
   constructor(opts: LibvirtStreamOptions = {}) {
     super({ readableHighWaterMark: opts.readableHighWaterMark ?? 1024 * 1024, allowHalfOpen: true });
@@ -65,6 +69,18 @@ export class LibvirtStream extends Duplex implements StreamSink {
     this.proc = proc;
   }
 
+  /**
+   * Called once the opening call succeeded. Errors that arrived earlier are emitted only after the
+   * caller had a chance to attach listeners (setImmediate runs after the awaiting code).
+   */
+  activate(): void {
+    if (this.live) return;
+    this.live = true;
+    const held = this.heldError;
+    this.heldError = null;
+    if (held) setImmediate(() => this.destroy(held));
+  }
+
   onPacket(packet: Packet): void {
     if (this.done || this.destroyed) return;
     const { header, payload } = packet;
@@ -73,11 +89,11 @@ export class LibvirtStream extends Duplex implements StreamSink {
       case MessageStatus.CONTINUE:
         if (payload.length === 0) return;
         if (this.remoteEof) {
-          this.destroy(new ProtocolError('stream data after end of stream'));
+          this.abortWith(new ProtocolError('stream data after end of stream'));
           return;
         }
         if (this.readableLength + payload.length > this.maxBufferedBytes) {
-          this.destroy(
+          this.abortWith(
             new LibvirtConnectionError(
               `stream consumer too slow: more than ${this.maxBufferedBytes} unread bytes, stream aborted`,
             ),
@@ -188,12 +204,31 @@ export class LibvirtStream extends Duplex implements StreamSink {
     finishing?.();
   }
 
+  /** Drops a stream whose opening call failed; nothing is sent to the daemon. */
+  discard(): void {
+    this.release();
+    this.destroy();
+  }
+
+  /** Aborts towards the daemon and fails locally. */
+  private abortWith(err: Error): void {
+    if (this.live) {
+      this.destroy(err);
+      return;
+    }
+    if (this.engine && !this.engine.closed && !this.done) {
+      this.engine.sendFrame(this.frame(MessageStatus.ERROR, EMPTY));
+    }
+    this.fail(err);
+  }
+
   private fail(err: Error): void {
     const finishing = this.finishing;
     this.finishing = null;
     this.release();
     if (finishing) finishing(err);
-    this.destroy(err);
+    if (this.live) this.destroy(err);
+    else this.heldError ??= err;
   }
 
   private release(): void {

@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectionOverSocket, type Connection } from '../../../electron/libvirt/connection.js';
+import { LibvirtConnectionError, LibvirtError } from '../../../electron/libvirt/errors.js';
+import {
+  MessageStatus,
+  MessageType,
+  VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX,
+  encodePacket,
+  encodeRemoteError,
+  type Packet,
+} from '../../../electron/libvirt/packet.js';
+import type { LibvirtStream } from '../../../electron/libvirt/stream.js';
+import { string, struct, voidT } from '../../../electron/libvirt/xdr/schema.js';
+import { FakeDaemon, reply, replyError, sendStream, type FakeClient } from './fake-daemon.js';
+
+const PROC_DOWNLOAD = 500;
+const PROC_UPLOAD = 501;
+const PROC_FAIL = 502;
+
+let daemon: FakeDaemon | undefined;
+let conn: Connection | undefined;
+
+afterEach(async () => {
+  conn?.engine.close('client');
+  conn = undefined;
+  await daemon?.stop();
+  daemon = undefined;
+});
+
+async function setup(handler: (p: Packet, c: FakeClient) => void): Promise<Connection> {
+  daemon = await FakeDaemon.start(handler);
+  conn = connectionOverSocket(await daemon.connect());
+  return conn;
+}
+
+const streamPackets = (c: FakeClient): Packet[] =>
+  c.packets.filter((p) => p.header.type === MessageType.STREAM);
+
+function collect(stream: LibvirtStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    stream.on('data', (b: Buffer) => parts.push(b));
+    stream.on('end', () => resolve(Buffer.concat(parts)));
+    stream.on('error', reject);
+  });
+}
+
+const finishConfirm = (p: Packet, c: FakeClient): void => {
+  if (p.header.type === MessageType.STREAM && p.header.status === MessageStatus.OK) {
+    sendStream(c, p.header, MessageStatus.OK, Buffer.alloc(0));
+  }
+};
+
+describe('libvirt streams', () => {
+  it('download: data, EOF, finish handshake, then end', async () => {
+    const c = await setup((p, client) => {
+      if (p.header.type === MessageType.CALL && p.header.proc === PROC_DOWNLOAD) {
+        reply(client, p.header, struct({ mime: string(100) }), { mime: 'image/png' });
+        sendStream(client, p.header, MessageStatus.CONTINUE, Buffer.from('hello '));
+        sendStream(client, p.header, MessageStatus.CONTINUE, Buffer.from('world'));
+        sendStream(client, p.header, MessageStatus.OK, Buffer.alloc(0));
+      }
+      finishConfirm(p, client);
+    });
+    const { stream, ret } = await c.openStream(
+      PROC_DOWNLOAD,
+      voidT,
+      undefined,
+      struct({ mime: string(100) }),
+      'read',
+    );
+    expect(ret).toEqual({ mime: 'image/png' });
+    expect((await collect(stream)).toString()).toBe('hello world');
+    const sent = streamPackets(daemon!.clients[0]!);
+    expect(sent.map((p) => p.header.status)).toEqual([MessageStatus.OK]);
+    expect(sent[0]!.header.serial).toBe(stream.streamSerial);
+    expect(sent[0]!.header.proc).toBe(PROC_DOWNLOAD);
+  });
+
+  it('upload: writes are split into protocol-sized packets; end() finishes with the daemon’s confirmation', async () => {
+    const c = await setup((p, client) => {
+      if (p.header.type === MessageType.CALL) reply(client, p.header);
+      finishConfirm(p, client);
+    });
+    const { stream } = await c.openStream(PROC_UPLOAD, voidT, undefined, voidT, 'write');
+    const data = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < data.length; i++) data[i] = i % 251;
+    let sawBackpressure = false;
+    for (let off = 0; off < data.length; off += 100_000) {
+      if (!stream.write(data.subarray(off, off + 100_000))) sawBackpressure = true;
+    }
+    stream.end();
+    await new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+    });
+    expect(sawBackpressure).toBe(true);
+    const sent = streamPackets(daemon!.clients[0]!);
+    const dataPackets = sent.filter((p) => p.header.status === MessageStatus.CONTINUE);
+    for (const p of dataPackets)
+      expect(p.payload.length).toBeLessThanOrEqual(VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
+    expect(Buffer.concat(dataPackets.map((p) => p.payload)).equals(data)).toBe(true);
+    expect(sent.at(-1)!.header.status).toBe(MessageStatus.OK);
+  });
+
+  it('destroy() aborts with an empty STREAM/ERROR packet', async () => {
+    const c = await setup((p, client) => {
+      if (p.header.type === MessageType.CALL) reply(client, p.header);
+    });
+    const { stream } = await c.openStream(PROC_DOWNLOAD, voidT, undefined, voidT);
+    stream.destroy();
+    const client = daemon!.clients[0]!;
+    await new Promise((r) => setTimeout(r, 50));
+    const sent = streamPackets(client);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.header.status).toBe(MessageStatus.ERROR);
+    expect(sent[0]!.payload.length).toBe(0);
+    expect(c.closed).toBe(false);
+  });
+
+  it('a daemon-side stream error surfaces as LibvirtError on the stream', async () => {
+    const c = await setup((p, client) => {
+      if (p.header.type !== MessageType.CALL) return;
+      reply(client, p.header);
+      const err = encodeRemoteError({
+        code: 38,
+        domain: 0,
+        message: 'cannot read from console: I/O error',
+        level: 2,
+        dom: null,
+        str1: null,
+        str2: null,
+        str3: null,
+        int1: 0,
+        int2: 0,
+        net: null,
+      });
+      client.socket.write(
+        encodePacket({ ...p.header, type: MessageType.STREAM, status: MessageStatus.ERROR }, err),
+      );
+    });
+    const { stream } = await c.openStream(PROC_DOWNLOAD, voidT, undefined, voidT);
+    const err = await collect(stream).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect((err as Error).message).toBe('cannot read from console: I/O error');
+  });
+
+  it('a failed opening call rejects openStream with LibvirtError', async () => {
+    const c = await setup((p, client) => replyError(client, p.header, 'Operation not supported: no console'));
+    await expect(c.openStream(PROC_FAIL, voidT, undefined, voidT)).rejects.toThrow(
+      'Operation not supported: no console',
+    );
+    expect(c.closed).toBe(false);
+  });
+
+  it('connection loss errors the stream with LibvirtConnectionError', async () => {
+    const c = await setup((p, client) => {
+      if (p.header.type === MessageType.CALL) reply(client, p.header);
+    });
+    const { stream } = await c.openStream(PROC_DOWNLOAD, voidT, undefined, voidT);
+    const result = collect(stream).catch((e: unknown) => e);
+    daemon!.clients[0]!.socket.destroy();
+    expect(await result).toBeInstanceOf(LibvirtConnectionError);
+  });
+
+  it('bounds unread incoming data: beyond maxBufferedBytes the stream is aborted', async () => {
+    const c = await setup((p, client) => {
+      if (p.header.type !== MessageType.CALL) return;
+      reply(client, p.header);
+      for (let i = 0; i < 10; i++)
+        sendStream(client, p.header, MessageStatus.CONTINUE, Buffer.alloc(64 * 1024));
+    });
+    const stream = new Promise<LibvirtStream>((resolve) => {
+      void c
+        .openStream(PROC_DOWNLOAD, voidT, undefined, voidT, 'read', {
+          readableHighWaterMark: 16 * 1024,
+          maxBufferedBytes: 256 * 1024,
+        })
+        .then(({ stream: s }) => resolve(s));
+    });
+    const s = await stream; // never read from it
+    const err = await new Promise<Error>((resolve) => s.on('error', resolve));
+    expect(err.message).toMatch(/consumer too slow/);
+    await new Promise((r) => setTimeout(r, 30));
+    const sent = streamPackets(daemon!.clients[0]!);
+    expect(sent.at(-1)!.header.status).toBe(MessageStatus.ERROR);
+    expect(c.closed).toBe(false);
+  });
+});
