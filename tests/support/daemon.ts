@@ -15,12 +15,22 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const DAEMON_USER = 'virtdesk-test';
 const LIBVIRTD = '/usr/sbin/libvirtd';
 const SETPRIV = '/usr/bin/setpriv';
 const DIR_PREFIX = 'virtdesk-test-';
 const OWNER_FILE = 'owner.json';
+const DEFAULT_CAPS_CACHE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '.cache',
+  'libvirt-qemu-caps',
+);
+/** Below `$XDG_CACHE_HOME`: the session qemu driver's capability cache. */
+const CAPS_SUBDIR = path.join('libvirt', 'qemu', 'cache', 'capabilities');
 
 export interface StartDaemonOptions {
   /** Bounded wait for the socket to appear (ms). Default 30 s. */
@@ -31,6 +41,11 @@ export interface StartDaemonOptions {
   libvirtdConf?: string;
   /** Extra lines for `$XDG_CONFIG_HOME/libvirt/qemu.conf`. */
   qemuConf?: string;
+  /**
+   * Where libvirt's qemu capability probes are kept between runs (saves seconds per daemon; libvirt
+   * re-probes by itself when qemu or libvirt changed). Default `.cache/libvirt-qemu-caps/`; null = off.
+   */
+  capsCacheDir?: string | null;
 }
 
 export interface PrivateDaemon {
@@ -305,6 +320,41 @@ function mkdirOwned(p: string, acct: Account, mode = 0o700): string {
   return p;
 }
 
+function seedCaps(from: string, to: string, cacheHome: string, acct: Account): void {
+  let files: string[];
+  try {
+    files = fs.readdirSync(from).filter((f) => f.endsWith('.xml'));
+  } catch {
+    return;
+  }
+  if (files.length === 0) return;
+  let p = cacheHome;
+  for (const part of CAPS_SUBDIR.split(path.sep)) mkdirOwned((p = path.join(p, part)), acct);
+  for (const f of files) {
+    try {
+      fs.copyFileSync(path.join(from, f), path.join(to, f));
+      if (isRoot()) fs.chownSync(path.join(to, f), acct.uid, acct.gid);
+    } catch {
+      /* a cache only */
+    }
+  }
+}
+
+function saveCaps(from: string, to: string): void {
+  try {
+    const files = fs.readdirSync(from).filter((f) => f.endsWith('.xml'));
+    if (files.length === 0) return;
+    fs.mkdirSync(to, { recursive: true });
+    for (const f of files) {
+      const tmp = path.join(to, `.${f}.${process.pid}`);
+      fs.copyFileSync(path.join(from, f), tmp);
+      fs.renameSync(tmp, path.join(to, f));
+    }
+  } catch {
+    /* a cache only */
+  }
+}
+
 function canConnect(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect(socketPath);
@@ -374,6 +424,10 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
         '\n',
       ),
     );
+
+    const capsCacheDir = opts.capsCacheDir === undefined ? DEFAULT_CAPS_CACHE : opts.capsCacheDir;
+    const capsDir = path.join(cache, CAPS_SUBDIR);
+    if (capsCacheDir) seedCaps(capsCacheDir, capsDir, cache, acct);
 
     const socketPath = path.join(runtime, 'libvirt', 'libvirt-sock');
     const logPath = path.join(dir, 'libvirtd.log');
@@ -463,6 +517,7 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
         const rest = findDaemonProcesses(dir, uidFilter);
         signalAll(rest, 'SIGKILL');
         await waitGone(rest, 5000);
+        if (capsCacheDir) saveCaps(capsDir, capsCacheDir);
         removeDir(dir);
         live.delete(dir);
       })();
