@@ -5,6 +5,7 @@ import { connectionHandlers } from './connections.js';
 import { vmHandlers } from './vms.js';
 import { statsHandlers } from './stats.js';
 import { hostHandlers } from './host.js';
+import { consoleHandlers } from './consoles.js';
 // Feature handler imports: one line each (consoles → E, stats/host → F).
 
 export type AnyHandler = (input: unknown, ctx: CallContext) => Promise<unknown>;
@@ -19,6 +20,7 @@ export const createHandlers = (core: Core) =>
     ...vmHandlers(core),
     ...statsHandlers(core),
     ...hostHandlers(core),
+    ...consoleHandlers(core),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */
