@@ -73,6 +73,7 @@ describe('test bed', () => {
         initrd: env.guestInitrd,
         virtType: env.virtType,
         serial: { file: serialLog },
+        vnc: true,
       }),
     );
     await virsh(env.qemuUri, 'define', xmlFile);
@@ -85,6 +86,12 @@ describe('test bed', () => {
       readText(serialLog).includes(GUEST_BANNER) ? true : undefined,
     );
     console.log(`tiny guest (${env.virtType}) ready in ${Date.now() - t0} ms`);
+
+    // VGA + VNC on loopback: the banner is on tty0 too (a screenshot is a non-trivial image).
+    expect((await virsh(env.qemuUri, 'vncdisplay', name)).trim()).toMatch(/^127\.0\.0\.1:\d+$/);
+    const shot = path.join(env.scratchDir, `${name}.screen`);
+    await virsh(env.qemuUri, 'screenshot', name, shot);
+    expect(fs.statSync(shot).size).toBeGreaterThan(1000);
 
     // ACPI power button → busybox acpid → poweroff -f.
     await virsh(env.qemuUri, 'shutdown', '--mode', 'acpi', name);
