@@ -8,7 +8,12 @@ import {
   toggleSort,
   type VmRowData,
 } from '../../renderer/src/logic/vmList.js';
-import { allowedActions, canDelete, primaryAction } from '../../renderer/src/logic/lifecycle.js';
+import {
+  allowedActions,
+  canDelete,
+  needsForceOffBeforeDelete,
+  primaryAction,
+} from '../../renderer/src/logic/lifecycle.js';
 
 const vm = (name: string, over: Partial<VmRowData> = {}): VmRowData => ({
   uuid: `00000000-0000-4000-8000-${name.padStart(12, '0').slice(-12)}`,
@@ -88,7 +93,8 @@ describe('renderer: sizes and lifecycle rules', () => {
     expect(allowedActions({ state: 'paused' })).not.toContain('suspend');
     expect(primaryAction({ state: 'running' })).toBe('shutdown');
     expect(primaryAction({ state: 'paused' })).toBe('resume');
-    expect(canDelete({ state: 'running' })).toBe(false);
-    expect(canDelete({ state: 'shutoff' })).toBe(true);
+    expect(canDelete({ state: 'running' })).toBe(true);
+    expect(needsForceOffBeforeDelete({ state: 'running' })).toBe(true);
+    expect(needsForceOffBeforeDelete({ state: 'shutoff' })).toBe(false);
   });
 });

@@ -44,9 +44,9 @@ export const primaryAction = (vm: VmActionState): SimpleAction | null => {
   return a[0] ?? null;
 };
 
-/** Delete (undefine) and rename need the VM shut off in our UI (libvirt refuses rename of a running VM). */
-export const canDelete = (vm: VmActionState): boolean =>
-  vm.state === 'shutoff' || vm.state === 'nostate' || vm.state === 'crashed';
+/** Delete works in any state (the core forces a running VM off first); rename needs it shut off. */
+export const canDelete = (_vm: VmActionState): boolean => true;
+export const needsForceOffBeforeDelete = (vm: VmActionState): boolean => isActive(vm.state);
 export const canRename = (vm: VmActionState): boolean =>
   (vm.state === 'shutoff' || vm.state === 'nostate') && vm.persistent !== false;
 export const canAutostart = (vm: VmActionState): boolean => vm.persistent !== false;

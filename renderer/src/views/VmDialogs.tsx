@@ -7,6 +7,7 @@ import { ConfirmDialog, Dialog } from '../components/Dialog.js';
 import { Spinner } from '../components/icons.js';
 import { useT } from '../i18n/index.js';
 import { formatBytes } from '../logic/vmList.js';
+import { needsForceOffBeforeDelete } from '../logic/lifecycle.js';
 import { runBulk, runVmAction } from '../store/actions.js';
 import { closeDialog, type DialogRequest } from '../store/dialogs.js';
 import { getRoute, navigate } from '../store/route.js';
@@ -110,6 +111,10 @@ export const DeleteDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'del
       }
     >
       <p>{t('delete.body')}</p>
+      {req.uuids.some((u) => {
+        const v = vmStore(req.connectionId).get(u);
+        return v ? needsForceOffBeforeDelete(v) : false;
+      }) && <p className="error-text">{t('delete.running')}</p>}
       {error && (
         <p className="error-text" role="alert">
           {error}

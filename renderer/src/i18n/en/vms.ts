@@ -64,6 +64,7 @@ export default {
   'delete.titleMany': 'Delete {n} virtual machines?',
   'delete.body':
     'The virtual machine definition is removed. Checked storage volumes are deleted too; this cannot be undone.',
+  'delete.running': 'Running virtual machines are forced off first.',
   'delete.volumes': 'Storage volumes',
   'delete.noVolumes': 'No storage volumes.',
   'delete.pool': 'pool {pool}',

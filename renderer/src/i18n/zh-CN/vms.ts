@@ -61,6 +61,7 @@ export default {
   'delete.title': '删除“{name}”？',
   'delete.titleMany': '删除 {n} 台虚拟机？',
   'delete.body': '将移除虚拟机定义。选中的存储卷也会被删除，此操作无法撤销。',
+  'delete.running': '正在运行的虚拟机将先被强制关机。',
   'delete.volumes': '存储卷',
   'delete.noVolumes': '没有存储卷。',
   'delete.pool': '存储池 {pool}',
