@@ -82,7 +82,7 @@ describe('test bed', () => {
     await virsh(env.qemuUri, 'start', name);
     expect((await virsh(env.qemuUri, 'domstate', name)).trim()).toBe('running');
 
-    await waitFor('the guest banner on ttyS0', 90_000, () =>
+    await waitFor('the guest banner on ttyS0', 150_000, () =>
       readText(serialLog).includes(GUEST_BANNER) ? true : undefined,
     );
     console.log(`tiny guest (${env.virtType}) ready in ${Date.now() - t0} ms`);
@@ -95,7 +95,7 @@ describe('test bed', () => {
 
     // ACPI power button → busybox acpid → poweroff -f.
     await virsh(env.qemuUri, 'shutdown', '--mode', 'acpi', name);
-    await waitFor('the guest to power off', 60_000, async () =>
+    await waitFor('the guest to power off', 90_000, async () =>
       (await virsh(env.qemuUri, 'domstate', name)).trim() === 'shut off' ? true : undefined,
     );
     expect(readText(serialLog)).toContain(GUEST_POWEROFF_BANNER);
@@ -104,7 +104,7 @@ describe('test bed', () => {
     await virsh(env.qemuUri, 'start', name);
     await virsh(env.qemuUri, 'destroy', name);
     expect((await virsh(env.qemuUri, 'domstate', name)).trim()).toBe('shut off');
-  });
+  }, 300_000); // TCG boot on a loaded 2-CPU machine can take tens of seconds
 
   it('stop() kills the daemon and its guests and removes its folder', async () => {
     const d = await startPrivateDaemon();
