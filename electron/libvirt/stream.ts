@@ -3,8 +3,9 @@
  *
  * Wire behaviour (src/remote/remote_daemon_stream.c):
  * - data travels as STREAM packets, status CONTINUE, raw bytes (≤ 262120 per packet);
- * - an empty STREAM/OK from the daemon is EOF; we then send our own STREAM/OK ("finish") and the
- *   daemon confirms with another empty STREAM/OK (an upload starts at the finish step);
+ * - an empty STREAM packet from the daemon is EOF (libvirtd sends it with status CONTINUE, older
+ *   code with OK); we then send our own STREAM/OK ("finish") and the daemon confirms with an empty
+ *   STREAM/OK (an upload starts at the finish step);
  * - STREAM/ERROR from the daemon carries a remote_error; from us (empty) it aborts the stream;
  * - STREAM_HOLE only appears for sparse streams, which we never request, so it is skipped.
  *
@@ -87,7 +88,10 @@ export class LibvirtStream extends Duplex implements StreamSink {
     if (header.type === MessageType.STREAM_HOLE) return;
     switch (header.status) {
       case MessageStatus.CONTINUE:
-        if (payload.length === 0) return;
+        if (payload.length === 0) {
+          this.onRemoteEof();
+          return;
+        }
         if (this.remoteEof) {
           this.abortWith(new ProtocolError('stream data after end of stream'));
           return;
@@ -103,13 +107,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
         this.push(payload);
         return;
       case MessageStatus.OK:
-        if (this.finishing) {
-          this.complete();
-        } else if (!this.remoteEof) {
-          // Daemon reached EOF: confirm with our finish; end the readable side on its reply.
-          this.remoteEof = true;
-          this.sendFinish(() => undefined);
-        }
+        if (this.finishing) this.complete();
+        else this.onRemoteEof();
         return;
       case MessageStatus.ERROR: {
         let err: Error;
@@ -202,6 +201,13 @@ export class LibvirtStream extends Duplex implements StreamSink {
     this.release();
     this.push(null);
     finishing?.();
+  }
+
+  /** Daemon reached EOF: confirm with our finish; the readable side ends on the daemon's reply. */
+  private onRemoteEof(): void {
+    if (this.remoteEof || this.finishing) return;
+    this.remoteEof = true;
+    this.sendFinish(() => undefined);
   }
 
   /** Drops a stream whose opening call failed; nothing is sent to the daemon. */

@@ -52,13 +52,16 @@ const finishConfirm = (p: Packet, c: FakeClient): void => {
 };
 
 describe('libvirt streams', () => {
-  it('download: data, EOF, finish handshake, then end', async () => {
+  it.each([
+    ['empty CONTINUE (what libvirtd sends)', MessageStatus.CONTINUE],
+    ['empty OK', MessageStatus.OK],
+  ])('download: data, EOF as %s, finish handshake, then end', async (_name, eofStatus) => {
     const c = await setup((p, client) => {
       if (p.header.type === MessageType.CALL && p.header.proc === PROC_DOWNLOAD) {
         reply(client, p.header, struct({ mime: string(100) }), { mime: 'image/png' });
         sendStream(client, p.header, MessageStatus.CONTINUE, Buffer.from('hello '));
         sendStream(client, p.header, MessageStatus.CONTINUE, Buffer.from('world'));
-        sendStream(client, p.header, MessageStatus.OK, Buffer.alloc(0));
+        sendStream(client, p.header, eofStatus, Buffer.alloc(0));
       }
       finishConfirm(p, client);
     });
