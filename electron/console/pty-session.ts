@@ -322,6 +322,17 @@ export class ConsoleManager {
     };
   }
 
+  /** Counters of every session, whoever owns it (diagnostics and tests; never exposed to renderers). */
+  statsAll(): SessionStats[] {
+    return [...this.sessions.values()].map((s) => ({
+      sessionId: s.id,
+      ...s.flow.stats(),
+      respawns: s.respawns,
+      pid: s.proc?.pid ?? null,
+      state: s.state,
+    }));
+  }
+
   /** Sessions (ids) of one renderer, or all. */
   list(owner?: ClientSession): string[] {
     return [...this.sessions.values()].filter((s) => !owner || s.owner === owner).map((s) => s.id);

@@ -3,6 +3,8 @@ import { CpuSparkline } from './graphs/CpuSparkline.js';
 import { PerformanceTab } from './graphs/PerformanceTab.js';
 import { HostDashboard } from './host/HostDashboard.js';
 import { ReadinessPage } from './host/ReadinessPage.js';
+import { ConsoleTab, HostTerminalPage } from './console/ConsoleTab.js';
+import { DisplayTab } from './console/DisplayTab.js';
 
 /**
  * Feature slots of the UI. Features (consoles, performance graphs, host pages) add an entry here
@@ -54,3 +56,10 @@ vmTabs.push({ id: 'performance', titleKey: 'perf.tab', component: PerformanceTab
 hostPages.push({ id: 'dashboard', titleKey: 'host.page.dashboard', component: HostDashboard });
 hostPages.push({ id: 'readiness', titleKey: 'host.page.readiness', component: ReadinessPage });
 vmListSlots.cpuSparkline = CpuSparkline;
+
+// Serial console, graphical display (first after Overview) and host terminal (E, renderer/src/console).
+vmTabs.unshift(
+  { id: 'console', titleKey: 'console.tab', component: ConsoleTab },
+  { id: 'display', titleKey: 'display.tab', component: DisplayTab },
+);
+hostPages.push({ id: 'terminal', titleKey: 'console.hostPage', component: HostTerminalPage });

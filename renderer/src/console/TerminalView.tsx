@@ -43,7 +43,7 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
   const [error, setError] = useState<string | null>(null);
   const [exited, setExited] = useState<EventPayload<'console.exit'> | null>(null);
   const [searching, setSearching] = useState(false);
-  const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
+  const root = useRef<HTMLDivElement>(null);
   const [nonce, setNonce] = useState(0);
   const openRef = useRef(open);
   const exitRef = useRef(onExit);
@@ -72,6 +72,9 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
     term.loadAddon(search);
     term.open(el);
     let webgl: WebglAddon | null = null;
+    const setRenderer = (r: 'webgl' | 'dom'): void => {
+      if (root.current) root.current.dataset.renderer = r;
+    };
     try {
       webgl = new WebglAddon();
       webgl.onContextLoss(() => {
@@ -172,9 +175,6 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
       return true;
     });
 
-    setState('connecting');
-    setExited(null);
-    setError(null);
     openRef
       .current({ cols: term.cols, rows: term.rows })
       .then((r) => {
@@ -188,7 +188,9 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
         for (const d of early.get(r.sessionId) ?? []) write(d);
         early.clear();
         // the size may have changed while opening
-        void api.call('console.resize', { sessionId, cols: term.cols, rows: term.rows }).catch(() => undefined);
+        void api
+          .call('console.resize', { sessionId, cols: term.cols, rows: term.rows })
+          .catch(() => undefined);
         term.focus();
       })
       .catch((e: unknown) => {
@@ -212,6 +214,7 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
       termRef.current = null;
       searchRef.current = null;
     };
+    // openKey: the parent also keys the component by it; nonce: "Open again"
   }, [openKey, nonce]);
 
   const find = (dir: 'next' | 'prev'): void => {
@@ -222,7 +225,7 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
   };
 
   return (
-    <div className="console-view" data-testid={testId} data-state={state} data-renderer={renderer}>
+    <div className="console-view" ref={root} data-testid={testId} data-state={state} data-renderer="dom">
       <div className="console-toolbar">
         <span className={`console-state ${state}`} data-testid={`${testId}-state`}>
           {t(`console.state.${state}`)}
@@ -275,7 +278,16 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
         <div className="banner warning" role="status" data-testid={`${testId}-exited`}>
           {exited.reason === 'vm-stopped' ? t('console.exit.vmStopped') : t('console.exit.ended')}
           {exited.message ? ` — ${exited.message}` : ''}
-          <button type="button" className="btn small" onClick={() => setNonce((n) => n + 1)}>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => {
+              setState('connecting');
+              setExited(null);
+              setError(null);
+              setNonce((n) => n + 1);
+            }}
+          >
             {t('console.reopen')}
           </button>
         </div>

@@ -12,7 +12,8 @@ export function keysymsForText(text: string): number[] {
     const cp = ch.codePointAt(0)!;
     if (ch === '\n') out.push(XK_RETURN);
     else if (ch === '\t') out.push(XK_TAB);
-    else if (cp < 0x20 || cp === 0x7f) continue; // other control characters are dropped
+    else if (cp < 0x20 || cp === 0x7f)
+      continue; // other control characters are dropped
     else if (cp <= 0xff) out.push(cp);
     else out.push(0x01000000 + cp);
   }
