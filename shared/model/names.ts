@@ -39,7 +39,7 @@ export const libvirtUriSchema = z
   .max(2048, 'URI is too long')
   .regex(
     // eslint-disable-next-line no-control-regex
-    /^[a-z][a-z0-9]*(\+(unix|ssh|libssh|libssh2|tcp|tls|ext))?:\/\/[^\s\u0000-\u001f\u007f]*$/,
+    /^(qemu|test|lxc|xen|libxl|ch|bhyve|vbox|vz|openvz)(\+(unix|ssh|libssh|libssh2|tcp|tls|ext))?:\/\/[^\s\u0000-\u001f\u007f]*$/,
     'Not a libvirt URI (expected e.g. qemu:///system or qemu+ssh://user@host/system)',
   );
 
