@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { Engine, type CallOptions, type CloseInfo } from './engine.js';
 import { LibvirtConnectionError, LibvirtError } from './errors.js';
 import { Keepalive } from './keepalive.js';
-import type { Packet } from './packet.js';
+import { REMOTE_PROGRAM, type Packet } from './packet.js';
 import { LibvirtStream, type LibvirtStreamOptions } from './stream.js';
 import { openTransport, type TransportOptions } from './transport.js';
 import { daemonUriName, parseLibvirtUri, uriParam } from './uri.js';
@@ -87,7 +87,7 @@ export class Connection extends EventEmitter {
     opts?: CallOptions,
   ): Promise<XdrValue<R>> {
     const ret = await this.engine.call(proc, argSchema, args, retSchema, opts);
-    if (proc === WireProc.CONNECT_CLOSE && (opts?.prog === undefined || opts.prog === 0x20008086)) {
+    if (proc === WireProc.CONNECT_CLOSE && (opts?.prog ?? REMOTE_PROGRAM) === REMOTE_PROGRAM) {
       this.daemonClosed = true;
     }
     return ret;
@@ -203,6 +203,7 @@ export async function openConnection(uri: string, opts: OpenOptions = {}): Promi
   const socket = await openTransport(parsed, opts);
   const engine = new Engine(socket, { maxInFlight: opts.maxInFlight });
   const interval = opts.keepaliveInterval ?? 5;
+  // Always constructed: the daemon's PINGs must be answered even when our own pings are disabled.
   const keepalive = new Keepalive(engine, { interval: interval || 5, count: opts.keepaliveCount });
   const name = daemonUriName(parsed);
   const conn = new Connection(engine, keepalive, uri, name);

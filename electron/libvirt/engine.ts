@@ -73,6 +73,8 @@ export class Engine extends EventEmitter {
   private readonly streams = new Map<number, StreamSink>();
   private readonly messageHandlers = new Map<string, Set<MessageHandler>>();
   private readonly programHandlers = new Map<number, MessageHandler>();
+  /** Writers waiting for the socket to drain (one shared 'drain' listener, any number of streams). */
+  private drainWaiters: ((err?: Error) => void)[] = [];
   private nextSerial = 1;
   private closeInfo: CloseInfo | null = null;
   /** Time (ms, monotonic) of the last byte received; keepalive uses it to judge liveness. */
@@ -85,6 +87,7 @@ export class Engine extends EventEmitter {
     super();
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.flushDrainWaiters());
     socket.on('end', () => this.close('eof', new LibvirtConnectionError('libvirt closed the connection')));
     socket.on('close', () => this.close('eof', new LibvirtConnectionError('connection closed')));
     socket.on('error', (err: Error) =>
@@ -184,17 +187,8 @@ export class Engine extends EventEmitter {
     }
     const ok = this.socket.write(frame);
     if (!onFlushed) return;
-    if (ok) {
-      queueMicrotask(() => onFlushed());
-      return;
-    }
-    const done = (): void => {
-      this.socket.off('drain', done);
-      this.off('close', done);
-      onFlushed(this.closeInfo ? this.closedError() : undefined);
-    };
-    this.socket.on('drain', done);
-    this.on('close', done);
+    if (ok) queueMicrotask(() => onFlushed());
+    else this.drainWaiters.push(onFlushed);
   }
 
   /** Sends a frame built from a header and an optional XDR body. */
@@ -220,6 +214,7 @@ export class Engine extends EventEmitter {
     const streams = [...this.streams.values()];
     this.streams.clear();
     for (const s of streams) s.onConnectionClosed(err);
+    this.flushDrainWaiters(err);
     this.reassembler.reset();
     if (reason === 'client') {
       this.socket.end();
@@ -238,6 +233,12 @@ export class Engine extends EventEmitter {
     if (info.reason === 'client') return new LibvirtConnectionError('connection closed by client');
     const why = info.error ? `: ${info.error.message}` : '';
     return new LibvirtConnectionError(`connection closed (${info.reason})${why}`, { cause: info.error });
+  }
+
+  private flushDrainWaiters(err?: Error): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w(err);
   }
 
   private allocSerial(): number {
