@@ -49,7 +49,8 @@ const bytesOf = (el: XmlElement | undefined): number | null => {
   return v * (UNIT[(el.attrs.unit ?? 'KiB').toLowerCase()] ?? 1024);
 };
 
-const rootOf = (xml: string): XmlElement | undefined => parseXml(xml).children[0];
+/** The document element. */
+const rootOf = (xml: string): XmlElement => parseXml(xml);
 
 /** The <host> part of connectGetCapabilities. */
 export function parseCapabilitiesHost(xml: string): CapabilitiesHost {

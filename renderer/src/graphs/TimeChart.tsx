@@ -19,6 +19,8 @@ export interface TimeChartProps {
   yRange?: [number, number];
   /** visible window, seconds */
   windowSec: number;
+  /** smallest top of the y axis when not fixed (so an idle disk does not show 0…1 B/s) */
+  minMax?: number;
   height?: number;
   ariaLabel: string;
   testId?: string;
@@ -34,6 +36,7 @@ export const TimeChart = ({
   format,
   yRange,
   windowSec,
+  minMax = 1024,
   height = 160,
   ariaLabel,
   testId,
@@ -71,7 +74,7 @@ export const TimeChart = ({
           },
         },
         y: {
-          range: (_u, _min, max) => (fixed ? fixed : [0, max > 0 ? max * 1.1 : 1]),
+          range: (_u, _min, max) => (fixed ? fixed : [0, Math.max(minMax, max > 0 ? max * 1.1 : 0)]),
         },
       },
       axes: [
