@@ -105,18 +105,21 @@ export class Connection extends EventEmitter {
 
   /**
    * Performs a stream-opening call (domainOpenConsole, storageVolUpload/Download, domainScreenshot)
-   * and resolves with the stream once the daemon accepted it. `direction` documents intent: data only
-   * flows one way for 'read'/'write' streams, the Duplex is the same.
+   * and resolves with the stream once the daemon accepted it. `direction` picks the overflow policy
+   * for unread incoming data: 'duplex' (console) aborts, 'read'/'write' pause the connection.
    */
   async openStream<A extends XdrType, R extends XdrType>(
     proc: number,
     argSchema: A,
     args: XdrValue<A>,
     retSchema: R,
-    _direction: 'read' | 'write' | 'duplex' = 'duplex',
+    direction: 'read' | 'write' | 'duplex' = 'duplex',
     streamOpts: LibvirtStreamOptions = {},
   ): Promise<{ stream: LibvirtStream; ret: XdrValue<R> }> {
-    const stream = new LibvirtStream(streamOpts);
+    // Downloads must not lose data (pause the connection when the reader lags); an interactive
+    // console must not stall the connection (abort it instead). See stream.ts.
+    const overflow = streamOpts.overflow ?? (direction === 'duplex' ? 'abort' : 'pause');
+    const stream = new LibvirtStream({ ...streamOpts, overflow });
     try {
       const ret = await this.engine.call(proc, argSchema, args, retSchema, { stream });
       stream.activate();

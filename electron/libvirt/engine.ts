@@ -75,6 +75,8 @@ export class Engine extends EventEmitter {
   private readonly programHandlers = new Map<number, MessageHandler>();
   /** Writers waiting for the socket to drain (one shared 'drain' listener, any number of streams). */
   private drainWaiters: ((err?: Error) => void)[] = [];
+  /** Holders of a reading pause (streams whose consumers are behind); reading resumes when empty. */
+  private readonly pausers = new Set<object>();
   private nextSerial = 1;
   private closeInfo: CloseInfo | null = null;
   /** Time (ms, monotonic) of the last byte received; keepalive uses it to judge liveness. */
@@ -171,6 +173,25 @@ export class Engine extends EventEmitter {
     this.programHandlers.set(prog, handler);
   }
 
+  /** True while some stream holds reading paused (keepalive must not count that as silence). */
+  get readingPaused(): boolean {
+    return this.pausers.size > 0;
+  }
+
+  /** Stops reading the socket until every holder resumed (stream backpressure). */
+  pauseReading(holder: object): void {
+    if (this.closeInfo) return;
+    this.pausers.add(holder);
+    this.socket.pause();
+  }
+
+  resumeReading(holder: object): void {
+    if (!this.pausers.delete(holder) || this.pausers.size > 0 || this.closeInfo) return;
+    // Silence while we were not reading says nothing about the peer.
+    this.lastReceived = performance.now();
+    this.socket.resume();
+  }
+
   /** Stops routing packets to a stream (after it finished or was aborted). */
   releaseStream(serial: number): void {
     this.streams.delete(serial);
@@ -216,6 +237,7 @@ export class Engine extends EventEmitter {
     for (const s of streams) s.onConnectionClosed(err);
     this.flushDrainWaiters(err);
     this.reassembler.reset();
+    this.pausers.clear();
     if (reason === 'client') {
       this.socket.end();
       // Give the peer a moment to read our CONNECT_CLOSE, then make sure nothing lingers.

@@ -61,6 +61,7 @@ export class Keepalive {
 
   private check(): void {
     const now = performance.now();
+    if (this.engine.readingPaused) return; // we are not reading, so silence proves nothing
     const idle = now - this.engine.lastReceived;
     if (idle >= this.intervalMs * this.count) {
       this.stop();

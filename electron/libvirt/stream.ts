@@ -10,10 +10,15 @@
  * - STREAM_HOLE only appears for sparse streams, which we never request, so it is skipped.
  *
  * Backpressure: writes are split into protocol-sized packets and the write callback waits for the
- * socket to drain. Incoming data cannot be paused per stream (all streams and calls share the
- * socket, and pausing it would also stall keepalive and unrelated calls), so it is buffered in the
- * readable side. Beyond `maxBufferedBytes` unread bytes the stream is aborted with an error rather
- * than growing without bound.
+ * socket to drain. Incoming data cannot be paused per stream: all calls and streams share one
+ * socket. Unread data is buffered in the readable side, bounded by `maxBufferedBytes`; what happens
+ * at the bound is the stream's `overflow` policy:
+ * - 'pause' (default for 'read' streams: downloads, screenshots): the whole connection stops reading
+ *   until this stream's consumer drains below its high-water mark. Lossless and memory-bounded, but
+ *   other calls on the connection wait meanwhile, so do not make a download's consumer wait for
+ *   another call on the same connection. Keepalive is suspended while we are the ones not reading.
+ * - 'abort' (default for consoles): the stream is aborted with an error, the connection is unaffected,
+ *   so a stuck console viewer cannot stall VM management.
  */
 import { Duplex } from 'node:stream';
 import { LibvirtConnectionError, ProtocolError } from './errors.js';
@@ -27,11 +32,15 @@ import {
   type Packet,
 } from './packet.js';
 
+export type StreamOverflow = 'pause' | 'abort';
+
 export interface LibvirtStreamOptions {
   /** Readable high-water mark in bytes (default 1 MiB). */
   readableHighWaterMark?: number;
-  /** Hard cap of unread incoming bytes before the stream is aborted (default 32 MiB). */
+  /** Unread incoming bytes at which the overflow policy applies (default 4 MiB for 'pause', 32 MiB for 'abort'). */
   maxBufferedBytes?: number;
+  /** See the module comment (default 'pause'). */
+  overflow?: StreamOverflow;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -43,6 +52,9 @@ export class LibvirtStream extends Duplex implements StreamSink {
   private vers = 0;
   private proc = 0;
   private readonly maxBufferedBytes: number;
+  private readonly overflow: StreamOverflow;
+  /** True while this stream holds the connection's reading paused. */
+  private pausingConnection = false;
   /** Set while our finish (STREAM/OK) awaits the daemon's confirmation. */
   private finishing: ((err?: Error) => void) | null = null;
   private remoteEof = false;
@@ -54,7 +66,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
 
   constructor(opts: LibvirtStreamOptions = {}) {
     super({ readableHighWaterMark: opts.readableHighWaterMark ?? 1024 * 1024, allowHalfOpen: true });
-    this.maxBufferedBytes = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
+    this.overflow = opts.overflow ?? 'pause';
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? (this.overflow === 'pause' ? 4 : 32) * 1024 * 1024;
   }
 
   /** The serial shared by the opening call and every packet of this stream. */
@@ -96,7 +109,7 @@ export class LibvirtStream extends Duplex implements StreamSink {
           this.abortWith(new ProtocolError('stream data after end of stream'));
           return;
         }
-        if (this.readableLength + payload.length > this.maxBufferedBytes) {
+        if (this.overflow === 'abort' && this.readableLength + payload.length > this.maxBufferedBytes) {
           this.abortWith(
             new LibvirtConnectionError(
               `stream consumer too slow: more than ${this.maxBufferedBytes} unread bytes, stream aborted`,
@@ -105,6 +118,10 @@ export class LibvirtStream extends Duplex implements StreamSink {
           return;
         }
         this.push(payload);
+        if (this.overflow === 'pause' && this.readableLength >= this.maxBufferedBytes && this.engine) {
+          this.pausingConnection = true;
+          this.engine.pauseReading(this);
+        }
         return;
       case MessageStatus.OK:
         if (this.finishing) this.complete();
@@ -131,7 +148,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
   }
 
   override _read(): void {
-    // Data is pushed as it arrives; see the class comment for why reading cannot be paused.
+    // Node asks for more once the consumer drained below the high-water mark.
+    this.stopPausingConnection();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -237,7 +255,14 @@ export class LibvirtStream extends Duplex implements StreamSink {
     else this.heldError ??= err;
   }
 
+  private stopPausingConnection(): void {
+    if (!this.pausingConnection) return;
+    this.pausingConnection = false;
+    this.engine?.resumeReading(this);
+  }
+
   private release(): void {
+    this.stopPausingConnection();
     if (this.done) return;
     this.done = true;
     this.engine?.releaseStream(this.serial);

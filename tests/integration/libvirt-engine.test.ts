@@ -2,7 +2,13 @@
  * The wire engine against real libvirtd daemons: the shared private daemon of the test bed for
  * ordinary calls, and a second private daemon of our own that we freeze and kill.
  */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConnection as openClient } from '../../electron/libvirt/index.js';
 import { openConnection, type Connection } from '../../electron/libvirt/connection.js';
 import type { CloseInfo } from '../../electron/libvirt/engine.js';
 import { LibvirtConnectionError, LibvirtError } from '../../electron/libvirt/errors.js';
@@ -92,6 +98,50 @@ describe('engine against the shared private daemon', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     // The connection is still healthy after the stream's finish handshake.
     await conn.call(PROC_CONNECT_GET_VERSION, voidT, undefined, versionRet);
+  });
+});
+
+describe('streams against the qemu session driver', () => {
+  it('uploads 24 MiB into a volume and downloads the same bytes back', async () => {
+    const env = testEnv();
+    const client = await openClient(env.qemuUri);
+    const tag = `vd-engine-${process.pid}-${Date.now()}`;
+    const dir = path.join(env.scratchDir, tag);
+    fs.mkdirSync(dir);
+    fs.chownSync(dir, env.daemonUid, env.daemonGid);
+    const size = 24 * 1024 * 1024;
+    const pool = await client.storagePoolCreateXML(
+      `<pool type='dir'><name>${tag}</name><target><path>${dir}</path></target></pool>`,
+    );
+    try {
+      const vol = await client.storageVolCreateXML(
+        pool,
+        `<volume><name>data.raw</name><capacity unit='bytes'>${size}</capacity>` +
+          `<target><format type='raw'/></target></volume>`,
+      );
+      const data = randomBytes(size);
+      const upload = await client.storageVolUpload(vol, 0, size);
+      // 1 MiB chunks through pipeline(): exercises write backpressure and the finish handshake.
+      await pipeline(
+        Readable.from(
+          (function* () {
+            for (let off = 0; off < size; off += 1024 * 1024) yield data.subarray(off, off + 1024 * 1024);
+          })(),
+        ),
+        upload,
+      );
+      const download = await client.storageVolDownload(vol, 0, size);
+      const parts: Buffer[] = [];
+      for await (const chunk of download) parts.push(chunk as Buffer);
+      const back = Buffer.concat(parts);
+      expect(back.length).toBe(size);
+      expect(back.equals(data)).toBe(true);
+      await client.storageVolDelete(vol);
+    } finally {
+      await client.storagePoolDestroy(pool).catch(() => undefined);
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

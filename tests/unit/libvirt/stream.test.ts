@@ -166,7 +166,7 @@ describe('libvirt streams', () => {
     expect(await result).toBeInstanceOf(LibvirtConnectionError);
   });
 
-  it('bounds unread incoming data: beyond maxBufferedBytes the stream is aborted', async () => {
+  it('console-style (duplex) streams are aborted beyond maxBufferedBytes unread bytes', async () => {
     const c = await setup((p, client) => {
       if (p.header.type !== MessageType.CALL) return;
       reply(client, p.header);
@@ -175,7 +175,7 @@ describe('libvirt streams', () => {
     });
     const stream = new Promise<LibvirtStream>((resolve) => {
       void c
-        .openStream(PROC_DOWNLOAD, voidT, undefined, voidT, 'read', {
+        .openStream(PROC_DOWNLOAD, voidT, undefined, voidT, 'duplex', {
           readableHighWaterMark: 16 * 1024,
           maxBufferedBytes: 256 * 1024,
         })
@@ -188,5 +188,38 @@ describe('libvirt streams', () => {
     const sent = streamPackets(daemon!.clients[0]!);
     expect(sent.at(-1)!.header.status).toBe(MessageStatus.ERROR);
     expect(c.closed).toBe(false);
+  });
+
+  it('download-style (read) streams pause the connection at the bound, losslessly, and resume', async () => {
+    const total = 40 * 64 * 1024;
+    let callHeader: Packet['header'] | undefined;
+    daemon = await FakeDaemon.start((p, client) => {
+      if (p.header.type === MessageType.CALL && p.header.proc === PROC_DOWNLOAD) {
+        callHeader = p.header;
+        reply(client, p.header);
+        for (let i = 0; i < 40; i++)
+          sendStream(client, p.header, MessageStatus.CONTINUE, Buffer.alloc(64 * 1024, i));
+        sendStream(client, p.header, MessageStatus.CONTINUE, Buffer.alloc(0));
+      } else if (p.header.type === MessageType.CALL) {
+        reply(client, p.header);
+      }
+      finishConfirm(p, client);
+    });
+    conn = connectionOverSocket(await daemon.connect(), { keepaliveInterval: 0.05, keepaliveCount: 2 });
+    conn.keepalive.start();
+    const { stream } = await conn.openStream(PROC_DOWNLOAD, voidT, undefined, voidT, 'read', {
+      readableHighWaterMark: 64 * 1024,
+      maxBufferedBytes: 256 * 1024,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(callHeader).toBeDefined();
+    expect(conn.engine.readingPaused).toBe(true);
+    expect(stream.readableLength).toBeLessThan(512 * 1024); // bounded, not 2.5 MiB
+    expect(conn.closed).toBe(false); // keepalive does not count our own pause as silence
+    const data = await collect(stream);
+    expect(data.length).toBe(total);
+    for (let i = 0; i < 40; i++) expect(data[i * 64 * 1024]).toBe(i);
+    expect(conn.engine.readingPaused).toBe(false);
+    await conn.call(1, voidT, undefined, voidT);
   });
 });
