@@ -1160,6 +1160,9 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
       length: BigInt(length),
       flags,
     });
+    // Nothing is ever read from an upload: drain the readable side so 'end' (and finished()) follow
+    // the daemon's confirmation.
+    stream.resume();
     return stream;
   }
 
@@ -1171,6 +1174,9 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
       length: BigInt(length),
       flags,
     });
+    // Nothing is written to a download: once the data ended (the stream is complete), close the
+    // writable side too, so finished()/pipeline() on the returned stream settle.
+    stream.once('end', () => stream.end());
     return stream;
   }
 

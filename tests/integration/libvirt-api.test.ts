@@ -5,6 +5,9 @@
  * The test driver's default connection is shared by every client of the daemon, so this file only
  * changes objects it creates (names prefixed with PREFIX) and removes them afterwards, even on failure.
  */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectListAllDomainsFlags,
@@ -457,5 +460,58 @@ describe('errors and streams', () => {
     expect(await closed).toMatchObject({ reason: 'client' });
     expect(other.isOpen).toBe(false);
     await expect(other.connectGetType()).rejects.toBeInstanceOf(LibvirtConnectionError);
+  });
+});
+
+describe('volume streams on the qemu session driver', () => {
+  it('uploads into a volume and downloads the same bytes', { timeout: 60_000 }, async () => {
+    const env = testEnv();
+    const qemu = await openConnection(env.qemuUri);
+    const name = `${PREFIX}vols`;
+    const dir = path.join(env.scratchDir, name);
+    let pool: Awaited<ReturnType<LibvirtClient['storagePoolDefineXML']>> | undefined;
+    try {
+      pool = await qemu.storagePoolDefineXML(
+        `<pool type='dir'><name>${name}</name><target><path>${dir}</path></target></pool>`,
+      );
+      await qemu.storagePoolBuild(pool);
+      await qemu.storagePoolCreate(pool);
+      const size = 1024 * 1024;
+      const vol = await qemu.storageVolCreateXML(
+        pool,
+        `<volume><name>data.raw</name><capacity unit='bytes'>${size}</capacity>` +
+          `<target><format type='raw'/></target></volume>`,
+      );
+      expect(await qemu.storageVolGetPath(vol)).toBe(path.join(dir, 'data.raw'));
+
+      const payload = randomBytes(size);
+      const up = await qemu.storageVolUpload(vol, 0, size);
+      // Several writes of odd sizes, to cross the 256 KiB packet boundary.
+      for (let off = 0; off < size; off += 100_000) up.write(payload.subarray(off, off + 100_000));
+      up.end();
+      await finished(up);
+
+      const down = await qemu.storageVolDownload(vol, 0, size);
+      const chunks: Buffer[] = [];
+      down.on('data', (chunk: Buffer) => chunks.push(chunk));
+      await finished(down);
+      const got = Buffer.concat(chunks);
+      expect(got.length).toBe(size);
+      expect(got.equals(payload)).toBe(true);
+
+      const part = await qemu.storageVolDownload(vol, 4096, 10);
+      const partChunks: Buffer[] = [];
+      for await (const chunk of part) partChunks.push(chunk as Buffer);
+      expect(Buffer.concat(partChunks).equals(payload.subarray(4096, 4106))).toBe(true);
+
+      await qemu.storageVolDelete(vol);
+    } finally {
+      if (pool) {
+        await qemu.storagePoolDestroy(pool).catch(() => undefined);
+        await qemu.storagePoolDelete(pool).catch(() => undefined);
+        await qemu.storagePoolUndefine(pool).catch(() => undefined);
+      }
+      await qemu.close();
+    }
   });
 });
