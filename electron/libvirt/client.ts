@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import type { CallOptions, CloseInfo } from './engine.js';
-import { LibvirtStream, type LibvirtStreamOptions } from './stream.js';
+import type { LibvirtStream } from './stream.js';
 import type { Packet } from './packet.js';
 import { decode } from './xdr/codec.js';
 import type { XdrType, XdrValue } from './xdr/schema.js';
@@ -37,7 +37,9 @@ import {
   type EventMessageName,
   type ProcArgs,
   type ProcRet,
+  type ProcedureDef,
   type ProcedureName,
+  type StreamKind,
 } from './protocol/remote.js';
 import type {
   RemoteNonnullDomain,
@@ -63,6 +65,14 @@ export interface WireConnection {
     opts?: CallOptions,
   ): Promise<XdrValue<R>>;
   onMessage(proc: number, handler: (packet: Packet) => void): () => void;
+  /** A stream-opening call; resolves once the daemon accepted it (see stream.ts for the overflow policy). */
+  openStream(
+    proc: number,
+    argSchema: XdrType,
+    args: never,
+    retSchema: XdrType,
+    direction: StreamKind,
+  ): Promise<{ stream: LibvirtStream; ret: unknown }>;
   on(event: 'close', listener: (info: CloseInfo) => void): unknown;
   close(): Promise<void> | void;
 }
@@ -1099,29 +1109,20 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
 
   // ---- streams -----------------------------------------------------------------------------------
 
-  /** Starts a stream-carrying call; the stream is destroyed if the call fails. */
+  /** Starts a stream-carrying call (direction from the table); the stream is discarded if the call fails. */
   private async callWithStream<N extends ProcedureName>(
     name: N,
     args: ProcArgs<N>,
-    opts?: LibvirtStreamOptions,
   ): Promise<{ ret: ProcRet<N>; stream: LibvirtStream }> {
-    const def = procedures[name];
-    const stream = new LibvirtStream(opts);
-    try {
-      const ret = (await this.connection.call(
-        def.proc,
-        def.args as XdrType,
-        args as never,
-        def.ret as XdrType,
-        {
-          stream,
-        },
-      )) as ProcRet<N>;
-      return { ret, stream };
-    } catch (err) {
-      stream.destroy();
-      throw err;
-    }
+    const def = procedures[name] as ProcedureDef;
+    const { stream, ret } = await this.connection.openStream(
+      def.proc,
+      def.args,
+      args as never,
+      def.ret,
+      def.stream ?? 'duplex',
+    );
+    return { ret: ret as ProcRet<N>, stream };
   }
 
   /**
@@ -1139,11 +1140,11 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
 
   /** Takes a screenshot of `screen`; the daemon picks the format (usually image/png or PPM). */
   async domainScreenshot(dom: DomainRef, screen = 0, flags = 0): Promise<{ mime: string; data: Buffer }> {
-    const { ret, stream } = await this.callWithStream(
-      'domainScreenshot',
-      { dom: toWireDomain(dom), screen, flags },
-      { maxBufferedBytes: 256 * 1024 * 1024 },
-    );
+    const { ret, stream } = await this.callWithStream('domainScreenshot', {
+      dom: toWireDomain(dom),
+      screen,
+      flags,
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return { mime: ret.mime ?? 'application/octet-stream', data: Buffer.concat(chunks) };
