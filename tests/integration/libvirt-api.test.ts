@@ -434,6 +434,55 @@ describe('events', () => {
   });
 });
 
+describe('procedures the test driver does not implement', () => {
+  it('are encoded so the daemon decodes them (it answers "not supported", never an RPC error)', async () => {
+    const dom = await conn.domainCreate(await conn.domainDefineXML(domainXml(`${PREFIX}unsupported`)));
+    const net = await conn.networkLookupByName('default');
+    const pool = (await conn.connectListAllStoragePools())[0]!;
+    const vol = (await conn.storagePoolListAllVolumes(pool))[0];
+    const nic = "<interface type='network'><source network='default'/></interface>";
+    const attempts: [string, () => Promise<unknown>][] = [
+      ['domainGetGuestInfo', () => conn.domainGetGuestInfo(dom)],
+      ['domainMigrateToHost', () => conn.domainMigrateToHost(dom, 'test:///default', { bandwidth: 10 }, 1)],
+      ['domainMigrateSetMaxSpeed', () => conn.domainMigrateSetMaxSpeed(dom, 100)],
+      ['domainGetJobInfo', () => conn.domainGetJobInfo(dom)],
+      ['domainGetJobStats', () => conn.domainGetJobStats(dom)],
+      ['domainAbortJob', () => conn.domainAbortJob(dom)],
+      ['domainAttachDeviceFlags', () => conn.domainAttachDeviceFlags(dom, nic, DomainAffect.LIVE)],
+      ['domainDetachDeviceFlags', () => conn.domainDetachDeviceFlags(dom, nic, DomainAffect.LIVE)],
+      ['domainUpdateDeviceFlags', () => conn.domainUpdateDeviceFlags(dom, nic, DomainAffect.LIVE)],
+      ['domainBlockResize', () => conn.domainBlockResize(dom, 'vda', 1 << 30)],
+      ['domainOpenConsole', () => conn.domainOpenConsole(dom)],
+      ['connectGetDomainCapabilities', () => conn.connectGetDomainCapabilities({ virttype: 'kvm' })],
+      ['nodeGetMemoryStats', () => conn.nodeGetMemoryStats()],
+      ['nodeGetMemoryParameters', () => conn.nodeGetMemoryParameters()],
+      [
+        'nodeSetMemoryParameters',
+        () => conn.nodeSetMemoryParameters([{ field: 'shm_pages_to_scan', type: 'uint', value: 100 }]),
+      ],
+      ['networkGetDHCPLeases', () => conn.networkGetDHCPLeases(net)],
+    ];
+    if (vol) {
+      attempts.push(['storageVolResize', () => conn.storageVolResize(vol, 1 << 30)]);
+      attempts.push(['storageVolWipe', () => conn.storageVolWipe(vol)]);
+    }
+    try {
+      for (const [name, attempt] of attempts) {
+        const err = await attempt().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (err === undefined) continue;
+        expect(err, name).toBeInstanceOf(LibvirtError);
+        expect((err as LibvirtError).code, `${name}: ${(err as Error).message}`).not.toBe(ErrorCode.RPC);
+      }
+    } finally {
+      await conn.domainDestroy(dom);
+      await conn.domainUndefineFlags(dom);
+    }
+  });
+});
+
 describe('errors and streams', () => {
   it("keeps libvirt's own error message and code", async () => {
     const err = await conn.domainLookupByName(`${PREFIX}missing`).catch((e: unknown) => e);
