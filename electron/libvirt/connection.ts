@@ -122,7 +122,6 @@ export class Connection extends EventEmitter {
     const stream = new LibvirtStream({ ...streamOpts, overflow });
     try {
       const ret = await this.engine.call(proc, argSchema, args, retSchema, { stream });
-      stream.activate();
       return { stream, ret };
     } catch (err) {
       stream.discard();

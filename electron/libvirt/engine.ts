@@ -37,6 +37,10 @@ export interface StreamSink {
   /** The serial of the call (and of every packet of the stream). */
   attach(engine: Engine, serial: number, prog: number, vers: number, proc: number): void;
   onPacket(packet: Packet): void;
+  /** The opening call succeeded (called just before its promise resolves). */
+  activate(): void;
+  /** The opening call failed: the daemon has no such stream, so nothing must be sent for it. */
+  openFailed(): void;
   /** The connection went away. */
   onConnectionClosed(error: Error): void;
 }
@@ -138,13 +142,20 @@ export class Engine extends EventEmitter {
         this.streams.set(serial, opts.stream);
         opts.stream.attach(this, serial, prog, vers, proc);
       }
+      const sink = opts.stream;
       const pending: PendingCall = {
         serial,
         frame,
         retSchema,
-        resolve: resolve as (v: unknown) => void,
+        resolve: (value) => {
+          sink?.activate();
+          resolve(value as XdrValue<R>);
+        },
         reject: (err) => {
-          if (opts.stream) this.streams.delete(serial);
+          if (sink) {
+            this.streams.delete(serial);
+            sink.openFailed();
+          }
           reject(err);
         },
       };

@@ -83,16 +83,17 @@ export class LibvirtStream extends Duplex implements StreamSink {
     this.proc = proc;
   }
 
-  /**
-   * Called once the opening call succeeded. Errors that arrived earlier are emitted only after the
-   * caller had a chance to attach listeners (setImmediate runs after the awaiting code).
-   */
+  /** Called by the engine once the opening call succeeded. */
   activate(): void {
-    if (this.live) return;
-    this.live = true;
-    const held = this.heldError;
-    this.heldError = null;
-    if (held) setImmediate(() => this.destroy(held));
+    // The caller gets the stream in a promise continuation; setImmediate runs after it, so a failure
+    // that arrived in the same read as the reply is emitted only once listeners can be attached.
+    setImmediate(() => {
+      if (this.live) return;
+      this.live = true;
+      const held = this.heldError;
+      this.heldError = null;
+      if (held) this.destroy(held);
+    });
   }
 
   onPacket(packet: Packet): void {
@@ -226,6 +227,10 @@ export class LibvirtStream extends Duplex implements StreamSink {
     if (this.remoteEof || this.finishing) return;
     this.remoteEof = true;
     this.sendFinish(() => undefined);
+  }
+
+  openFailed(): void {
+    this.release();
   }
 
   /** Drops a stream whose opening call failed; nothing is sent to the daemon. */

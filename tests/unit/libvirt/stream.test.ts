@@ -9,7 +9,7 @@ import {
   encodeRemoteError,
   type Packet,
 } from '../../../electron/libvirt/packet.js';
-import type { LibvirtStream } from '../../../electron/libvirt/stream.js';
+import { LibvirtStream } from '../../../electron/libvirt/stream.js';
 import { string, struct, voidT } from '../../../electron/libvirt/xdr/schema.js';
 import { FakeDaemon, reply, replyError, sendStream, type FakeClient } from './fake-daemon.js';
 
@@ -221,5 +221,40 @@ describe('libvirt streams', () => {
     for (let i = 0; i < 40; i++) expect(data[i * 64 * 1024]).toBe(i);
     expect(conn.engine.readingPaused).toBe(false);
     await conn.call(1, voidT, undefined, voidT);
+  });
+
+  it('streams passed straight to call() (as client.ts does) get errors and failed opens right', async () => {
+    const c = await setup((p, client) => {
+      if (p.header.type !== MessageType.CALL) return;
+      if (p.header.proc === PROC_FAIL) return replyError(client, p.header, 'no such volume');
+      reply(client, p.header);
+      const err = encodeRemoteError({
+        code: 1,
+        domain: 0,
+        message: 'volume vanished',
+        level: 2,
+        dom: null,
+        str1: null,
+        str2: null,
+        str3: null,
+        int1: 0,
+        int2: 0,
+        net: null,
+      });
+      client.socket.write(
+        encodePacket({ ...p.header, type: MessageType.STREAM, status: MessageStatus.ERROR }, err),
+      );
+    });
+    const s1 = new LibvirtStream();
+    await c.call(PROC_DOWNLOAD, voidT, undefined, voidT, { stream: s1 });
+    await expect(collect(s1)).rejects.toThrow('volume vanished');
+
+    const s2 = new LibvirtStream();
+    await expect(c.call(PROC_FAIL, voidT, undefined, voidT, { stream: s2 })).rejects.toThrow(
+      'no such volume',
+    );
+    s2.destroy();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(streamPackets(daemon!.clients[0]!)).toHaveLength(0); // no abort for a stream that never opened
   });
 });
