@@ -51,6 +51,14 @@ function invalid(raw: string, why: string): LibvirtConnectionError {
   return new LibvirtConnectionError(`invalid libvirt URI '${raw}': ${why}`);
 }
 
+function percentDecode(raw: string, part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw invalid(raw, `bad percent-encoding in '${part}'`);
+  }
+}
+
 export function parseLibvirtUri(raw: string): LibvirtUri {
   const m = /^([a-zA-Z][a-zA-Z0-9.-]*)(?:\+([a-zA-Z0-9]+))?:\/\//.exec(raw);
   if (!m) throw invalid(raw, 'expected driver[+transport]://…');
@@ -69,10 +77,10 @@ export function parseLibvirtUri(raw: string): LibvirtUri {
     }
     explicitTransport = t as TransportKind;
   }
-  let host: string | null = url.hostname === '' ? null : decodeURIComponent(url.hostname);
+  let host: string | null = url.hostname === '' ? null : percentDecode(raw, url.hostname);
   if (host?.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   if (host !== null && !/^[A-Za-z0-9._:%-]+$/.test(host)) throw invalid(raw, `bad host name '${host}'`);
-  const user = url.username === '' ? null : decodeURIComponent(url.username);
+  const user = url.username === '' ? null : percentDecode(raw, url.username);
   const port = url.port === '' ? null : Number(url.port);
   if (explicitTransport === 'unix' && host !== null) {
     throw invalid(raw, `using unix socket and remote server '${host}' is not supported`);
@@ -86,7 +94,7 @@ export function parseLibvirtUri(raw: string): LibvirtUri {
     user,
     host,
     port,
-    path: decodeURIComponent(url.pathname),
+    path: percentDecode(raw, url.pathname),
     params: [...url.searchParams.entries()],
     fragment: url.hash.replace(/^#/, ''),
   };

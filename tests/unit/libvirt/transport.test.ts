@@ -69,6 +69,8 @@ describe('libvirt URIs', () => {
       'qemu+unix://host/system',
       '',
       '/var/run/sock',
+      'qemu+ssh://a%zz@h/system',
+      'qemu+ssh://h/sys%zztem',
     ]) {
       expect(() => parseLibvirtUri(bad)).toThrow(LibvirtConnectionError);
     }
