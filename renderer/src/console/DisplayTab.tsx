@@ -83,6 +83,12 @@ const DisplaySession = ({
     if (!running) return;
     let rfb: RFB | null = null;
     let disposed = false;
+    // A page Content-Security-Policy without ws://127.0.0.1:* in connect-src blocks the proxy: say so.
+    const onCsp = (e: SecurityPolicyViolationEvent): void => {
+      if (!disposed && e.effectiveDirective === 'connect-src' && /\/vnc\//.test(e.blockedURI))
+        setPhase({ kind: 'error', message: t('display.cspBlocked') });
+    };
+    document.addEventListener('securitypolicyviolation', onCsp);
     getApi()
       .call('display.open', { connectionId, vmUuid })
       .then((r) => {
@@ -126,6 +132,7 @@ const DisplaySession = ({
       });
     return () => {
       disposed = true;
+      document.removeEventListener('securitypolicyviolation', onCsp);
       rfbRef.current = null;
       try {
         rfb?.disconnect();

@@ -94,6 +94,18 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
       // not laid out yet
     }
 
+    // Read-only view of the buffer for tests and diagnostics (the WebGL renderer draws no DOM text).
+    const rootEl = root.current as (HTMLDivElement & { vdBufferText?: (lines?: number) => string }) | null;
+    if (rootEl) {
+      rootEl.vdBufferText = (lines = 200) => {
+        const buf = term.buffer.active;
+        const out: string[] = [];
+        for (let y = Math.max(0, buf.length - lines); y < buf.length; y++)
+          out.push(buf.getLine(y)?.translateToString(true) ?? '');
+        return out.join('\n');
+      };
+    }
+
     let sessionId: string | null = null;
     let disposed = false;
     // Output that arrives before openSerial/openHost answered, by session id.

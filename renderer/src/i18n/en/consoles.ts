@@ -26,6 +26,8 @@ export default {
   'display.phase.not-running': 'Not running',
   'display.phase.error': 'Error',
   'display.lost': 'The connection to the display was lost.',
+  'display.cspBlocked':
+    "The page's Content-Security-Policy blocks the display connection (connect-src must allow ws://127.0.0.1:*).",
   'display.authFailed': 'VNC authentication failed',
   'display.keysSent': 'Sent {keys}',
   'display.pasteDenied': 'The clipboard could not be read.',

@@ -26,6 +26,7 @@ export default {
   'display.phase.not-running': '未运行',
   'display.phase.error': '错误',
   'display.lost': '与显示的连接已断开。',
+  'display.cspBlocked': '页面的内容安全策略（CSP）阻止了显示连接（connect-src 必须允许 ws://127.0.0.1:*）。',
   'display.authFailed': 'VNC 认证失败',
   'display.keysSent': '已发送 {keys}',
   'display.pasteDenied': '无法读取剪贴板。',
