@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   connectionOverSocket,
@@ -306,4 +307,53 @@ describe('openConnection handshake', () => {
       /\/nonexistent\/virtdesk\.sock/,
     );
   });
+});
+
+describe('engine under hostile input', () => {
+  it('garbage or mutated replies from the daemon settle every call with a typed error, never hang', async () => {
+    const garbage = fc.sample(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+        fc.uint8Array({ minLength: 28, maxLength: 200 }).map((a) => {
+          const b = Buffer.from(a);
+          b.writeUInt32BE(b.length, 0);
+          return b;
+        }),
+      ),
+      { numRuns: 150, seed: 42 },
+    );
+    let round = 0;
+    daemon = await FakeDaemon.start((p, c) => {
+      const g = garbage[round % garbage.length] as Buffer;
+      // Sometimes a real header with a mangled body, sometimes pure noise.
+      if (round % 2 === 0 && g.length >= 28) {
+        const b = Buffer.from(g);
+        b.writeUInt32BE(b.length, 0);
+        b.writeUInt32BE(p.header.prog, 4);
+        b.writeUInt32BE(1, 8);
+        b.writeInt32BE(p.header.proc, 12);
+        b.writeInt32BE(MessageType.REPLY, 16);
+        b.writeUInt32BE(p.header.serial, 20);
+        b.writeInt32BE(g[27]! % 3, 24);
+        c.socket.write(b);
+      } else {
+        c.socket.write(g);
+      }
+      setTimeout(() => c.socket.destroy(), 20);
+    });
+    const typed = [LibvirtConnectionError, LibvirtError, ProtocolError, XdrError];
+    for (round = 0; round < garbage.length; round++) {
+      const conn = connectionOverSocket(await daemon.connect());
+      const outcome = await Promise.race([
+        conn.call(1, voidT, undefined, struct({ s: string(64), n: int })).then(
+          () => 'value',
+          (e: unknown) => e,
+        ),
+        new Promise((r) => setTimeout(() => r('hang'), 2000)),
+      ]);
+      expect(outcome).not.toBe('hang');
+      if (outcome !== 'value') expect(typed.some((t) => outcome instanceof t)).toBe(true);
+      conn.engine.close('client');
+    }
+  }, 60_000);
 });
