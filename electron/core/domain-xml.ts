@@ -15,6 +15,9 @@ export interface DomainXmlInfo {
   hasNvram: boolean;
   vcpus: number | null;
   maxVcpus: number | null;
+  /** <memory> (maximum) and <currentMemory>, in KiB. */
+  memoryKiB: number | null;
+  currentMemoryKiB: number | null;
   cpu: {
     mode: string | null;
     model: string | null;
@@ -55,6 +58,31 @@ const int = (s: string | null | undefined): number | null => {
   if (s == null || s === '') return null;
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
+};
+
+const UNIT_BYTES: Record<string, number> = {
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1000,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1000 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1000 ** 3,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+  tb: 1000 ** 4,
+};
+
+/** A libvirt memory element (`<memory unit='KiB'>…</memory>`) in KiB. */
+const memoryKiB = (el: XmlElement | undefined): number | null => {
+  const n = int(el?.text.trim());
+  if (n === null || !el) return null;
+  const factor = UNIT_BYTES[(el.attrs.unit ?? 'KiB').toLowerCase()];
+  return factor === undefined ? null : Math.round((n * factor) / 1024);
 };
 
 const findLibosinfoOs = (metadata: XmlElement | undefined): string | null => {
@@ -171,6 +199,8 @@ export const parseDomainXml = (xml: string): DomainXmlInfo => {
     hasNvram: !!child(os, 'nvram') || firmware === 'uefi',
     vcpus: vcpuCount,
     maxVcpus: int(vcpu?.text.trim()),
+    memoryKiB: memoryKiB(child(dom, 'memory')),
+    currentMemoryKiB: memoryKiB(child(dom, 'currentMemory')) ?? memoryKiB(child(dom, 'memory')),
     cpu: {
       mode: cpu?.attrs.mode ?? null,
       model: textOf(cpu, 'model'),

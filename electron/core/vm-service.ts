@@ -33,6 +33,14 @@ const IP_SOURCES = [
   ['agent', 1],
   ['arp', 2],
 ] as const;
+/** How long VM deltas are collected before one 'vms.changed' goes out (well under a frame). */
+const DELTA_BATCH_MS = 10;
+/** virConnectListAllDomainsFlags */
+const LIST_PERSISTENT = 4;
+const LIST_MANAGEDSAVE = 256;
+const LIST_AUTOSTART = 1024;
+/** VIR_DOMAIN_STATS_STATE */
+const STATS_STATE = 1;
 /** VIR_DOMAIN_XML_INACTIVE */
 const XML_INACTIVE = 2;
 
@@ -48,8 +56,19 @@ interface ConnState {
   /** uuid → in-flight refresh; a second request while one runs marks it dirty. */
   refreshing: Map<string, { dirty: boolean; promise: Promise<VmSummary | null> }>;
   loaded: Promise<void>;
+  /** True until the initial list is in; removals seen meanwhile must not be resurrected by it. */
+  loading: boolean;
+  removedDuringLoad: Set<string>;
   closed: boolean;
   onEvent: (e: DomainEvent) => void;
+}
+
+/** Facts about a domain already known from bulk calls (undefined = read it). */
+interface KnownFacts {
+  state?: { state: number; reason: number } | undefined;
+  persistent?: boolean | undefined;
+  autostart?: boolean | undefined;
+  hasManagedSave?: boolean | undefined;
 }
 
 export type VmsChanged = EventPayload<'vms.changed'>;
@@ -66,6 +85,8 @@ const sameSummary = (a: VmSummary, b: VmSummary): boolean => JSON.stringify(a) =
  */
 export class VmService extends EventEmitter<VmServiceEvents> {
   private readonly conns = new Map<string, ConnState>();
+  private readonly pending = new Map<string, { upserted: Map<string, VmSummary>; removed: Set<string> }>();
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly connections: ConnectionManager) {
     super();
@@ -80,6 +101,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       vms: new Map(),
       refreshing: new Map(),
       loaded: Promise.resolve(),
+      loading: true,
+      removedDuringLoad: new Set(),
       closed: false,
       onEvent: (e) => {
         // Lifecycle events (defined/undefined/started/stopped/suspended/resumed/…) change what the list
@@ -91,8 +114,42 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     this.conns.set(connectionId, st);
     client.on('domainEvent', st.onEvent);
     st.loaded = this.loadAll(connectionId, st).catch((e: unknown) => {
+      st.loading = false;
       console.warn(`virtdesk: listing VMs of ${connectionId} failed:`, e);
     });
+  }
+
+  /**
+   * Deltas are batched per connection and flushed after DELTA_BATCH_MS, so a burst of events (many
+   * VMs starting) reaches the renderers as one 'vms.changed' instead of hundreds.
+   */
+  private queueDelta(connectionId: string, uuid: string, summary: VmSummary | null): void {
+    let p = this.pending.get(connectionId);
+    if (!p) this.pending.set(connectionId, (p = { upserted: new Map(), removed: new Set() }));
+    if (summary) {
+      p.removed.delete(uuid);
+      p.upserted.set(uuid, summary);
+    } else {
+      p.upserted.delete(uuid);
+      p.removed.add(uuid);
+    }
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), DELTA_BATCH_MS);
+  }
+
+  private flush(): void {
+    this.flushTimer = null;
+    const pending = [...this.pending];
+    this.pending.clear();
+    for (const [connectionId, p] of pending) {
+      if (!this.conns.has(connectionId)) continue;
+      if (!p.upserted.size && !p.removed.size) continue;
+      this.emit('changed', {
+        connectionId,
+        reset: false,
+        upserted: [...p.upserted.values()],
+        removed: [...p.removed],
+      });
+    }
   }
 
   private detach(connectionId: string): void {
@@ -101,23 +158,59 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     st.closed = true;
     st.client.off('domainEvent', st.onEvent);
     this.conns.delete(connectionId);
+    this.pending.delete(connectionId);
     this.emit('changed', { connectionId, reset: true, upserted: [], removed: [] });
   }
 
   private async loadAll(connectionId: string, st: ConnState): Promise<void> {
-    const refs = await st.client.connectListAllDomains(0);
+    const c = st.client;
+    // A handful of bulk calls give every domain, its state and reason, and who is persistent /
+    // autostarted / has a managed save; then only the XML (OS, title, memory, vCPUs, disks) is read per
+    // domain, all requests issued at once and pipelined on the one connection.
+    const [refs, persistent, autostart, managed, stats] = await Promise.all([
+      c.connectListAllDomains(0),
+      c.connectListAllDomains(LIST_PERSISTENT).catch(() => null),
+      c.connectListAllDomains(LIST_AUTOSTART).catch(() => null),
+      c.connectListAllDomains(LIST_MANAGEDSAVE).catch(() => null),
+      c.connectGetAllDomainStats(STATS_STATE, 0).catch(() => null),
+    ]);
+    const set = (l: DomainRef[] | null) => (l ? new Set(l.map((d) => d.uuid.toLowerCase())) : null);
+    const flags = { persistent: set(persistent), autostart: set(autostart), managed: set(managed) };
+    const states = new Map<string, { state: number; reason: number }>();
+    for (const rec of stats ?? []) {
+      const p = new Map(rec.params.map((x) => [x.field, x.value]));
+      const state = p.get('state.state');
+      if (typeof state === 'number') {
+        const reason = p.get('state.reason');
+        states.set(rec.dom.uuid.toLowerCase(), { state, reason: typeof reason === 'number' ? reason : 0 });
+      }
+    }
     const results = await Promise.all(
-      refs.map((ref) =>
-        this.fetch(connectionId, st.client, ref).catch((e: unknown) => {
+      refs.map((ref) => {
+        const u = ref.uuid.toLowerCase();
+        const known: KnownFacts = {
+          state: states.get(u),
+          persistent: flags.persistent?.has(u),
+          autostart: flags.autostart?.has(u),
+          hasManagedSave: flags.managed?.has(u),
+        };
+        return this.fetch(connectionId, c, ref, known).catch((e: unknown) => {
           if (libvirtCode(e) !== VIR_ERR_NO_DOMAIN)
             console.warn(`virtdesk: reading VM ${ref.name} failed:`, e);
           return null;
-        }),
-      ),
+        });
+      }),
     );
     if (st.closed) return;
-    // Events that arrived during the load were applied already; the list result wins for the rest.
-    for (const entry of results) if (entry && !st.vms.has(entry.ref.uuid)) st.vms.set(entry.ref.uuid, entry);
+    // Events that arrived during the load were applied already and win over the (older) list results.
+    for (const entry of results) {
+      if (!entry) continue;
+      const u = entry.summary.uuid;
+      if (!st.vms.has(u) && !st.removedDuringLoad.has(u)) st.vms.set(u, entry);
+    }
+    st.loading = false;
+    st.removedDuringLoad.clear();
+    this.pending.delete(connectionId);
     this.emit('changed', {
       connectionId,
       reset: true,
@@ -126,14 +219,21 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     });
   }
 
-  /** Read everything the list shows about one domain (calls issued in parallel). */
-  private async fetch(connectionId: string, client: LibvirtClient, ref: DomainRef): Promise<VmEntry> {
-    const [info, state, autostart, persistent, hasManagedSave, xmlText] = await Promise.all([
-      client.domainGetInfo(ref),
-      client.domainGetState(ref, 0).catch(() => null),
-      client.domainGetAutostart(ref).catch(() => false),
-      client.domainIsPersistent(ref).catch(() => true),
-      client.domainHasManagedSaveImage(ref, 0).catch(() => false),
+  /**
+   * Read everything the list shows about one domain (calls issued in parallel). Memory and vCPUs come
+   * from the XML (libvirt keeps the live XML current), facts already known from bulk calls are not re-read.
+   */
+  private async fetch(
+    connectionId: string,
+    client: LibvirtClient,
+    ref: DomainRef,
+    known: KnownFacts = {},
+  ): Promise<VmEntry> {
+    const [state, autostart, persistent, hasManagedSave, xmlText] = await Promise.all([
+      known.state ?? client.domainGetState(ref, 0),
+      known.autostart ?? client.domainGetAutostart(ref).catch(() => false),
+      known.persistent ?? client.domainIsPersistent(ref).catch(() => true),
+      known.hasManagedSave ?? client.domainHasManagedSaveImage(ref, 0).catch(() => false),
       client.domainGetXMLDesc(ref, 0),
     ]);
     let xml: DomainXmlInfo | null = null;
@@ -142,7 +242,16 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     } catch (e) {
       console.warn(`virtdesk: cannot parse the XML of ${ref.name}:`, e);
     }
-    const stateName = vmStateName(state?.state ?? info.state);
+    let vcpus = xml?.vcpus ?? null;
+    let memory = xml?.currentMemoryKiB ?? null;
+    let maxMemory = xml?.memoryKiB ?? null;
+    if (vcpus === null || memory === null || maxMemory === null) {
+      const info = await client.domainGetInfo(ref);
+      vcpus ??= info.nrVirtCpu;
+      memory ??= info.memory;
+      maxMemory ??= info.maxMem;
+    }
+    const stateName = vmStateName(state.state);
     const name = xml?.name ?? ref.name;
     const active = stateName !== 'shutoff' && stateName !== 'nostate';
     const fresh: DomainRef = { name, uuid: ref.uuid, id: active ? ref.id : -1 };
@@ -155,10 +264,10 @@ export class VmService extends EventEmitter<VmServiceEvents> {
         name,
         id: fresh.id,
         state: stateName,
-        reason: vmReasonName(stateName, state?.reason ?? 0),
-        vcpus: info.nrVirtCpu,
-        memory: info.memory,
-        maxMemory: info.maxMem,
+        reason: vmReasonName(stateName, state.reason),
+        vcpus,
+        memory,
+        maxMemory,
         autostart,
         persistent,
         hasManagedSave,
