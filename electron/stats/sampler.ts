@@ -271,7 +271,8 @@ export class StatsSampler {
           };
           c.vms.set(rec.dom.uuid, vm);
         }
-        vm.name = rec.dom.name;
+        // keep the old string when unchanged: retaining each tick's decoded copy would promote garbage
+        if (vm.name !== rec.dom.name) vm.name = rec.dom.name;
         vm.seenTick = tickNo;
         const r = vm.tracker.update(rec.params, mono, rec.dom.id, c.hostCpus);
         if (!vm.block) {
