@@ -5,9 +5,34 @@ import globals from 'globals';
 
 // Node built-ins, listed so shared/ and renderer/ can be kept away from them.
 const nodeModules = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'https', 'net', 'os', 'path', 'process', 'readline', 'stream', 'tls', 'tty', 'url', 'util', 'v8',
-  'vm', 'worker_threads', 'zlib', 'timers', 'perf_hooks',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'readline',
+  'stream',
+  'tls',
+  'tty',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
+  'timers',
+  'perf_hooks',
 ];
 const nodeImportBan = {
   patterns: [
@@ -36,7 +61,16 @@ export default tseslint.config(
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': ['error', nodeImportBan],
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require', '__dirname'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'navigator',
+        'process',
+        'Buffer',
+        'require',
+        '__dirname',
+      ],
     },
   },
   {
