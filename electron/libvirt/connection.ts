@@ -49,6 +49,8 @@ export interface OpenOptions extends TransportOptions {
   keepaliveCount?: number;
   /** Calls in flight at once (default 5, libvirtd's max_client_requests). */
   maxInFlight?: number;
+  /** Upper bound for authentication + CONNECT_OPEN once the transport is up (ms, default 30000). */
+  handshakeTimeout?: number;
 }
 
 export type MessageHandler = (packet: Packet) => void;
@@ -209,6 +211,20 @@ export async function openConnection(uri: string, opts: OpenOptions = {}): Promi
   const keepalive = new Keepalive(engine, { interval: interval || 5, count: opts.keepaliveCount });
   const name = daemonUriName(parsed);
   const conn = new Connection(engine, keepalive, uri, name);
+  // A daemon that accepts but never answers (frozen, or a stuck ssh session) must not hang us:
+  // closing the engine rejects the pending handshake call.
+  const handshakeMs = opts.handshakeTimeout ?? 30_000;
+  const timer = setTimeout(
+    () =>
+      engine.close(
+        'error',
+        new LibvirtConnectionError(
+          `timed out after ${handshakeMs} ms waiting for libvirt to answer on ${uri}`,
+        ),
+      ),
+    handshakeMs,
+  );
+  timer.unref();
   try {
     await authenticate(engine, uri, uriParam(parsed, 'auth'));
     // Asked before CONNECT_OPEN, as libvirt's remote driver does.
@@ -230,5 +246,7 @@ export async function openConnection(uri: string, opts: OpenOptions = {}): Promi
     engine.close('client');
     if (err instanceof LibvirtError || err instanceof LibvirtConnectionError) throw err;
     throw new LibvirtConnectionError(`cannot open ${uri}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -302,6 +302,15 @@ describe('openConnection handshake', () => {
     );
   });
 
+  it('a daemon that accepts but never answers fails within handshakeTimeout', async () => {
+    daemon = await FakeDaemon.start(() => undefined);
+    const t0 = Date.now();
+    await expect(
+      openConnection(`test+unix:///default?socket=${daemon.socketPath}`, { handshakeTimeout: 200 }),
+    ).rejects.toThrow(/timed out after 200 ms/);
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
   it('a missing socket is a LibvirtConnectionError naming the path', async () => {
     await expect(openConnection('test+unix:///default?socket=/nonexistent/virtdesk.sock')).rejects.toThrow(
       /\/nonexistent\/virtdesk\.sock/,
