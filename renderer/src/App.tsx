@@ -51,7 +51,9 @@ const useBootstrap = (): void => {
       seen.clear();
       void reloadConnections();
     };
-    load();
+    // Load once the transport is open (Electron: right away); after it comes back (web mode) the server
+    // may have changed meanwhile, so everything is loaded again.
+    if (api.status === 'open') load();
     const offStatus = api.onStatus((s) => {
       if (s === 'open') load();
     });
@@ -113,7 +115,7 @@ const NotConnected = ({ c }: { c: ConnectionEntry }) => {
   const busy = c.status.state === 'connecting' || c.status.state === 'reconnecting';
   return (
     <div className="empty" data-testid="not-connected">
-      <Icon name="unlink" className="big-icon" />
+      <Icon name="offline" className="big-icon" />
       <h2>{busy ? statusText(t, c) : t('connections.notConnected', { name: c.name })}</h2>
       <p className="dim mono">{c.uri}</p>
       {c.status.reason && <p role="alert">{c.status.reason}</p>}

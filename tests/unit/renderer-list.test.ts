@@ -4,6 +4,7 @@ import {
   formatBytes,
   formatKiB,
   matchesQuery,
+  OrderCache,
   sortVms,
   toggleSort,
   type VmRowData,
@@ -96,5 +97,31 @@ describe('renderer: sizes and lifecycle rules', () => {
     expect(canDelete({ state: 'running' })).toBe(true);
     expect(needsForceOffBeforeDelete({ state: 'running' })).toBe(true);
     expect(needsForceOffBeforeDelete({ state: 'shutoff' })).toBe(false);
+  });
+});
+
+describe('renderer VM list: order cache', () => {
+  it('keeps the same array when nothing relevant to the sort/search changed', () => {
+    const cache = new OrderCache<VmRowData>();
+    const rows = [vm('b'), vm('a', { state: 'running' }), vm('c')];
+    const byName = { key: 'name', dir: 'asc' } as const;
+    const o1 = cache.get(rows, '', byName);
+    expect(o1).toEqual([rows[1]!.uuid, rows[0]!.uuid, rows[2]!.uuid]);
+    // state and memory changes do not matter for a name sort without a search
+    const o2 = cache.get([{ ...rows[0]!, state: 'running', memory: 9 }, rows[1]!, rows[2]!], '', byName);
+    expect(o2).toBe(o1);
+    // …but do for a state sort
+    const byState = { key: 'state', dir: 'asc' } as const;
+    const s1 = cache.get(rows, '', byState);
+    const s2 = cache.get([{ ...rows[0]!, state: 'running' }, rows[1]!, rows[2]!], '', byState);
+    expect(s2).not.toBe(s1);
+    expect(s2.slice(0, 2).sort()).toEqual([rows[0]!.uuid, rows[1]!.uuid].sort());
+    // membership changes always recompute; a search looks at the state
+    expect(cache.get(rows.slice(0, 2), '', byName)).toHaveLength(2);
+    const q1 = cache.get(rows, 'running', byName);
+    expect(q1).toEqual([rows[1]!.uuid]);
+    expect(
+      cache.get([{ ...rows[0]!, state: 'running' }, rows[1]!, rows[2]!], 'running', byName),
+    ).toHaveLength(2);
   });
 });

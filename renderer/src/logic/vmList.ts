@@ -85,3 +85,41 @@ export const formatBytes = (bytes: number): string => {
   }
   return `${i === 0 ? v : v.toFixed(v >= 10 || Number.isInteger(v) ? 0 : 1)} ${units[i]}`;
 };
+
+/**
+ * Memo of the displayed order (filtered + sorted uuids). A change that touches neither membership nor the
+ * fields the sort and the search look at returns the previous array (no re-sort; the list keeps its rows).
+ */
+export class OrderCache<T extends VmRowData> {
+  private prev: { order: string[]; sig: Map<string, string>; query: string; sort: SortSpec } | null = null;
+
+  private static sigOf(v: VmRowData, sort: SortSpec, query: string): string {
+    const k = sort.key;
+    return `${v.name}\u0000${k === 'state' || query ? v.state : ''}\u0000${k === 'vcpus' ? v.vcpus : ''}\u0000${
+      k === 'memory' ? v.memory : ''
+    }\u0000${k === 'autostart' ? v.autostart : ''}`;
+  }
+
+  get(values: readonly T[], query: string, sort: SortSpec): string[] {
+    const prev = this.prev;
+    const sig = new Map<string, string>();
+    let same =
+      prev !== null &&
+      prev.query === query &&
+      prev.sort.key === sort.key &&
+      prev.sort.dir === sort.dir &&
+      prev.sig.size === values.length;
+    for (const v of values) {
+      const s = OrderCache.sigOf(v, sort, query);
+      sig.set(v.uuid, s);
+      if (same && prev!.sig.get(v.uuid) !== s) same = false;
+    }
+    if (same) {
+      this.prev = { ...prev!, sig };
+      return prev!.order;
+    }
+    const order = sortVms(filterVms(values, query), sort).map((v) => v.uuid);
+    this.prev = { order, sig, query, sort };
+    return order;
+  }
+}

@@ -61,6 +61,18 @@ export class KeyedStore<T> {
     for (const cb of [...this.listSubs]) cb();
   }
 
+  /** Start a batch that spans several tasks; `endBatch()` sends the one list notification. */
+  beginBatch(): void {
+    this.batchDepth++;
+  }
+  endBatch(): void {
+    this.batchDepth--;
+    if (this.batchDepth === 0 && this.pendingList) {
+      this.pendingList = false;
+      for (const cb of [...this.listSubs]) cb();
+    }
+  }
+
   /** Group many changes into one list notification. */
   batch(fn: () => void): void {
     this.batchDepth++;

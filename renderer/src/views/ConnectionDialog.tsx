@@ -93,7 +93,10 @@ export const ConnectionDialog = ({
           placeholder="qemu:///system"
           aria-invalid={!!errors.uri}
           aria-describedby="conn-uri-hint"
-          onChange={(e) => setUri(e.target.value)}
+          onChange={(e) => {
+            setUri(e.target.value);
+            setErrors((x) => ({ ...x, uri: undefined, form: undefined }));
+          }}
         />
         {errors.uri && <span className="error-text">{errors.uri}</span>}
         <span className="hint" id="conn-uri-hint">
@@ -101,7 +104,15 @@ export const ConnectionDialog = ({
         </span>
         <div className="examples" aria-label={t('connections.examples')}>
           {EXAMPLES.map((ex) => (
-            <button key={ex} type="button" className="chip" onClick={() => setUri(ex)}>
+            <button
+              key={ex}
+              type="button"
+              className="chip"
+              onClick={() => {
+                setUri(ex);
+                setErrors((x) => ({ ...x, uri: undefined }));
+              }}
+            >
               {ex}
             </button>
           ))}
@@ -115,7 +126,10 @@ export const ConnectionDialog = ({
           value={name}
           placeholder={uri.trim() || t('connections.field.namePlaceholder')}
           aria-invalid={!!errors.name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => {
+            setName(e.target.value);
+            setErrors((x) => ({ ...x, name: undefined, form: undefined }));
+          }}
         />
         {errors.name && <span className="error-text">{errors.name}</span>}
       </div>
