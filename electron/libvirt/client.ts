@@ -304,18 +304,33 @@ export function uuidFromString(uuid: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+/**
+ * UUID bytes for outgoing references, memoised: the same domains are referenced call after call
+ * (listings, stats, pipelined info), and the buffers are only read by the encoder.
+ */
+const wireUuidCache = new Map<string, Buffer>();
+function wireUuid(uuid: string): Buffer {
+  let bytes = wireUuidCache.get(uuid);
+  if (bytes === undefined) {
+    bytes = uuidFromString(uuid);
+    if (wireUuidCache.size >= 8192) wireUuidCache.clear();
+    wireUuidCache.set(uuid, bytes);
+  }
+  return bytes;
+}
+
 const big = (v: bigint): number => Number(v);
 
 export function toDomainRef(d: RemoteNonnullDomain): DomainRef {
   return { name: d.name, uuid: uuidToString(d.uuid), id: d.id };
 }
 export function toWireDomain(d: DomainRef): RemoteNonnullDomain {
-  return { name: d.name, uuid: uuidFromString(d.uuid), id: d.id };
+  return { name: d.name, uuid: wireUuid(d.uuid), id: d.id };
 }
 const toNetworkRef = (n: RemoteNonnullNetwork): NetworkRef => ({ name: n.name, uuid: uuidToString(n.uuid) });
 const toWireNetwork = (n: NetworkRef): RemoteNonnullNetwork => ({
   name: n.name,
-  uuid: uuidFromString(n.uuid),
+  uuid: wireUuid(n.uuid),
 });
 const toPoolRef = (p: RemoteNonnullStoragePool): StoragePoolRef => ({
   name: p.name,
@@ -323,7 +338,7 @@ const toPoolRef = (p: RemoteNonnullStoragePool): StoragePoolRef => ({
 });
 const toWirePool = (p: StoragePoolRef): RemoteNonnullStoragePool => ({
   name: p.name,
-  uuid: uuidFromString(p.uuid),
+  uuid: wireUuid(p.uuid),
 });
 const toVolRef = (v: RemoteNonnullStorageVol): StorageVolRef => ({ pool: v.pool, name: v.name, key: v.key });
 const toSnapshotRef = (s: RemoteNonnullDomainSnapshot): SnapshotRef => ({
