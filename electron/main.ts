@@ -113,7 +113,7 @@ const installIpc = (): void => {
   ipcMain.handle('vd:call', async (event, name: unknown, input: unknown) => {
     const frame = event.senderFrame;
     // Only our own page, in its main frame, may call the core.
-    if (!frame || frame !== event.sender.mainFrame || !isAppUrl(frame.url)) {
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
       log(`refused IPC from ${frame?.url ?? 'unknown frame'}`);
       return { ok: false, error: { message: 'Unauthorized sender', code: 'unauthorized' } };
     }

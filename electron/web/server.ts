@@ -55,6 +55,8 @@ export const WS_CLOSE = { unauthorized: 4401, badFrame: 4400, tooSlow: 4408 } as
 
 const AUTH_TIMEOUT_MS = 5000;
 const MAX_IN_FLIGHT = 256;
+/** Open WebSockets at most (one per browser tab; a runaway client cannot exhaust the process). */
+const MAX_SOCKETS = 64;
 /** Drop a client whose unsent data exceeds this (it stopped reading). */
 const MAX_BUFFERED = 64 * 1024 * 1024;
 
@@ -206,6 +208,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
 
+  const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
 
   const reject = (socket: import('node:stream').Duplex, status: number, text: string): void => {
@@ -223,12 +226,11 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     if (origin !== undefined && !(origin === `http://${req.headers.host?.toLowerCase()}`)) {
       return reject(socket, 403, 'Forbidden');
     }
+    if (sockets.size >= MAX_SOCKETS) return reject(socket, 503, 'Service Unavailable');
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && !tokenMatches(queryToken, token)) return reject(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, queryToken !== null));
   });
-
-  const sockets = new Set<WebSocket>();
 
   const onSocket = (ws: WebSocket, authed: boolean): void => {
     sockets.add(ws);
