@@ -56,7 +56,14 @@ export interface StatsClientPort {
   nodeGetCPUStats?(cpuNum?: number, flags?: number): Promise<NodeStats>;
   nodeGetMemoryStats?(cellNum?: number, flags?: number): Promise<NodeStats>;
   nodeGetInfo?(): Promise<{ cpus: number }>;
+  /**
+   * The wire client's generic call: used to ask nodeGetCPUStats/nodeGetMemoryStats with the known
+   * parameter count in one round trip instead of the convenience methods' two.
+   */
+  call?(name: string, args: unknown): Promise<unknown>;
 }
+
+type NodeStatsProc = 'nodeGetCPUStats' | 'nodeGetMemoryStats';
 
 export interface SamplerOptions {
   /** Sampling interval, ms (default 1000, or $VIRTDESK_STATS_INTERVAL_MS). */
@@ -100,6 +107,8 @@ interface ConnState {
   /** ticks to skip before retrying a host call the driver does not support */
   cpuStatsBackoff: number;
   memStatsBackoff: number;
+  /** parameter counts learned from the first answer (0 = unknown) */
+  nparams: Record<NodeStatsProc, number>;
   vms: Map<string, VmState>;
   timer: NodeJS.Timeout | null;
   inFlight: boolean;
@@ -172,6 +181,7 @@ export class StatsSampler {
       prevHostCpu: null,
       cpuStatsBackoff: 0,
       memStatsBackoff: 0,
+      nparams: { nodeGetCPUStats: 0, nodeGetMemoryStats: 0 },
       vms: new Map(),
       timer: null,
       inFlight: false,
@@ -241,13 +251,13 @@ export class StatsSampler {
       const [records, cpuStats, memStats] = await Promise.all([
         c.client.connectGetAllDomainStats(SAMPLED_STATS, 0),
         wantCpu
-          ? c.client.nodeGetCPUStats!(-1, 0).catch(() => {
+          ? this.nodeStats(c, 'nodeGetCPUStats').catch(() => {
               c.cpuStatsBackoff = 60;
               return null;
             })
           : null,
         wantMem
-          ? c.client.nodeGetMemoryStats!(-1, 0).catch(() => {
+          ? this.nodeStats(c, 'nodeGetMemoryStats').catch(() => {
               c.memStatsBackoff = 60;
               return null;
             })
@@ -320,6 +330,22 @@ export class StatsSampler {
     } finally {
       c.inFlight = false;
     }
+  }
+
+  /** Host CPU/memory counters of all CPUs/cells; one round trip once the parameter count is known. */
+  private async nodeStats(c: ConnState, proc: NodeStatsProc): Promise<NodeStats> {
+    const n = c.nparams[proc];
+    if (n > 0 && c.client.call) {
+      const args =
+        proc === 'nodeGetCPUStats'
+          ? { cpuNum: -1, nparams: n, flags: 0 }
+          : { nparams: n, cellNum: -1, flags: 0 };
+      const r = (await c.client.call(proc, args)) as { params: StatParam[] };
+      return r.params;
+    }
+    const rec = await c.client[proc]!(-1, 0);
+    c.nparams[proc] = Array.isArray(rec) ? rec.length : Object.keys(rec).length;
+    return rec;
   }
 
   // ---- subscriptions ------------------------------------------------------------------------------
