@@ -120,7 +120,7 @@ export class ConsoleService {
 
   /** Proxy statistics (tests, diagnostics); null when no proxy is listening. */
   proxyStats(): ReturnType<VncProxy['stats']> | null {
-    return this.proxy?.stats() ?? null;
+    return this.proxy?.listening ? this.proxy.stats() : null;
   }
 
   async openDisplay(

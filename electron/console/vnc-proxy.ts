@@ -177,6 +177,7 @@ export class VncProxy extends EventEmitter {
   private readonly opts: Required<VncProxyOptions>;
   private boundPort: number | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private totalConnections = 0;
   private rejected = 0;
   private nextId = 1;
@@ -280,7 +281,11 @@ export class VncProxy extends EventEmitter {
 
   /** Stop listening, drop pending tokens and close every relay. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
     this.closed = true;
     for (const p of this.pending) clearTimeout(p.timer);
     this.pending.clear();

@@ -1,0 +1,197 @@
+/**
+ * Consoles against the private daemon (no browser): libvirt's console stream when virsh is missing, virsh
+ * exiting when the VM stops (session ends, no process left), display.open errors and display.addVnc,
+ * screenshots and send-key on a running guest.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
+import type { ClientSession } from '../../electron/core/handler-types.js';
+import { ConsoleService } from '../../electron/console/service.js';
+import { parseGraphics } from '../../electron/console/graphics-xml.js';
+import { testEnv } from '../support/env.js';
+import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+
+interface Sent {
+  event: string;
+  payload: { sessionId: string; data?: string; state?: string; reason?: string };
+}
+
+function fakeSession(): ClientSession & { sent: Sent[]; close(): void; output(id: string): string } {
+  const cleanups: (() => void)[] = [];
+  const sent: Sent[] = [];
+  return {
+    id: `it-${Math.random()}`,
+    sent,
+    send: (event, payload) => void sent.push({ event, payload: payload as Sent['payload'] }),
+    onClose: (c) => void cleanups.push(c),
+    close: () => cleanups.splice(0).forEach((c) => c()),
+    output: (id) =>
+      sent
+        .filter((s) => s.event === 'console.data' && s.payload.sessionId === id)
+        .map((s) => s.payload.data)
+        .join(''),
+  };
+}
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const virshConsoles = (uuid: string): number =>
+  fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+        return cmd.includes('virsh') && cmd.includes('console') && cmd.includes(uuid);
+      } catch {
+        return false;
+      }
+    }).length;
+
+describe('consoles against the private daemon', () => {
+  const env = testEnv();
+  const running = uniqueGuestName('con-run');
+  const plain = uniqueGuestName('con-nogfx');
+  const serialLog = path.join(env.scratchDir, `${running}.serial.log`);
+  let client: LibvirtClient;
+  const doms: { name: string; uuid: string; id: number }[] = [];
+  let runDom: { name: string; uuid: string; id: number };
+  const host = () => ({ getClient: () => client, connectionUri: () => env.qemuUri });
+
+  beforeAll(async () => {
+    client = await openConnection(env.qemuUri, {});
+    const base = { kernel: env.guestKernel, initrd: env.guestInitrd, virtType: env.virtType, memoryMiB: 128 };
+    runDom = await client.domainDefineXML(
+      tinyGuestXml({ ...base, name: running, serial: 'pty', serialLog, vnc: true }),
+    );
+    doms.push(runDom);
+    doms.push(await client.domainDefineXML(tinyGuestXml({ ...base, name: plain, serial: 'pty' })));
+    await client.domainCreate(runDom);
+    await until('the guest to boot', 120_000, () => {
+      const log = fs.existsSync(serialLog) ? fs.readFileSync(serialLog, 'utf8') : '';
+      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT) || undefined;
+    });
+  });
+
+  afterAll(async () => {
+    for (const d of doms) {
+      await client.domainDestroy(d).catch(() => undefined);
+      await client.domainUndefineFlags(d, 0).catch(() => undefined);
+    }
+    fs.rmSync(serialLog, { force: true });
+    await client?.close();
+  });
+
+  it("uses libvirt's console stream when virsh is not installed", async () => {
+    const svc = new ConsoleService(host(), { consoles: { virsh: null } });
+    const session = fakeSession();
+    try {
+      const r = await svc.openSerial({ connectionId: 'c', vmUuid: runDom.uuid }, session);
+      expect(r.backend).toBe('stream');
+      expect(r.note).toMatch(/virsh is not installed/);
+      svc.consoles.write(session, r.sessionId, '\necho vd-stream-$((40+2))\n');
+      await until(
+        'output through the stream',
+        20_000,
+        () => /vd-stream-42/.test(session.output(r.sessionId)) || undefined,
+      );
+    } finally {
+      session.close();
+      await svc.stop();
+    }
+  });
+
+  it('display: open on a running VNC guest, NO_GRAPHICS / VM_NOT_RUNNING errors, screenshot, send-key', async () => {
+    const svc = new ConsoleService(host());
+    const session = fakeSession();
+    try {
+      const d = await svc.openDisplay({ connectionId: 'c', vmUuid: runDom.uuid }, session);
+      expect(d.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/vnc\/[A-Za-z0-9_-]{43}$/);
+      expect(d.target).toMatch(/^127\.0\.0\.1:59\d\d$/);
+      expect(d.passwordNeeded).toBe(false);
+      await expect(
+        svc.openDisplay({ connectionId: 'c', vmUuid: doms[1]!.uuid }, session),
+      ).rejects.toMatchObject({
+        code: 'VM_NOT_RUNNING',
+      });
+      const shot = await svc.screenshot({ connectionId: 'c', vmUuid: runDom.uuid });
+      expect(shot.width).toBeGreaterThan(100);
+      expect(Buffer.from(shot.base64, 'base64').subarray(1, 4).toString()).toBe('PNG');
+      await svc.sendKeys({ connectionId: 'c', vmUuid: runDom.uuid, combo: 'ctrl-alt-del' });
+    } finally {
+      session.close();
+      await svc.stop();
+      expect(svc.proxyStats()).toBeNull();
+    }
+  });
+
+  it('display.addVnc adds a VNC display to the persistent config of a VM without graphics', async () => {
+    const svc = new ConsoleService(host());
+    const dom = doms[1]!;
+    await client.domainCreate(dom);
+    const session = fakeSession();
+    try {
+      await expect(svc.openDisplay({ connectionId: 'c', vmUuid: dom.uuid }, session)).rejects.toMatchObject({
+        code: 'NO_GRAPHICS',
+      });
+      const r = await svc.addVnc({ connectionId: 'c', vmUuid: dom.uuid });
+      expect(r.effectiveNextBoot).toBe(true);
+      const inactive = await client.domainGetXMLDesc(dom, 2);
+      expect(parseGraphics(inactive).map((g) => [g.type, g.attrs.listen])).toEqual([['vnc', '127.0.0.1']]);
+      await expect(svc.addVnc({ connectionId: 'c', vmUuid: dom.uuid })).rejects.toMatchObject({
+        code: 'VNC_ALREADY_CONFIGURED',
+      });
+    } finally {
+      await client.domainDestroy(dom).catch(() => undefined);
+      session.close();
+      await svc.stop();
+    }
+  });
+
+  it('virsh console: the session ends when the VM stops, no virsh process is left', async () => {
+    const svc = new ConsoleService(host());
+    const session = fakeSession();
+    try {
+      const r = await svc.openSerial({ connectionId: 'c', vmUuid: runDom.uuid }, session);
+      expect(r.backend).toBe('virsh');
+      // virsh puts the tty in raw mode with TCSAFLUSH (pending input is dropped): wait until it is attached
+      await until(
+        'virsh to attach',
+        20_000,
+        () => /Escape character/.test(session.output(r.sessionId)) || undefined,
+      );
+      // (the guest may still be rebooting after the Ctrl+Alt+Del of the display test)
+      await until('a prompt', 120_000, () => {
+        svc.consoles.write(session, r.sessionId, '\n');
+        return session.output(r.sessionId).includes(GUEST_PROMPT) || undefined;
+      });
+      svc.consoles.write(session, r.sessionId, 'echo vd-virsh-$((40+2))\n');
+      await until(
+        'output through virsh',
+        20_000,
+        () => /vd-virsh-42/.test(session.output(r.sessionId)) || undefined,
+      );
+      expect(virshConsoles(runDom.uuid)).toBe(1);
+      await client.domainDestroy(runDom);
+      const exit = await until('console.exit', 20_000, () =>
+        session.sent.find((s) => s.event === 'console.exit' && s.payload.sessionId === r.sessionId),
+      );
+      expect(exit.payload.reason).toBe('vm-stopped');
+      await svc.consoles.settled();
+      await until('virsh to be gone', 5000, () => virshConsoles(runDom.uuid) === 0 || undefined);
+    } finally {
+      session.close();
+      await svc.stop();
+    }
+  });
+});
