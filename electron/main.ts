@@ -237,7 +237,7 @@ if (!app.requestSingleInstanceLock()) {
           return textResponse(500, 'Internal error');
         }),
       );
-      core = new Core();
+      core = new Core({ validateOutput: !app.isPackaged });
       await core.start();
       installIpc();
       await createWindow();

@@ -254,7 +254,15 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     const stateName = vmStateName(state.state);
     const name = xml?.name ?? ref.name;
     const active = stateName !== 'shutoff' && stateName !== 'nostate';
-    const fresh: DomainRef = { name, uuid: ref.uuid, id: active ? ref.id : -1 };
+    let id = active ? ref.id : -1;
+    if (active && id < 0) {
+      // Started since we last looked (our own action): ask for the new domain id.
+      id = await client
+        .domainLookupByUUID(ref.uuid)
+        .then((r) => r.id)
+        .catch(() => -1);
+    }
+    const fresh: DomainRef = { name, uuid: ref.uuid, id };
     return {
       ref: fresh,
       xml,

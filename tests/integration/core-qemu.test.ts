@@ -143,7 +143,9 @@ describe('core with a real QEMU guest', () => {
   });
 
   it('runs the lifecycle: start, pause, resume, save, restore, force off', async () => {
-    expect(await act('start')).toMatchObject({ state: 'running', reason: 'booted' });
+    const started = await act('start');
+    expect(started).toMatchObject({ state: 'running', reason: 'booted' });
+    expect(started!.id).toBeGreaterThan(0);
     const running = await call<VmDetails>('vms.details', { connectionId: CONN, uuid });
     expect(running.id).toBeGreaterThan(0);
     // No guest agent in the tiny guest: that source's error is reported, not thrown.
