@@ -120,6 +120,16 @@ describe('renderer e2e: 1,000 domains on the test driver', () => {
     await expect.poll(() => page.getByTestId('vm-count').textContent()).toBe(`${COUNT} of ${COUNT} selected`);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=vm-row][aria-selected=true]').count()).toBe(0);
+    // Shift+F10 opens the focused row's action menu; arrows move in it, Escape closes it.
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+F10');
+    const menu = page.getByRole('menu');
+    await menu.waitFor();
+    expect(await menu.getByRole('menuitem').first().textContent()).toContain('Open');
+    await page.keyboard.press('ArrowDown');
+    await screenshot(page, 'list-row-menu');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
   });
 
   it('opens a VM with Enter and shows the Overview with its XML', async () => {

@@ -17,12 +17,15 @@ export const MenuButton = ({
   items,
   children,
   testId,
+  tabIndex,
 }: {
   label: string;
   icon?: IconName;
   items: MenuItem[];
   children?: ReactNode;
   testId?: string;
+  /** -1 inside composite widgets (list rows) that have their own keyboard access (Shift+F10). */
+  tabIndex?: number;
 }) => {
   const [open, setOpen] = useState(false);
   const wrap = useRef<HTMLDivElement>(null);
@@ -65,6 +68,7 @@ export const MenuButton = ({
         aria-label={label}
         title={label}
         data-testid={testId}
+        tabIndex={tabIndex}
         onClick={() => setOpen((o) => !o)}
       >
         <Icon name={icon} />

@@ -50,13 +50,22 @@ export const vmMenuItems = (t: ReturnType<typeof useT>, vm: VmSummary, withOpen:
   return items;
 };
 
-export const VmActionsMenu = ({ vm, withOpen = true }: { vm: VmSummary; withOpen?: boolean }) => {
+export const VmActionsMenu = ({
+  vm,
+  withOpen = true,
+  tabIndex,
+}: {
+  vm: VmSummary;
+  withOpen?: boolean;
+  tabIndex?: number;
+}) => {
   const t = useT();
   return (
     <MenuButton
       label={t('vm.moreActions', { name: vm.name })}
       items={vmMenuItems(t, vm, withOpen)}
       testId="vm-menu"
+      tabIndex={tabIndex}
     />
   );
 };

@@ -238,6 +238,7 @@ export const SHORTCUTS: { keys: string[]; key: string }[] = [
   { keys: ['Space'], key: 'shortcuts.toggle' },
   { keys: ['Enter'], key: 'shortcuts.open' },
   { keys: ['Delete'], key: 'shortcuts.delete' },
+  { keys: ['Shift', 'F10'], key: 'shortcuts.menu' },
   { keys: ['Alt', '←'], key: 'shortcuts.back' },
   { keys: ['Esc'], key: 'shortcuts.escape' },
   { keys: ['Ctrl', '?'], key: 'shortcuts.show' },

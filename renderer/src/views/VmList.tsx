@@ -130,7 +130,7 @@ const VmRow = memo(function VmRow({
             {t(`action.${primary}`)}
           </button>
         )}
-        <VmActionsMenu vm={vm} />
+        <VmActionsMenu vm={vm} tabIndex={-1} />
       </span>
     </div>
   );
@@ -248,6 +248,11 @@ export const VmList = ({ connectionId }: { connectionId: string }) => {
     } else if (e.key === 'Delete' && selectedVms.length > 0) {
       const deletable = selectedVms.filter(canDelete).map((v) => v.uuid);
       if (deletable.length) openDialog({ kind: 'delete', connectionId, uuids: deletable });
+    } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && sel.focus) {
+      // The focused row's action menu (its button is not in the Tab order).
+      document
+        .querySelector<HTMLButtonElement>(`#vmrow-${CSS.escape(sel.focus)} [data-testid=vm-menu]`)
+        ?.click();
     } else if (e.key === 'Escape' && sel.selected.size > 0) {
       setSel(emptySelection);
     } else return;

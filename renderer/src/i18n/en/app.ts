@@ -29,6 +29,7 @@ export default {
   'shortcuts.toggle': 'Toggle selection of the focused row',
   'shortcuts.open': 'Open the focused virtual machine',
   'shortcuts.delete': 'Delete selected virtual machines',
+  'shortcuts.menu': 'Actions of the focused virtual machine',
   'shortcuts.back': 'Back to the list',
   'shortcuts.escape': 'Clear selection / close dialog',
   'shortcuts.show': 'Show keyboard shortcuts',

@@ -29,6 +29,7 @@ export default {
   'shortcuts.toggle': '切换当前行的选择',
   'shortcuts.open': '打开当前虚拟机',
   'shortcuts.delete': '删除所选虚拟机',
+  'shortcuts.menu': '当前虚拟机的操作',
   'shortcuts.back': '返回列表',
   'shortcuts.escape': '清除选择 / 关闭对话框',
   'shortcuts.show': '显示键盘快捷键',
