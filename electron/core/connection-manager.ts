@@ -302,6 +302,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
           await Promise.resolve(c.close()).catch(() => undefined);
           throw new CoreError('connection', 'Connection attempt cancelled');
         }
+        if (!c.isOpen) throw new CoreError('connection', 'The connection closed while it was being set up');
         l.client = c;
         l.hostname = hostname;
         l.attempt = 0;

@@ -17,6 +17,9 @@ class FakeClient extends EventEmitter {
   constructor(readonly uri: string) {
     super();
   }
+  get isOpen() {
+    return !this.closed;
+  }
   async subscribeDomainEvents() {
     return [];
   }
