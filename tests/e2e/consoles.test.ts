@@ -237,6 +237,11 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
 
   it('graphical console: the canvas shows the guest screen; Ctrl+Alt+Del is sent', async () => {
     await page.locator('#tab-display').click();
+    await page
+      .locator('[data-testid=vm-display][data-phase=connected], [data-testid=vm-display][data-phase=error]')
+      .waitFor({ timeout: 30_000 });
+    if ((await page.getByTestId('vm-display').getAttribute('data-phase')) === 'error')
+      throw new Error(`display failed: ${await page.getByTestId('vm-display-error').textContent()}`);
     // no virsh left from the serial console tab
     await until(
       'virsh to exit',
@@ -289,7 +294,8 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
     const port = consoleServiceFor(app.core).proxyStats()?.port;
     expect(port).toBeGreaterThan(0);
     await page.locator('#tab-overview').click();
-    await until('the proxy to close', 10_000, () =>
+    // (at once after a used connection closes; an unused token expires after 30 s)
+    await until('the proxy to close', 35_000, () =>
       consoleServiceFor(app.core).proxyStats() === null ? true : undefined,
     );
     const refused = await new Promise<boolean>((resolve) => {
