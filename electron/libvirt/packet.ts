@@ -78,7 +78,7 @@ export function encodePacket(
     throw new ProtocolError(`message of ${w.length} bytes exceeds libvirt's limit of ${MAX_FRAME_LENGTH}`);
   }
   w.patchUint(0, w.length);
-  return w.toBuffer();
+  return w.view(); // the writer is dropped, so no copy is needed
 }
 
 /** Encodes a stream data frame: raw bytes, not XDR-wrapped (no length prefix, no padding). */

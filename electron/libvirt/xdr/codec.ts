@@ -324,7 +324,7 @@ export function encodeInto(w: XdrWriter, type: XdrType, value: unknown, depth = 
 export function encode<T extends XdrType>(type: T, value: XdrValue<T>): Buffer {
   const w = new XdrWriter();
   encodeInto(w, type, value);
-  return w.toBuffer();
+  return w.view(); // the writer is dropped, so its buffer can be handed out without a copy
 }
 
 // ---- decoder ------------------------------------------------------------------------------------
@@ -396,6 +396,20 @@ export class XdrReader {
     return v;
   }
 
+  /** A UTF-8 string of `len` bytes plus padding, decoded without an intermediate Buffer view. */
+  readString(len: number): string {
+    const total = len + pad4(len);
+    this.need(total, 'string');
+    const buf = this.buf;
+    const start = this.offset;
+    const end = start + len;
+    for (let i = end; i < start + total; i++) {
+      if (buf[i] !== 0) throw new XdrError('string: non-zero padding');
+    }
+    this.offset += total;
+    return buf.toString('utf8', start, end);
+  }
+
   /** `len` bytes plus padding; returns a view (no copy) of the data bytes. Padding must be zero. */
   readPadded(len: number, what: string): Buffer {
     const total = len + pad4(len);
@@ -439,7 +453,7 @@ function decodeFromImpl(r: XdrReader, type: XdrType, copy: boolean, depth: numbe
     case 'string': {
       const len = r.readUint();
       if (len > type.max) throw new XdrError(`string: length ${len} exceeds max ${type.max}`);
-      return r.readPadded(len, 'string').toString('utf8');
+      return r.readString(len);
     }
     case 'opaque': {
       const len = r.readUint();
