@@ -102,9 +102,11 @@ function wsPipe(url: string): Promise<Pipe> {
 async function throughput(ep: Endpoint): Promise<number> {
   const pipe = await ep.open();
   let got = 0;
+  let msgs = 0;
   const done = new Promise<void>((resolve) =>
     pipe.onData((b) => {
       got += b.length;
+      msgs++;
       if (got >= STREAM_BYTES) resolve();
     }),
   );
@@ -117,6 +119,8 @@ async function throughput(ep: Endpoint): Promise<number> {
     ),
   ]);
   const secs = (performance.now() - t0) / 1000;
+  if (process.env.VD_BENCH_DEBUG)
+    console.log(`# ${ep.name}: ${msgs} messages, ${(got / msgs / 1024).toFixed(1)} KiB avg`);
   pipe.close();
   return STREAM_BYTES / (1024 * 1024) / secs;
 }
