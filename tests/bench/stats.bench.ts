@@ -18,6 +18,7 @@ import type { StatParam } from '../../electron/stats/rates.js';
 import { StatsSampler, type StatsClientPort } from '../../electron/stats/sampler.js';
 import { samplerFor } from '../../electron/stats/service.js';
 import { shareWithDaemon, startPrivateDaemon } from '../support/daemon.js';
+import type { CDPSession } from 'playwright-core';
 import { launchBrowser, startApp, stopAll } from '../e2e/support/app.js';
 
 const VMS = Number(process.env.VD_BENCH_STATS_VMS ?? 1000);
@@ -200,6 +201,88 @@ const MEASURE_FRAMES = `async (ms) => {
   };
 }`;
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * Ends the Chrome trace and sums the renderer main thread's CPU time (`tdur` of its top-level tasks)
+ * per 16.7 ms interval.
+ */
+async function mainThreadCpuPerFrame(
+  cdp: CDPSession,
+): Promise<{ intervals: number; p99: number; max: number }> {
+  const complete = new Promise<{ stream?: string }>((resolve) =>
+    cdp.once('Tracing.tracingComplete', resolve),
+  );
+  await cdp.send('Tracing.end');
+  const { stream } = await complete;
+  if (!stream) throw new Error('no trace stream');
+  let text = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  const parsed = JSON.parse(text) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const mains = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const tasks = events.filter(
+    (e) =>
+      e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`) && typeof e.tdur === 'number' && /RunTask$/.test(e.name),
+  );
+  // the page's renderer: the main thread with the most tasks
+  const count = new Map<string, number>();
+  for (const t of tasks) count.set(`${t.pid}:${t.tid}`, (count.get(`${t.pid}:${t.tid}`) ?? 0) + 1);
+  const main = [...count].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const mine = tasks.filter((t) => `${t.pid}:${t.tid}` === main).sort((a, b) => a.ts - b.ts);
+  if (mine.length === 0) throw new Error('no renderer main-thread tasks in the trace');
+  const FRAME_US = 1e6 / 60;
+  const start = mine[0]!.ts;
+  const buckets = new Map<number, number>();
+  let end = -Infinity; // skip tasks nested in a counted one
+  for (const t of mine) {
+    if (t.ts < end) continue;
+    end = t.ts + (t.dur ?? 0);
+    const b = Math.floor((t.ts - start) / FRAME_US);
+    buckets.set(b, (buckets.get(b) ?? 0) + t.tdur! / 1000);
+  }
+  if (process.env.VD_BENCH_STATS_DEBUG) {
+    const top = [...mine].sort((a, b) => b.tdur! - a.tdur!).slice(0, 3);
+    for (const t of top) {
+      const inner = events
+        .filter(
+          (e) => e.pid === t.pid && e.tid === t.tid && e.ts >= t.ts && e.ts <= t.ts + (t.dur ?? 0) && e !== t,
+        )
+        .map((e) => `${e.name}${e.dur !== undefined ? `(${(e.dur / 1000).toFixed(1)})` : ''}`)
+        .slice(0, 25);
+      process.stdout.write(
+        `# task ${(t.tdur! / 1000).toFixed(2)} ms cpu at +${((t.ts - start) / 1000).toFixed(0)} ms: ${inner.join(' ')}\n`,
+      );
+    }
+  }
+  const intervals = Math.ceil((mine[mine.length - 1]!.ts - start) / FRAME_US) + 1;
+  const values = [...buckets.values()].sort((a, b) => a - b);
+  while (values.length < intervals) values.unshift(0);
+  return {
+    intervals,
+    p99: values[Math.floor(values.length * 0.99)] ?? 0,
+    max: values[values.length - 1] ?? 0,
+  };
+}
+
 function getGc(): () => void {
   v8.setFlagsFromString('--expose-gc');
   return vm.runInNewContext('gc') as () => void;
@@ -324,6 +407,14 @@ async function rendererFrames(uri: string): Promise<void> {
         await sleep(250);
       }
       const rows = await page.getByTestId('vm-row').count();
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Tracing.start', {
+        traceConfig: {
+          includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'],
+          recordMode: 'recordAsMuchAsPossible',
+        },
+        transferMode: 'ReturnAsStream',
+      });
       const r = (await page.evaluate(`(${MEASURE_FRAMES})(${FRAME_MS})`)) as {
         frames: number;
         max: number;
@@ -332,6 +423,11 @@ async function rendererFrames(uri: string): Promise<void> {
         sparklines: number;
         changed: number;
       };
+      const cpu = await mainThreadCpuPerFrame(cdp);
+      process.stdout.write(
+        `# renderer main-thread CPU time per 16.7 ms frame interval (Chrome trace, thread time): ` +
+          `${cpu.intervals} intervals, p99 ${cpu.p99.toFixed(2)} ms, max ${cpu.max.toFixed(2)} ms\n`,
+      );
       process.stdout.write(
         `# renderer: ${rows} rows rendered of ${VMS}, ${r.sparklines} sparklines (${r.changed} updated during the run), ` +
           `${r.frames} frames in ${FRAME_MS / 1000} s, work per frame median ${r.median.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms\n`,
@@ -347,7 +443,9 @@ async function rendererFrames(uri: string): Promise<void> {
       process.stdout.write(
         `# renderer control without ticks: p99 ${idle.p99.toFixed(2)} ms, max ${idle.max.toFixed(2)} ms; host load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`,
       );
-      bench('stats.sparkline_max_frame_ms', r.max, 'ms', 16);
+      // The wall-clock figures above include time the renderer waits for a CPU on a shared machine (see
+      // the control); the BENCH figure is the main thread's own CPU work per frame, from the trace.
+      bench('stats.sparkline_max_frame_ms', cpu.max, 'ms', 16);
     } finally {
       clearInterval(timer);
     }

@@ -13,6 +13,7 @@ export const SPARK_H = 24;
 interface Row {
   uuid: string;
   canvas: HTMLCanvasElement | null;
+  ctx?: CanvasRenderingContext2D | null;
   values: Float32Array;
   head: number;
   count: number;
@@ -30,6 +31,7 @@ class SparkHub {
   private lastSent = '';
   private readonly io: IntersectionObserver;
   private color = '#3584e4';
+  private colorRead = false;
 
   constructor(readonly connectionId: string) {
     this.io = new IntersectionObserver((entries) => {
@@ -71,13 +73,18 @@ class SparkHub {
       };
       this.rows.set(uuid, row);
     }
+    if (row.canvas !== canvas) row.ctx = undefined;
     row.canvas = canvas;
     canvas.dataset.uuid = uuid;
     const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
     canvas.width = SPARK_W * dpr;
     canvas.height = SPARK_H * dpr;
-    const accent = getComputedStyle(canvas).getPropertyValue('--accent-bg-color').trim();
-    if (accent) this.color = accent;
+    if (!this.colorRead) {
+      // once per hub: getComputedStyle forces a style recalculation
+      this.colorRead = true;
+      const accent = getComputedStyle(canvas).getPropertyValue('--accent-bg-color').trim();
+      if (accent) this.color = accent;
+    }
     this.io.observe(canvas);
     if (!this.offTick) this.offTick = onTick(this.connectionId, (tick) => this.onTickData(tick.cpu));
   }
@@ -187,7 +194,7 @@ class SparkHub {
 
   private drawRow(row: Row): void {
     const c = row.canvas!;
-    const ctx = c.getContext('2d');
+    const ctx = (row.ctx ??= c.getContext('2d'));
     if (!ctx) return;
     const w = c.width;
     const h = c.height;
