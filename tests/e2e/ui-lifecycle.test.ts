@@ -126,6 +126,20 @@ describe('renderer e2e: lifecycle of a real guest', () => {
     expect(domstate()).toBe('running');
   });
 
+  it('saves it (managed save) and restores it', async () => {
+    await page.getByTestId('action-managedSave').click();
+    await expect.poll(uiState, { timeout: 60_000 }).toBe('shutoff');
+    expect(domstate()).toBe('shut off');
+    expect(virsh(env.qemuUri, 'dominfo', name)).toMatch(/Managed save:\s+yes/);
+    // With a saved image the UI offers Restore (not Start).
+    expect(await page.getByTestId('action-start').count()).toBe(0);
+    await screenshot(page, 'lifecycle-saved');
+    await page.getByTestId('action-restore').click();
+    await expect.poll(uiState, { timeout: 60_000 }).toBe('running');
+    expect(domstate()).toBe('running');
+    expect(virsh(env.qemuUri, 'dominfo', name)).toMatch(/Managed save:\s+no/);
+  });
+
   it('shuts it down (ACPI) — the guest powers off', async () => {
     // The guest handles the power button once its acpid runs: retry the request until it takes effect.
     await until(
