@@ -76,6 +76,11 @@ const DisplaySession = ({
   const [busy, setBusy] = useState(false);
   const [info, setInfo] = useState<string | null>(null);
   const passwordRef = useRef<string | null>(null);
+  // the connection effect reads the translator through a ref: a language change must not reconnect
+  const tRef = useRef(t);
+  useEffect(() => {
+    tRef.current = t;
+  });
 
   useEffect(() => {
     const el = screen.current;
@@ -86,7 +91,7 @@ const DisplaySession = ({
     // A page Content-Security-Policy without ws://127.0.0.1:* in connect-src blocks the proxy: say so.
     const onCsp = (e: SecurityPolicyViolationEvent): void => {
       if (!disposed && e.effectiveDirective === 'connect-src' && /\/vnc\//.test(e.blockedURI))
-        setPhase({ kind: 'error', message: t('display.cspBlocked') });
+        setPhase({ kind: 'error', message: tRef.current('display.cspBlocked') });
     };
     document.addEventListener('securitypolicyviolation', onCsp);
     getApi()
@@ -107,7 +112,8 @@ const DisplaySession = ({
         rfb.addEventListener('disconnect', (e) => {
           const clean = (e as CustomEvent<{ clean: boolean }>).detail?.clean;
           rfbRef.current = null;
-          if (!disposed) setPhase({ kind: 'disconnected', ...(clean ? {} : { message: t('display.lost') }) });
+          if (!disposed)
+            setPhase({ kind: 'disconnected', ...(clean ? {} : { message: tRef.current('display.lost') }) });
         });
         rfb.addEventListener('credentialsrequired', () => {
           if (passwordRef.current) rfb?.sendCredentials({ password: passwordRef.current });
@@ -118,7 +124,9 @@ const DisplaySession = ({
           passwordRef.current = null;
           setPhase({
             kind: 'error',
-            message: reason ? `${t('display.authFailed')}: ${reason}` : t('display.authFailed'),
+            message: reason
+              ? `${tRef.current('display.authFailed')}: ${reason}`
+              : tRef.current('display.authFailed'),
           });
         });
       })
@@ -142,7 +150,7 @@ const DisplaySession = ({
     };
     // scale/resizeGuest are applied live below, not by reconnecting
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [connectionId, vmUuid, running, t]);
+  }, [connectionId, vmUuid, running]);
 
   useEffect(() => {
     if (rfbRef.current) rfbRef.current.scaleViewport = scale;

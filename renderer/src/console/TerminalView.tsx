@@ -107,6 +107,7 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
     }
 
     let sessionId: string | null = null;
+    let opening = true;
     let disposed = false;
     // Output that arrives before openSerial/openHost answered, by session id.
     const early = new Map<string, string[]>();
@@ -129,7 +130,7 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
 
     const offData = api.on('console.data', (p) => {
       if (p.sessionId === sessionId) write(p.data);
-      else if (sessionId === null) {
+      else if (opening) {
         const list = early.get(p.sessionId) ?? [];
         list.push(p.data);
         early.set(p.sessionId, list);
@@ -190,6 +191,7 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
     openRef
       .current({ cols: term.cols, rows: term.rows })
       .then((r) => {
+        opening = false;
         if (disposed) {
           void api.call('console.close', { sessionId: r.sessionId }).catch(() => undefined);
           return;
@@ -206,6 +208,8 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
         term.focus();
       })
       .catch((e: unknown) => {
+        opening = false;
+        early.clear();
         if (!disposed) setError((e as Error).message ?? String(e));
       });
 
