@@ -323,14 +323,14 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     }
     if (st.closed) return entry?.summary ?? null;
     if (!entry) {
-      if (st.vms.delete(uuid))
-        this.emit('changed', { connectionId, reset: false, upserted: [], removed: [uuid] });
+      if (st.loading) st.removedDuringLoad.add(uuid);
+      if (st.vms.delete(uuid)) this.queueDelta(connectionId, uuid, null);
       return null;
     }
+    st.removedDuringLoad.delete(uuid);
     st.vms.set(uuid, entry);
-    if (!known || !sameSummary(known.summary, entry.summary)) {
-      this.emit('changed', { connectionId, reset: false, upserted: [entry.summary], removed: [] });
-    }
+    if (!known || !sameSummary(known.summary, entry.summary))
+      this.queueDelta(connectionId, uuid, entry.summary);
     return entry.summary;
   }
 

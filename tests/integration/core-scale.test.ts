@@ -43,7 +43,7 @@ describe('VM cache with 1,000 domains', () => {
     expect(ms).toBeLessThan(10_000);
   });
 
-  it('applies a burst of lifecycle events as deltas (only the affected VMs re-read)', async () => {
+  it('applies a burst of lifecycle events as batched deltas (only the affected VMs re-read)', async () => {
     const core = app.core;
     const id = app.connectionIds[0]!;
     const deltas: { upserted: VmSummary[] }[] = [];
@@ -60,9 +60,9 @@ describe('VM cache with 1,000 domains', () => {
       while (paused.some((v) => !seen().has(v.uuid)) && Date.now() < end)
         await new Promise((r) => setTimeout(r, 20));
       expect(paused.every((v) => seen().has(v.uuid))).toBe(true);
-      // How many deltas that took depends on how fast the daemon delivers the events; each one is small.
       console.log(`core: ${paused.length} resumes → ${deltas.length} vms.changed deltas`);
-      expect(deltas.every((d) => d.upserted.length <= paused.length)).toBe(true);
+      // Deltas are batched: a burst needs fewer messages than VMs.
+      expect(deltas.length).toBeLessThan(paused.length);
       expect(
         (await core.vms.list(id)).filter((v) =>
           paused.some((p) => p.uuid === v.uuid && v.state === 'running'),
