@@ -7,8 +7,10 @@
  * - ui.update_max_frame_ms: while all 1,000 VMs change state once per second (vms.changed deltas
  *   published by the core's broadcast — the path libvirt lifecycle events take — 1,000 upserts a tick,
  *   with the list sorted by state so every tick reorders it; the CPU sparklines get their own stats
- *   events meanwhile), the longest main-thread frame presenting a pushed event: handling (JSON parse,
- *   store update, React commit) + rendering of that frame (rAF callbacks, style, layout, paint). Target < 16 ms.
+ *   events meanwhile), the longest main-thread frame of the update window: for each pushed event the frame
+ *   presenting it — handling (JSON parse, store update, React commit) + rendering of that frame (rAF
+ *   callbacks, style, layout, paint) — and every long-animation-frame entry (frames >= 50 ms, which
+ *   catches later slices and the list re-render). Target < 16 ms. VD_BENCH_UI_SORT=name keeps the order.
  *   (A plain requestAnimationFrame delta cannot be used: headless Chromium paces frames at >= 16.7 ms.)
  * Other figures (libvirt connect → rows, page load, rAF deltas, long-animation-frames) are plain log lines.
  */
@@ -22,6 +24,8 @@ import { testUriForFile, writeTestNode } from '../e2e/ui-helpers.js';
 const COUNT = Number(process.env.VD_BENCH_UI_ROWS ?? 1000);
 const REPS = Number(process.env.VD_BENCH_UI_REPS ?? 5);
 const TICKS = Number(process.env.VD_BENCH_UI_TICKS ?? 6);
+/** Column the list is sorted by during the update phase ('state': every tick reorders the list). */
+const SORT = process.env.VD_BENCH_UI_SORT ?? 'state';
 
 const line = (name: string, value: number, unit: string, op: '<' | '<=', target: number): void => {
   const pass = op === '<' ? value < target : value <= target;
@@ -164,7 +168,7 @@ export default async function uiBench(): Promise<void> {
     line('ui.rows_painted_ms', median(runs), 'ms', '<', 300);
 
     // 2. 1 Hz update of all rows: sort by state so every tick also reorders the list.
-    await page.getByTestId('sort-state').click();
+    if (SORT !== 'name') await page.getByTestId(`sort-${SORT}`).click();
     const base: VmSummary[] = await app.core.vms.list(connId);
     await page.evaluate(FRAME_RECORDER);
     await page.evaluate('window.__track = true');
@@ -192,7 +196,7 @@ export default async function uiBench(): Promise<void> {
     };
     const sorted = [...frames].sort((a, b) => b - a);
     console.log(
-      `ui: rAF deltas over ${TICKS} ticks (${frames.length} frames, vsync-paced): longest ${sorted
+      `ui: sorted by ${SORT}; rAF deltas over ${TICKS} ticks (${frames.length} frames, vsync-paced): longest ${sorted
         .slice(0, 5)
         .map((f) => f.toFixed(1))
         .join(', ')} ms, median ${median(frames).toFixed(1)} ms; long-animation-frames: ${
@@ -217,7 +221,10 @@ export default async function uiBench(): Promise<void> {
     }
     const seen = upd.filter((u) => u.name === 'vms.changed').length;
     if (seen < TICKS) throw new Error(`only ${seen} of ${TICKS} updates were seen`);
-    line('ui.update_max_frame_ms', Math.max(...upd.map(cost)), 'ms', '<', 16);
+    // The longest frame of the whole update window: the frames presenting the events (probe) and any other
+    // frame that took >= 50 ms (long-animation-frame entries, e.g. a later slice or the list re-render).
+    const worst = Math.max(...upd.map(cost), ...loaf.map((l) => l.d));
+    line('ui.update_max_frame_ms', worst, 'ms', '<', 16);
   } finally {
     await browser?.close().catch(() => undefined);
     await app?.stop().catch(() => undefined);

@@ -125,3 +125,18 @@ describe('renderer VM list: order cache', () => {
     ).toHaveLength(2);
   });
 });
+
+describe('renderer VM list: ranked sorting', () => {
+  it('sorts the same with collation ranks as with the collator', () => {
+    const rows = Array.from({ length: 500 }, (_, i) =>
+      vm(`vm-${(i * 37) % 500}`, { state: ['running', 'paused', 'shutoff'][i % 3]!, memory: (i * 7) % 13 }),
+    );
+    const cache = new OrderCache<VmRowData>();
+    for (const key of ['name', 'state', 'memory'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const plain = sortVms(rows, { key, dir }).map((r) => r.uuid);
+        expect(cache.get(rows, '', { key, dir })).toEqual(plain);
+      }
+    }
+  });
+});

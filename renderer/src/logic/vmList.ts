@@ -47,14 +47,23 @@ export const compareVms = (a: VmRowData, b: VmRowData, key: SortKey): number => 
   }
 };
 
-/** Stable sort; ties are broken by name then uuid so the order never flickers. */
-export const sortVms = <T extends VmRowData>(rows: readonly T[], spec: SortSpec): T[] => {
+/**
+ * Stable sort; ties are broken by name then uuid so the order never flickers. `nameRank` (optional) gives
+ * each name its position in collation order, which replaces the (slow) collator in the comparisons.
+ */
+export const sortVms = <T extends VmRowData>(
+  rows: readonly T[],
+  spec: SortSpec,
+  nameRank?: (name: string) => number,
+): T[] => {
   const sign = spec.dir === 'asc' ? 1 : -1;
+  const byName = nameRank
+    ? (a: VmRowData, b: VmRowData): number => nameRank(a.name) - nameRank(b.name)
+    : (a: VmRowData, b: VmRowData): number => collator.compare(a.name, b.name);
+  const primary =
+    spec.key === 'name' ? byName : (a: VmRowData, b: VmRowData): number => compareVms(a, b, spec.key);
   return [...rows].sort(
-    (a, b) =>
-      sign * compareVms(a, b, spec.key) ||
-      collator.compare(a.name, b.name) ||
-      (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0),
+    (a, b) => sign * primary(a, b) || byName(a, b) || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0),
   );
 };
 
@@ -92,6 +101,24 @@ export const formatBytes = (bytes: number): string => {
  */
 export class OrderCache<T extends VmRowData> {
   private prev: { order: string[]; sig: Map<string, string>; query: string; sort: SortSpec } | null = null;
+  /** Collation rank of every known name, rebuilt only when a new name shows up. */
+  private ranks = new Map<string, number>();
+
+  private rankNames(values: readonly T[]): (name: string) => number {
+    let stale = false;
+    for (const v of values) {
+      if (!this.ranks.has(v.name)) {
+        stale = true;
+        break;
+      }
+    }
+    if (stale) {
+      const names = [...new Set(values.map((v) => v.name))].sort(collator.compare);
+      this.ranks = new Map(names.map((n, i) => [n, i]));
+    }
+    const ranks = this.ranks;
+    return (name) => ranks.get(name) ?? 0;
+  }
 
   private static sigOf(v: VmRowData, sort: SortSpec, query: string): string {
     const k = sort.key;
@@ -118,7 +145,7 @@ export class OrderCache<T extends VmRowData> {
       this.prev = { ...prev!, sig };
       return prev!.order;
     }
-    const order = sortVms(filterVms(values, query), sort).map((v) => v.uuid);
+    const order = sortVms(filterVms(values, query), sort, this.rankNames(values)).map((v) => v.uuid);
     this.prev = { order, sig, query, sort };
     return order;
   }

@@ -109,6 +109,8 @@ export const scheduleVmDelta = (
       return;
     }
     const store = vmStore(connectionId);
+    // Let the frame that was due when the (big) message was parsed go out first.
+    await yieldToFrame();
     store.beginBatch();
     try {
       let t0 = performance.now();
