@@ -27,12 +27,14 @@ export type VncDataSink = (chunk: Buffer) => void;
 export type VncConnector = (onData: VncDataSink) => Promise<Duplex>;
 
 /**
- * Reads of at least this size hand their buffer over (zero copy); smaller ones are copied out. 64 KiB reads
- * give frames a WebSocket client can take without reassembly (measured: larger frames cost the client more
- * than they save here, see tests/bench/vnc-proxy.bench.ts).
+ * The VNC socket is read into 1 MiB buffers (few syscalls); reads of at least HANDOVER_MIN bytes hand their
+ * buffer over (zero copy), smaller ones are copied out. Frames to the browser are ≤ 64 KiB (cheap for a
+ * WebSocket client to parse), several per read in one corked write. See tests/bench/vnc-proxy.bench.ts.
  */
-const HANDOVER_MIN = 16 * 1024;
-const READ_BUFFER = 64 * 1024;
+const HANDOVER_MIN = 64 * 1024;
+const READ_BUFFER = 1024 * 1024;
+/** Largest frame sent to the browser. */
+const MAX_FRAME = 64 * 1024 - 16;
 
 /** A TCP or UNIX-socket connector that reads into large buffers (fewer syscalls, fewer, larger frames). */
 export function netConnector(
@@ -400,10 +402,19 @@ export class VncProxy extends EventEmitter {
         sock.resume();
       }
     };
+    // Large reads go out as several ≤ 64 KiB frames (cheap for WebSocket clients to parse) in one corked
+    // write of the underlying socket (one syscall).
+    const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     deliver = (chunk) => {
       if (ws.readyState !== ws.OPEN) return;
       stats.bytesToClient += chunk.length;
-      ws.send(chunk, { binary: true }, onSent);
+      if (chunk.length <= MAX_FRAME) ws.send(chunk, { binary: true }, onSent);
+      else {
+        raw?.cork();
+        for (let o = 0; o < chunk.length; o += MAX_FRAME)
+          ws.send(chunk.subarray(o, o + MAX_FRAME), { binary: true }, onSent);
+        raw?.uncork();
+      }
       if (!vncPaused && ws.bufferedAmount > highWatermark) {
         vncPaused = true;
         stats.vncPauses++;
