@@ -31,7 +31,7 @@ export type VncConnector = (onData: VncDataSink) => Promise<Duplex>;
  * buffer over (zero copy), smaller ones are copied out. Frames to the browser are ≤ 64 KiB (cheap for a
  * WebSocket client to parse), several per read in one corked write. See tests/bench/vnc-proxy.bench.ts.
  */
-const HANDOVER_MIN = 64 * 1024;
+const HANDOVER_MIN = 256 * 1024; // ≤ 4x over-allocation while a frame is queued
 const READ_BUFFER = 1024 * 1024;
 /** Largest frame sent to the browser. */
 const MAX_FRAME = 64 * 1024 - 16;
