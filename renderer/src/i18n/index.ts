@@ -61,6 +61,12 @@ export const setLanguage = (lang: Language): void => {
 export const t = (key: string, params?: Params): string =>
   format(catalogs[current][key] ?? catalogs.en[key] ?? key, params);
 
+/** Like `t` with a count `n`: uses `<key>.one` for n = 1 when the catalog has it, else `<key>`. */
+export const tn = (key: string, n: number, params?: Params): string =>
+  n === 1 && catalogs[current][`${key}.one`] !== undefined
+    ? t(`${key}.one`, { n, ...params })
+    : t(key, { n, ...params });
+
 /** Re-renders the component on language change; returns `t`. */
 export const useT = (): typeof t => {
   useSyncExternalStore(

@@ -3,7 +3,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { VmSummary } from '../../../shared/contract/index.js';
 import { Icon, Spinner, stateIcon } from '../components/icons.js';
 import { vmListSlots } from '../extensions.js';
-import { useT } from '../i18n/index.js';
+import { tn, useT } from '../i18n/index.js';
 import {
   allowedActions,
   canDelete,
@@ -295,7 +295,7 @@ export const VmList = ({ connectionId }: { connectionId: string }) => {
             ? t('vms.selectedCount', { n: sel.selected.size, total: order.length })
             : query
               ? t('vms.filteredCount', { n: order.length, total })
-              : t('vms.count', { n: total })}
+              : tn('vms.count', total)}
         </span>
         <span className="spacer" />
         {selectedVms.length > 0 &&

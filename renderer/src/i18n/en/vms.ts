@@ -3,6 +3,7 @@ export default {
   'vms.search': 'Search virtual machines',
   'vms.listLabel': 'Virtual machines',
   'vms.count': '{n} virtual machines',
+  'vms.count.one': '{n} virtual machine',
   'vms.filteredCount': '{n} of {total} virtual machines',
   'vms.selectedCount': '{n} of {total} selected',
   'vms.nVms': '{n} virtual machines',

@@ -3,6 +3,7 @@ export default {
   'vms.search': '搜索虚拟机',
   'vms.listLabel': '虚拟机',
   'vms.count': '{n} 台虚拟机',
+  'vms.count.one': '{n} 台虚拟机',
   'vms.filteredCount': '{total} 台中的 {n} 台虚拟机',
   'vms.selectedCount': '已选择 {n}/{total}',
   'vms.nVms': '{n} 台虚拟机',
