@@ -155,9 +155,17 @@ describe('renderer e2e: lifecycle of a real guest', () => {
     await expect.poll(uiState, { timeout: 30_000 }).toBe('shutoff');
   });
 
-  it('forces it off after a confirmation', async () => {
+  it('resets it and forces it off, each after a confirmation', async () => {
     await page.getByTestId('action-start').click();
     await expect.poll(uiState, { timeout: 60_000 }).toBe('running');
+    expect(domstate()).toBe('running');
+    // Reset asks first, then the guest keeps running (a hard reset, not a power-off).
+    await page.getByTestId('action-reset').click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Reset' }).click();
+    await page
+      .getByTestId('toast')
+      .filter({ hasText: `“${name}” reset` })
+      .waitFor({ timeout: 30_000 });
     expect(domstate()).toBe('running');
     await page.getByTestId('action-destroy').click();
     const dialog = page.getByTestId('confirm-dialog');
