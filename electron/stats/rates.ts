@@ -15,7 +15,8 @@
 /** Structural subset of the wire client's TypedParam. */
 export interface StatParam {
   field: string;
-  value: number | boolean | string | bigint;
+  /** a plain value, or the wire form `{ tag, value }` of remote_typed_param_value */
+  value: number | boolean | string | bigint | { tag: number; value: number | bigint | string };
 }
 
 /** libvirt virDomainState values. */
@@ -83,7 +84,19 @@ export const newCounters = (): DomainCounters => ({
 });
 
 const num = (v: StatParam['value']): number =>
-  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
+  typeof v === 'number'
+    ? v
+    : typeof v === 'bigint'
+      ? Number(v)
+      : typeof v === 'boolean'
+        ? v
+          ? 1
+          : 0
+        : typeof v === 'object' && v !== null
+          ? typeof v.value === 'string'
+            ? NaN
+            : Number(v.value)
+          : NaN;
 
 /** Adds `v` to a sum that starts as NaN ("nothing reported yet"). */
 const add = (sum: number, v: number): number => (Number.isNaN(sum) ? v : sum + v);

@@ -56,6 +56,7 @@ describe('stats sampler on the test driver', () => {
     expect(st.errors).toBe(0);
     expect(st.ticks).toBe(3);
     expect(st.vms).toBeGreaterThanOrEqual(1); // the driver's own 'test' domain
+    expect(st.raw).toBe(true); // decoded wire records used directly (no re-mapping)
     const h = sampler.history({ connectionId: 't1', target: 'host', seconds: 60 });
     expect(h.t).toHaveLength(3);
     expect(h.t[2]! - h.t[1]!).toBe(1000);
