@@ -40,13 +40,7 @@ export interface CspOptions {
  * plugins, no framing, no form posts; styles may be inline (React style props, xterm/uPlot inject <style>).
  */
 export const contentSecurityPolicy = (opts: CspOptions = {}): string => {
-  const connect = [
-    "'self'",
-    'ws://127.0.0.1:*',
-    'ws://localhost:*',
-    'ws://[::1]:*',
-    ...(opts.connectSrc ?? []),
-  ];
+  const connect = ["'self'", 'ws://127.0.0.1:*', 'ws://localhost:*', ...(opts.connectSrc ?? [])];
   return [
     "default-src 'none'",
     "script-src 'self'",

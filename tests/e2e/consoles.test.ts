@@ -133,11 +133,6 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
     await client.domainCreate(dom);
     browser = await launchBrowser();
     page = await browser.newPage();
-    if (process.env.VD_E2E_BYPASS_CSP) {
-      // Diagnostics only: lets the display test run while renderer/index.html's meta CSP lacks ws://127.0.0.1:*.
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Page.setBypassCSP', { enabled: true });
-    }
     page.on('pageerror', (e) => errors.push(e.message));
     if (process.env.VD_E2E_DEBUG) page.on('console', (m) => console.log(`[page] ${m.type()}: ${m.text()}`));
     await page.goto(app.url);
