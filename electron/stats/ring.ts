@@ -4,7 +4,8 @@
  *
  * - `Ring`: one series on a Float64Array (host series, timestamps).
  * - `SeriesBlock`: several series that share one write head and one timestamp ring, stored in one typed
- *   array, series-major (`series s` occupies `[s * capacity, (s + 1) * capacity)`). Per-VM history uses
+ *   array, slot-major (tick slot `k` holds its series at `[k * seriesCount, (k + 1) * seriesCount)`, so one
+ *   tick's write touches one cache line). Per-VM history uses
  *   this with a Float32Array: rates and percentages need ~7 significant digits, and halving the bytes is
  *   what keeps an hour of 1 Hz history for 1,000 VMs under 100 MB.
  */
@@ -119,30 +120,31 @@ export class SeriesBlock {
   /** Writes one value for the current tick of the clock. */
   set(series: number, value: number): void {
     this.fillGap();
-    this.data[series * this.clock.capacity + this.clock.slot] = value;
+    this.data[this.clock.slot * this.seriesCount + series] = value;
   }
 
   /** Writes all series for the current tick (`values.length` must equal `seriesCount`). */
   write(values: ArrayLike<number>): void {
-    this.fillGap();
-    const cap = this.clock.capacity;
-    const slot = this.clock.slot;
-    for (let s = 0; s < this.seriesCount; s++) this.data[s * cap + slot] = values[s]!;
+    this.fillGap(false); // every series of the current slot is written below
+    const base = this.clock.slot * this.seriesCount;
+    for (let s = 0; s < this.seriesCount; s++) this.data[base + s] = values[s]!;
   }
 
   /** Marks ticks between the last write and now (exclusive of now) as NaN so stale slots do not leak. */
-  private fillGap(): void {
+  private fillGap(clearCurrent = true): void {
     const now = this.clock.tick - 1;
     if (now <= this.lastTick) return;
     const cap = this.clock.capacity;
     const from = Math.max(this.lastTick + 1, now - cap + 1);
     for (let t = from; t < now; t++) {
       const slot = t % cap;
-      for (let s = 0; s < this.seriesCount; s++) this.data[s * cap + slot] = NaN;
+      this.data.fill(NaN, slot * this.seriesCount, (slot + 1) * this.seriesCount);
     }
     // the current slot may hold a value from `capacity` ticks ago: clear it too
-    const slot = now % cap;
-    for (let s = 0; s < this.seriesCount; s++) this.data[s * cap + slot] = NaN;
+    if (clearCurrent) {
+      const slot = now % cap;
+      this.data.fill(NaN, slot * this.seriesCount, (slot + 1) * this.seriesCount);
+    }
     this.lastTick = now;
   }
 
@@ -167,7 +169,7 @@ export class SeriesBlock {
       const slot = t % cap;
       const written = t <= this.lastTick;
       for (let j = 0; j < idx.length; j++) {
-        series[j]![i] = written ? this.data[idx[j]! * cap + slot]! : NaN;
+        series[j]![i] = written ? this.data[slot * this.seriesCount + idx[j]!]! : NaN;
       }
     }
     return { times, series };
