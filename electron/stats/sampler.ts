@@ -476,9 +476,7 @@ export class StatsSampler {
     return this.conns.get(connectionId)?.hostLatest ?? null;
   }
 
-  status(
-    connectionId: string,
-  ): {
+  status(connectionId: string): {
     ticks: number;
     skipped: number;
     errors: number;
