@@ -18,6 +18,7 @@ import { toApiError } from './api/transport.js';
 import { ConnectionDialog } from './views/ConnectionDialog.js';
 import { connect } from './views/connectionActions.js';
 import { FirstRun } from './views/FirstRun.js';
+import { ReadinessCheck } from './host/ReadinessPage.js';
 import { Sidebar, statusText } from './views/Sidebar.js';
 import { ConfirmActionDialog, DeleteDialog, RenameDialog, ShortcutsDialog } from './views/VmDialogs.js';
 import { VmList } from './views/VmList.js';
@@ -125,6 +126,8 @@ const NotConnected = ({ c }: { c: ConnectionEntry }) => {
         </button>
       )}
       {busy && <Spinner label={statusText(t, c)} />}
+      {/* A failed connection is when users most need to know whether the host can run KVM at all. */}
+      {c.status.reason && <ReadinessCheck connectionId={c.id} />}
     </div>
   );
 };

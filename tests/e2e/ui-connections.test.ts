@@ -2,6 +2,7 @@
  * E2E (renderer): first run (no saved connection) → add a connection with the dialog (keyboard only) →
  * its VMs are listed; rename a VM and toggle autostart from the row menu; edit and remove the connection.
  */
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../support/env.js';
@@ -27,6 +28,10 @@ describe('renderer e2e: connections', () => {
     await first.waitFor();
     expect(await first.textContent()).toContain('qemu:///system');
     expect(await first.textContent()).toContain('qemu:///session');
+    // The readiness check is part of the first run, and reports this machine's /dev/kvm as it is.
+    const devKvm = first.getByTestId('readiness-item-dev-kvm');
+    await devKvm.waitFor();
+    expect(await devKvm.getAttribute('data-status')).toBe(fs.existsSync('/dev/kvm') ? 'pass' : 'fail');
     await screenshot(page, 'first-run');
   });
 

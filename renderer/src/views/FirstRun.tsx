@@ -3,6 +3,7 @@ import { DEFAULT_CONNECTIONS } from '../../../shared/contract/index.js';
 import { getApi } from '../api/client.js';
 import { toApiError } from '../api/transport.js';
 import { Icon, Spinner } from '../components/icons.js';
+import { ReadinessCheck } from '../host/ReadinessPage.js';
 import { useT } from '../i18n/index.js';
 import { openDialog } from '../store/dialogs.js';
 import { navigate } from '../store/route.js';
@@ -54,6 +55,8 @@ export const FirstRun = () => {
           <Icon name="plus" />
         </button>
       </div>
+      {/* First run: tell at once whether this machine can run KVM guests, and how to fix it if not. */}
+      <ReadinessCheck uri="qemu:///system" />
     </div>
   );
 };
