@@ -8,7 +8,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createServer,
+  connect as netConnect,
+  type AddressInfo,
+  type NetConnectOpts,
+  type Server,
+  type Socket,
+} from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -19,10 +27,34 @@ const ECHO_ROUNDS = 2000;
 const ECHO_WARMUP = 200;
 const ECHO_SIZE = 32;
 const CHILD_FLAG = 'VD_BENCH_VNC_PROXY_CHILD';
+/** 'raw' (default): a minimal WebSocket client on a raw TCP socket reading into 1 MiB buffers, so the
+ * load generator is cheap and the proxies are what is measured; 'ws': the `ws` package's client. */
+const CLIENT = process.env.VD_BENCH_VNC_CLIENT === 'ws' ? 'ws' : 'raw';
+
+/** The source streams this 256 KiB pattern over and over; clients check every byte they receive against it. */
+const PATTERN_LEN = 256 * 1024;
+const PATTERN = Buffer.allocUnsafe(PATTERN_LEN);
+for (let i = 0; i < PATTERN_LEN; i++) PATTERN[i] = (i * 7 + (i >>> 9) * 13) & 0xff;
+
+/** Checks a received stream against the pattern (memcmp per segment): counts bytes, throws on mismatch. */
+class StreamCheck {
+  pos = 0;
+  add(b: Buffer): void {
+    let o = 0;
+    while (o < b.length) {
+      const at = this.pos % PATTERN_LEN;
+      const n = Math.min(b.length - o, PATTERN_LEN - at);
+      if (!b.subarray(o, o + n).equals(PATTERN.subarray(at, at + n)))
+        throw new Error(`stream corrupted near byte ${this.pos}`);
+      o += n;
+      this.pos += n;
+    }
+  }
+}
 
 /** Fake VNC source: first byte 'S' → stream STREAM_BYTES; 'E' → echo everything. */
 async function startSource(): Promise<{ server: Server; port: number }> {
-  const chunk = Buffer.alloc(256 * 1024, 0x5a);
+  const chunk = PATTERN;
   const server = createServer((s) => {
     s.setNoDelay(true);
     s.on('error', () => {});
@@ -68,11 +100,18 @@ function directEndpoint(port: number): Endpoint {
     name: 'direct',
     open: () =>
       new Promise((resolve, reject) => {
-        const s: Socket = netConnect({ host: '127.0.0.1', port }, () => {
+        let cb: (b: Buffer) => void = () => {};
+        const buf = Buffer.allocUnsafe(1024 * 1024);
+        const s: Socket = netConnect({
+          host: '127.0.0.1',
+          port,
+          onread: { buffer: buf, callback: (n: number) => void cb(buf.subarray(0, n)) },
+        } as NetConnectOpts);
+        s.once('connect', () => {
           s.setNoDelay(true);
           resolve({
             send: (b) => void s.write(b),
-            onData: (cb) => void s.on('data', cb),
+            onData: (f) => void (cb = f),
             closed: new Promise((r) => s.once('close', () => r())),
             close: () => s.destroy(),
           });
@@ -81,6 +120,104 @@ function directEndpoint(port: number): Endpoint {
       }),
   };
 }
+
+/**
+ * Minimal WebSocket client on a raw TCP socket (RFC 6455 handshake, masked binary frames out, unmasked
+ * frames in), reading into a 1 MiB buffer: payload segments are handed to the callback as views of that
+ * buffer (valid during the call only). Cheap enough that the proxy, not the client, limits throughput.
+ */
+function rawWsPipe(url: string): Promise<Pipe> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const key = randomBytes(16).toString('base64');
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    let cb: (b: Buffer) => void = () => {};
+    let handshake: Buffer | null = Buffer.alloc(0);
+    // frame parser state
+    let hdr = Buffer.alloc(0); // partial header bytes
+    let left = 0; // payload bytes left in the current frame
+    let opcode = 0;
+    const fail = (e: Error): void => {
+      s.destroy();
+      reject(e);
+    };
+    const frames = (b: Buffer): void => {
+      let o = 0;
+      while (o < b.length) {
+        if (left > 0) {
+          const n = Math.min(left, b.length - o);
+          if (opcode === 2 || opcode === 0) cb(b.subarray(o, o + n));
+          left -= n;
+          o += n;
+          continue;
+        }
+        // parse a header (may straddle reads)
+        const h = hdr.length ? Buffer.concat([hdr, b.subarray(o, o + 14)]) : b.subarray(o, o + 14);
+        if (h.length < 2) return void (hdr = Buffer.from(h));
+        const len7 = h[1]! & 0x7f;
+        const masked = (h[1]! & 0x80) !== 0;
+        const hlen = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (masked ? 4 : 0);
+        if (masked) return fail(new Error('server sent a masked frame'));
+        if (h.length < hlen) {
+          hdr = Buffer.from(h);
+          return;
+        }
+        opcode = h[0]! & 0x0f;
+        left = len7 === 126 ? h.readUInt16BE(2) : len7 === 127 ? Number(h.readBigUInt64BE(2)) : len7;
+        if (opcode === 8) return void s.destroy();
+        if (opcode === 1) return fail(new Error('server sent a text frame'));
+        o += hlen - hdr.length;
+        hdr = Buffer.alloc(0);
+      }
+    };
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const s: Socket = netConnect({
+      host: u.hostname,
+      port: Number(u.port),
+      onread: {
+        buffer: buf,
+        callback: (n: number) => {
+          const b = buf.subarray(0, n);
+          if (handshake === null) return void frames(b);
+          handshake = Buffer.concat([handshake, b]);
+          const end = handshake.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const head = handshake.subarray(0, end).toString('latin1');
+          const rest = Buffer.from(handshake.subarray(end + 4));
+          handshake = null;
+          if (!/^HTTP\/1\.1 101/.test(head) || !head.includes(accept))
+            return fail(new Error(`handshake failed: ${head.split('\r\n')[0]}`));
+          s.setNoDelay(true);
+          resolve({
+            send: (p) => {
+              const mask = randomBytes(4);
+              const h =
+                p.length < 126
+                  ? Buffer.from([0x82, 0x80 | p.length])
+                  : Buffer.from([0x82, 0xfe, p.length >> 8, p.length & 0xff]);
+              const m = Buffer.allocUnsafe(p.length);
+              for (let i = 0; i < p.length; i++) m[i] = p[i]! ^ mask[i & 3]!;
+              s.write(Buffer.concat([h, mask, m]));
+            },
+            onData: (f) => void (cb = f),
+            closed: new Promise((r) => s.once('close', () => r())),
+            close: () => s.destroy(),
+          });
+          if (rest.length) frames(rest);
+        },
+      },
+    } as NetConnectOpts);
+    s.once('connect', () =>
+      s.write(
+        `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n`,
+      ),
+    );
+    s.once('error', reject);
+  });
+}
+
+const clientPipe = (url: string): Promise<Pipe> => (CLIENT === 'raw' ? rawWsPipe(url) : wsPipe(url));
 
 function wsPipe(url: string): Promise<Pipe> {
   return new Promise((resolve, reject) => {
@@ -103,8 +240,14 @@ async function throughput(ep: Endpoint): Promise<number> {
   const pipe = await ep.open();
   let got = 0;
   let msgs = 0;
-  const done = new Promise<void>((resolve) =>
+  const check = new StreamCheck();
+  const done = new Promise<void>((resolve, reject) =>
     pipe.onData((b) => {
+      try {
+        check.add(b);
+      } catch (e) {
+        reject(e as Error);
+      }
       got += b.length;
       msgs++;
       if (got >= STREAM_BYTES) resolve();
@@ -119,6 +262,7 @@ async function throughput(ep: Endpoint): Promise<number> {
     ),
   ]);
   const secs = (performance.now() - t0) / 1000;
+  if (check.pos !== STREAM_BYTES) throw new Error(`${ep.name}: got ${check.pos} bytes, want ${STREAM_BYTES}`);
   if (process.env.VD_BENCH_DEBUG)
     console.log(`# ${ep.name}: ${msgs} messages, ${(got / msgs / 1024).toFixed(1)} KiB avg`);
   pipe.close();
@@ -216,7 +360,7 @@ async function startOurProxy(sourcePort: number): Promise<{ endpoint: Endpoint; 
     const [m] = (await once(child, 'message')) as [{ url: string }];
     return m.url;
   };
-  return { endpoint: { name: 'virtdesk', open: async () => wsPipe(await issue()) }, child };
+  return { endpoint: { name: 'virtdesk', open: async () => clientPipe(await issue()) }, child };
 }
 
 async function runChild(sourcePort: number): Promise<void> {
@@ -231,20 +375,36 @@ async function runChild(sourcePort: number): Promise<void> {
   process.send!({ ready: true });
 }
 
-/** CPU time (ms) of a process and its descendants, from /proc (Linux; 0 when unavailable). */
-function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
+/** CPU time (ms, user and system) of a process and its descendants, from /proc (Linux; 0 when unavailable). */
+function cpuSplit(pid: number | undefined): { user: number; sys: number } {
+  const r = { user: 0, sys: 0 };
+  if (!pid) return r;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    let total = (ticks * 1000) / 100;
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    // utime + cutime, stime + cstime: websockify forks a process per connection; once it exited and was
+    // reaped its CPU time only shows up in the parent's cutime/cstime.
+    r.user = ((f[11]! + f[13]!) * 1000) / 100;
+    r.sys = ((f[12]! + f[14]!) * 1000) / 100;
     const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    for (const k of kids ? kids.split(' ') : []) total += cpuMs(Number(k));
-    return total;
+    for (const k of kids ? kids.split(' ') : []) {
+      const c = cpuSplit(Number(k));
+      r.user += c.user;
+      r.sys += c.sys;
+    }
   } catch {
-    return 0;
+    // process gone
   }
+  return r;
+}
+
+/** CPU time (ms) of a process and its descendants. */
+function cpuMs(pid: number | undefined): number {
+  const c = cpuSplit(pid);
+  return c.user + c.sys;
 }
 
 const fmt = (v: number, digits = 3): string => v.toFixed(digits);
@@ -263,7 +423,7 @@ export default async function bench(): Promise<void> {
     });
     children.push(wsfy);
     await waitForPort(wsPort);
-    const websockify: Endpoint = { name: 'websockify', open: () => wsPipe(`ws://127.0.0.1:${wsPort}/`) };
+    const websockify: Endpoint = { name: 'websockify', open: () => clientPipe(`ws://127.0.0.1:${wsPort}/`) };
     const direct = directEndpoint(source.port);
 
     // Throughput: best of 3 runs each, interleaved (the machine may be busy with other work).
@@ -271,12 +431,18 @@ export default async function bench(): Promise<void> {
     const cpu: Record<string, number> = { direct: 0, virtdesk: 0, websockify: 0 };
     const clientCpu: Record<string, number> = { direct: 0, virtdesk: 0, websockify: 0 };
     const pids: Record<string, number | undefined> = { virtdesk: ours.child.pid, websockify: wsfy.pid };
+    const srcCpu: Record<string, number> = { direct: 0, virtdesk: 0, websockify: 0 };
+    const sysCpu: Record<string, number> = { direct: 0, virtdesk: 0, websockify: 0 };
     for (let run = 0; run < 3; run++) {
       for (const ep of [direct, ours.endpoint, websockify]) {
         const c0 = cpuMs(pids[ep.name]);
+        const sys0 = cpuSplit(pids[ep.name]).sys;
+        const s0 = cpuMs(source.child.pid);
         const own0 = process.cpuUsage();
         tp[ep.name] = Math.max(tp[ep.name]!, await throughput(ep));
         cpu[ep.name]! += cpuMs(pids[ep.name]) - c0;
+        sysCpu[ep.name]! += cpuSplit(pids[ep.name]).sys - sys0;
+        srcCpu[ep.name]! += cpuMs(source.child.pid) - s0;
         const own = process.cpuUsage(own0);
         clientCpu[ep.name]! += (own.user + own.system) / 1000;
       }
@@ -293,8 +459,10 @@ export default async function bench(): Promise<void> {
     );
     const gib = (3 * STREAM_BYTES) / 1024 ** 3;
     console.log(
-      `# CPU per GiB relayed: proxy virtdesk ${fmt(cpu.virtdesk! / gib, 0)} ms, websockify ${fmt(cpu.websockify! / gib, 0)} ms; ` +
-        `ws client via virtdesk ${fmt(clientCpu.virtdesk! / gib, 0)} ms, via websockify ${fmt(clientCpu.websockify! / gib, 0)} ms, direct ${fmt(clientCpu.direct! / gib, 0)} ms`,
+      `# CPU per GiB relayed: proxy virtdesk ${fmt(cpu.virtdesk! / gib, 0)} ms (${fmt(sysCpu.virtdesk! / gib, 0)} system), ` +
+        `websockify ${fmt(cpu.websockify! / gib, 0)} ms (${fmt(sysCpu.websockify! / gib, 0)} system); ` +
+        `ws client via virtdesk ${fmt(clientCpu.virtdesk! / gib, 0)} ms, via websockify ${fmt(clientCpu.websockify! / gib, 0)} ms, direct ${fmt(clientCpu.direct! / gib, 0)} ms (${CLIENT} client); ` +
+        `source ${fmt(srcCpu.virtdesk! / gib, 0)} / ${fmt(srcCpu.websockify! / gib, 0)} / ${fmt(srcCpu.direct! / gib, 0)} ms`,
     );
     const ratio = tp.virtdesk! / tp.websockify!;
     const added = Math.max(0, lat.virtdesk! - lat.direct!);
