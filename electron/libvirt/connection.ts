@@ -81,18 +81,20 @@ export class Connection extends EventEmitter {
   }
 
   /** Generic call of the remote program; the reply is decoded with `retSchema`. */
-  async call<A extends XdrType, R extends XdrType>(
+  call<A extends XdrType, R extends XdrType>(
     proc: number,
     argSchema: A,
     args: XdrValue<A>,
     retSchema: R,
     opts?: CallOptions,
   ): Promise<XdrValue<R>> {
-    const ret = await this.engine.call(proc, argSchema, args, retSchema, opts);
-    if (proc === WireProc.CONNECT_CLOSE && (opts?.prog ?? REMOTE_PROGRAM) === REMOTE_PROGRAM) {
+    const ret = this.engine.call(proc, argSchema, args, retSchema, opts);
+    // The hot path hands the engine's promise through; only CONNECT_CLOSE needs a continuation.
+    if (proc !== WireProc.CONNECT_CLOSE || (opts?.prog ?? REMOTE_PROGRAM) !== REMOTE_PROGRAM) return ret;
+    return ret.then((value) => {
       this.daemonClosed = true;
-    }
-    return ret;
+      return value;
+    });
   }
 
   /** Listens to events (MESSAGE packets) of a remote procedure; returns the unsubscribe function. */

@@ -133,18 +133,27 @@ export class FrameReassembler {
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     if (chunk.length === 0) return frames;
+    if (this.buffered === 0) {
+      // Fast path (nothing held): cut every complete frame straight out of the chunk, no copies.
+      const n = chunk.length;
+      let off = 0;
+      while (n - off >= 4) {
+        const len = chunk.readUInt32BE(off);
+        this.checkLength(len);
+        if (n - off < len) break;
+        frames.push(chunk.subarray(off, off + len));
+        off += len;
+      }
+      if (off === n) return frames;
+      chunk = off === 0 ? chunk : chunk.subarray(off);
+    }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     for (;;) {
       if (this.expected < 0) {
         if (this.buffered < 4) break;
         const len = this.peekLength();
-        if (len < MIN_FRAME_LENGTH || len > this.maxFrameLength) {
-          this.reset();
-          throw new ProtocolError(
-            `invalid frame length ${len} (allowed ${MIN_FRAME_LENGTH}..${this.maxFrameLength})`,
-          );
-        }
+        this.checkLength(len);
         this.expected = len;
       }
       if (this.buffered < this.expected) break;
@@ -158,6 +167,15 @@ export class FrameReassembler {
     this.chunks = [];
     this.buffered = 0;
     this.expected = -1;
+  }
+
+  private checkLength(len: number): void {
+    if (len < MIN_FRAME_LENGTH || len > this.maxFrameLength) {
+      this.reset();
+      throw new ProtocolError(
+        `invalid frame length ${len} (allowed ${MIN_FRAME_LENGTH}..${this.maxFrameLength})`,
+      );
+    }
   }
 
   private peekLength(): number {
