@@ -1,4 +1,4 @@
-import { child, children, localName, parseXml, textOf, type XmlElement } from './xml.js';
+import { bytesOf, child, children, intOf, localName, parseXml, textOf, type XmlElement } from './xml.js';
 
 /** What the VM service reads from a domain's XML description. */
 export interface DomainXmlInfo {
@@ -54,35 +54,10 @@ export interface DomainXmlNic {
   target: string | null;
 }
 
-const int = (s: string | null | undefined): number | null => {
-  if (s == null || s === '') return null;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : null;
-};
-
-const UNIT_BYTES: Record<string, number> = {
-  b: 1,
-  bytes: 1,
-  k: 1024,
-  kib: 1024,
-  kb: 1000,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  mb: 1000 ** 2,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-  gb: 1000 ** 3,
-  t: 1024 ** 4,
-  tib: 1024 ** 4,
-  tb: 1000 ** 4,
-};
-
 /** A libvirt memory element (`<memory unit='KiB'>…</memory>`) in KiB. */
 const memoryKiB = (el: XmlElement | undefined): number | null => {
-  const n = int(el?.text.trim());
-  if (n === null || !el) return null;
-  const factor = UNIT_BYTES[(el.attrs.unit ?? 'KiB').toLowerCase()];
-  return factor === undefined ? null : Math.round((n * factor) / 1024);
+  const bytes = bytesOf(el);
+  return bytes === null ? null : Math.round(bytes / 1024);
 };
 
 const findLibosinfoOs = (metadata: XmlElement | undefined): string | null => {
@@ -182,10 +157,10 @@ export const parseDomainXml = (xml: string): DomainXmlInfo => {
   });
   const graphics = children(devices, 'graphics').map((g) => ({
     type: g.attrs.type ?? 'unknown',
-    port: int(g.attrs.port),
+    port: intOf(g.attrs.port),
     listen: g.attrs.listen ?? child(g, 'listen')?.attrs.address ?? null,
   }));
-  const vcpuCount = int(vcpu?.attrs.current) ?? int(vcpu?.text.trim());
+  const vcpuCount = intOf(vcpu?.attrs.current) ?? intOf(vcpu?.text.trim());
   return {
     name: textOf(dom, 'name'),
     uuid: textOf(dom, 'uuid'),
@@ -198,15 +173,15 @@ export const parseDomainXml = (xml: string): DomainXmlInfo => {
     emulator: textOf(devices, 'emulator'),
     hasNvram: !!child(os, 'nvram') || firmware === 'uefi',
     vcpus: vcpuCount,
-    maxVcpus: int(vcpu?.text.trim()),
+    maxVcpus: intOf(vcpu?.text.trim()),
     memoryKiB: memoryKiB(child(dom, 'memory')),
     currentMemoryKiB: memoryKiB(child(dom, 'currentMemory')) ?? memoryKiB(child(dom, 'memory')),
     cpu: {
       mode: cpu?.attrs.mode ?? null,
       model: textOf(cpu, 'model'),
-      sockets: int(topo?.attrs.sockets),
-      cores: int(topo?.attrs.cores),
-      threads: int(topo?.attrs.threads),
+      sockets: intOf(topo?.attrs.sockets),
+      cores: intOf(topo?.attrs.cores),
+      threads: intOf(topo?.attrs.threads),
     },
     bootDevices: children(os, 'boot')
       .map((b) => b.attrs.dev ?? '')

@@ -119,3 +119,36 @@ export const textOf = (el: XmlElement | undefined, path: string): string | null 
 
 /** Local name without a namespace prefix ('libosinfo:os' → 'os'). */
 export const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
+
+/** An integer attribute or text, or null when absent or not a number. */
+export const intOf = (s: string | null | undefined): number | null => {
+  if (s == null || s.trim() === '') return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
+};
+
+// libvirt's scaled-integer units (docs: formatdomain "Memory Allocation"); KiB when none is given.
+const UNIT_BYTES: Readonly<Record<string, number>> = {
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kib: 1024,
+  kb: 1000,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  mb: 1000 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  gb: 1000 ** 3,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+  tb: 1000 ** 4,
+};
+
+/** A libvirt sized element (`<memory unit='KiB'>…</memory>`) in bytes; null when absent or unknown. */
+export const bytesOf = (el: XmlElement | undefined): number | null => {
+  const n = intOf(el?.text);
+  if (n === null || !el) return null;
+  const factor = UNIT_BYTES[(el.attrs.unit ?? 'KiB').toLowerCase()];
+  return factor === undefined ? null : n * factor;
+};

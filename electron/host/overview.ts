@@ -4,7 +4,7 @@
  * Parsing is pure (capabilities XML, live domain XML); `collectHostOverview` does the calls.
  */
 import type { HostOverview } from '../../shared/contract/host.js';
-import { child, children, parseXml, textOf, type XmlElement } from '../core/xml.js';
+import { bytesOf, child, children, intOf, parseXml, textOf, type XmlElement } from '../core/xml.js';
 import { parseHostMemoryStats, type NodeStats } from '../stats/rates.js';
 
 export interface CapabilitiesHost {
@@ -21,34 +21,6 @@ export interface CapabilitiesHost {
   secmodels: { model: string; doi: string | null; baseLabels: string[] }[];
 }
 
-const int = (s: string | undefined | null): number | null => {
-  if (s === undefined || s === null || s.trim() === '') return null;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : null;
-};
-
-const UNIT: Record<string, number> = {
-  b: 1,
-  bytes: 1,
-  k: 1024,
-  kib: 1024,
-  kb: 1000,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  mb: 1e6,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-  gb: 1e9,
-  t: 1024 ** 4,
-  tib: 1024 ** 4,
-};
-const bytesOf = (el: XmlElement | undefined): number | null => {
-  if (!el) return null;
-  const v = int(el.text);
-  if (v === null) return null;
-  return v * (UNIT[(el.attrs.unit ?? 'KiB').toLowerCase()] ?? 1024);
-};
-
 /** The document element. */
 const rootOf = (xml: string): XmlElement => parseXml(xml);
 
@@ -58,10 +30,10 @@ export function parseCapabilitiesHost(xml: string): CapabilitiesHost {
   const cpu = child(host, 'cpu');
   const topo = child(cpu, 'topology');
   const cells = children(host, 'topology/cells/cell').map((c) => ({
-    id: int(c.attrs.id) ?? 0,
+    id: intOf(c.attrs.id) ?? 0,
     memory: bytesOf(child(c, 'memory')),
     cpus: children(c, 'cpus/cpu')
-      .map((x) => int(x.attrs.id))
+      .map((x) => intOf(x.attrs.id))
       .filter((x): x is number => x !== null),
   }));
   const secmodels = children(host, 'secmodel').map((s) => ({
@@ -74,10 +46,10 @@ export function parseCapabilitiesHost(xml: string): CapabilitiesHost {
       model: textOf(cpu, 'model'),
       vendor: textOf(cpu, 'vendor'),
       arch: textOf(cpu, 'arch'),
-      sockets: int(topo?.attrs.sockets),
-      dies: int(topo?.attrs.dies),
-      cores: int(topo?.attrs.cores),
-      threads: int(topo?.attrs.threads),
+      sockets: intOf(topo?.attrs.sockets),
+      dies: intOf(topo?.attrs.dies),
+      cores: intOf(topo?.attrs.cores),
+      threads: intOf(topo?.attrs.threads),
     },
     cells,
     secmodels,
