@@ -89,6 +89,13 @@ const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => {
   return true;
 };
 
+/** Whether a record is the domain `vm` (same UUID, same name: a rename goes through the maps). */
+const sameDomain = (vm: VmState, dom: RawRecord['dom']): boolean =>
+  vm.name === dom.name &&
+  (typeof dom.uuid === 'string'
+    ? vm.uuid === dom.uuid
+    : vm.uuidBytes !== null && bytesEqual(vm.uuidBytes, dom.uuid));
+
 export interface SamplerOptions {
   /** Sampling interval, ms (default 1000, or $VIRTDESK_STATS_INTERVAL_MS). */
   intervalMs?: number;
@@ -113,6 +120,8 @@ const HOST_SERIES = ['cpu', 'memUsed', 'memTotal'] as const;
 
 interface VmState {
   uuid: string;
+  /** the wire's UUID bytes (raw path), copied once, to recognise the domain at its record position */
+  uuidBytes: Uint8Array | null;
   name: string;
   tracker: DomainRateTracker;
   /** allocated the first time the VM is seen active */
@@ -138,6 +147,12 @@ interface ConnState {
   raw: boolean;
   /** name → uuid bytes and string, so the raw path does not format 1,000 UUIDs per tick */
   uuidCache: Map<string, { bytes: Uint8Array; uuid: string }>;
+  /**
+   * The VM seen at each record position last tick. The daemon lists domains in a stable order, so a
+   * tick normally recognises each domain by comparing its name and UUID bytes with the slot's, without
+   * hashing a freshly decoded name or UUID into the maps.
+   */
+  slots: VmState[];
   timer: NodeJS.Timeout | null;
   inFlight: boolean;
   lastTickAt: number;
@@ -213,6 +228,7 @@ export class StatsSampler {
       vms: new Map(),
       raw: typeof client.call === 'function',
       uuidCache: new Map(),
+      slots: [],
       timer: null,
       inFlight: false,
       lastTickAt: 0,
@@ -298,17 +314,15 @@ export class StatsSampler {
       c.clock.advance(t);
       const tickNo = c.clock.tick;
 
+      const slots = c.slots;
       for (let i = 0; i < records.length; i++) {
         const rec = records[i]!;
-        const uuid =
-          typeof rec.dom.uuid === 'string' ? rec.dom.uuid : this.uuidOf(c, rec.dom.name, rec.dom.uuid);
-        let vm = c.vms.get(uuid);
-        if (!vm) {
-          vm = { uuid, name: rec.dom.name, tracker: new DomainRateTracker(), block: null, seenTick: 0 };
-          c.vms.set(uuid, vm);
+        let vm = i < slots.length ? slots[i]! : undefined;
+        if (vm === undefined || !sameDomain(vm, rec.dom)) {
+          vm = this.vmOf(c, rec.dom);
+          if (i < slots.length) slots[i] = vm;
+          else slots.push(vm);
         }
-        // keep the old string when unchanged: retaining each tick's decoded copy would promote garbage
-        if (vm.name !== rec.dom.name) vm.name = rec.dom.name;
         vm.seenTick = tickNo;
         const r = vm.tracker.update(rec.params, mono, rec.dom.id, c.hostCpus);
         if (!vm.block) {
@@ -329,6 +343,7 @@ export class StatsSampler {
         for (const [uuid, vm] of c.vms) if (vm.seenTick !== tickNo) c.vms.delete(uuid);
         c.uuidCache.clear();
       }
+      if (slots.length > records.length) slots.length = records.length;
 
       let cpuPct = NaN;
       if (cpuStats) {
@@ -376,6 +391,28 @@ export class StatsSampler {
       c.raw = false;
     }
     return c.client.connectGetAllDomainStats(SAMPLED_STATS, 0);
+  }
+
+  /** The VM of a record not found at its usual position (first tick, domain list changed). */
+  private vmOf(c: ConnState, dom: RawRecord['dom']): VmState {
+    const raw = typeof dom.uuid !== 'string';
+    const uuid = typeof dom.uuid === 'string' ? dom.uuid : this.uuidOf(c, dom.name, dom.uuid);
+    let vm = c.vms.get(uuid);
+    if (!vm) {
+      vm = {
+        uuid,
+        uuidBytes: null,
+        name: dom.name,
+        tracker: new DomainRateTracker(),
+        block: null,
+        seenTick: 0,
+      };
+      c.vms.set(uuid, vm);
+    }
+    if (raw && vm.uuidBytes === null) vm.uuidBytes = Uint8Array.from(dom.uuid as Uint8Array);
+    // keep the old string when unchanged: retaining each tick's decoded copy would promote garbage
+    if (vm.name !== dom.name) vm.name = dom.name;
+    return vm;
   }
 
   private uuidOf(c: ConnState, name: string, bytes: Uint8Array): string {

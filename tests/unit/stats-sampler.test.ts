@@ -115,4 +115,66 @@ describe('StatsSampler (fake client)', () => {
     expect(s.status('x')!.skipped).toBe(1);
     s.stop();
   });
+  it('follows each domain by identity when the raw record order changes, a domain goes and comes back', async () => {
+    const bytes = (b: number) => new Uint8Array(16).fill(b);
+    const uuid = (b: number) => {
+      const h = b.toString(16).padStart(2, '0').repeat(16);
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    };
+    // counters far apart: a record credited to the wrong domain goes backwards and gives no value
+    const doms = [
+      { b: 0xa1, name: 'a', id: 1, cpu: 1e15 },
+      { b: 0xb2, name: 'b', id: 2, cpu: 1e3 },
+      { b: 0xc3, name: 'c', id: 3, cpu: 1e9 },
+    ];
+    let order = [0, 1, 2];
+    const record = (d: (typeof doms)[number]) => ({
+      // fresh objects each tick, like the wire decoder
+      dom: { uuid: bytes(d.b), name: `${d.name}`, id: d.id },
+      params: [
+        { field: 'state.state', value: { tag: 1, value: 1 } },
+        { field: 'cpu.time', value: { tag: 4, value: BigInt(d.cpu) } },
+      ],
+    });
+    const client: StatsClientPort = {
+      connectGetAllDomainStats: () => Promise.reject(new Error('raw path expected')),
+      async call(name: string) {
+        if (name !== 'connectGetAllDomainStats') throw new Error(name);
+        for (const d of doms) d.cpu += 1e6;
+        return { retStats: order.map((i) => record(doms[i]!)) };
+      },
+    };
+    const s = new StatsSampler({ manual: true, intervalMs: 1000 });
+    s.attach('r', client);
+    const tick = async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await s.tick('r')).toBe(true);
+    };
+    const cpu = (b: number) => s.latest('r', uuid(b))?.cpu;
+    await tick();
+    await tick();
+    for (const d of doms) expect(cpu(d.b)).toBeGreaterThan(0);
+    order = [2, 0, 1];
+    await tick();
+    for (const d of doms) expect(cpu(d.b)).toBeGreaterThan(0);
+    order = [2, 1]; // 'a' undefined: forgotten
+    await tick();
+    expect(s.latest('r', uuid(0xa1))).toBeNull();
+    expect(s.status('r')!.vms).toBe(2);
+    order = [0, 2, 1]; // 'a' back: a new baseline, the others carry on
+    await tick();
+    expect(cpu(0xa1)).toBeNull();
+    expect(cpu(0xb2)).toBeGreaterThan(0);
+    expect(cpu(0xc3)).toBeGreaterThan(0);
+    await tick();
+    expect(cpu(0xa1)).toBeGreaterThan(0);
+    // another domain under a known name at a known position is not mistaken for it
+    doms[0] = { b: 0xd4, name: 'a', id: 7, cpu: 5 };
+    await tick();
+    expect(cpu(0xd4)).toBeNull();
+    expect(s.latest('r', uuid(0xa1))).toBeNull();
+    expect(cpu(0xc3)).toBeGreaterThan(0);
+    expect(s.status('r')).toMatchObject({ vms: 3, errors: 0, raw: true });
+    s.stop();
+  });
 });
