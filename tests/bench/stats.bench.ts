@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { openConnection } from '../../electron/libvirt/index.js';
@@ -319,12 +319,23 @@ async function mainCpu(uri: string): Promise<void> {
     sampler.attach('bench', conn as unknown as StatsClientPort);
     await sleep(3000); // warm-up: JIT, first allocation of the per-VM state
     const st0 = sampler.status('bench')!;
+    // for attribution: garbage-collection pauses on the main thread during the measured window
+    let gcMs = 0;
+    let gcs = 0;
+    const gcObs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        gcMs += e.duration;
+        gcs++;
+      }
+    });
+    gcObs.observe({ entryTypes: ['gc'] });
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     await sleep(CPU_SECONDS * 1000);
     const c = process.cpuUsage(c0);
     const wall = performance.now() - w0;
     const st1 = sampler.status('bench')!;
+    gcObs.disconnect();
     const ticks = st1.ticks - st0.ticks;
     const cpuMs = (c.user + c.system) / 1000;
     const totalPct = (cpuMs / wall) * 100;
@@ -334,6 +345,18 @@ async function mainCpu(uri: string): Promise<void> {
         `(process total ${totalPct.toFixed(2)} %, idle baseline ${idlePct.toFixed(2)} %, the bare wire call at 1 Hz ${wirePct.toFixed(2)} %), ${st1.skipped} skipped, ${st1.errors} errors; host load average ${load}\n`,
     );
     if (st1.vms < VMS) throw new Error(`expected ${VMS} domains, sampled ${st1.vms}`);
+    // the idle baseline again after sampling stops: how far the subtracted baseline drifts during a run
+    sampler.detach('bench');
+    await sleep(1000);
+    const a0 = process.cpuUsage();
+    const aw0 = performance.now();
+    await sleep(5000);
+    const ac = process.cpuUsage(a0);
+    const idleAfterPct = ((ac.user + ac.system) / 1000 / (performance.now() - aw0)) * 100;
+    process.stdout.write(
+      `# attribution (each net of the idle baseline): sampler ${(totalPct - idlePct).toFixed(2)} %, bare wire call ${(wirePct - idlePct).toFixed(2)} %; ` +
+        `main-thread GC pauses in the window ${gcMs.toFixed(1)} ms (${gcs}); idle baseline after ${idleAfterPct.toFixed(2)} % (before ${idlePct.toFixed(2)} %)\n`,
+    );
     bench('stats.main_cpu_per_tick', Math.max(0, totalPct - idlePct), '%', 2);
   } finally {
     sampler.stop();
