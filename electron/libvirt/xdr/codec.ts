@@ -138,6 +138,24 @@ export class XdrWriter {
     this.pos += 8;
   }
 
+  /**
+   * A UTF-8 string with its length prefix and padding, encoded straight into the buffer (no
+   * intermediate Buffer); throws if it is longer than `max` bytes.
+   */
+  writeString(s: string, max: number): void {
+    const len = Buffer.byteLength(s, 'utf8');
+    if (len > max) throw new XdrError(`string: ${len} bytes exceeds max ${max}`);
+    const p = pad4(len);
+    this.ensure(4 + len + p);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf.writeUInt32BE(len, pos);
+    pos += 4;
+    if (len > 0) pos += buf.write(s, pos, len, 'utf8');
+    for (let i = 0; i < p; i++) buf[pos++] = 0;
+    this.pos = pos;
+  }
+
   /** Raw bytes, no padding (for payloads that are already encoded). */
   writeRaw(bytes: Uint8Array): void {
     this.ensure(bytes.length);
@@ -189,135 +207,222 @@ function isInt(v: unknown, lo: number, hi: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 }
 
-/** Appends `value` encoded as `type` to `w`. */
-export function encodeInto(w: XdrWriter, type: XdrType, value: unknown, depth = 0): void {
-  if (depth > MAX_DEPTH) throw new XdrError('value nested too deeply');
+type Encoder = (w: XdrWriter, value: unknown, depth: number) => void;
+type Decoder = (r: XdrReader, copy: boolean, depth: number) => unknown;
+
+interface Compiled {
+  enc: Encoder;
+  dec: Decoder;
+}
+
+/**
+ * Schemas are compiled once into encoder/decoder closures (cached per schema object), so a call
+ * does not re-interpret the schema tree. The closures keep the interpreter's exact checks, depth
+ * limit and error messages.
+ */
+const compiledCache = new WeakMap<object, Compiled>();
+
+function compiled(type: XdrType): Compiled {
+  let c = compiledCache.get(type);
+  if (c === undefined) {
+    c = { enc: compileEncoder(type), dec: compileDecoder(type) };
+    compiledCache.set(type, c);
+  }
+  return c;
+}
+
+/** Element codecs are looked up on first use, so recursive (lazy) schemas compile without looping. */
+function encoderOf(type: XdrType): Encoder {
+  let enc: Encoder | null = null;
+  return (w, value, depth) => (enc ??= compiled(type).enc)(w, value, depth);
+}
+
+function decoderOf(type: XdrType): Decoder {
+  let dec: Decoder | null = null;
+  return (r, copy, depth) => (dec ??= compiled(type).dec)(r, copy, depth);
+}
+
+const tooDeep = (): never => {
+  throw new XdrError('value nested too deeply');
+};
+
+function compileEncoder(type: XdrType): Encoder {
   switch (type.kind) {
     case 'void':
-      if (value !== undefined && value !== null) throw new XdrError(`void: expected undefined`);
-      return;
+      return (_w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (value !== undefined && value !== null) throw new XdrError(`void: expected undefined`);
+      };
     case 'int':
-      if (!isInt(value, INT32_MIN, INT32_MAX)) throw new XdrError(`int: out of range: ${describe(value)}`);
-      w.writeInt(value);
-      return;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (!isInt(value, INT32_MIN, INT32_MAX)) throw new XdrError(`int: out of range: ${describe(value)}`);
+        w.writeInt(value);
+      };
     case 'uint':
-      if (!isInt(value, 0, UINT32_MAX)) throw new XdrError(`uint: out of range: ${describe(value)}`);
-      w.writeUint(value);
-      return;
-    case 'hyper': {
-      const b = toBigInt(value, 'hyper');
-      if (b < INT64_MIN || b > INT64_MAX) throw new XdrError(`hyper: out of range: ${b}`);
-      w.writeHyper(b);
-      return;
-    }
-    case 'uhyper': {
-      const b = toBigInt(value, 'uhyper');
-      if (b < 0n || b > UINT64_MAX) throw new XdrError(`uhyper: out of range: ${b}`);
-      w.writeUhyper(b);
-      return;
-    }
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (!isInt(value, 0, UINT32_MAX)) throw new XdrError(`uint: out of range: ${describe(value)}`);
+        w.writeUint(value);
+      };
+    case 'hyper':
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const b = toBigInt(value, 'hyper');
+        if (b < INT64_MIN || b > INT64_MAX) throw new XdrError(`hyper: out of range: ${b}`);
+        w.writeHyper(b);
+      };
+    case 'uhyper':
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const b = toBigInt(value, 'uhyper');
+        if (b < 0n || b > UINT64_MAX) throw new XdrError(`uhyper: out of range: ${b}`);
+        w.writeUhyper(b);
+      };
     case 'bool':
-      if (typeof value !== 'boolean') throw new XdrError(`bool: expected boolean, got ${describe(value)}`);
-      w.writeInt(value ? 1 : 0);
-      return;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (typeof value !== 'boolean') throw new XdrError(`bool: expected boolean, got ${describe(value)}`);
+        w.writeInt(value ? 1 : 0);
+      };
     case 'float':
-      if (typeof value !== 'number') throw new XdrError(`float: expected number, got ${describe(value)}`);
-      w.writeFloat(value);
-      return;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (typeof value !== 'number') throw new XdrError(`float: expected number, got ${describe(value)}`);
+        w.writeFloat(value);
+      };
     case 'double':
-      if (typeof value !== 'number') throw new XdrError(`double: expected number, got ${describe(value)}`);
-      w.writeDouble(value);
-      return;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (typeof value !== 'number') throw new XdrError(`double: expected number, got ${describe(value)}`);
+        w.writeDouble(value);
+      };
     case 'string': {
-      if (typeof value !== 'string') throw new XdrError(`string: expected string, got ${describe(value)}`);
-      const bytes = Buffer.from(value, 'utf8');
-      if (bytes.length > type.max)
-        throw new XdrError(`string: ${bytes.length} bytes exceeds max ${type.max}`);
-      w.writeUint(bytes.length);
-      w.writePadded(bytes);
-      return;
+      const max = type.max;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (typeof value !== 'string') throw new XdrError(`string: expected string, got ${describe(value)}`);
+        w.writeString(value, max);
+      };
     }
     case 'opaque': {
-      if (!(value instanceof Uint8Array))
-        throw new XdrError(`opaque: expected bytes, got ${describe(value)}`);
-      if (value.length > type.max)
-        throw new XdrError(`opaque: ${value.length} bytes exceeds max ${type.max}`);
-      w.writeUint(value.length);
-      w.writePadded(value);
-      return;
+      const max = type.max;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (!(value instanceof Uint8Array))
+          throw new XdrError(`opaque: expected bytes, got ${describe(value)}`);
+        if (value.length > max) throw new XdrError(`opaque: ${value.length} bytes exceeds max ${max}`);
+        w.writeUint(value.length);
+        w.writePadded(value);
+      };
     }
-    case 'fixedOpaque':
-      if (!(value instanceof Uint8Array)) {
-        throw new XdrError(`fixedOpaque: expected bytes, got ${describe(value)}`);
-      }
-      if (value.length !== type.len) {
-        throw new XdrError(`fixedOpaque: expected ${type.len} bytes, got ${value.length}`);
-      }
-      w.writePadded(value);
-      return;
+    case 'fixedOpaque': {
+      const len = type.len;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (!(value instanceof Uint8Array)) {
+          throw new XdrError(`fixedOpaque: expected bytes, got ${describe(value)}`);
+        }
+        if (value.length !== len) {
+          throw new XdrError(`fixedOpaque: expected ${len} bytes, got ${value.length}`);
+        }
+        w.writePadded(value);
+      };
+    }
     case 'array':
     case 'fixedArray': {
-      if (!Array.isArray(value)) throw new XdrError(`${type.kind}: expected array, got ${describe(value)}`);
-      if (type.kind === 'array') {
-        if (value.length > type.max) {
-          throw new XdrError(`array: ${value.length} elements exceeds max ${type.max}`);
+      const kind = type.kind;
+      const variable = type.kind === 'array';
+      const limit = type.kind === 'array' ? type.max : type.len;
+      const elem = encoderOf(type.of);
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (!Array.isArray(value)) throw new XdrError(`${kind}: expected array, got ${describe(value)}`);
+        if (variable) {
+          if (value.length > limit) {
+            throw new XdrError(`array: ${value.length} elements exceeds max ${limit}`);
+          }
+          w.writeUint(value.length);
+        } else if (value.length !== limit) {
+          throw new XdrError(`fixedArray: expected ${limit} elements, got ${value.length}`);
         }
-        w.writeUint(value.length);
-      } else if (value.length !== type.len) {
-        throw new XdrError(`fixedArray: expected ${type.len} elements, got ${value.length}`);
-      }
-      for (let i = 0; i < value.length; i++) {
-        try {
-          encodeInto(w, type.of, value[i], depth + 1);
-        } catch (err) {
-          withPath(err, `[${i}]`);
+        for (let i = 0; i < value.length; i++) {
+          try {
+            elem(w, value[i], depth + 1);
+          } catch (err) {
+            withPath(err, `[${i}]`);
+          }
         }
-      }
-      return;
+      };
     }
-    case 'optional':
-      if (value === null || value === undefined) {
-        w.writeUint(0);
-      } else {
-        w.writeUint(1);
-        encodeInto(w, type.of, value, depth + 1);
-      }
-      return;
-    case 'struct': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new XdrError(`struct: expected object, got ${describe(value)}`);
-      }
-      const obj = value as Record<string, unknown>;
-      for (const [name, ft] of type.fields) {
-        try {
-          encodeInto(w, ft, obj[name], depth + 1);
-        } catch (err) {
-          withPath(err, name);
+    case 'optional': {
+      const inner = encoderOf(type.of);
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (value === null || value === undefined) {
+          w.writeUint(0);
+        } else {
+          w.writeUint(1);
+          inner(w, value, depth + 1);
         }
-      }
-      return;
+      };
+    }
+    case 'struct': {
+      const names = type.fields.map(([name]) => name);
+      const encs = type.fields.map(([, ft]) => encoderOf(ft));
+      const n = names.length;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw new XdrError(`struct: expected object, got ${describe(value)}`);
+        }
+        const obj = value as Record<string, unknown>;
+        for (let i = 0; i < n; i++) {
+          const name = names[i] as string;
+          try {
+            (encs[i] as Encoder)(w, obj[name], depth + 1);
+          } catch (err) {
+            withPath(err, name);
+          }
+        }
+      };
     }
     case 'union': {
-      if (typeof value !== 'object' || value === null || !('tag' in value)) {
-        throw new XdrError(`union: expected { tag, value }, got ${describe(value)}`);
-      }
-      const { tag, value: armValue } = value as { tag: unknown; value: unknown };
-      if (!isInt(tag, INT32_MIN, UINT32_MAX)) throw new XdrError(`union: bad tag ${describe(tag)}`);
-      const arm = type.arms[tag] ?? type.defaultArm;
-      if (arm === undefined) throw new XdrError(`union: no arm for tag ${tag}`);
-      if (tag > INT32_MAX) w.writeUint(tag);
-      else w.writeInt(tag);
-      try {
-        encodeInto(w, arm, armValue, depth + 1);
-      } catch (err) {
-        withPath(err, `<${tag}>`);
-      }
-      return;
+      const arms = type.arms;
+      const defaultArm = type.defaultArm;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        if (typeof value !== 'object' || value === null || !('tag' in value)) {
+          throw new XdrError(`union: expected { tag, value }, got ${describe(value)}`);
+        }
+        const { tag, value: armValue } = value as { tag: unknown; value: unknown };
+        if (!isInt(tag, INT32_MIN, UINT32_MAX)) throw new XdrError(`union: bad tag ${describe(tag)}`);
+        const arm = arms[tag] ?? defaultArm;
+        if (arm === undefined) throw new XdrError(`union: no arm for tag ${tag}`);
+        if (tag > INT32_MAX) w.writeUint(tag);
+        else w.writeInt(tag);
+        try {
+          compiled(arm).enc(w, armValue, depth + 1);
+        } catch (err) {
+          withPath(err, `<${tag}>`);
+        }
+      };
     }
     case 'lazy':
-      encodeInto(w, resolve(type), value, depth + 1);
-      return;
+      return (w, value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        compiled(resolve(type)).enc(w, value, depth + 1);
+      };
+    default:
+      return (_w, _value, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+      };
   }
+}
+
+/** Appends `value` encoded as `type` to `w`. */
+export function encodeInto(w: XdrWriter, type: XdrType, value: unknown, depth = 0): void {
+  compiled(type).enc(w, value, depth);
 }
 
 /** Encodes a value into a new Buffer. */
@@ -428,101 +533,168 @@ export interface DecodeOptions {
   copyOpaque?: boolean;
 }
 
-function decodeFromImpl(r: XdrReader, type: XdrType, copy: boolean, depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new XdrError('value nested too deeply');
+function compileDecoder(type: XdrType): Decoder {
   switch (type.kind) {
     case 'void':
-      return undefined;
+      return (_r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return undefined;
+      };
     case 'int':
-      return r.readInt();
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return r.readInt();
+      };
     case 'uint':
-      return r.readUint();
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return r.readUint();
+      };
     case 'hyper':
-      return r.readHyper();
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return r.readHyper();
+      };
     case 'uhyper':
-      return r.readUhyper();
-    case 'bool': {
-      const v = r.readInt();
-      if (v !== 0 && v !== 1) throw new XdrError(`bool: invalid value ${v}`);
-      return v === 1;
-    }
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return r.readUhyper();
+      };
+    case 'bool':
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const v = r.readInt();
+        if (v !== 0 && v !== 1) throw new XdrError(`bool: invalid value ${v}`);
+        return v === 1;
+      };
     case 'float':
-      return r.readFloat();
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return r.readFloat();
+      };
     case 'double':
-      return r.readDouble();
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return r.readDouble();
+      };
     case 'string': {
-      const len = r.readUint();
-      if (len > type.max) throw new XdrError(`string: length ${len} exceeds max ${type.max}`);
-      return r.readString(len);
+      const max = type.max;
+      return (r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const len = r.readUint();
+        if (len > max) throw new XdrError(`string: length ${len} exceeds max ${max}`);
+        return r.readString(len);
+      };
     }
     case 'opaque': {
-      const len = r.readUint();
-      if (len > type.max) throw new XdrError(`opaque: length ${len} exceeds max ${type.max}`);
-      const view = r.readPadded(len, 'opaque');
-      return copy ? Buffer.from(view) : view;
+      const max = type.max;
+      return (r, copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const len = r.readUint();
+        if (len > max) throw new XdrError(`opaque: length ${len} exceeds max ${max}`);
+        const view = r.readPadded(len, 'opaque');
+        return copy ? Buffer.from(view) : view;
+      };
     }
     case 'fixedOpaque': {
-      const view = r.readPadded(type.len, 'fixedOpaque');
-      return copy ? Buffer.from(view) : view;
+      const len = type.len;
+      return (r, copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const view = r.readPadded(len, 'fixedOpaque');
+        return copy ? Buffer.from(view) : view;
+      };
     }
     case 'array':
     case 'fixedArray': {
-      let count: number;
-      if (type.kind === 'array') {
-        count = r.readUint();
-        if (count > type.max) throw new XdrError(`array: count ${count} exceeds max ${type.max}`);
-      } else {
-        count = type.len;
-      }
-      const elemMin = minSize(type.of);
-      if (elemMin > 0 && count * elemMin > r.remaining) {
-        throw new XdrError(`truncated ${type.kind}: ${count} elements cannot fit in ${r.remaining} bytes`);
-      }
-      const out: unknown[] = [];
-      for (let i = 0; i < count; i++) {
-        try {
-          out.push(decodeFromImpl(r, type.of, copy, depth + 1));
-        } catch (err) {
-          withPath(err, `[${i}]`);
+      const kind = type.kind;
+      const variable = type.kind === 'array';
+      const limit = type.kind === 'array' ? type.max : type.len;
+      const of = type.of;
+      const elem = decoderOf(of);
+      return (r, copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        let count: number;
+        if (variable) {
+          count = r.readUint();
+          if (count > limit) throw new XdrError(`array: count ${count} exceeds max ${limit}`);
+        } else {
+          count = limit;
         }
-      }
-      return out;
+        const elemMin = minSize(of);
+        if (elemMin > 0 && count * elemMin > r.remaining) {
+          throw new XdrError(`truncated ${kind}: ${count} elements cannot fit in ${r.remaining} bytes`);
+        }
+        const out: unknown[] = [];
+        for (let i = 0; i < count; i++) {
+          try {
+            out.push(elem(r, copy, depth + 1));
+          } catch (err) {
+            withPath(err, `[${i}]`);
+          }
+        }
+        return out;
+      };
     }
     case 'optional': {
-      const flag = r.readUint();
-      if (flag === 0) return null;
-      if (flag !== 1) throw new XdrError(`optional: invalid flag ${flag}`);
-      return decodeFromImpl(r, type.of, copy, depth + 1);
+      const inner = decoderOf(type.of);
+      return (r, copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const flag = r.readUint();
+        if (flag === 0) return null;
+        if (flag !== 1) throw new XdrError(`optional: invalid flag ${flag}`);
+        return inner(r, copy, depth + 1);
+      };
     }
     case 'struct': {
-      const out: Record<string, unknown> = {};
-      for (const [name, ft] of type.fields) {
-        try {
-          out[name] = decodeFromImpl(r, ft, copy, depth + 1);
-        } catch (err) {
-          withPath(err, name);
+      const names = type.fields.map(([name]) => name);
+      const decs = type.fields.map(([, ft]) => decoderOf(ft));
+      const n = names.length;
+      return (r, copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) {
+          const name = names[i] as string;
+          try {
+            out[name] = (decs[i] as Decoder)(r, copy, depth + 1);
+          } catch (err) {
+            withPath(err, name);
+          }
         }
-      }
-      return out;
+        return out;
+      };
     }
     case 'union': {
-      const raw = r.readInt();
-      // Unsigned discriminants above 2^31 are declared with their unsigned value.
-      const tag =
-        raw < 0 && type.arms[raw] === undefined && type.arms[raw + 0x100000000] ? raw + 0x100000000 : raw;
-      const arm = type.arms[tag] ?? type.defaultArm;
-      if (arm === undefined) throw new XdrError(`union: unknown tag ${raw}`);
-      try {
-        return { tag, value: decodeFromImpl(r, arm, copy, depth + 1) };
-      } catch (err) {
-        withPath(err, `<${tag}>`);
-      }
-      break;
+      const arms = type.arms;
+      const defaultArm = type.defaultArm;
+      return (r, copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        const raw = r.readInt();
+        // Unsigned discriminants above 2^31 are declared with their unsigned value.
+        const tag = raw < 0 && arms[raw] === undefined && arms[raw + 0x100000000] ? raw + 0x100000000 : raw;
+        const arm = arms[tag] ?? defaultArm;
+        if (arm === undefined) throw new XdrError(`union: unknown tag ${raw}`);
+        try {
+          return { tag, value: compiled(arm).dec(r, copy, depth + 1) };
+        } catch (err) {
+          return withPath(err, `<${tag}>`);
+        }
+      };
     }
     case 'lazy':
-      return decodeFromImpl(r, resolve(type), copy, depth + 1);
+      return (r, copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        return compiled(resolve(type)).dec(r, copy, depth + 1);
+      };
+    default:
+      return (_r, _copy, depth) => {
+        if (depth > MAX_DEPTH) tooDeep();
+        throw new XdrError('unknown schema kind');
+      };
   }
-  throw new XdrError('unknown schema kind');
+}
+
+function decodeFromImpl(r: XdrReader, type: XdrType, copy: boolean, depth: number): unknown {
+  return compiled(type).dec(r, copy, depth);
 }
 
 /** Decodes one value at the reader's current offset, advancing it. */
