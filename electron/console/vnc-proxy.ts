@@ -16,8 +16,12 @@ import { connect as netConnect, isIP, type AddressInfo, type NetConnectOpts } fr
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-/** Receives bytes from the VNC server. */
-export type VncDataSink = (chunk: Buffer) => void;
+/**
+ * Receives bytes from the VNC server. When `release` is given, `chunk` is a view of a recyclable read
+ * buffer: the sink calls `release()` once nothing references the bytes any more (e.g. once they were
+ * written to the WebSocket's socket); a sink that never calls it just leaves the buffer to the GC.
+ */
+export type VncDataSink = (chunk: Buffer, release?: () => void) => void;
 
 /**
  * Opens the byte stream to the VNC server (TCP, UNIX socket or an ssh channel). Bytes from the server are
@@ -36,6 +40,9 @@ const READ_BUFFER = 1024 * 1024;
 /** Largest frame sent to the browser. */
 const MAX_FRAME = 64 * 1024 - 16;
 
+/** Read buffers kept per connection for reuse (recycling avoids fresh pages, i.e. page faults, per read). */
+const POOL_MAX = 4;
+
 /** A TCP or UNIX-socket connector that reads into large buffers (fewer syscalls, fewer, larger frames). */
 export function netConnector(
   target: { host: string; port: number } | { path: string },
@@ -43,15 +50,23 @@ export function netConnector(
 ): VncConnector {
   return (onData) =>
     new Promise((resolve, reject) => {
-      let buf = Buffer.allocUnsafe(READ_BUFFER);
+      const pool: Buffer[] = [];
+      let buf: Buffer = Buffer.allocUnsafe(READ_BUFFER);
       const sock = netConnect({
         ...target,
         onread: {
           buffer: () => buf,
           callback: (n: number, b: Uint8Array): boolean => {
             if (n >= HANDOVER_MIN) {
-              onData(Buffer.from(b.buffer, b.byteOffset, n));
-              buf = Buffer.allocUnsafe(READ_BUFFER);
+              // Hand the buffer over (zero copy); it comes back to the pool once the sink releases it.
+              const whole = buf;
+              let released = false;
+              buf = pool.pop() ?? Buffer.allocUnsafe(READ_BUFFER);
+              onData(Buffer.from(b.buffer, b.byteOffset, n), () => {
+                if (released) return;
+                released = true;
+                if (pool.length < POOL_MAX) pool.push(whole);
+              });
             } else {
               onData(Buffer.from(b.subarray(0, n)));
             }
@@ -379,7 +394,8 @@ export class VncProxy extends EventEmitter {
     // Bytes from the server before the relay below is wired up are held here.
     let deliver: VncDataSink | null = null;
     const held: Buffer[] = [];
-    const sink: VncDataSink = (chunk) => (deliver ? deliver(chunk) : void held.push(chunk));
+    // Held chunks are delivered without their release callback (their buffers are left to the GC).
+    const sink: VncDataSink = (chunk, release) => (deliver ? deliver(chunk, release) : void held.push(chunk));
     try {
       vnc = await entry.connect(sink);
     } catch (err) {
@@ -402,17 +418,31 @@ export class VncProxy extends EventEmitter {
         sock.resume();
       }
     };
+    /** A write callback that releases the read buffer after the last of `frames` writes completed. */
+    const sentAndRelease = (release: () => void, frames: number): ((err?: Error) => void) => {
+      let left = frames;
+      let failed = false;
+      return (err) => {
+        if (err) failed = true;
+        if (--left === 0 && !failed) release();
+        onSent();
+      };
+    };
     // Large reads go out as several ≤ 64 KiB frames (cheap for WebSocket clients to parse) in one corked
     // write of the underlying socket (one syscall).
     const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    deliver = (chunk) => {
+    deliver = (chunk, release) => {
       if (ws.readyState !== ws.OPEN) return;
       stats.bytesToClient += chunk.length;
-      if (chunk.length <= MAX_FRAME) ws.send(chunk, { binary: true }, onSent);
-      else {
+      if (chunk.length <= MAX_FRAME) {
+        ws.send(chunk, { binary: true, compress: false }, release ? sentAndRelease(release, 1) : onSent);
+      } else {
+        // The read buffer is recycled only after every frame's write completed (the socket holds no
+        // reference any more).
+        const cb = release ? sentAndRelease(release, Math.ceil(chunk.length / MAX_FRAME)) : onSent;
         raw?.cork();
         for (let o = 0; o < chunk.length; o += MAX_FRAME)
-          ws.send(chunk.subarray(o, o + MAX_FRAME), { binary: true }, onSent);
+          ws.send(chunk.subarray(o, o + MAX_FRAME), { binary: true, compress: false }, cb);
         raw?.uncork();
       }
       if (!vncPaused && ws.bufferedAmount > highWatermark) {

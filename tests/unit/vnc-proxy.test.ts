@@ -233,6 +233,49 @@ describe('relay', () => {
     await waitFor(() => got === total, 20_000);
   }, 30_000);
 
+  it('recycled read buffers never corrupt queued data (a client that stalls)', async () => {
+    // Every 4-byte word is its own offset, so a read buffer reused while still queued shows up.
+    const total = 48 * 1024 * 1024;
+    const words = new Uint32Array(total / 4);
+    for (let i = 0; i < words.length; i++) words[i] = i * 4;
+    const data = Buffer.from(words.buffer); // little-endian hosts
+    const { port } = await fakeVncServer((s) => {
+      let off = 0;
+      const pump = (): void => {
+        while (off < total) {
+          const b = data.subarray(off, off + 4 * 1024 * 1024);
+          off += b.length;
+          if (!s.write(b)) return void s.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const proxy = await startProxy();
+    const { ws } = await openWs(proxy.issue(tcpConnector(port)).url);
+    let got = 0;
+    let bad = -1;
+    let carry = Buffer.alloc(0);
+    ws!.on('message', (d: Buffer) => {
+      const b = carry.length ? Buffer.concat([carry, d]) : d;
+      const whole = b.length - (b.length % 4);
+      for (let i = 0; i < whole && bad < 0; i += 4) if (b.readUInt32LE(i) !== got + i) bad = got + i;
+      got += whole;
+      carry = Buffer.from(b.subarray(whole));
+    });
+    // A client that stalls now and then: frames stay queued in the proxy while it keeps reading.
+    let stalled = false;
+    const flip = setInterval(() => {
+      stalled = !stalled;
+      if (stalled) ws!.pause();
+      else ws!.resume();
+    }, 3);
+    cleanups.push(() => clearInterval(flip));
+    await waitFor(() => got === total || bad >= 0, 20_000);
+    clearInterval(flip);
+    expect(bad).toBe(-1);
+    expect(got).toBe(total);
+  }, 30_000);
+
   it('pauses the WebSocket receive side while the VNC socket is backed up', async () => {
     let serverSock: Socket | null = null;
     const { port } = await fakeVncServer((s) => {
