@@ -32,13 +32,14 @@ export type VncConnector = (onData: VncDataSink) => Promise<Duplex>;
 
 /**
  * The VNC socket is read into 1 MiB buffers (few syscalls); reads of at least HANDOVER_MIN bytes hand their
- * buffer over (zero copy), smaller ones are copied out. Frames to the browser are ≤ 64 KiB (cheap for a
- * WebSocket client to parse), several per read in one corked write. See tests/bench/vnc-proxy.bench.ts.
+ * buffer over (zero copy; the buffer is recycled once written), smaller ones are copied out. Each read
+ * goes to the browser as one frame (as websockify does): one message event per read for noVNC, and less
+ * framing work here (16 × 64 KiB frames per read cost ~15% more proxy CPU). See tests/bench/vnc-proxy.bench.ts.
  */
 const HANDOVER_MIN = 256 * 1024; // ≤ 4x over-allocation while a frame is queued
 const READ_BUFFER = 1024 * 1024;
-/** Largest frame sent to the browser. */
-const MAX_FRAME = 64 * 1024 - 16;
+/** Largest frame sent to the browser (only chunks from other Duplexes can be larger than a read). */
+const MAX_FRAME = READ_BUFFER;
 
 /** Read buffers kept per connection for reuse (recycling avoids fresh pages, i.e. page faults, per read). */
 const POOL_MAX = 4;
@@ -428,8 +429,7 @@ export class VncProxy extends EventEmitter {
         onSent();
       };
     };
-    // Large reads go out as several ≤ 64 KiB frames (cheap for WebSocket clients to parse) in one corked
-    // write of the underlying socket (one syscall).
+    // A chunk larger than MAX_FRAME goes out as several frames in one corked write (one syscall).
     const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     deliver = (chunk, release) => {
       if (ws.readyState !== ws.OPEN) return;
