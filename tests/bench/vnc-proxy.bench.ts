@@ -1,10 +1,15 @@
 /**
- * VNC proxy benchmark: our WebSocket-to-VNC proxy vs websockify (/usr/bin/websockify) in the same run,
- * same source: a local fake TCP server that streams bytes ('S') or echoes small messages ('E').
+ * VNC proxy benchmark: our WebSocket-to-VNC proxy vs websockify (/usr/bin/websockify, default options: no
+ * verbose logging, its fixed 64 KiB reads, binary subprotocol) in the same run, same source: a local fake
+ * TCP server that streams a fixed pattern ('S') or echoes small messages ('E').
  *
- * Both proxies run in their own process (ours: a child Node process, so the ws client in this process does
- * not share its event loop). Measures throughput (MiB/s for 256 MiB) and echo round trip p50, compared
- * with direct TCP (added latency).
+ * Source and our proxy each run in their own process. Measures VNC→browser throughput (MiB/s for 256 MiB,
+ * best of 3, interleaved) and echo round trip p50, compared with direct TCP (added latency). The client is
+ * a minimal WebSocket client on a raw socket (VD_BENCH_VNC_CLIENT=ws: the `ws` package's client, which is
+ * itself the bottleneck at ~1.5–2 s CPU per GiB, so both proxies look alike); every received byte is
+ * checked against the source pattern. CPU per GiB is printed for each proxy (user + system, websockify's
+ * forked per-connection children included), the client and the source: throughput on a shared 2-core
+ * machine swings with other load, CPU per GiB much less.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -185,7 +190,11 @@ function rawWsPipe(url: string): Promise<Pipe> {
           const head = handshake.subarray(0, end).toString('latin1');
           const rest = Buffer.from(handshake.subarray(end + 4));
           handshake = null;
-          if (!/^HTTP\/1\.1 101/.test(head) || !head.includes(accept))
+          if (
+            !/^HTTP\/1\.1 101/.test(head) ||
+            !head.includes(accept) ||
+            !/^sec-websocket-protocol: *binary\r?$/im.test(head)
+          )
             return fail(new Error(`handshake failed: ${head.split('\r\n')[0]}`));
           s.setNoDelay(true);
           resolve({
