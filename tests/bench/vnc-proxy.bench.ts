@@ -13,19 +13,21 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  createServer,
-  connect as netConnect,
-  type AddressInfo,
-  type NetConnectOpts,
-  type Server,
-  type Socket,
-} from 'node:net';
+import { createServer, connect as netConnect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
+
+/** Node's `onread`: one reused buffer, no stream machinery; returning true keeps the socket reading. */
+const readInto = (buffer: Buffer, onChunk: (b: Buffer) => void) => ({
+  buffer,
+  callback: (n: number): boolean => {
+    onChunk(buffer.subarray(0, n));
+    return true;
+  },
+});
 
 const STREAM_BYTES = Number(process.env.VD_BENCH_VNC_BYTES ?? 256 * 1024 * 1024);
 const ECHO_ROUNDS = 2000;
@@ -110,8 +112,8 @@ function directEndpoint(port: number): Endpoint {
         const s: Socket = netConnect({
           host: '127.0.0.1',
           port,
-          onread: { buffer: buf, callback: (n: number) => void cb(buf.subarray(0, n)) },
-        } as NetConnectOpts);
+          onread: readInto(buf, (b) => cb(b)),
+        });
         s.once('connect', () => {
           s.setNoDelay(true);
           resolve({
@@ -179,43 +181,39 @@ function rawWsPipe(url: string): Promise<Pipe> {
     const s: Socket = netConnect({
       host: u.hostname,
       port: Number(u.port),
-      onread: {
-        buffer: buf,
-        callback: (n: number) => {
-          const b = buf.subarray(0, n);
-          if (handshake === null) return void frames(b);
-          handshake = Buffer.concat([handshake, b]);
-          const end = handshake.indexOf('\r\n\r\n');
-          if (end < 0) return;
-          const head = handshake.subarray(0, end).toString('latin1');
-          const rest = Buffer.from(handshake.subarray(end + 4));
-          handshake = null;
-          if (
-            !/^HTTP\/1\.1 101/.test(head) ||
-            !head.includes(accept) ||
-            !/^sec-websocket-protocol: *binary\r?$/im.test(head)
-          )
-            return fail(new Error(`handshake failed: ${head.split('\r\n')[0]}`));
-          s.setNoDelay(true);
-          resolve({
-            send: (p) => {
-              const mask = randomBytes(4);
-              const h =
-                p.length < 126
-                  ? Buffer.from([0x82, 0x80 | p.length])
-                  : Buffer.from([0x82, 0xfe, p.length >> 8, p.length & 0xff]);
-              const m = Buffer.allocUnsafe(p.length);
-              for (let i = 0; i < p.length; i++) m[i] = p[i]! ^ mask[i & 3]!;
-              s.write(Buffer.concat([h, mask, m]));
-            },
-            onData: (f) => void (cb = f),
-            closed: new Promise((r) => s.once('close', () => r())),
-            close: () => s.destroy(),
-          });
-          if (rest.length) frames(rest);
-        },
-      },
-    } as NetConnectOpts);
+      onread: readInto(buf, (b) => {
+        if (handshake === null) return frames(b);
+        handshake = Buffer.concat([handshake, b]);
+        const end = handshake.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = handshake.subarray(0, end).toString('latin1');
+        const rest = Buffer.from(handshake.subarray(end + 4));
+        handshake = null;
+        if (
+          !/^HTTP\/1\.1 101/.test(head) ||
+          !head.includes(accept) ||
+          !/^sec-websocket-protocol: *binary\r?$/im.test(head)
+        )
+          return fail(new Error(`handshake failed: ${head.split('\r\n')[0]}`));
+        s.setNoDelay(true);
+        resolve({
+          send: (p) => {
+            const mask = randomBytes(4);
+            const h =
+              p.length < 126
+                ? Buffer.from([0x82, 0x80 | p.length])
+                : Buffer.from([0x82, 0xfe, p.length >> 8, p.length & 0xff]);
+            const m = Buffer.allocUnsafe(p.length);
+            for (let i = 0; i < p.length; i++) m[i] = p[i]! ^ mask[i & 3]!;
+            s.write(Buffer.concat([h, mask, m]));
+          },
+          onData: (f) => void (cb = f),
+          closed: new Promise((r) => s.once('close', () => r())),
+          close: () => s.destroy(),
+        });
+        if (rest.length) frames(rest);
+      }),
+    });
     s.once('connect', () =>
       s.write(
         `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
