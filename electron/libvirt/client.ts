@@ -944,14 +944,13 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     params: TypedParam[] | Record<string, TypedParamValue>,
     flags = 0,
   ): Promise<void> {
-    const list = Array.isArray(params)
-      ? params
-      : toTypedParams(params, await this.typesOf(this.domainGetSchedulerParameters(dom)));
-    await this.call('domainSetSchedulerParametersFlags', {
-      dom: toWireDomain(dom),
-      params: list.map(toWireParam),
+    await this.setParams(
+      'domainSetSchedulerParametersFlags',
+      dom,
+      params,
+      () => this.domainGetSchedulerParameters(dom),
       flags,
-    });
+    );
   }
   async domainGetMemoryParameters(dom: DomainRef, flags = 0): Promise<TypedParam[]> {
     return this.twoStepParams('domainGetMemoryParameters', dom, flags);
@@ -961,14 +960,13 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     params: TypedParam[] | Record<string, TypedParamValue>,
     flags = 0,
   ): Promise<void> {
-    const list = Array.isArray(params)
-      ? params
-      : toTypedParams(params, await this.typesOf(this.domainGetMemoryParameters(dom)));
-    await this.call('domainSetMemoryParameters', {
-      dom: toWireDomain(dom),
-      params: list.map(toWireParam),
+    await this.setParams(
+      'domainSetMemoryParameters',
+      dom,
+      params,
+      () => this.domainGetMemoryParameters(dom),
       flags,
-    });
+    );
   }
   async domainGetBlkioParameters(dom: DomainRef, flags = 0): Promise<TypedParam[]> {
     return this.twoStepParams('domainGetBlkioParameters', dom, flags);
@@ -978,14 +976,13 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     params: TypedParam[] | Record<string, TypedParamValue>,
     flags = 0,
   ): Promise<void> {
-    const list = Array.isArray(params)
-      ? params
-      : toTypedParams(params, await this.typesOf(this.domainGetBlkioParameters(dom)));
-    await this.call('domainSetBlkioParameters', {
-      dom: toWireDomain(dom),
-      params: list.map(toWireParam),
+    await this.setParams(
+      'domainSetBlkioParameters',
+      dom,
+      params,
+      () => this.domainGetBlkioParameters(dom),
       flags,
-    });
+    );
   }
   async domainGetNumaParameters(dom: DomainRef, flags = 0): Promise<TypedParam[]> {
     return this.twoStepParams('domainGetNumaParameters', dom, flags);
@@ -995,14 +992,13 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     params: TypedParam[] | Record<string, TypedParamValue>,
     flags = 0,
   ): Promise<void> {
-    const list = Array.isArray(params)
-      ? params
-      : toTypedParams(params, await this.typesOf(this.domainGetNumaParameters(dom)));
-    await this.call('domainSetNumaParameters', {
-      dom: toWireDomain(dom),
-      params: list.map(toWireParam),
+    await this.setParams(
+      'domainSetNumaParameters',
+      dom,
+      params,
+      () => this.domainGetNumaParameters(dom),
       flags,
-    });
+    );
   }
 
   /** Pins a vCPU to host CPUs (a list of CPU numbers or a raw bitmap). */
@@ -1592,6 +1588,22 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     const n = (await this.call(name, { dom: wire, nparams: 0, flags: f })).nparams;
     if (n <= 0) return [];
     return (await this.call(name, { dom: wire, nparams: n, flags: f })).params.map(fromWireParam);
+  }
+
+  /** Sets typed parameters; a plain record takes its wire types from the current values. */
+  private async setParams(
+    name:
+      | 'domainSetSchedulerParametersFlags'
+      | 'domainSetMemoryParameters'
+      | 'domainSetBlkioParameters'
+      | 'domainSetNumaParameters',
+    dom: DomainRef,
+    params: TypedParam[] | Record<string, TypedParamValue>,
+    current: () => Promise<TypedParam[]>,
+    flags: number,
+  ): Promise<void> {
+    const list = Array.isArray(params) ? params : toTypedParams(params, await this.typesOf(current()));
+    await this.call(name, { dom: toWireDomain(dom), params: list.map(toWireParam), flags });
   }
 
   private async typesOf(params: Promise<TypedParam[]>): Promise<Record<string, TypedParamKind>> {
