@@ -7,37 +7,14 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { LibvirtClient } from '../../electron/libvirt/index.js';
+import type { DomainRef } from '../../electron/libvirt/client.js';
 import { consoleServiceFor } from '../../electron/core/handlers/consoles.js';
-import { testEnv } from '../support/env.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
-import { launchBrowser, startApp, stopAll, type LaunchedBrowser, type RunningApp } from './support/app.js';
-
-const readText = (p: string): string => {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return '';
-  }
-};
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { GUEST_PROMPT } from '../support/guest.js';
+import type { RunningApp } from './support/app.js';
+import { startGuestApp, until, type GuestApp } from './support/guest-app.js';
 
 /** Processes whose command line contains all of `words` (from /proc). */
 function processesWith(...words: string[]): { pid: number; cmd: string }[] {
@@ -105,53 +82,21 @@ function pngNonBlackFraction(png: Buffer): { width: number; height: number; frac
 }
 
 describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () => {
-  const env = testEnv();
-  const name = uniqueGuestName('console');
-  const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
+  let g: GuestApp;
   let app: RunningApp;
-  let browser: LaunchedBrowser;
   let page: Page;
-  let client: LibvirtClient;
-  let dom: { name: string; uuid: string; id: number } | null = null;
-  const errors: string[] = [];
+  let dom: DomainRef | null = null;
+  let name = '';
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    app = await startApp({ connections: [{ name: 'Private QEMU', uri: env.qemuUri }] });
-    client = app.core.getClient(app.connectionIds[0]!) as unknown as LibvirtClient;
-    const xml = tinyGuestXml({
-      name,
-      kernel: env.guestKernel,
-      initrd: env.guestInitrd,
-      virtType: env.virtType,
-      vcpus: 1,
-      memoryMiB: 128,
-      serial: 'pty',
-      serialLog,
-      vnc: true,
-    });
-    dom = await client.domainDefineXML(xml);
-    await client.domainCreate(dom);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    if (process.env.VD_E2E_DEBUG) page.on('console', (m) => console.log(`[page] ${m.type()}: ${m.text()}`));
-    await page.goto(app.url);
-    await until('the guest to boot', 120_000, () => {
-      const log = readText(serialLog);
-      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT) || undefined;
-    });
+    g = await startGuestApp('console', { vnc: true });
+    ({ app, page, dom, name, errors } = g);
+    await g.waitForBoot();
   });
 
   afterAll(async () => {
-    try {
-      if (dom && client) {
-        await client.domainDestroy(dom).catch(() => undefined);
-        await client.domainUndefineFlags(dom, 0).catch(() => undefined);
-      }
-    } finally {
-      fs.rmSync(serialLog, { force: true });
-      await stopAll();
-    }
+    await g?.stop();
   });
 
   it('serial console: types a command and shows its output', async () => {

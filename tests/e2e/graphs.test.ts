@@ -5,36 +5,13 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LibvirtClient } from '../../electron/libvirt/index.js';
-import { testEnv } from '../support/env.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
-import { launchBrowser, startApp, stopAll, type LaunchedBrowser, type RunningApp } from './support/app.js';
+import type { DomainRef } from '../../electron/libvirt/client.js';
+import type { RunningApp } from './support/app.js';
+import { readText, startGuestApp, until, type GuestApp } from './support/guest-app.js';
 import { screenshot } from './ui-helpers.js';
-
-const readText = (p: string): string => {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return '';
-  }
-};
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const pct = (text: string | null): number => {
   const m = /(-?[\d.]+)\s*%/.exec(text ?? '');
@@ -42,55 +19,27 @@ const pct = (text: string | null): number => {
 };
 
 describe('e2e: performance graphs, host dashboard, readiness', () => {
-  const env = testEnv();
-  const name = uniqueGuestName('graphs');
-  const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
+  let g: GuestApp;
   let app: RunningApp;
-  let browser: LaunchedBrowser;
-  let page: Page;
   let client: LibvirtClient;
-  let dom: { name: string; uuid: string; id: number } | null = null;
-  const errors: string[] = [];
+  let page: Page;
+  let dom: DomainRef | null = null;
+  let name = '';
+  let serialLog = '';
+  let errors: string[] = [];
 
   beforeAll(async () => {
-    app = await startApp({ connections: [{ name: 'Private QEMU', uri: env.qemuUri }] });
-    client = app.core.getClient(app.connectionIds[0]!) as unknown as LibvirtClient;
-    const xml = tinyGuestXml({
-      name,
-      kernel: env.guestKernel,
-      initrd: env.guestInitrd,
-      virtType: env.virtType,
-      vcpus: 1,
-      memoryMiB: 128,
-      serial: 'pty',
-      serialLog,
-    });
-    dom = await client.domainDefineXML(xml);
-    await client.domainCreate(dom);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(app.url);
+    g = await startGuestApp('graphs');
+    ({ app, client, page, dom, name, serialLog, errors } = g);
   });
 
   afterAll(async () => {
-    try {
-      if (dom && client) {
-        await client.domainDestroy(dom).catch(() => undefined);
-        await client.domainUndefineFlags(dom, 0).catch(() => undefined);
-      }
-    } finally {
-      fs.rmSync(serialLog, { force: true });
-      await stopAll();
-    }
+    await g?.stop();
   });
 
   it('the Performance tab shows the CPU rising above 50 % while the guest burns CPU', async () => {
     // boot, then start a busy loop through the serial console (write to the guest's pty)
-    await until('the guest to boot', 120_000, () => {
-      const log = readText(serialLog);
-      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT) || undefined;
-    });
+    await g.waitForBoot();
     const live = await client.domainGetXMLDesc(dom!, 0);
     const pty = /<serial type='pty'>\s*<source path='([^']+)'/.exec(live)?.[1];
     expect(pty, 'pty path in the live XML').toMatch(/^\/dev\/pts\/\d+$/);
