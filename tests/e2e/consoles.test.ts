@@ -14,7 +14,8 @@ import type { DomainRef } from '../../electron/libvirt/client.js';
 import { consoleServiceFor } from '../../electron/core/handlers/consoles.js';
 import { GUEST_PROMPT } from '../support/guest.js';
 import type { RunningApp } from './support/app.js';
-import { startGuestApp, until, type GuestApp } from './support/guest-app.js';
+import { until } from '../support/poll.js';
+import { startGuestApp, type GuestApp } from './support/guest-app.js';
 
 /** Processes whose command line contains all of `words` (from /proc). */
 function processesWith(...words: string[]): { pid: number; cmd: string }[] {

@@ -10,7 +10,8 @@ import type { Page } from 'playwright-core';
 import type { LibvirtClient } from '../../electron/libvirt/index.js';
 import type { DomainRef } from '../../electron/libvirt/client.js';
 import type { RunningApp } from './support/app.js';
-import { readText, startGuestApp, until, type GuestApp } from './support/guest-app.js';
+import { readText, until } from '../support/poll.js';
+import { startGuestApp, type GuestApp } from './support/guest-app.js';
 import { screenshot } from './ui-helpers.js';
 
 const pct = (text: string | null): number => {

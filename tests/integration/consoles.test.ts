@@ -11,6 +11,7 @@ import type { ClientSession } from '../../electron/core/handler-types.js';
 import { ConsoleService } from '../../electron/console/service.js';
 import { parseGraphics } from '../../electron/console/graphics-xml.js';
 import { testEnv } from '../support/env.js';
+import { until } from '../support/poll.js';
 import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 
 interface Sent {
@@ -33,16 +34,6 @@ function fakeSession(): ClientSession & { sent: Sent[]; close(): void; output(id
         .map((s) => s.payload.data)
         .join(''),
   };
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const virshConsoles = (uuid: string): number =>

@@ -9,31 +9,9 @@ import type { Page } from 'playwright-core';
 import type { DomainRef } from '../../../electron/libvirt/client.js';
 import type { LibvirtClient } from '../../../electron/libvirt/index.js';
 import { testEnv } from '../../support/env.js';
+import { readText, until } from '../../support/poll.js';
 import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './app.js';
-
-export const readText = (p: string): string => {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return '';
-  }
-};
-
-/** Polls `probe` until it gives something other than undefined/false, or throws after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 export interface GuestApp {
   name: string;
