@@ -1,0 +1,170 @@
+/**
+ * Live migration through VirtDesk's own wire client, between two real libvirt daemons: the run's private
+ * QEMU session daemon and a second private daemon started here with its own host UUID (libvirt refuses to
+ * migrate to "the same host"). Peer to peer: the source daemon connects to the destination itself.
+ *
+ * Checks what a user relies on: the migration call runs while progress is read on the same connection
+ * (pipelining), the guest arrives running with its memory (its shell answers on the destination's
+ * console), the lifecycle and job-completed events fire, and a migration to an unreachable host fails
+ * with libvirt's own message while the guest keeps running where it was.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Duplex } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  constants,
+  LibvirtError,
+  openConnection,
+  type DomainEvent,
+  type DomainRef,
+  type JobInfo,
+  type LibvirtClient,
+} from '../../electron/libvirt/index.js';
+import { startPrivateDaemon, type PrivateDaemon } from '../support/daemon.js';
+import { testEnv } from '../support/env.js';
+import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { readText, until } from '../support/poll.js';
+
+const { MigrateFlags, DomainState } = constants;
+const FLAGS = MigrateFlags.LIVE | MigrateFlags.PERSIST_DEST | MigrateFlags.UNDEFINE_SOURCE;
+/** MiB/s: slow enough that progress can be watched, fast enough for a ~30 MiB guest. */
+const BANDWIDTH = 16;
+/** Both daemons run on this machine: migration data goes over loopback. */
+const LOOPBACK = { migrate_uri: 'tcp://127.0.0.1', listen_address: '127.0.0.1', bandwidth: BANDWIDTH };
+
+const hostUuid = async (c: LibvirtClient): Promise<string> =>
+  /<host>\s*<uuid>([^<]+)<\/uuid>/.exec(await c.connectGetCapabilities())?.[1] ?? '';
+
+/** Sends a shell command on the guest's serial console and waits for its answer. */
+async function shellRoundTrip(c: LibvirtClient, dom: DomainRef, token: string): Promise<void> {
+  const console = (await c.domainOpenConsole(dom, null, constants.DomainConsoleFlags.FORCE)) as Duplex;
+  let out = '';
+  console.on('data', (b: Buffer) => (out += b.toString('latin1')));
+  try {
+    // The shell computes the number, so an echo of our own input cannot satisfy the check.
+    console.write(`\necho ${token}-$((40+2))\n`);
+    await until(`"${token}-42" from the guest's shell`, 30_000, () => out.includes(`${token}-42`));
+  } finally {
+    console.destroy();
+  }
+}
+
+describe('live migration between two private daemons (peer to peer)', () => {
+  const env = testEnv();
+  const name = uniqueGuestName('migrate');
+  const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
+  let dest: PrivateDaemon;
+  let src: LibvirtClient;
+  let dst: LibvirtClient;
+  const srcEvents: DomainEvent[] = [];
+  const dstEvents: DomainEvent[] = [];
+
+  beforeAll(async () => {
+    dest = await startPrivateDaemon({ libvirtdConf: `host_uuid = "${randomUUID()}"` });
+    src = await openConnection(env.qemuUri);
+    dst = await openConnection(dest.qemuUri);
+    src.on('domainEvent', (e: DomainEvent) => srcEvents.push(e));
+    dst.on('domainEvent', (e: DomainEvent) => dstEvents.push(e));
+    await src.subscribeDomainEvents();
+    await dst.subscribeDomainEvents();
+    const dom = await src.domainDefineXML(
+      tinyGuestXml({
+        name,
+        kernel: env.guestKernel,
+        initrd: env.guestInitrd,
+        virtType: env.virtType,
+        memoryMiB: 128,
+        serial: 'pty',
+        serialLog,
+      }),
+    );
+    await src.domainCreate(dom);
+    await until('the guest to boot', 120_000, () => {
+      const log = readText(serialLog);
+      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT);
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of [src, dst]) {
+      if (!c) continue;
+      const dom = await c.domainLookupByName(name).catch(() => null);
+      if (dom) {
+        await c.domainDestroy(dom).catch(() => undefined);
+        await c.domainUndefineFlags(dom, 0).catch(() => undefined);
+      }
+      await c.close().catch(() => undefined);
+    }
+    await dest?.stop();
+  });
+
+  it('the two daemons are different hosts to libvirt', async () => {
+    const [a, b] = [await hostUuid(src), await hostUuid(dst)];
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('migrates the running guest live, with progress read meanwhile on the same connection', async () => {
+    const dom = await src.domainLookupByName(name);
+    let settled = false;
+    const migration = src
+      .domainMigrateToHost(dom, dest.qemuUri, LOOPBACK, FLAGS)
+      .finally(() => (settled = true));
+    const samples: JobInfo[] = [];
+    while (!settled) {
+      const job = await src.domainGetJobInfo(dom).catch(() => null);
+      if (job && job.type !== 0) samples.push(job);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await migration;
+
+    // Progress was visible while the call was in flight (JOB_UNBOUNDED with bytes moving).
+    const moving = samples.filter((s) => s.type === constants.DomainJobType.UNBOUNDED && s.dataTotal > 0);
+    expect(moving.length).toBeGreaterThan(0);
+    expect(Math.max(...moving.map((s) => s.dataProcessed))).toBeGreaterThan(0);
+
+    // Gone from the source (UNDEFINE_SOURCE), running and persistent on the destination.
+    await expect(src.domainLookupByName(name)).rejects.toBeInstanceOf(LibvirtError);
+    const arrived = await dst.domainLookupByName(name);
+    expect(arrived.uuid).toBe(dom.uuid);
+    expect((await dst.domainGetState(arrived)).state).toBe(DomainState.RUNNING);
+    expect(await dst.domainIsPersistent(arrived)).toBe(true);
+    // Live: the guest's memory came along, its shell still answers.
+    await shellRoundTrip(dst, arrived, 'vd-migrated');
+
+    await until('the lifecycle and job events', 10_000, () => {
+      const stopped = srcEvents.some(
+        (e) =>
+          e.kind === 'lifecycle' &&
+          e.dom.uuid === dom.uuid &&
+          e.event === 'stopped' &&
+          e.detail === 'migrated',
+      );
+      const jobDone = srcEvents.some((e) => e.kind === 'jobCompleted' && e.dom.uuid === dom.uuid);
+      const resumed = dstEvents.some(
+        (e) => e.kind === 'lifecycle' && e.dom.uuid === dom.uuid && e.detail === 'migrated',
+      );
+      return stopped && jobDone && resumed;
+    });
+  }, 120_000);
+
+  it("fails with libvirt's own message when the destination is unreachable, and the guest stays", async () => {
+    const dom = await dst.domainLookupByName(name);
+    const nowhere = `qemu+unix:///session?socket=${path.join(dest.dir, 'no-such-daemon.sock')}`;
+    const err = await dst.domainMigrateToHost(dom, nowhere, LOOPBACK, FLAGS).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect((err as LibvirtError).message).toMatch(/no-such-daemon\.sock/);
+    expect((await dst.domainGetState(dom)).state).toBe(DomainState.RUNNING);
+    await shellRoundTrip(dst, dom, 'vd-still-here');
+  }, 60_000);
+
+  it('migrates back to the first daemon', async () => {
+    const dom = await dst.domainLookupByName(name);
+    await dst.domainMigrateToHost(dom, env.qemuUri, LOOPBACK, FLAGS);
+    const back = await src.domainLookupByName(name);
+    expect((await src.domainGetState(back)).state).toBe(DomainState.RUNNING);
+    await shellRoundTrip(src, back, 'vd-home-again');
+  }, 120_000);
+});
