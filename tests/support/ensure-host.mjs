@@ -18,6 +18,7 @@ const PACKAGES = [
   'busybox-static',
   'linux-image-cloud-amd64',
   'cpio',
+  'qemu-guest-agent', // qemu-ga inside the tiny guest (guest-agent tests)
   'python3-libvirt', // benchmark
   'websockify', // benchmark
 ];

@@ -8,6 +8,11 @@
  * - loads a few modules when present (ACPI power button + evdev so ACPI shutdown works, virtio
  *   pci/blk/net/balloon/console) and starts busybox `acpid`: a libvirt ACPI shutdown (`virsh shutdown`,
  *   `domainShutdown`) powers the guest off (`poweroff -f`), so tests may use shutdown, not only destroy;
+ * - gives eth0 a static address when the kernel command line has `virtdesk.ip=<address>/<prefix>`
+ *   (tinyGuestXml's nicAddress; there is no DHCP client);
+ * - when the host has the QEMU guest agent (Debian's qemu-guest-agent: /usr/sbin/qemu-ga, copied in with
+ *   the shared libraries `ldd` names) and the domain has the agent channel (`tinyGuestXml({ agent: true })`),
+ *   starts qemu-ga in the background on the virtio port org.qemu.guest_agent.0;
  * - prints GUEST_BANNER on ttyS0 (serial) and on tty0 (VGA, seen through VNC);
  * - runs an interactive shell with job control on ttyS0 and on tty1, respawned when it exits;
  * - PID 1 then just sleeps forever (the guest stays up until destroyed / shut down).
@@ -25,10 +30,23 @@ export const GUEST_POWEROFF_BANNER = 'VIRTDESK-TINY-GUEST POWEROFF';
 /** The shells' prompt (PS1) on ttyS0 and tty1. */
 export const GUEST_PROMPT = 'tiny-guest# ';
 export const GUEST_CMDLINE = 'console=tty0 console=ttyS0 panic=-1 quiet';
+/** The guest's host name (what the guest agent reports). */
+export const GUEST_HOSTNAME = 'tiny-guest';
+/** The guest's /etc/os-release fields (what the guest agent reports as OS info). */
+export const GUEST_OS_RELEASE = {
+  ID: 'virtdesk-tiny',
+  NAME: 'VirtDesk tiny guest',
+  VERSION_ID: '1',
+  PRETTY_NAME: 'VirtDesk tiny guest 1',
+} as const;
+/** The host's QEMU guest agent (Debian qemu-guest-agent), copied into the guest when present. */
+export const QEMU_GA = '/usr/sbin/qemu-ga';
+/** The virtio-serial port name libvirt gives the guest agent channel. */
+export const AGENT_CHANNEL = 'org.qemu.guest_agent.0';
 export const QEMU_EMULATOR = '/usr/bin/qemu-system-x86_64';
 
 /** Bump when the build recipe changes in a way the hash below cannot see. */
-const RECIPE_VERSION = 1;
+const RECIPE_VERSION = 2;
 const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox'];
 
 /** Modules (in load order) copied into the initramfs when the kernel has them. */
@@ -59,14 +77,43 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /tmp /run /root /var/log /var/run
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
-hostname tiny-guest
+hostname ${GUEST_HOSTNAME}
 ip link set lo up 2>/dev/null
 for m in $(cat /etc/modules); do
   [ -f "/lib/modules/$m" ] && insmod "/lib/modules/$m" 2>/dev/null
 done
+# virtdesk.ip=<address>/<prefix> on the kernel command line: a static address on eth0 (tinyGuestXml nicAddress).
+for a in $(cat /proc/cmdline); do
+  case "$a" in virtdesk.ip=*) ip link set eth0 up && ip addr add "\${a#virtdesk.ip=}" dev eth0 ;; esac
+done
 # Let devtmpfs create /dev/input/event* before acpid scans for them.
 i=0; while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do usleep 50000; i=$((i+1)); done
 acpid -c /etc/acpi -l /var/log/acpid.log -p /run/acpid.pid 2>/dev/null
+# The guest agent, when it is in the initramfs and a virtio-serial device is bound (libvirt adds one for the
+# agent channel). Ports show up asynchronously and there is no udev: link /dev/virtio-ports/<name> ourselves.
+# In the background, so the boot does not wait for it.
+set -- /sys/bus/virtio/drivers/virtio_console/virtio*
+if [ -x ${QEMU_GA} ] && [ -e "$1" ]; then
+  (
+    i=0
+    while [ $i -lt 100 ] && [ ! -e /dev/virtio-ports/${AGENT_CHANNEL} ]; do
+      for p in /sys/class/virtio-ports/*; do
+        n=$(cat "$p/name" 2>/dev/null)
+        [ -n "$n" ] && [ -c "/dev/\${p##*/}" ] || continue
+        mkdir -p /dev/virtio-ports
+        ln -sf "../\${p##*/}" "/dev/virtio-ports/$n"
+      done
+      [ -e /dev/virtio-ports/${AGENT_CHANNEL} ] || usleep 100000
+      i=$((i+1))
+    done
+    if [ -e /dev/virtio-ports/${AGENT_CHANNEL} ]; then
+      mkdir -p /run/qemu-ga
+      ${QEMU_GA} -m virtio-serial -p /dev/virtio-ports/${AGENT_CHANNEL} -t /run/qemu-ga \\
+        -f /run/qemu-ga.pid -l /var/log/qemu-ga.log </dev/null >/dev/null 2>>/var/log/qemu-ga.log
+      echo "qemu-ga exited ($?), see /var/log/qemu-ga.log" > /dev/ttyS0
+    fi
+  ) &
+fi
 echo '${GUEST_BANNER}' > /dev/ttyS0
 echo '${GUEST_BANNER}' > /dev/tty0 2>/dev/null
 # Interactive shells with job control (the session leader opens the tty, so it becomes the controlling tty).
@@ -82,6 +129,10 @@ sync
 poweroff -f
 `;
 
+const OS_RELEASE = Object.entries(GUEST_OS_RELEASE)
+  .map(([k, v]) => `${k}="${v}"\n`)
+  .join('');
+
 export interface TinyGuest {
   /** Path of the kernel (bzImage). */
   kernel: string;
@@ -91,6 +142,8 @@ export interface TinyGuest {
   cmdline: string;
   /** The cache folder holding both. */
   dir: string;
+  /** The guest agent and its shared objects in the initramfs (same paths as on the host); [] without one. */
+  agentFiles: string[];
 }
 
 function repoRoot(): string {
@@ -132,6 +185,36 @@ function findBusybox(): string {
   throw new Error('busybox not found: install busybox-static (node tests/support/ensure-host.mjs).');
 }
 
+/**
+ * A dynamically linked program and every shared object it loads, dynamic loader included, as absolute
+ * paths (from `ldd`). Throws when ldd cannot resolve a library.
+ */
+export function sharedObjectClosure(program: string): string[] {
+  const r = spawnSync('ldd', [program], { encoding: 'utf8' });
+  if (r.error) throw new Error(`ldd could not run: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`ldd ${program} failed: ${(r.stderr || r.stdout).trim()}`);
+  const files = [program];
+  for (const line of r.stdout.split('\n')) {
+    if (/=>\s*not found/.test(line)) throw new Error(`ldd ${program}: ${line.trim()}`);
+    // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)";
+    // the vDSO ("linux-vdso.so.1 (0x…)") has no file.
+    const m = /^\s*(?:\S+\s+=>\s+)?(\/\S+)\s+\(0x[0-9a-f]+\)\s*$/.exec(line);
+    if (m && !files.includes(m[1]!)) files.push(m[1]!);
+  }
+  return files;
+}
+
+/** The guest agent's files (see sharedObjectClosure), or [] when the host has no usable qemu-ga. */
+function findGuestAgent(log: (msg: string) => void): string[] {
+  if (!fs.existsSync(QEMU_GA)) return [];
+  try {
+    return sharedObjectClosure(QEMU_GA);
+  } catch (err) {
+    log(`not adding the guest agent to the tiny guest: ${err instanceof Error ? err.message : String(err)}`);
+    return [];
+  }
+}
+
 function sha256(...parts: (string | Buffer)[]): string {
   const h = crypto.createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
@@ -153,6 +236,7 @@ export function buildTinyGuest(opts: { cacheDir?: string; log?: (msg: string) =>
   const busybox = findBusybox();
   const modRoot = path.join('/lib/modules', kernel.version);
   const modules = MODULES.filter((m) => fs.existsSync(path.join(modRoot, m)));
+  const agentFiles = findGuestAgent(log);
   const key = sha256(
     String(RECIPE_VERSION),
     kernel.version,
@@ -160,6 +244,8 @@ export function buildTinyGuest(opts: { cacheDir?: string; log?: (msg: string) =>
     fileStamp(busybox),
     INIT_SCRIPT,
     POWER_SCRIPT,
+    OS_RELEASE,
+    ...agentFiles.map(fileStamp),
     ...modules.map((m) => fileStamp(path.join(modRoot, m))),
   ).slice(0, 16);
   const cacheRoot = opts.cacheDir ?? path.join(repoRoot(), '.cache', 'tiny-guest');
@@ -170,6 +256,7 @@ export function buildTinyGuest(opts: { cacheDir?: string; log?: (msg: string) =>
     kernelVersion: kernel.version,
     cmdline: GUEST_CMDLINE,
     dir,
+    agentFiles,
   };
   if (fs.existsSync(path.join(dir, 'done'))) return result;
 
@@ -193,6 +280,13 @@ export function buildTinyGuest(opts: { cacheDir?: string; log?: (msg: string) =>
     ]) {
       fs.mkdirSync(path.join(root, d), { recursive: true });
     }
+    // The guest agent first (same paths as on the host, symlinks resolved), so no applet link takes its place.
+    for (const f of agentFiles) {
+      const target = path.join(root, f);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(f, target);
+      fs.chmodSync(target, 0o755);
+    }
     fs.copyFileSync(busybox, path.join(root, 'bin/busybox'));
     fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
     const applets = execFileSync(busybox, ['--list-full'], { encoding: 'utf8' })
@@ -207,7 +301,8 @@ export function buildTinyGuest(opts: { cacheDir?: string; log?: (msg: string) =>
     }
     fs.writeFileSync(path.join(root, 'init'), INIT_SCRIPT, { mode: 0o755 });
     fs.writeFileSync(path.join(root, 'etc/acpi/PWRF/00000080'), POWER_SCRIPT, { mode: 0o755 });
-    fs.writeFileSync(path.join(root, 'etc/hostname'), 'tiny-guest\n');
+    fs.writeFileSync(path.join(root, 'etc/hostname'), `${GUEST_HOSTNAME}\n`);
+    fs.writeFileSync(path.join(root, 'etc/os-release'), OS_RELEASE);
     fs.writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
     fs.writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\n');
     fs.mkdirSync(path.join(root, 'lib/modules'), { recursive: true });
@@ -240,7 +335,7 @@ export function buildTinyGuest(opts: { cacheDir?: string; log?: (msg: string) =>
     fs.writeFileSync(
       path.join(out, 'manifest.json'),
       JSON.stringify(
-        { kernel: kernel.path, version: kernel.version, busybox, modules: modNames, key },
+        { kernel: kernel.path, version: kernel.version, busybox, modules: modNames, agentFiles, key },
         null,
         2,
       ) + '\n',
@@ -319,6 +414,10 @@ export interface TinyGuestXmlOptions {
   diskFormat?: 'raw' | 'qcow2';
   /** A user-mode (slirp) virtio NIC. */
   nic?: boolean;
+  /** With nic: a static address/prefix the guest gives eth0 (e.g. slirp's '10.0.2.15/24'; no DHCP client). */
+  nicAddress?: string;
+  /** The QEMU guest agent channel (virtio-serial port org.qemu.guest_agent.0; libvirt picks the socket). */
+  agent?: boolean;
   machine?: 'pc' | 'q35';
   cmdline?: string;
   title?: string;
@@ -350,7 +449,8 @@ export function tinyGuestXml(o: TinyGuestXmlOptions): string {
   lines.push(`    <type arch='x86_64' machine='${o.machine ?? 'pc'}'>hvm</type>`);
   lines.push(`    <kernel>${e(o.kernel)}</kernel>`);
   lines.push(`    <initrd>${e(o.initrd)}</initrd>`);
-  lines.push(`    <cmdline>${e(o.cmdline ?? GUEST_CMDLINE)}</cmdline>`);
+  const cmdline = (o.cmdline ?? GUEST_CMDLINE) + (o.nicAddress ? ` virtdesk.ip=${o.nicAddress}` : '');
+  lines.push(`    <cmdline>${e(cmdline)}</cmdline>`);
   lines.push('  </os>');
   lines.push('  <features><acpi/><apic/></features>');
   if (o.virtType === 'kvm') lines.push("  <cpu mode='host-passthrough'/>");
@@ -386,6 +486,11 @@ export function tinyGuestXml(o: TinyGuestXmlOptions): string {
     lines.push(`      <source path='${e(serial.file)}'/>`);
     lines.push("      <target port='0'/>");
     lines.push('    </serial>');
+  }
+  if (o.agent) {
+    lines.push("    <channel type='unix'>");
+    lines.push(`      <target type='virtio' name='${AGENT_CHANNEL}'/>`);
+    lines.push('    </channel>');
   }
   if (o.vnc) {
     lines.push("    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'>");
