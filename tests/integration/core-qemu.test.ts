@@ -4,14 +4,11 @@
  * restore, and delete with its storage volume. Creates its own pool, volume and guest; removes them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../electron/core/core.js';
-import type { Session } from '../../electron/core/sessions.js';
 import type { LibvirtClient, StoragePoolRef } from '../../electron/libvirt/index.js';
 import type { VmDetails, VmSummary, VmVolume } from '../../shared/model/index.js';
+import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv } from '../support/env.js';
 import { tinyGuestXml } from '../support/guest.js';
 
@@ -21,37 +18,20 @@ const NAME = `vd-core-qemu-${TAG}`;
 const CONN = 'qemu';
 const MiB = 1024 * 1024;
 
-let core: Core;
-let session: Session;
-let configDir: string;
+let fx: CoreFixture;
 let client: LibvirtClient;
 let pool: StoragePoolRef | null = null;
 let uuid = '';
 let diskPath = '';
 
-const call = async <T>(name: string, input: unknown): Promise<T> => {
-  const r = await core.dispatch(session, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { remote: r.error });
-  return r.value as T;
-};
+const call = <T>(name: string, input: unknown): Promise<T> => fx.call<T>(name, input);
 const act = (action: string, extra: object = {}) =>
   call<VmSummary | null>('vms.action', { connectionId: CONN, uuid, action, ...extra });
 
 beforeAll(async () => {
   const env = testEnv();
-  configDir = await mkdtemp(join(tmpdir(), 'virtdesk-core-qemu-'));
-  await writeFile(
-    join(configDir, 'connections.json'),
-    JSON.stringify({
-      version: 1,
-      connections: [{ id: CONN, name: 'QEMU', uri: env.qemuUri, autoconnect: false }],
-    }),
-  );
-  core = new Core({ configDir, validateOutput: true });
-  await core.start();
-  session = core.openSession(() => undefined);
-  await call('connections.connect', { id: CONN });
-  client = core.getClient(CONN);
+  fx = await startCore(env.qemuUri, { connectionId: CONN, name: 'QEMU' });
+  client = fx.client;
   pool = await client.storagePoolDefineXML(
     `<pool type='dir'><name>${POOL}</name><target><path>${join(env.scratchDir, POOL)}</path></target></pool>`,
   );
@@ -95,8 +75,7 @@ afterAll(async () => {
       }
     }
   } finally {
-    await core?.stop();
-    await rm(configDir, { recursive: true, force: true });
+    await fx?.stop();
   }
 });
 
@@ -148,7 +127,7 @@ describe('core with a real QEMU guest', () => {
     expect(started!.id).toBeGreaterThan(0);
     const running = await call<VmDetails>('vms.details', { connectionId: CONN, uuid });
     expect(running.id).toBeGreaterThan(0);
-    // No guest agent in the tiny guest: that source's error is reported, not thrown.
+    // No guest agent channel on this guest: that source's error is reported, not thrown.
     expect(running.ipSourceErrors.some((e) => e.source === 'agent')).toBe(true);
     expect(await act('suspend')).toMatchObject({ state: 'paused', reason: 'user' });
     expect(await act('resume')).toMatchObject({ state: 'running' });
@@ -173,6 +152,6 @@ describe('core with a real QEMU guest', () => {
     expect(await act('delete', { deleteVolumes: [diskPath] })).toBeNull();
     await expect(client.domainLookupByName(NAME)).rejects.toThrow();
     await expect(client.storageVolLookupByPath(diskPath)).rejects.toThrow();
-    expect((await core.vms.list(CONN)).some((v) => v.uuid === uuid)).toBe(false);
+    expect((await fx.core.vms.list(CONN)).some((v) => v.uuid === uuid)).toBe(false);
   });
 });
