@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   constants,
@@ -24,6 +23,7 @@ import {
 import { startPrivateDaemon, type PrivateDaemon } from '../support/daemon.js';
 import { testEnv } from '../support/env.js';
 import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { guestShell } from '../support/guest-shell.js';
 import { readText, until } from '../support/poll.js';
 
 const { MigrateFlags, DomainState } = constants;
@@ -36,19 +36,9 @@ const LOOPBACK = { migrate_uri: 'tcp://127.0.0.1', listen_address: '127.0.0.1', 
 const hostUuid = async (c: LibvirtClient): Promise<string> =>
   /<host>\s*<uuid>([^<]+)<\/uuid>/.exec(await c.connectGetCapabilities())?.[1] ?? '';
 
-/** Sends a shell command on the guest's serial console and waits for its answer. */
-async function shellRoundTrip(c: LibvirtClient, dom: DomainRef, token: string): Promise<void> {
-  const console = (await c.domainOpenConsole(dom, null, constants.DomainConsoleFlags.FORCE)) as Duplex;
-  let out = '';
-  console.on('data', (b: Buffer) => (out += b.toString('latin1')));
-  try {
-    // The shell computes the number, so an echo of our own input cannot satisfy the check.
-    console.write(`\necho ${token}-$((40+2))\n`);
-    await until(`"${token}-42" from the guest's shell`, 30_000, () => out.includes(`${token}-42`));
-  } finally {
-    console.destroy();
-  }
-}
+/** The guest's shell answers on its console: its memory (and so its state) is intact. */
+const shellAnswers = (c: LibvirtClient, dom: DomainRef, token: string) =>
+  guestShell(c, dom, `echo ${token}-$((40+2))`, new RegExp(`${token}-42`));
 
 describe('live migration between two private daemons (peer to peer)', () => {
   const env = testEnv();
@@ -132,7 +122,7 @@ describe('live migration between two private daemons (peer to peer)', () => {
     expect((await dst.domainGetState(arrived)).state).toBe(DomainState.RUNNING);
     expect(await dst.domainIsPersistent(arrived)).toBe(true);
     // Live: the guest's memory came along, its shell still answers.
-    await shellRoundTrip(dst, arrived, 'vd-migrated');
+    await shellAnswers(dst, arrived, 'vd-migrated');
 
     await until('the lifecycle and job events', 10_000, () => {
       const stopped = srcEvents.some(
@@ -157,7 +147,7 @@ describe('live migration between two private daemons (peer to peer)', () => {
     expect(err).toBeInstanceOf(LibvirtError);
     expect((err as LibvirtError).message).toMatch(/no-such-daemon\.sock/);
     expect((await dst.domainGetState(dom)).state).toBe(DomainState.RUNNING);
-    await shellRoundTrip(dst, dom, 'vd-still-here');
+    await shellAnswers(dst, dom, 'vd-still-here');
   }, 60_000);
 
   it('migrates back to the first daemon', async () => {
@@ -165,6 +155,6 @@ describe('live migration between two private daemons (peer to peer)', () => {
     await dst.domainMigrateToHost(dom, env.qemuUri, LOOPBACK, FLAGS);
     const back = await src.domainLookupByName(name);
     expect((await src.domainGetState(back)).state).toBe(DomainState.RUNNING);
-    await shellRoundTrip(src, back, 'vd-home-again');
+    await shellAnswers(src, back, 'vd-home-again');
   }, 120_000);
 });
