@@ -17,6 +17,8 @@
  * client could reach on this machine) is printed next to each pipelined figure, so a MISS can be told
  * apart from a slow client.
  *
+ * The client is the built one (dist/, see built.ts), as the app runs it.
+ *
  * VD_BENCH_LIBVIRT_MAX_IN_FLIGHT overrides the engine's pipelining depth (default: libvirtd's
  * max_client_requests, 5) to compare depths; the depth used is printed.
  */
@@ -26,8 +28,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openConnection, type DomainRef, type LibvirtClient } from '../../electron/libvirt/index.js';
+import type { DomainRef, LibvirtClient } from '../../electron/libvirt/index.js';
 import { shareWithDaemon, startPrivateDaemon } from '../support/daemon.js';
+import { importBuilt } from './built.js';
 
 const DOMAINS = Number(process.env.VD_BENCH_LIBVIRT_DOMAINS ?? 1000);
 const ROUNDTRIPS = Number(process.env.VD_BENCH_LIBVIRT_ROUNDTRIPS ?? 1000);
@@ -223,6 +226,8 @@ export default async function bench(): Promise<void> {
     shareWithDaemon(nodeFile);
     const uri = `test+unix://${nodeFile}?socket=${daemon.socketPath}`;
 
+    const { openConnection } =
+      await importBuilt<typeof import('../../electron/libvirt/index.js')>('libvirt/index');
     const conn = await openConnection(uri, { maxInFlight: MAX_IN_FLIGHT });
     const c = new CSide(uri);
     const vd = {} as Record<Phase, number[]>;

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
+import { importBuilt } from './built.js';
 
 /** Node's `onread`: one reused buffer, no stream machinery; returning true keeps the socket reading. */
 const readInto = (buffer: Buffer, onChunk: (b: Buffer) => void) => ({
@@ -371,7 +372,8 @@ async function startOurProxy(sourcePort: number): Promise<{ endpoint: Endpoint; 
 }
 
 async function runChild(sourcePort: number): Promise<void> {
-  const { VncProxy, netConnector } = await import('../../electron/console/vnc-proxy.js');
+  const { VncProxy, netConnector } =
+    await importBuilt<typeof import('../../electron/console/vnc-proxy.js')>('console/vnc-proxy');
   const proxy = new VncProxy();
   await proxy.listen();
   const connector = netConnector({ host: '127.0.0.1', port: sourcePort });
