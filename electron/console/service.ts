@@ -2,6 +2,7 @@
  * The console feature service: text consoles (ConsoleManager) and the VNC proxy, over the core's
  * connections. One per Core; everything is released when sessions close and when the core stops.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ClientSession } from '../core/handler-types.js';
@@ -118,6 +119,19 @@ export class ConsoleService {
     return this.proxyStarting;
   }
 
+  /**
+   * A `/vnc/<token>` WebSocket upgrade received by web mode's server (which checked Host and Origin):
+   * handed to the proxy, which checks the token. Without a live proxy no token can be valid.
+   */
+  acceptVncUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.proxy?.listening) {
+      this.proxy.acceptUpgrade(req, socket, head);
+      return;
+    }
+    socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.destroy();
+  }
+
   /** Proxy statistics (tests, diagnostics); null when no proxy is listening. */
   proxyStats(): ReturnType<VncProxy['stats']> | null {
     return this.proxy?.listening ? this.proxy.stats() : null;
@@ -164,6 +178,7 @@ export class ConsoleService {
     setTimeout(() => entry.tokens.delete(issued.token), issued.expiresInMs + 1000).unref();
     return {
       url: issued.url,
+      path: issued.path,
       passwordNeeded: res.endpoint.passwordNeeded,
       target: route.describe,
       expiresInMs: issued.expiresInMs,

@@ -353,6 +353,17 @@ export class VncProxy extends EventEmitter {
     if (!isLoopbackAddress(req.socket.remoteAddress)) return this.reject(socket, 403, 'not-loopback');
     const origin = req.headers.origin;
     if (!isAllowedOrigin(origin, this.opts.allowedOrigins)) return this.reject(socket, 403, 'origin');
+    this.acceptUpgrade(req, socket, head);
+  }
+
+  /**
+   * Takes a `/vnc/<token>` upgrade that another server received (web mode mounts the proxy on its own
+   * port, so a browser reaching VirtDesk through one forwarded port also gets its displays). That server
+   * has vetted the peer and the Origin; the single-use token is checked here as always.
+   */
+  acceptUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (this.closed) return this.reject(socket, 404, 'path');
     const m = /^\/vnc\/([A-Za-z0-9_-]{20,100})(?:\?.*)?$/.exec(req.url ?? '');
     if (!m) return this.reject(socket, 404, 'path');
     const entry = this.take(m[1]!);

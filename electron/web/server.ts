@@ -18,6 +18,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Core, type CoreOptions } from '../core/core.js';
+import { consoleServiceFor } from '../core/handlers/consoles.js';
 import type { Session } from '../core/sessions.js';
 import { mimeType, safeRelativePath, securityHeaders } from '../settings.js';
 
@@ -218,7 +219,8 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => undefined);
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
+    const vnc = url.pathname.startsWith('/vnc/');
+    if (url.pathname !== '/ws' && !vnc) return reject(socket, 404, 'Not Found');
     if (!hostAllowed(req)) return reject(socket, 421, 'Misdirected Request');
     const origin = req.headers.origin;
     // Browsers always send Origin on WebSockets: it must be this very page. Non-browser clients send
@@ -226,6 +228,8 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     if (origin !== undefined && !(origin === `http://${req.headers.host?.toLowerCase()}`)) {
       return reject(socket, 403, 'Forbidden');
     }
+    // A display: the VNC proxy's single-use token (issued to an authenticated session) is the key.
+    if (vnc) return consoleServiceFor(core).acceptVncUpgrade(req, socket, head);
     if (sockets.size >= MAX_SOCKETS) return reject(socket, 503, 'Service Unavailable');
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && !tokenMatches(queryToken, token)) return reject(socket, 401, 'Unauthorized');

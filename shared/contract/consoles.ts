@@ -115,11 +115,15 @@ export const consoleCalls = {
   'console.close': call(z.object({ sessionId }).strict(), z.null()),
   /** Flow-control counters of a session (diagnostics and tests). */
   'console.stats': call(z.object({ sessionId }).strict(), consoleStatsSchema),
-  /** Start a one-shot proxy session for the VM's VNC display: connect to `url` within ~30 s. */
+  /**
+   * Start a one-shot proxy session for the VM's VNC display: connect to `url` (Electron) or to `path` on
+   * the page's own origin (web mode, which serves the proxy on its port too) within ~30 s.
+   */
   'display.open': call(
     vmRef,
     z.object({
       url: z.string(),
+      path: z.string().regex(/^\/vnc\/[A-Za-z0-9_-]+$/),
       /** The VNC server asks for a password (VNC auth): prompt before/when noVNC reports credentialsrequired. */
       passwordNeeded: z.boolean(),
       /** Where the proxy reaches the VNC server (for display; e.g. "127.0.0.1:5900", "unix:/run/…", "ssh host → …"). */

@@ -177,6 +177,8 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
   });
 
   it('graphical console: the canvas shows the guest screen; Ctrl+Alt+Del is sent', async () => {
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.locator('#tab-display').click();
     await page
       .locator('[data-testid=vm-display][data-phase=connected], [data-testid=vm-display][data-phase=error]')
@@ -189,6 +191,10 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
       10_000,
       () => processesWith('virsh', 'console', dom!.uuid).length === 0 || undefined,
     );
+    // A browser reaches the display through web mode's own port (one forwarded port is enough).
+    expect(sockets.filter((u) => u.includes('/vnc/'))).toEqual([
+      expect.stringMatching(new RegExp(`^ws://127\\.0\\.0\\.1:${app.port}/vnc/[A-Za-z0-9_-]{43}$`)),
+    ]);
     const canvasInfo = await until('guest pixels on the canvas', 30_000, async () => {
       const r = await page.evaluate(() => {
         const c = document.querySelector('[data-testid=display-screen] canvas') as HTMLCanvasElement | null;

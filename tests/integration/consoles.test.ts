@@ -108,6 +108,7 @@ describe('consoles against the private daemon', () => {
     try {
       const d = await svc.openDisplay({ connectionId: 'c', vmUuid: runDom.uuid }, session);
       expect(d.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/vnc\/[A-Za-z0-9_-]{43}$/);
+      expect(d.path).toBe(new URL(d.url).pathname);
       expect(d.target).toMatch(/^127\.0\.0\.1:59\d\d$/);
       expect(d.passwordNeeded).toBe(false);
       await expect(

@@ -116,6 +116,27 @@ describe('web mode authentication', () => {
     ).rejects.toThrow(/403/);
   });
 
+  it('serves displays on its own port only with a live single-use token and the page as Origin', async () => {
+    const vnc = (token: string) => `ws://127.0.0.1:${web.port}/vnc/${token}`;
+    const guess = 'A'.repeat(43);
+    await expect(open(vnc(guess), origin())).rejects.toThrow(/401/);
+    await expect(open(vnc(guess), 'http://evil.example')).rejects.toThrow(/403/);
+    await expect(open(`ws://127.0.0.1:${web.port}/elsewhere`, origin())).rejects.toThrow(/404/);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port: web.port,
+        path: `/vnc/${guess}`,
+        headers: { Host: `evil.example:${web.port}`, Connection: 'Upgrade', Upgrade: 'websocket' },
+      });
+      req.on('response', (res) => resolve(String(res.statusCode)));
+      req.on('upgrade', () => resolve('upgraded'));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(raw).toBe('421');
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const res = await rawGet('/', { Host: `evil.example:${web.port}` });
     expect(res.status).toBe(421);

@@ -7,6 +7,7 @@ import { Dialog } from '../components/Dialog.js';
 import { MenuButton, type MenuItem } from '../components/Menu.js';
 import type { VmTabProps } from '../extensions.js';
 import { useT } from '../i18n/index.js';
+import { displayUrl } from './display-url.js';
 import { keysymsForText } from './keysyms.js';
 import './console.css';
 
@@ -100,7 +101,11 @@ const DisplaySession = ({
         if (disposed) return;
         setPhase({ kind: 'connecting' });
         const creds = passwordRef.current ? { credentials: { password: passwordRef.current } } : {};
-        rfb = new RFB(el, r.url, { wsProtocols: ['binary'], shared: true, ...creds });
+        rfb = new RFB(el, displayUrl(r, window.location, Boolean(window.virtdesk)), {
+          wsProtocols: ['binary'],
+          shared: true,
+          ...creds,
+        });
         rfbRef.current = rfb;
         rfb.scaleViewport = scale;
         rfb.resizeSession = resizeGuest;
