@@ -1,12 +1,14 @@
 /**
  * Live migration through VirtDesk's own wire client, between two real libvirt daemons: the run's private
  * QEMU session daemon and a second private daemon started here with its own host UUID (libvirt refuses to
- * migrate to "the same host"). Peer to peer: the source daemon connects to the destination itself.
+ * migrate to "the same host"). Both ways libvirt offers: peer to peer (the source daemon connects to the
+ * destination itself) and client-managed (VirtDesk drives the five steps on both connections).
  *
  * Checks what a user relies on: the migration call runs while progress is read on the same connection
  * (pipelining), the guest arrives running with its memory (its shell answers on the destination's
  * console), the lifecycle and job-completed events fire, and a migration to an unreachable host fails
- * with libvirt's own message while the guest keeps running where it was.
+ * with libvirt's own message while the guest keeps running where it was; a refused or cancelled
+ * client-managed migration is rolled back on both sides.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -40,7 +42,7 @@ const hostUuid = async (c: LibvirtClient): Promise<string> =>
 const shellAnswers = (c: LibvirtClient, dom: DomainRef, token: string) =>
   guestShell(c, dom, `echo ${token}-$((40+2))`, new RegExp(`${token}-42`));
 
-describe('live migration between two private daemons (peer to peer)', () => {
+describe('live migration between two private daemons', () => {
   const env = testEnv();
   const name = uniqueGuestName('migrate');
   const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
@@ -150,11 +152,58 @@ describe('live migration between two private daemons (peer to peer)', () => {
     await shellAnswers(dst, dom, 'vd-still-here');
   }, 60_000);
 
-  it('migrates back to the first daemon', async () => {
+  it('migrates back to the first daemon (peer to peer)', async () => {
     const dom = await dst.domainLookupByName(name);
     await dst.domainMigrateToHost(dom, env.qemuUri, LOOPBACK, FLAGS);
     const back = await src.domainLookupByName(name);
     expect((await src.domainGetState(back)).state).toBe(DomainState.RUNNING);
     await shellAnswers(src, back, 'vd-home-again');
+  }, 120_000);
+
+  it('client-managed migration: VirtDesk drives Begin/Prepare/Perform/Finish/Confirm on both daemons', async () => {
+    const dom = await src.domainLookupByName(name);
+    const arrived = await src.domainMigrate(dom, dst, LOOPBACK, FLAGS);
+    expect(arrived.uuid).toBe(dom.uuid);
+    expect((await dst.domainGetState(arrived)).state).toBe(DomainState.RUNNING);
+    expect(await dst.domainIsPersistent(arrived)).toBe(true);
+    await expect(src.domainLookupByName(name)).rejects.toBeInstanceOf(LibvirtError);
+    await shellAnswers(dst, arrived, 'vd-managed');
+  }, 120_000);
+
+  it('client-managed migration that the destination refuses: cancelled on both sides, the guest stays', async () => {
+    const dom = await dst.domainLookupByName(name);
+    // Port 1 is privileged: the destination's QEMU cannot listen there, so Prepare fails.
+    const err = await dst
+      .domainMigrate(dom, src, { ...LOOPBACK, migrate_uri: 'tcp://127.0.0.1:1' }, FLAGS)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect((err as LibvirtError).message.length).toBeGreaterThan(0);
+    expect((await dst.domainGetState(dom)).state).toBe(DomainState.RUNNING);
+    await expect(src.domainLookupByName(name)).rejects.toBeInstanceOf(LibvirtError);
+    // The source's migration job was cancelled: it can migrate again right away.
+    const back = await dst.domainMigrate(dom, src, LOOPBACK, FLAGS);
+    expect((await src.domainGetState(back)).state).toBe(DomainState.RUNNING);
+    await shellAnswers(src, back, 'vd-managed-back');
+  }, 120_000);
+
+  it('cancelling a client-managed migration (abort job) leaves the guest running on the source only', async () => {
+    const dom = await src.domainLookupByName(name);
+    let settled = false;
+    const migration = src
+      .domainMigrate(dom, dst, LOOPBACK, FLAGS)
+      .catch((e: unknown) => e)
+      .finally(() => (settled = true));
+    await until('the migration job to start', 20_000, async () => {
+      const job = await src.domainGetJobInfo(dom).catch(() => null);
+      return settled || (job !== null && job.type === constants.DomainJobType.UNBOUNDED && job.dataTotal > 0);
+    });
+    await src.domainAbortJob(dom);
+    const err = await migration;
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect((err as LibvirtError).message).toMatch(/cancel|abort/i);
+    expect((await src.domainGetState(dom)).state).toBe(DomainState.RUNNING);
+    // Finish(cancelled) removed the half-arrived guest from the destination.
+    await expect(dst.domainLookupByName(name)).rejects.toBeInstanceOf(LibvirtError);
+    await shellAnswers(src, dom, 'vd-cancelled');
   }, 120_000);
 });

@@ -385,6 +385,43 @@ export const procedures = {
   domainMigrateSetMaxSpeed: p(207, s({ dom, bandwidth: uhyper, flags }), v),
   domainMigrateGetMaxSpeed: p(242, domFlags, s({ bandwidth: uhyper })),
   domainGetJobStats: p(298, domFlags, s({ type: int, params: typedParams(REMOTE_DOMAIN_JOB_STATS_MAX) })),
+  // Client-managed migration, version 3 with typed parameters: Begin (source) → Prepare (destination)
+  // → Perform (source) → Finish (destination) → Confirm (source), each passing the previous cookie on.
+  domainMigrateBegin3Params: p(
+    302,
+    s({ dom, params: typedParams(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX), flags }),
+    s({ cookie_out: opaque(REMOTE_MIGRATE_COOKIE_MAX), xml: str }),
+  ),
+  domainMigratePrepare3Params: p(
+    303,
+    s({
+      params: typedParams(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX),
+      cookie_in: opaque(REMOTE_MIGRATE_COOKIE_MAX),
+      flags,
+    }),
+    s({ cookie_out: opaque(REMOTE_MIGRATE_COOKIE_MAX), uri_out: optString }),
+  ),
+  domainMigrateFinish3Params: p(
+    306,
+    s({
+      params: typedParams(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX),
+      cookie_in: opaque(REMOTE_MIGRATE_COOKIE_MAX),
+      flags,
+      cancelled: int,
+    }),
+    s({ dom, cookie_out: opaque(REMOTE_MIGRATE_COOKIE_MAX) }),
+  ),
+  domainMigrateConfirm3Params: p(
+    307,
+    s({
+      dom,
+      params: typedParams(REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX),
+      cookie_in: opaque(REMOTE_MIGRATE_COOKIE_MAX),
+      flags,
+      cancelled: int,
+    }),
+    v,
+  ),
   domainMigratePerform3Params: p(
     305,
     s({
