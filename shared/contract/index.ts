@@ -4,6 +4,7 @@ import { vmCalls, vmEvents } from './vms.js';
 import { consoleCalls, consoleEvents } from './consoles.js';
 import { statsCalls, statsEvents } from './stats.js';
 import { hostCalls, hostEvents } from './host.js';
+import { migrationCalls, migrationEvents } from './migration.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -16,6 +17,7 @@ export const calls = {
   ...consoleCalls,
   ...statsCalls,
   ...hostCalls,
+  ...migrationCalls,
 } as const;
 
 export const events = {
@@ -24,6 +26,7 @@ export const events = {
   ...consoleEvents,
   ...statsEvents,
   ...hostEvents,
+  ...migrationEvents,
 } as const;
 
 export type Calls = typeof calls;

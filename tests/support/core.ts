@@ -29,7 +29,12 @@ export interface CoreFixture {
 
 export async function startCore(
   uri: string,
-  opts: { connectionId?: string; name?: string } = {},
+  opts: {
+    connectionId?: string;
+    name?: string;
+    /** More saved connections, connected too (e.g. a second daemon as a second host). */
+    others?: { id: string; uri: string }[];
+  } = {},
 ): Promise<CoreFixture> {
   const connectionId = opts.connectionId ?? 'qemu';
   const configDir = await mkdtemp(join(tmpdir(), 'virtdesk-core-'));
@@ -46,7 +51,10 @@ export async function startCore(
       join(configDir, 'connections.json'),
       JSON.stringify({
         version: 1,
-        connections: [{ id: connectionId, name: opts.name ?? connectionId, uri, autoconnect: false }],
+        connections: [
+          { id: connectionId, name: opts.name ?? connectionId, uri, autoconnect: false },
+          ...(opts.others ?? []).map((o) => ({ id: o.id, name: o.id, uri: o.uri, autoconnect: false })),
+        ],
       }),
     );
     await core.start();
@@ -56,7 +64,8 @@ export async function startCore(
       if (!r.ok) throw Object.assign(new Error(r.error.message), { remote: r.error satisfies RemoteError });
       return r.value as T;
     };
-    await call('connections.connect', { id: connectionId });
+    for (const id of [connectionId, ...(opts.others ?? []).map((o) => o.id)])
+      await call('connections.connect', { id });
     return { core, session, connectionId, client: core.getClient(connectionId), call, stop };
   } catch (err) {
     await stop();

@@ -6,6 +6,7 @@ import { vmHandlers } from './vms.js';
 import { statsHandlers } from './stats.js';
 import { hostHandlers } from './host.js';
 import { consoleHandlers } from './consoles.js';
+import { migrationHandlers } from './migration.js';
 // Feature handler imports: one line each (consoles → E, stats/host → F).
 
 export type AnyHandler = (input: unknown, ctx: CallContext) => Promise<unknown>;
@@ -21,6 +22,7 @@ export const createHandlers = (core: Core) =>
     ...statsHandlers(core),
     ...hostHandlers(core),
     ...consoleHandlers(core),
+    ...migrationHandlers(core),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

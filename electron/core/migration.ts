@@ -1,0 +1,93 @@
+/**
+ * Live migration between two connected hosts (virt-manager's "Migrate…"): client-managed by default
+ * (VirtDesk drives both hosts, which then need no credentials for each other), or peer to peer (the source
+ * host's libvirt connects to the target connection's URI itself). Progress comes from the source's job
+ * info; cancel aborts that job, and the wire client rolls the migration back on both sides.
+ */
+import type { CallInput, CallOutput } from '../../shared/contract/index.js';
+import { migrationStartSchema } from '../../shared/contract/migration.js';
+import type { ConnectionManager } from './connection-manager.js';
+import { CoreError, libvirtCode, VIR_ERR_NO_DOMAIN } from './errors.js';
+import type { TypedParamValue } from '../libvirt/index.js';
+
+/** virDomainMigrateFlags */
+const LIVE = 1;
+const PERSIST_DEST = 8;
+const UNDEFINE_SOURCE = 16;
+const OFFLINE = 1024;
+const COMPRESSED = 2048;
+const AUTO_CONVERGE = 8192;
+/** virDomainJobType */
+const JOB_NONE = 0;
+
+const IDLE = { active: false, elapsedMs: 0, dataTotal: 0, dataProcessed: 0, dataRemaining: 0 };
+
+export type MigrationStart = CallInput<'migration.start'>;
+
+/** Flags and typed parameters for one request (pure; exported for tests). */
+export function migrationRequest(input: MigrationStart): {
+  flags: number;
+  params: Record<string, TypedParamValue>;
+} {
+  const v = migrationStartSchema.parse(input);
+  let flags = 0;
+  if (v.live) flags |= LIVE;
+  if (v.persistent) flags |= PERSIST_DEST | UNDEFINE_SOURCE;
+  if (v.autoConverge) flags |= AUTO_CONVERGE;
+  if (v.compressed) flags |= COMPRESSED;
+  const params: Record<string, TypedParamValue> = {};
+  if (v.bandwidthMiBs !== undefined) params.bandwidth = v.bandwidthMiBs;
+  if (v.address !== undefined) params.migrate_uri = `tcp://${v.address}`;
+  return { flags, params };
+}
+
+export class MigrationService {
+  constructor(private readonly connections: ConnectionManager) {}
+
+  async start(input: MigrationStart): Promise<CallOutput<'migration.start'>> {
+    const v = migrationStartSchema.parse(input);
+    const source = this.connections.getClient(v.connectionId);
+    const target = this.connections.getClient(v.targetConnectionId);
+    const targetUri = this.connections.entry(v.targetConnectionId).uri;
+    if (targetUri === this.connections.entry(v.connectionId).uri)
+      throw new CoreError('invalid-input', 'The target connection is the same host as the source');
+    const dom = await source.domainLookupByUUID(v.uuid);
+    const req = migrationRequest(v);
+    // A shut-off VM moves offline: its definition only (disk images are not copied by libvirt).
+    const flags = (await source.domainIsActive(dom))
+      ? req.flags
+      : (req.flags & ~LIVE) | OFFLINE | PERSIST_DEST | UNDEFINE_SOURCE;
+    const { params } = req;
+    if (v.mode === 'p2p') {
+      await source.domainMigrateToHost(dom, targetUri, params, flags);
+      return { targetConnectionId: v.targetConnectionId, uuid: dom.uuid };
+    }
+    const arrived = await source.domainMigrate(dom, target, params, flags);
+    return { targetConnectionId: v.targetConnectionId, uuid: arrived.uuid };
+  }
+
+  async progress(input: CallInput<'migration.progress'>): Promise<CallOutput<'migration.progress'>> {
+    const c = this.connections.getClient(input.connectionId);
+    let job;
+    try {
+      job = await c.domainGetJobInfo(await c.domainLookupByUUID(input.uuid));
+    } catch (err) {
+      // Gone from the source: the migration just finished (the start call says how).
+      if (libvirtCode(err) === VIR_ERR_NO_DOMAIN) return IDLE;
+      throw err;
+    }
+    return {
+      active: job.type !== JOB_NONE,
+      elapsedMs: job.timeElapsed,
+      dataTotal: job.dataTotal,
+      dataProcessed: job.dataProcessed,
+      dataRemaining: job.dataRemaining,
+    };
+  }
+
+  async cancel(input: CallInput<'migration.cancel'>): Promise<null> {
+    const c = this.connections.getClient(input.connectionId);
+    await c.domainAbortJob(await c.domainLookupByUUID(input.uuid));
+    return null;
+  }
+}
