@@ -21,6 +21,7 @@ import { FirstRun } from './views/FirstRun.js';
 import { ReadinessCheck } from './host/ReadinessPage.js';
 import { Sidebar, statusText } from './views/Sidebar.js';
 import { ConfirmActionDialog, DeleteDialog, RenameDialog, ShortcutsDialog } from './views/VmDialogs.js';
+import { MigrateDialog } from './views/MigrateDialog.js';
 import { VmList } from './views/VmList.js';
 import { VmPage } from './views/VmPage.js';
 
@@ -268,6 +269,8 @@ const Dialogs = () => {
       return <DeleteDialog req={d} />;
     case 'rename':
       return <RenameDialog req={d} />;
+    case 'migrate':
+      return <MigrateDialog req={d} />;
     case 'confirm':
       return <ConfirmActionDialog req={d} />;
     case 'addConnection':

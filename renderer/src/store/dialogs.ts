@@ -5,6 +5,7 @@ import type { SimpleAction } from '../logic/lifecycle.js';
 export type DialogRequest =
   | { kind: 'delete'; connectionId: string; uuids: string[] }
   | { kind: 'rename'; connectionId: string; uuid: string }
+  | { kind: 'migrate'; connectionId: string; uuid: string }
   | { kind: 'confirm'; connectionId: string; uuids: string[]; action: SimpleAction }
   | { kind: 'addConnection' }
   | { kind: 'shortcuts' }
