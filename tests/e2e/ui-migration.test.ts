@@ -3,14 +3,13 @@
  * "Migrate…" dialog (two private daemons, each its own libvirt host), keyboard for the form, progress
  * shown while it moves; the app then shows the VM on the new host, and libvirt agrees.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivateDaemon, type PrivateDaemon } from '../support/daemon.js';
+import type { PrivateDaemon } from '../support/daemon.js';
 import { testEnv } from '../support/env.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
-import { readText, until } from '../support/poll.js';
+import { removeGuest, startSecondHost, waitForGuestBoot } from '../support/guest-life.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { screenshot } from './ui-helpers.js';
 
@@ -25,7 +24,7 @@ describe('renderer e2e: migrate a VM to another host', () => {
   let there = '';
 
   beforeAll(async () => {
-    other = await startPrivateDaemon({ libvirtdConf: `host_uuid = "${randomUUID()}"` });
+    other = await startSecondHost();
     app = await startApp({
       connections: [
         { name: 'Here', uri: env.qemuUri },
@@ -45,24 +44,15 @@ describe('renderer e2e: migrate a VM to another host', () => {
       }),
     );
     await client.domainCreate(dom);
-    await until('the guest to boot', 120_000, () => {
-      const log = readText(serialLog);
-      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT);
-    });
+    await waitForGuestBoot(serialLog);
     const browser = await launchBrowser();
     page = await browser.newPage();
     await page.goto(app.url);
   }, 180_000);
 
   afterAll(async () => {
-    for (const id of [here, there]) {
-      const c = id ? app?.core.getClient(id) : undefined;
-      const d = await c?.domainLookupByName(name).catch(() => null);
-      if (c && d) {
-        await c.domainDestroy(d).catch(() => undefined);
-        await c.domainUndefineFlags(d, 0).catch(() => undefined);
-      }
-    }
+    if (app && here && there)
+      await removeGuest([() => app.core.getClient(here), () => app.core.getClient(there)], name);
     await stopAll();
     await other?.stop();
   });

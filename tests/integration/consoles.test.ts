@@ -12,7 +12,8 @@ import { ConsoleService } from '../../electron/console/service.js';
 import { parseGraphics } from '../../electron/console/graphics-xml.js';
 import { testEnv } from '../support/env.js';
 import { until } from '../support/poll.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { waitForGuestBoot } from '../support/guest-life.js';
+import { GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 
 interface Sent {
   event: string;
@@ -68,10 +69,7 @@ describe('consoles against the private daemon', () => {
     doms.push(runDom);
     doms.push(await client.domainDefineXML(tinyGuestXml({ ...base, name: plain, serial: 'pty' })));
     await client.domainCreate(runDom);
-    await until('the guest to boot', 120_000, () => {
-      const log = fs.existsSync(serialLog) ? fs.readFileSync(serialLog, 'utf8') : '';
-      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT) || undefined;
-    });
+    await waitForGuestBoot(serialLog);
   });
 
   afterAll(async () => {

@@ -3,16 +3,16 @@
  * daemon and a second private daemon (another "host"): start with progress polled meanwhile, the VM list
  * events of both connections, cancel, and input the contract refuses.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/contract/index.js';
 import type { DomainRef } from '../../electron/libvirt/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
-import { startPrivateDaemon, type PrivateDaemon } from '../support/daemon.js';
+import type { PrivateDaemon } from '../support/daemon.js';
 import { testEnv } from '../support/env.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
-import { readText, until } from '../support/poll.js';
+import { removeGuest, startSecondHost, waitForGuestBoot } from '../support/guest-life.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { until } from '../support/poll.js';
 
 interface Progress {
   active: boolean;
@@ -30,7 +30,7 @@ describe('migration through the core', () => {
   const changes: EventPayload<'vms.changed'>[] = [];
 
   beforeAll(async () => {
-    other = await startPrivateDaemon({ libvirtdConf: `host_uuid = "${randomUUID()}"` });
+    other = await startSecondHost();
     fx = await startCore(env.qemuUri, {
       connectionId: 'here',
       others: [{ id: 'there', uri: other.qemuUri }],
@@ -49,21 +49,11 @@ describe('migration through the core', () => {
       }),
     );
     await fx.client.domainCreate(dom);
-    await until('the guest to boot', 120_000, () => {
-      const log = readText(serialLog);
-      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT);
-    });
+    await waitForGuestBoot(serialLog);
   }, 180_000);
 
   afterAll(async () => {
-    for (const id of ['here', 'there']) {
-      const c = fx?.core.getClient(id);
-      const d = await c?.domainLookupByName(name).catch(() => null);
-      if (c && d) {
-        await c.domainDestroy(d).catch(() => undefined);
-        await c.domainUndefineFlags(d, 0).catch(() => undefined);
-      }
-    }
+    if (fx) await removeGuest([() => fx.core.getClient('here'), () => fx.core.getClient('there')], name);
     await fx?.stop();
     await other?.stop();
   });

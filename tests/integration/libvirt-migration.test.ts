@@ -10,7 +10,6 @@
  * with libvirt's own message while the guest keeps running where it was; a refused or cancelled
  * client-managed migration is rolled back on both sides.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,11 +21,12 @@ import {
   type JobInfo,
   type LibvirtClient,
 } from '../../electron/libvirt/index.js';
-import { startPrivateDaemon, type PrivateDaemon } from '../support/daemon.js';
+import type { PrivateDaemon } from '../support/daemon.js';
 import { testEnv } from '../support/env.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { removeGuest, startSecondHost, waitForGuestBoot } from '../support/guest-life.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { guestShell } from '../support/guest-shell.js';
-import { readText, until } from '../support/poll.js';
+import { until } from '../support/poll.js';
 
 const { MigrateFlags, DomainState } = constants;
 const FLAGS = MigrateFlags.LIVE | MigrateFlags.PERSIST_DEST | MigrateFlags.UNDEFINE_SOURCE;
@@ -53,7 +53,7 @@ describe('live migration between two private daemons', () => {
   const dstEvents: DomainEvent[] = [];
 
   beforeAll(async () => {
-    dest = await startPrivateDaemon({ libvirtdConf: `host_uuid = "${randomUUID()}"` });
+    dest = await startSecondHost();
     src = await openConnection(env.qemuUri);
     dst = await openConnection(dest.qemuUri);
     src.on('domainEvent', (e: DomainEvent) => srcEvents.push(e));
@@ -72,22 +72,12 @@ describe('live migration between two private daemons', () => {
       }),
     );
     await src.domainCreate(dom);
-    await until('the guest to boot', 120_000, () => {
-      const log = readText(serialLog);
-      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT);
-    });
+    await waitForGuestBoot(serialLog);
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of [src, dst]) {
-      if (!c) continue;
-      const dom = await c.domainLookupByName(name).catch(() => null);
-      if (dom) {
-        await c.domainDestroy(dom).catch(() => undefined);
-        await c.domainUndefineFlags(dom, 0).catch(() => undefined);
-      }
-      await c.close().catch(() => undefined);
-    }
+    await removeGuest([src, dst], name);
+    for (const c of [src, dst]) await c?.close().catch(() => undefined);
     await dest?.stop();
   });
 

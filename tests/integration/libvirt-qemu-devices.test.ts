@@ -18,8 +18,9 @@ import {
 } from '../../electron/libvirt/index.js';
 import { testEnv } from '../support/env.js';
 import { guestShell } from '../support/guest-shell.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../support/guest.js';
-import { readText, until } from '../support/poll.js';
+import { waitForGuestBoot } from '../support/guest-life.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { until } from '../support/poll.js';
 
 const { DomainAffect, DomainBlockResizeFlags } = constants;
 const MiB = 1024 * 1024;
@@ -75,10 +76,7 @@ describe('devices and block calls on a running QEMU guest', () => {
     );
     dom = await client.domainDefineXML(xml);
     await client.domainCreate(dom);
-    await until('the guest to boot', 120_000, () => {
-      const log = readText(serialLog);
-      return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT);
-    });
+    await waitForGuestBoot(serialLog);
   }, 180_000);
 
   afterAll(async () => {

@@ -9,8 +9,8 @@ import type { Page } from 'playwright-core';
 import type { DomainRef } from '../../../electron/libvirt/client.js';
 import type { LibvirtClient } from '../../../electron/libvirt/index.js';
 import { testEnv } from '../../support/env.js';
-import { readText, until } from '../../support/poll.js';
-import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml, uniqueGuestName } from '../../support/guest.js';
+import { waitForGuestBoot } from '../../support/guest-life.js';
+import { tinyGuestXml, uniqueGuestName } from '../../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './app.js';
 
 export interface GuestApp {
@@ -66,12 +66,7 @@ export async function startGuestApp(prefix: string, opts: { vnc?: boolean } = {}
     page.on('pageerror', (e) => errors.push(e.message));
     if (process.env.VD_E2E_DEBUG) page.on('console', (m) => console.log(`[page] ${m.type()}: ${m.text()}`));
     await page.goto(app.url);
-    const waitForBoot = async (timeoutMs = 120_000): Promise<void> => {
-      await until('the guest to boot', timeoutMs, () => {
-        const log = readText(serialLog);
-        return log.includes(GUEST_BANNER) || log.includes(GUEST_PROMPT) || undefined;
-      });
-    };
+    const waitForBoot = (timeoutMs?: number) => waitForGuestBoot(serialLog, timeoutMs);
     return { name, serialLog, app, client, dom, page, errors, waitForBoot, stop };
   } catch (e) {
     await stop();
