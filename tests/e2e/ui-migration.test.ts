@@ -3,20 +3,18 @@
  * "Migrate…" dialog (two private daemons, each its own libvirt host), keyboard for the form, progress
  * shown while it moves; the app then shows the VM on the new host, and libvirt agrees.
  */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrivateDaemon } from '../support/daemon.js';
 import { testEnv } from '../support/env.js';
-import { removeGuest, startSecondHost, waitForGuestBoot } from '../support/guest-life.js';
-import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { removeGuest, startSecondHost, bootTinyGuest } from '../support/guest-life.js';
+import { uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { screenshot } from './ui-helpers.js';
 
 describe('renderer e2e: migrate a VM to another host', () => {
   const env = testEnv();
   const name = uniqueGuestName('ui-mig');
-  const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
   let other: PrivateDaemon;
   let app: RunningApp;
   let page: Page;
@@ -32,19 +30,7 @@ describe('renderer e2e: migrate a VM to another host', () => {
       ],
     });
     [here, there] = app.connectionIds as [string, string];
-    const client = app.core.getClient(here);
-    const dom = await client.domainDefineXML(
-      tinyGuestXml({
-        name,
-        kernel: env.guestKernel,
-        initrd: env.guestInitrd,
-        virtType: env.virtType,
-        memoryMiB: 128,
-        serialLog,
-      }),
-    );
-    await client.domainCreate(dom);
-    await waitForGuestBoot(serialLog);
+    await bootTinyGuest(app.core.getClient(here), name);
     const browser = await launchBrowser();
     page = await browser.newPage();
     await page.goto(app.url);

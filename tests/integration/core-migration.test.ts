@@ -3,15 +3,14 @@
  * daemon and a second private daemon (another "host"): start with progress polled meanwhile, the VM list
  * events of both connections, cancel, and input the contract refuses.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/contract/index.js';
 import type { DomainRef } from '../../electron/libvirt/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import type { PrivateDaemon } from '../support/daemon.js';
 import { testEnv } from '../support/env.js';
-import { removeGuest, startSecondHost, waitForGuestBoot } from '../support/guest-life.js';
-import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { removeGuest, startSecondHost, bootTinyGuest } from '../support/guest-life.js';
+import { uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
 interface Progress {
@@ -23,7 +22,6 @@ interface Progress {
 describe('migration through the core', () => {
   const env = testEnv();
   const name = uniqueGuestName('core-mig');
-  const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
   let other: PrivateDaemon;
   let fx: CoreFixture;
   let dom: DomainRef;
@@ -38,18 +36,7 @@ describe('migration through the core', () => {
     fx.core.openSession((event, payload) => {
       if (event === 'vms.changed') changes.push(payload as EventPayload<'vms.changed'>);
     });
-    dom = await fx.client.domainDefineXML(
-      tinyGuestXml({
-        name,
-        kernel: env.guestKernel,
-        initrd: env.guestInitrd,
-        virtType: env.virtType,
-        memoryMiB: 128,
-        serialLog,
-      }),
-    );
-    await fx.client.domainCreate(dom);
-    await waitForGuestBoot(serialLog);
+    ({ dom } = await bootTinyGuest(fx.client, name));
   }, 180_000);
 
   afterAll(async () => {

@@ -23,8 +23,8 @@ import {
 } from '../../electron/libvirt/index.js';
 import type { PrivateDaemon } from '../support/daemon.js';
 import { testEnv } from '../support/env.js';
-import { removeGuest, startSecondHost, waitForGuestBoot } from '../support/guest-life.js';
-import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { removeGuest, startSecondHost, bootTinyGuest } from '../support/guest-life.js';
+import { uniqueGuestName } from '../support/guest.js';
 import { guestShell } from '../support/guest-shell.js';
 import { until } from '../support/poll.js';
 
@@ -45,7 +45,6 @@ const shellAnswers = (c: LibvirtClient, dom: DomainRef, token: string) =>
 describe('live migration between two private daemons', () => {
   const env = testEnv();
   const name = uniqueGuestName('migrate');
-  const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
   let dest: PrivateDaemon;
   let src: LibvirtClient;
   let dst: LibvirtClient;
@@ -60,19 +59,7 @@ describe('live migration between two private daemons', () => {
     dst.on('domainEvent', (e: DomainEvent) => dstEvents.push(e));
     await src.subscribeDomainEvents();
     await dst.subscribeDomainEvents();
-    const dom = await src.domainDefineXML(
-      tinyGuestXml({
-        name,
-        kernel: env.guestKernel,
-        initrd: env.guestInitrd,
-        virtType: env.virtType,
-        memoryMiB: 128,
-        serial: 'pty',
-        serialLog,
-      }),
-    );
-    await src.domainCreate(dom);
-    await waitForGuestBoot(serialLog);
+    await bootTinyGuest(src, name);
   }, 180_000);
 
   afterAll(async () => {

@@ -18,8 +18,8 @@ import {
 } from '../../electron/libvirt/index.js';
 import { testEnv } from '../support/env.js';
 import { guestShell } from '../support/guest-shell.js';
-import { waitForGuestBoot } from '../support/guest-life.js';
-import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { bootTinyGuest } from '../support/guest-life.js';
+import { uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
 const { DomainAffect, DomainBlockResizeFlags } = constants;
@@ -62,21 +62,12 @@ describe('devices and block calls on a running QEMU guest', () => {
     client = await openConnection(env.qemuUri);
     client.on('domainEvent', (e: DomainEvent) => events.push(e));
     await client.subscribeDomainEvents();
-    const xml = tinyGuestXml({
-      name,
-      kernel: env.guestKernel,
-      initrd: env.guestInitrd,
-      virtType: env.virtType,
-      memoryMiB: 128,
-      serial: 'pty',
-      serialLog,
-    }).replace(
-      '</devices>',
-      "  <disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>\n  </devices>",
-    );
-    dom = await client.domainDefineXML(xml);
-    await client.domainCreate(dom);
-    await waitForGuestBoot(serialLog);
+    ({ dom } = await bootTinyGuest(client, name, (xml: string) =>
+      xml.replace(
+        '</devices>',
+        "  <disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>\n  </devices>",
+      ),
+    ));
   }, 180_000);
 
   afterAll(async () => {

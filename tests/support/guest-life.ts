@@ -1,8 +1,10 @@
 /** Shared steps of the suites that run the tiny guest on real daemons. */
 import { randomUUID } from 'node:crypto';
-import type { LibvirtClient } from '../../electron/libvirt/index.js';
+import path from 'node:path';
+import type { DomainRef, LibvirtClient } from '../../electron/libvirt/index.js';
 import { startPrivateDaemon, type PrivateDaemon } from './daemon.js';
-import { GUEST_BANNER, GUEST_PROMPT } from './guest.js';
+import { testEnv } from './env.js';
+import { GUEST_BANNER, GUEST_PROMPT, tinyGuestXml } from './guest.js';
 import { readText, until } from './poll.js';
 
 /** Resolves once the guest printed its banner or prompt into its serial log. */
@@ -41,3 +43,29 @@ export async function removeGuest(
  */
 export const startSecondHost = (): Promise<PrivateDaemon> =>
   startPrivateDaemon({ libvirtdConf: `host_uuid = "${randomUUID()}"` });
+
+/**
+ * Defines the tiny guest `name` on `client` (pty serial logged to the scratch folder, 128 MiB; `edit`
+ * may change its XML), starts it and waits for it to boot. Returns the domain and its serial log.
+ */
+export async function bootTinyGuest(
+  client: LibvirtClient,
+  name: string,
+  edit: (xml: string) => string = (x) => x,
+): Promise<{ dom: DomainRef; serialLog: string }> {
+  const env = testEnv();
+  const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
+  const xml = tinyGuestXml({
+    name,
+    kernel: env.guestKernel,
+    initrd: env.guestInitrd,
+    virtType: env.virtType,
+    memoryMiB: 128,
+    serial: 'pty',
+    serialLog,
+  });
+  const dom = await client.domainDefineXML(edit(xml));
+  await client.domainCreate(dom);
+  await waitForGuestBoot(serialLog);
+  return { dom, serialLog };
+}
