@@ -21,6 +21,7 @@ const PACKAGES = [
   'qemu-guest-agent', // qemu-ga inside the tiny guest (guest-agent tests)
   'python3-libvirt', // benchmark
   'websockify', // benchmark
+  'osinfo-db', // OS list and ISO detection (New VM); unit tests read the real catalogue when present
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;
