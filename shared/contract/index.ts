@@ -5,6 +5,7 @@ import { consoleCalls, consoleEvents } from './consoles.js';
 import { statsCalls, statsEvents } from './stats.js';
 import { hostCalls, hostEvents } from './host.js';
 import { migrationCalls, migrationEvents } from './migration.js';
+import { newVmCalls, newVmEvents } from './newvm.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -18,6 +19,7 @@ export const calls = {
   ...statsCalls,
   ...hostCalls,
   ...migrationCalls,
+  ...newVmCalls,
 } as const;
 
 export const events = {
@@ -27,6 +29,7 @@ export const events = {
   ...statsEvents,
   ...hostEvents,
   ...migrationEvents,
+  ...newVmEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Control characters (C0, DEL, C1) are never accepted in names shown to users or sent to libvirt. */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Canonical libvirt UUID: 8-4-4-4-12 lower/upper hex. */
 export const uuidSchema = z

@@ -21,6 +21,7 @@ import {
 } from '../../electron/osinfo/catalog.js';
 import { detectOs } from '../../electron/osinfo/detect.js';
 import { parseIsoPvd, readIsoIdentity, type IsoIdentity } from '../../electron/osinfo/iso.js';
+import { fakeIso } from '../support/iso.js';
 
 const GiB = 1024 ** 3;
 const root = mkdtempSync(path.join(tmpdir(), 'virtdesk-osinfo-'));
@@ -299,22 +300,7 @@ describe('searchOs', () => {
 
 type IsoFields = Partial<IsoIdentity>;
 
-/** An image prefix (system area + primary volume descriptor, 34816 bytes) laid out as ECMA-119 says. */
-const buildIso = (f: IsoFields, { pad = ' ', magic = 'CD001', type = 1 } = {}): Buffer => {
-  const buf = Buffer.alloc(32768 + 2048);
-  const pvd = buf.subarray(32768);
-  pvd[0] = type;
-  pvd.write(magic, 1, 'latin1');
-  pvd[6] = 1; // descriptor version
-  const put = (start: number, end: number, s = '') => pvd.write(s.padEnd(end - start, pad), start, 'latin1');
-  put(8, 40, f.systemId);
-  put(40, 72, f.volumeId);
-  put(190, 318, 'VOLUME SET');
-  put(318, 446, f.publisherId);
-  put(446, 574, 'PREPARER');
-  put(574, 702, f.applicationId);
-  return buf;
-};
+const buildIso = fakeIso;
 
 const DEBIAN_ISO = {
   volumeId: 'Debian 11.6.0 amd64 n',

@@ -7,6 +7,7 @@ import { statsHandlers } from './stats.js';
 import { hostHandlers } from './host.js';
 import { consoleHandlers } from './consoles.js';
 import { migrationHandlers } from './migration.js';
+import { newVmHandlers } from './newvm.js';
 // Feature handler imports: one line each (consoles → E, stats/host → F).
 
 export type AnyHandler = (input: unknown, ctx: CallContext) => Promise<unknown>;
@@ -23,6 +24,7 @@ export const createHandlers = (core: Core) =>
     ...hostHandlers(core),
     ...consoleHandlers(core),
     ...migrationHandlers(core),
+    ...newVmHandlers(core),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { call } from './define.js';
+import { CONTROL_CHARS, connectionIdSchema, uuidSchema, vmNameSchema } from '../model/index.js';
+
+/** An absolute path on the connection's host. */
+export const hostPathSchema = z
+  .string()
+  .min(2)
+  .max(4096)
+  .refine((s) => s.startsWith('/'), 'Use an absolute path (starting with /)')
+  .refine((s) => !CONTROL_CHARS.test(s), 'Path may not contain control characters');
+
+/** One OS of the osinfo database, as the New VM dialog lists it. */
+export const osChoiceSchema = z.object({
+  id: z.string().max(512),
+  shortId: z.string().max(128),
+  name: z.string().max(512),
+  family: z.string().max(64).nullable(),
+  releaseDate: z.string().max(32).nullable(),
+  /** Suggested sizes (osinfo's recommended, else minimum); null when osinfo does not say. */
+  memoryMiB: z.number().nullable(),
+  diskGiB: z.number().nullable(),
+  cpus: z.number().nullable(),
+  virtio: z.boolean(),
+});
+export type OsChoice = z.infer<typeof osChoiceSchema>;
+
+export const newVmInputSchema = z
+  .object({
+    connectionId: connectionIdSchema,
+    name: vmNameSchema,
+    /** osinfo OS id (e.g. http://debian.org/debian/12); absent = generic. */
+    osId: z.string().min(1).max(512).optional(),
+    memoryMiB: z
+      .number()
+      .int()
+      .min(64)
+      .max(4 * 1024 * 1024),
+    vcpus: z.number().int().min(1).max(512),
+    /** A new qcow2 disk in a storage pool; null = no disk. */
+    disk: z
+      .object({
+        pool: z.string().min(1).max(256),
+        sizeGiB: z.number().positive().max(65536),
+      })
+      .strict()
+      .nullable(),
+    /** ISO image (on the host) attached as CD-ROM to install from. */
+    installMedia: hostPathSchema.optional(),
+    /** 'user': user-mode networking (session connections); otherwise a libvirt network name; null = none. */
+    network: z.string().min(1).max(256).nullable(),
+    start: z.boolean().default(true),
+  })
+  .strict();
+export type NewVmInput = z.input<typeof newVmInputSchema>;
+
+export const newVmCalls = {
+  /** What the New VM dialog offers on a connection: storage pools, networks, defaults. */
+  'newvm.options': call(
+    z.object({ connectionId: connectionIdSchema }).strict(),
+    z.object({
+      pools: z.array(z.object({ name: z.string(), active: z.boolean(), path: z.string().nullable() })),
+      networks: z.array(z.object({ name: z.string(), active: z.boolean() })),
+      /** qemu:///session-style connection: user-mode networking is the usual choice. */
+      session: z.boolean(),
+      /** 'kvm' when the host offers it, else 'qemu' (emulation, slow). */
+      virtType: z.enum(['kvm', 'qemu']),
+      /** osinfo-db is installed where VirtDesk runs (OS list and detection). */
+      osinfo: z.boolean(),
+    }),
+  ),
+  /** Operating systems matching a search (name, short id), newest first. */
+  'newvm.searchOs': call(
+    z.object({ query: z.string().max(128), limit: z.number().int().min(1).max(200).default(30) }).strict(),
+    z.array(osChoiceSchema),
+  ),
+  /** Reads an ISO's volume label (on this computer) and finds its OS in osinfo-db. */
+  'newvm.detectOs': call(
+    z.object({ connectionId: connectionIdSchema, path: hostPathSchema }).strict(),
+    z.object({ volumeId: z.string().nullable(), os: osChoiceSchema.nullable() }),
+  ),
+  /** Creates the disk, defines the VM and (by default) starts it. Nothing is left behind on failure. */
+  'newvm.create': call(
+    newVmInputSchema,
+    z.object({
+      uuid: uuidSchema,
+      started: z.boolean(),
+      /** libvirt's message when the VM was created but did not start. */
+      startError: z.string().nullable(),
+    }),
+  ),
+};
+
+export const newVmEvents = {};
