@@ -22,6 +22,7 @@ import { ReadinessCheck } from './host/ReadinessPage.js';
 import { Sidebar, statusText } from './views/Sidebar.js';
 import { ConfirmActionDialog, DeleteDialog, RenameDialog, ShortcutsDialog } from './views/VmDialogs.js';
 import { MigrateDialog } from './views/MigrateDialog.js';
+import { NewVmDialog } from './views/NewVmDialog.js';
 import { VmList } from './views/VmList.js';
 import { VmPage } from './views/VmPage.js';
 
@@ -271,6 +272,8 @@ const Dialogs = () => {
       return <RenameDialog req={d} />;
     case 'migrate':
       return <MigrateDialog req={d} />;
+    case 'newVm':
+      return <NewVmDialog req={d} />;
     case 'confirm':
       return <ConfirmActionDialog req={d} />;
     case 'addConnection':
@@ -297,7 +300,9 @@ export const App = () => {
       const r = routeRef.current;
       if (ctrl && e.key.toLowerCase() === 'f' && uiHandlers.focusSearch) uiHandlers.focusSearch();
       else if (ctrl && e.key.toLowerCase() === 'r') uiHandlers.refresh?.();
-      else if (ctrl && e.key.toLowerCase() === 'n') openDialog({ kind: 'addConnection' });
+      else if (ctrl && e.shiftKey && e.key.toLowerCase() === 'n') {
+        if ('connectionId' in r) openDialog({ kind: 'newVm', connectionId: r.connectionId });
+      } else if (ctrl && e.key.toLowerCase() === 'n') openDialog({ kind: 'addConnection' });
       else if (ctrl && (e.key === '?' || (e.key === '/' && e.shiftKey))) openDialog({ kind: 'shortcuts' });
       else if (e.altKey && e.key === 'ArrowLeft' && r.kind === 'vm')
         navigate({ kind: 'vms', connectionId: r.connectionId });

@@ -232,6 +232,7 @@ export const SHORTCUTS: { keys: string[]; key: string }[] = [
   { keys: ['Ctrl', 'F'], key: 'shortcuts.search' },
   { keys: ['Ctrl', 'R'], key: 'shortcuts.refresh' },
   { keys: ['Ctrl', 'N'], key: 'shortcuts.addConnection' },
+  { keys: ['Ctrl', 'Shift', 'N'], key: 'shortcuts.newVm' },
   { keys: ['↑', '↓'], key: 'shortcuts.move' },
   { keys: ['Shift', '↑/↓'], key: 'shortcuts.extend' },
   { keys: ['Ctrl', 'A'], key: 'shortcuts.selectAll' },

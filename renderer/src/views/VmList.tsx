@@ -298,6 +298,16 @@ export const VmList = ({ connectionId }: { connectionId: string }) => {
               : tn('vms.count', total)}
         </span>
         <span className="spacer" />
+        <button
+          type="button"
+          className="btn small"
+          data-testid="new-vm"
+          aria-keyshortcuts="Control+Shift+N"
+          onClick={() => openDialog({ kind: 'newVm', connectionId })}
+        >
+          <Icon name="plus" />
+          {t('newvm.button')}
+        </button>
         {selectedVms.length > 0 &&
           BULK.map((a) => {
             const targets = selectedVms.filter((v) => allowedActions(v).includes(a)).map((v) => v.uuid);
