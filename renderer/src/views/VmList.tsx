@@ -298,16 +298,19 @@ export const VmList = ({ connectionId }: { connectionId: string }) => {
               : tn('vms.count', total)}
         </span>
         <span className="spacer" />
-        <button
-          type="button"
-          className="btn small"
-          data-testid="new-vm"
-          aria-keyshortcuts="Control+Shift+N"
-          onClick={() => openDialog({ kind: 'newVm', connectionId })}
-        >
-          <Icon name="plus" />
-          {t('newvm.button')}
-        </button>
+        {/* While VMs are selected the toolbar holds their actions instead (one line: no layout shift). */}
+        {selectedVms.length === 0 && (
+          <button
+            type="button"
+            className="btn small"
+            data-testid="new-vm"
+            aria-keyshortcuts="Control+Shift+N"
+            onClick={() => openDialog({ kind: 'newVm', connectionId })}
+          >
+            <Icon name="plus" />
+            {t('newvm.button')}
+          </button>
+        )}
         {selectedVms.length > 0 &&
           BULK.map((a) => {
             const targets = selectedVms.filter((v) => allowedActions(v).includes(a)).map((v) => v.uuid);
