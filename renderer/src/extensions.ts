@@ -5,6 +5,7 @@ import { HostDashboard } from './host/HostDashboard.js';
 import { ReadinessPage } from './host/ReadinessPage.js';
 import { ConsoleTab, HostTerminalPage } from './console/ConsoleTab.js';
 import { DisplayTab } from './console/DisplayTab.js';
+import { SnapshotsTab } from './views/SnapshotsTab.js';
 
 /**
  * Feature slots of the UI. Features (consoles, performance graphs, host pages) add an entry here
@@ -63,3 +64,6 @@ vmTabs.unshift(
   { id: 'display', titleKey: 'display.tab', component: DisplayTab },
 );
 hostPages.push({ id: 'terminal', titleKey: 'console.hostPage', component: HostTerminalPage });
+
+// Snapshots of a VM.
+vmTabs.push({ id: 'snapshots', titleKey: 'snapshots.tab', component: SnapshotsTab });

@@ -6,6 +6,7 @@ import { statsCalls, statsEvents } from './stats.js';
 import { hostCalls, hostEvents } from './host.js';
 import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
+import { snapshotCalls, snapshotEvents } from './snapshots.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -20,6 +21,7 @@ export const calls = {
   ...hostCalls,
   ...migrationCalls,
   ...newVmCalls,
+  ...snapshotCalls,
 } as const;
 
 export const events = {
@@ -30,6 +32,7 @@ export const events = {
   ...hostEvents,
   ...migrationEvents,
   ...newVmEvents,
+  ...snapshotEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -62,12 +62,13 @@ describe('devices and block calls on a running QEMU guest', () => {
     client = await openConnection(env.qemuUri);
     client.on('domainEvent', (e: DomainEvent) => events.push(e));
     await client.subscribeDomainEvents();
-    ({ dom } = await bootTinyGuest(client, name, (xml: string) =>
-      xml.replace(
-        '</devices>',
-        "  <disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>\n  </devices>",
-      ),
-    ));
+    ({ dom } = await bootTinyGuest(client, name, {
+      edit: (xml: string) =>
+        xml.replace(
+          '</devices>',
+          "  <disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>\n  </devices>",
+        ),
+    }));
   }, 180_000);
 
   afterAll(async () => {

@@ -33,7 +33,8 @@ export async function removeGuest(
     const dom = await c?.domainLookupByName(name).catch(() => null);
     if (!c || !dom) continue;
     await c.domainDestroy(dom).catch(() => undefined);
-    await c.domainUndefineFlags(dom, 0).catch(() => undefined);
+    // With its managed save image, snapshot metadata and NVRAM: nothing of it may stay behind.
+    await c.domainUndefineFlags(dom, 1 | 2 | 4).catch(() => undefined);
   }
 }
 
@@ -45,14 +46,16 @@ export const startSecondHost = (): Promise<PrivateDaemon> =>
   startPrivateDaemon({ libvirtdConf: `host_uuid = "${randomUUID()}"` });
 
 /**
- * Defines the tiny guest `name` on `client` (pty serial logged to the scratch folder, 128 MiB; `edit`
- * may change its XML), starts it and waits for it to boot. Returns the domain and its serial log.
+ * Defines the tiny guest `name` on `client` (pty serial logged to the scratch folder, 128 MiB, `disk`
+ * as vda if given; `edit` may change its XML), starts it and waits for it to boot. Returns the domain and
+ * its serial log.
  */
 export async function bootTinyGuest(
   client: LibvirtClient,
   name: string,
-  edit: (xml: string) => string = (x) => x,
+  opts: { edit?: (xml: string) => string; disk?: string } = {},
 ): Promise<{ dom: DomainRef; serialLog: string }> {
+  const edit = opts.edit ?? ((x: string) => x);
   const env = testEnv();
   const serialLog = path.join(env.scratchDir, `${name}.serial.log`);
   const xml = tinyGuestXml({
@@ -63,6 +66,7 @@ export async function bootTinyGuest(
     memoryMiB: 128,
     serial: 'pty',
     serialLog,
+    ...(opts.disk ? { disk: opts.disk } : {}),
   });
   const dom = await client.domainDefineXML(edit(xml));
   await client.domainCreate(dom);

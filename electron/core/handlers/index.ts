@@ -8,6 +8,7 @@ import { hostHandlers } from './host.js';
 import { consoleHandlers } from './consoles.js';
 import { migrationHandlers } from './migration.js';
 import { newVmHandlers } from './newvm.js';
+import { snapshotHandlers } from './snapshots.js';
 // Feature handler imports: one line each (consoles → E, stats/host → F).
 
 export type AnyHandler = (input: unknown, ctx: CallContext) => Promise<unknown>;
@@ -25,6 +26,7 @@ export const createHandlers = (core: Core) =>
     ...consoleHandlers(core),
     ...migrationHandlers(core),
     ...newVmHandlers(core),
+    ...snapshotHandlers(core),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -1,0 +1,87 @@
+/**
+ * VM snapshots (libvirt's internal snapshots of qcow2 disks, with the memory of a running VM): list,
+ * take, revert to, delete. The list is read from each snapshot's XML.
+ */
+import type { CallInput, CallOutput } from '../../shared/contract/index.js';
+import type { Snapshot } from '../../shared/contract/snapshots.js';
+import type { ConnectionManager } from './connection-manager.js';
+import type { LibvirtClient } from './libvirt-port.js';
+import { parseXml, type XmlElement } from './xml.js';
+
+const child = (e: XmlElement | undefined, name: string): XmlElement | undefined =>
+  e?.children.find((c) => c.name === name);
+const text = (e: XmlElement | undefined): string | null => (e ? e.text.trim() : null);
+const esc = (s: string): string =>
+  s.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch] as string);
+
+/** One snapshot from its XML (pure; exported for tests). */
+export function parseSnapshotXml(xml: string, current: boolean): Snapshot {
+  const doc = parseXml(xml);
+  const root = doc.name === 'domainsnapshot' ? doc : child(doc, 'domainsnapshot');
+  const memory = child(root, 'memory')?.attrs.snapshot;
+  const state = text(child(root, 'state')) ?? 'nostate';
+  return {
+    name: text(child(root, 'name')) ?? '',
+    description: text(child(root, 'description')) || null,
+    createdAt: Number(text(child(root, 'creationTime')) ?? 0),
+    state,
+    parent: text(child(child(root, 'parent'), 'name')),
+    current,
+    // Older libvirt omits <memory> for internal checkpoints of running VMs.
+    withMemory: memory ? memory !== 'no' : state === 'running' || state === 'paused',
+  };
+}
+
+export class SnapshotService {
+  constructor(private readonly connections: ConnectionManager) {}
+
+  private async vm(input: { connectionId: string; uuid: string }) {
+    const client = this.connections.getClient(input.connectionId);
+    return { client, dom: await client.domainLookupByUUID(input.uuid) };
+  }
+
+  private async currentName(
+    client: LibvirtClient,
+    dom: Awaited<ReturnType<LibvirtClient['domainLookupByUUID']>>,
+  ) {
+    if (!(await client.domainHasCurrentSnapshot(dom, 0))) return null;
+    return (await client.domainSnapshotCurrent(dom, 0)).name;
+  }
+
+  async list(input: CallInput<'snapshots.list'>): Promise<CallOutput<'snapshots.list'>> {
+    const { client, dom } = await this.vm(input);
+    const [snaps, current] = await Promise.all([
+      client.domainListAllSnapshots(dom, 0),
+      this.currentName(client, dom),
+    ]);
+    const list = await Promise.all(
+      snaps.map(async (s) =>
+        parseSnapshotXml(await client.domainSnapshotGetXMLDesc(s, 0), s.name === current),
+      ),
+    );
+    return list.sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+  }
+
+  async create(input: CallInput<'snapshots.create'>): Promise<CallOutput<'snapshots.create'>> {
+    const { client, dom } = await this.vm(input);
+    const description = input.description ? `<description>${esc(input.description)}</description>` : '';
+    const snap = await client.domainSnapshotCreateXML(
+      dom,
+      `<domainsnapshot><name>${esc(input.name)}</name>${description}</domainsnapshot>`,
+      0,
+    );
+    return parseSnapshotXml(await client.domainSnapshotGetXMLDesc(snap, 0), true);
+  }
+
+  async revert(input: CallInput<'snapshots.revert'>): Promise<null> {
+    const { client, dom } = await this.vm(input);
+    await client.domainRevertToSnapshot(await client.domainSnapshotLookupByName(dom, input.name, 0), 0);
+    return null;
+  }
+
+  async delete(input: CallInput<'snapshots.delete'>): Promise<null> {
+    const { client, dom } = await this.vm(input);
+    await client.domainSnapshotDelete(await client.domainSnapshotLookupByName(dom, input.name, 0), 0);
+    return null;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * E2E (renderer): the Snapshots tab of a running tiny guest with a qcow2 disk — take a snapshot (the
+ * suggested name, Enter), revert to it and delete it, each asked first — and libvirt agrees at each step.
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainRef, LibvirtClient, StoragePoolRef } from '../../electron/libvirt/index.js';
+import { testEnv } from '../support/env.js';
+import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
+import { uniqueGuestName } from '../support/guest.js';
+import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { screenshot } from './ui-helpers.js';
+
+const TAG = randomBytes(3).toString('hex');
+
+describe('renderer e2e: snapshots', () => {
+  const env = testEnv();
+  const name = uniqueGuestName('ui-snap');
+  const poolName = `vd-ui-snap-${TAG}`;
+  let app: RunningApp;
+  let page: Page;
+  let client: LibvirtClient;
+  let pool: StoragePoolRef;
+  let dom: DomainRef;
+  const snapshotNames = async () => (await client.domainListAllSnapshots(dom, 0)).map((s) => s.name);
+
+  beforeAll(async () => {
+    app = await startApp({ connections: [{ name: 'QEMU session', uri: env.qemuUri }] });
+    client = app.core.getClient(app.connectionIds[0]!);
+    pool = await client.storagePoolDefineXML(
+      `<pool type='dir'><name>${poolName}</name><target><path>${path.join(env.scratchDir, poolName)}</path></target></pool>`,
+    );
+    await client.storagePoolBuild(pool, 0);
+    await client.storagePoolCreate(pool, 0);
+    const vol = await client.storageVolCreateXML(
+      pool,
+      `<volume><name>${name}.qcow2</name><capacity unit='MiB'>16</capacity><target><format type='qcow2'/></target></volume>`,
+    );
+    ({ dom } = await bootTinyGuest(client, name, { disk: await client.storageVolGetPath(vol) }));
+    page = await (await launchBrowser()).newPage();
+    await page.goto(app.url);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (client) {
+      await removeGuest([client], name);
+      for (const v of await client.storagePoolListAllVolumes(pool, 0).catch(() => []))
+        await client.storageVolDelete(v, 0).catch(() => undefined);
+      await client.storagePoolDestroy(pool).catch(() => undefined);
+      await client.storagePoolUndefine(pool).catch(() => undefined);
+    }
+    await stopAll();
+  });
+
+  it('takes, reverts to and deletes a snapshot', async () => {
+    await page.getByTestId('vm-search').fill(name);
+    await page.getByTestId('vm-search').press('Enter'); // to the list, first row focused
+    await page.keyboard.press('Enter'); // open it
+    await page.locator('#tab-snapshots').click();
+    const tab = page.getByTestId('vm-snapshots');
+    await tab.getByText('No snapshots yet').waitFor();
+    await page.getByTestId('snapshot-take').click();
+    await page.getByTestId('snapshot-dialog').waitFor();
+    await page.keyboard.press('Enter'); // the suggested name
+    const row = tab.getByTestId('snapshot-row');
+    await row.waitFor({ timeout: 60_000 });
+    const snap = (await row.getAttribute('data-name'))!;
+    expect(snap).toMatch(/^snapshot-\d{4}-\d\d-\d\d-\d{6}$/);
+    expect(await row.textContent()).toContain('current');
+    expect(await snapshotNames()).toEqual([snap]);
+    await screenshot(page, 'snapshots');
+
+    await row.getByRole('button', { name: `Revert to ${snap}` }).click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Revert' }).click();
+    await page.getByRole('status').getByText(`Reverted to ${snap}`).waitFor({ timeout: 60_000 });
+    expect((await client.domainGetState(dom)).state).toBe(1);
+
+    await row.getByRole('button', { name: `Delete ${snap}` }).click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete' }).click();
+    await tab.getByText('No snapshots yet').waitFor({ timeout: 30_000 });
+    expect(await snapshotNames()).toEqual([]);
+  }, 150_000);
+});
