@@ -2,6 +2,7 @@
  * Reads the `<graphics>` devices of a libvirt domain XML (just enough XML: elements and attributes,
  * entities decoded), and decides how the VNC proxy reaches a VNC server.
  */
+import { escapeXml } from '../core/xml.js';
 
 export interface GraphicsListen {
   type: string; // 'address' | 'network' | 'socket' | 'none'
@@ -25,14 +26,7 @@ export function decodeEntities(s: string): string {
   });
 }
 
-export function escapeXmlAttr(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/'/g, '&apos;')
-    .replace(/"/g, '&quot;');
-}
+export const escapeXmlAttr = escapeXml;
 
 function parseAttrs(src: string): Record<string, string> {
   const attrs: Record<string, string> = {};

@@ -4,6 +4,8 @@
  * loopback, a serial console, the guest-agent channel, a virtio RNG and a USB tablet. Pure: every value
  * is escaped here, names and paths come from validated input.
  */
+import { escapeXml as esc } from './xml.js';
+
 export interface NewVmSpec {
   name: string;
   virtType: 'kvm' | 'qemu';
@@ -20,12 +22,6 @@ export interface NewVmSpec {
   /** 'user' for user-mode networking, a libvirt network name, or null for no NIC. */
   network: string | null;
 }
-
-const esc = (s: string): string =>
-  s.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
-  );
 
 export function newVmXml(v: NewVmSpec): string {
   const memKiB = Math.round(v.memoryMiB * 1024);

@@ -13,13 +13,10 @@ import type { ConnectionManager } from './connection-manager.js';
 import { CoreError } from './errors.js';
 import type { LibvirtClient } from './libvirt-port.js';
 import { newVmXml } from './new-vm-xml.js';
-import { parseXml, type XmlElement } from './xml.js';
+import { escapeXml, parseXml, textOf } from './xml.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-
-const child = (e: XmlElement | undefined, name: string): XmlElement | undefined =>
-  e?.children.find((c) => c.name === name);
 
 /** An osinfo entry as the dialog shows it, with suggested sizes (recommended, else minimum). */
 export function osChoice(e: OsEntry): OsChoice {
@@ -56,9 +53,7 @@ export class NewVmService {
     const c = this.connections.getClient(input.connectionId);
     const pools = await Promise.all(
       (await c.connectListAllStoragePools(0)).map(async (p) => {
-        const doc = parseXml(await c.storagePoolGetXMLDesc(p, 0));
-        const root = doc.name === 'pool' ? doc : child(doc, 'pool');
-        const path = child(child(root, 'target'), 'path')?.text.trim() || null;
+        const path = textOf(parseXml(await c.storagePoolGetXMLDesc(p, 0)), 'target/path') || null;
         return { name: p.name, active: await c.storagePoolIsActive(p), path };
       }),
     );
@@ -113,7 +108,7 @@ export class NewVmService {
       const bytes = Math.round(v.disk.sizeGiB * GiB);
       vol = await c.storageVolCreateXML(
         pool,
-        `<volume><name>${xmlText(v.name)}.qcow2</name><capacity unit='bytes'>${bytes}</capacity>` +
+        `<volume><name>${escapeXml(v.name)}.qcow2</name><capacity unit='bytes'>${bytes}</capacity>` +
           `<target><format type='qcow2'/></target></volume>`,
       );
       diskPath = await c.storageVolGetPath(vol);
@@ -148,6 +143,3 @@ export class NewVmService {
     }
   }
 }
-
-const xmlText = (s: string): string =>
-  s.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch] as string);

@@ -6,26 +6,19 @@ import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 import type { ConnectionManager } from './connection-manager.js';
 import type { LibvirtClient } from './libvirt-port.js';
-import { parseXml, type XmlElement } from './xml.js';
-
-const child = (e: XmlElement | undefined, name: string): XmlElement | undefined =>
-  e?.children.find((c) => c.name === name);
-const text = (e: XmlElement | undefined): string | null => (e ? e.text.trim() : null);
-const esc = (s: string): string =>
-  s.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch] as string);
+import { child, escapeXml as esc, parseXml, textOf } from './xml.js';
 
 /** One snapshot from its XML (pure; exported for tests). */
 export function parseSnapshotXml(xml: string, current: boolean): Snapshot {
-  const doc = parseXml(xml);
-  const root = doc.name === 'domainsnapshot' ? doc : child(doc, 'domainsnapshot');
+  const root = parseXml(xml);
   const memory = child(root, 'memory')?.attrs.snapshot;
-  const state = text(child(root, 'state')) ?? 'nostate';
+  const state = textOf(root, 'state') ?? 'nostate';
   return {
-    name: text(child(root, 'name')) ?? '',
-    description: text(child(root, 'description')) || null,
-    createdAt: Number(text(child(root, 'creationTime')) ?? 0),
+    name: textOf(root, 'name') ?? '',
+    description: textOf(root, 'description') || null,
+    createdAt: Number(textOf(root, 'creationTime') ?? 0),
     state,
-    parent: text(child(child(root, 'parent'), 'name')),
+    parent: textOf(root, 'parent/name'),
     current,
     // Older libvirt omits <memory> for internal checkpoints of running VMs.
     withMemory: memory ? memory !== 'no' : state === 'running' || state === 'paused',

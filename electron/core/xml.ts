@@ -117,6 +117,13 @@ export const textOf = (el: XmlElement | undefined, path: string): string | null 
   return e ? e.text.trim() : null;
 };
 
+/** Text made safe for XML element content and attribute values (either quote). */
+export const escapeXml = (s: string): string =>
+  s.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
+  );
+
 /** Local name without a namespace prefix ('libosinfo:os' → 'os'). */
 export const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
