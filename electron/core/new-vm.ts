@@ -21,7 +21,7 @@ const MiB = 1024 ** 2;
 /** An osinfo entry as the dialog shows it, with suggested sizes (recommended, else minimum). */
 export function osChoice(e: OsEntry): OsChoice {
   const pick = (k: 'ramBytes' | 'storageBytes' | 'cpus'): number | null =>
-    e.recommended?.[k] ?? e.minimum?.[k] ?? null;
+    e.recommended[k] ?? e.minimum[k] ?? null;
   const ram = pick('ramBytes');
   const storage = pick('storageBytes');
   return {
@@ -111,10 +111,10 @@ export class NewVmService {
         `<volume><name>${escapeXml(v.name)}.qcow2</name><capacity unit='bytes'>${bytes}</capacity>` +
           `<target><format type='qcow2'/></target></volume>`,
       );
-      diskPath = await c.storageVolGetPath(vol);
     }
     let dom;
     try {
+      if (vol) diskPath = await c.storageVolGetPath(vol);
       dom = await c.domainDefineXML(
         newVmXml({
           name: v.name,
@@ -129,7 +129,7 @@ export class NewVmService {
         }),
       );
     } catch (err) {
-      // The VM was refused: its new disk must not stay behind.
+      // The VM was refused (or its disk's path unknown): its new disk must not stay behind.
       if (vol) await c.storageVolDelete(vol, 0).catch(() => undefined);
       throw err;
     }
