@@ -1,7 +1,8 @@
 /**
  * Stats sampler cost at 1 Hz with 1,000 running test-driver domains on a private daemon:
  * - stats.main_cpu_per_tick  main-process CPU while sampling (process.cpuUsage over N ticks / wall), %,
- *                            minus the same process's idle baseline measured just before
+ *                            minus the same process's idle baseline measured just before; the wire
+ *                            client and the sampler are the built ones (dist/), as the app runs them
  * - stats.history_mb         memory of an hour of history for 1,000 VMs (the larger of: the buffers'
  *                            byteLength, and the measured heap+ArrayBuffer delta after filling 3,600
  *                            ticks synthetically with full-size stats records)
@@ -16,9 +17,9 @@ import path from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { openConnection } from '../../electron/libvirt/index.js';
 import type { StatParam } from '../../electron/stats/rates.js';
 import { StatsSampler, type StatsClientPort } from '../../electron/stats/sampler.js';
+import { importBuilt } from './built.js';
 import { samplerFor } from '../../electron/stats/service.js';
 import { shareWithDaemon, startPrivateDaemon } from '../support/daemon.js';
 import type { CDPSession } from 'playwright-core';
@@ -297,8 +298,12 @@ const memNow = () => {
 };
 
 async function mainCpu(uri: string): Promise<void> {
+  // The client and sampler as the app runs them (built JavaScript, see built.ts).
+  const { openConnection } =
+    await importBuilt<typeof import('../../electron/libvirt/index.js')>('libvirt/index');
+  const built = await importBuilt<typeof import('../../electron/stats/sampler.js')>('stats/sampler');
   const conn = await openConnection(uri);
-  const sampler = new StatsSampler({ intervalMs: 1000 });
+  const sampler = new built.StatsSampler({ intervalMs: 1000 });
   try {
     // the process's own idle cost (harness timers, tsx) measured first, then subtracted
     const b0 = process.cpuUsage();
