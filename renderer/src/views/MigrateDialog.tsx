@@ -4,6 +4,7 @@ import { migrationStartSchema } from '../../../shared/contract/migration.js';
 import { getApi } from '../api/client.js';
 import { toApiError } from '../api/transport.js';
 import { Dialog } from '../components/Dialog.js';
+import { TextField } from '../components/Field.js';
 import { useT } from '../i18n/index.js';
 import { formatBytes } from '../logic/vmList.js';
 import { useConnections } from '../store/connections.js';
@@ -193,28 +194,22 @@ export const MigrateDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'mi
               {t('migrate.autoConverge')}
             </label>
           </div>
-          <div className="field">
-            <label htmlFor="migrate-bandwidth">{t('migrate.bandwidth')}</label>
-            <input
-              id="migrate-bandwidth"
-              className="entry"
-              inputMode="numeric"
-              placeholder={t('migrate.unlimited')}
-              value={bandwidth}
-              onChange={(e) => setBandwidth(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="migrate-address">{t('migrate.address')}</label>
-            <input
-              id="migrate-address"
-              className="entry"
-              placeholder={t('migrate.addressPlaceholder')}
-              value={address}
-              onChange={(e) => setAddress(e.target.value)}
-            />
-            <span className="hint">{t('migrate.addressHint')}</span>
-          </div>
+          <TextField
+            id="migrate-bandwidth"
+            label={t('migrate.bandwidth')}
+            inputMode="numeric"
+            placeholder={t('migrate.unlimited')}
+            value={bandwidth}
+            onChange={setBandwidth}
+          />
+          <TextField
+            id="migrate-address"
+            label={t('migrate.address')}
+            placeholder={t('migrate.addressPlaceholder')}
+            value={address}
+            onChange={setAddress}
+            hint={<span className="hint">{t('migrate.addressHint')}</span>}
+          />
         </fieldset>
       )}
       {phase.kind === 'form' && phase.error && (

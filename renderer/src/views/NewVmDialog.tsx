@@ -4,6 +4,7 @@ import { hostPathSchema, newVmInputSchema, type OsChoice } from '../../../shared
 import { getApi } from '../api/client.js';
 import { toApiError } from '../api/transport.js';
 import { Dialog } from '../components/Dialog.js';
+import { TextField } from '../components/Field.js';
 import { useT } from '../i18n/index.js';
 import { closeDialog, type DialogRequest } from '../store/dialogs.js';
 import { navigate } from '../store/route.js';
@@ -169,34 +170,24 @@ export const NewVmDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'newV
       }
     >
       <fieldset disabled={busy} className="plain-fieldset">
-        <div className="field">
-          <label htmlFor="newvm-name">{t('newvm.name')}</label>
-          <input
-            id="newvm-name"
-            className="entry"
-            value={name}
-            autoFocus
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="newvm-iso">{t('newvm.iso')}</label>
-          <input
-            id="newvm-iso"
-            className="entry"
-            placeholder="/var/lib/libvirt/images/debian-12.iso"
-            value={iso}
-            onChange={(e) => {
-              setIso(e.target.value);
-              setDetected(null);
-            }}
-          />
-          {detected && (
-            <span className="hint" aria-live="polite" data-testid="newvm-detected">
-              {detected}
-            </span>
-          )}
-        </div>
+        <TextField id="newvm-name" label={t('newvm.name')} value={name} autoFocus onChange={setName} />
+        <TextField
+          id="newvm-iso"
+          label={t('newvm.iso')}
+          placeholder="/var/lib/libvirt/images/debian-12.iso"
+          value={iso}
+          onChange={(v) => {
+            setIso(v);
+            setDetected(null);
+          }}
+          hint={
+            detected && (
+              <span className="hint" aria-live="polite" data-testid="newvm-detected">
+                {detected}
+              </span>
+            )
+          }
+        />
         <div className="field">
           <label htmlFor="newvm-os">{t('newvm.os')}</label>
           <input
@@ -254,26 +245,20 @@ export const NewVmDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'newV
           )}
         </div>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor="newvm-memory">{t('newvm.memory')}</label>
-            <input
-              id="newvm-memory"
-              className="entry"
-              inputMode="numeric"
-              value={sizes.memoryMiB}
-              onChange={(e) => setSizes({ ...sizes, memoryMiB: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="newvm-cpus">{t('newvm.cpus')}</label>
-            <input
-              id="newvm-cpus"
-              className="entry"
-              inputMode="numeric"
-              value={sizes.vcpus}
-              onChange={(e) => setSizes({ ...sizes, vcpus: e.target.value })}
-            />
-          </div>
+          <TextField
+            id="newvm-memory"
+            label={t('newvm.memory')}
+            inputMode="numeric"
+            value={sizes.memoryMiB}
+            onChange={(v) => setSizes({ ...sizes, memoryMiB: v })}
+          />
+          <TextField
+            id="newvm-cpus"
+            label={t('newvm.cpus')}
+            inputMode="numeric"
+            value={sizes.vcpus}
+            onChange={(v) => setSizes({ ...sizes, vcpus: v })}
+          />
         </div>
         <label className="check-row">
           <input type="checkbox" checked={withDisk} onChange={(e) => setWithDisk(e.target.checked)} />
@@ -281,16 +266,13 @@ export const NewVmDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'newV
         </label>
         {withDisk && (
           <div className="field-row">
-            <div className="field">
-              <label htmlFor="newvm-disk">{t('newvm.diskSize')}</label>
-              <input
-                id="newvm-disk"
-                className="entry"
-                inputMode="decimal"
-                value={sizes.diskGiB}
-                onChange={(e) => setSizes({ ...sizes, diskGiB: e.target.value })}
-              />
-            </div>
+            <TextField
+              id="newvm-disk"
+              label={t('newvm.diskSize')}
+              inputMode="decimal"
+              value={sizes.diskGiB}
+              onChange={(v) => setSizes({ ...sizes, diskGiB: v })}
+            />
             <div className="field">
               <label htmlFor="newvm-pool">{t('newvm.pool')}</label>
               <select

@@ -4,6 +4,7 @@ import { snapshotNameSchema } from '../../../shared/contract/snapshots.js';
 import { getApi } from '../api/client.js';
 import { toApiError } from '../api/transport.js';
 import { ConfirmDialog, Dialog } from '../components/Dialog.js';
+import { TextField } from '../components/Field.js';
 import { Spinner } from '../components/icons.js';
 import type { VmTabProps } from '../extensions.js';
 import { useT } from '../i18n/index.js';
@@ -191,30 +192,23 @@ const TakeSnapshotDialog = ({
       }
     >
       <p className="dim">{t(running ? 'snapshots.takeRunning' : 'snapshots.takeOff')}</p>
-      <div className="field">
-        <label htmlFor="snapshot-name">{t('snapshots.name')}</label>
-        <input
-          id="snapshot-name"
-          className="entry"
-          value={name}
-          autoFocus
-          aria-invalid={!!error}
-          onChange={(e) => {
-            setName(e.target.value);
-            setError(null);
-          }}
-        />
-        {error && <span className="error-text">{error}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor="snapshot-description">{t('snapshots.description')}</label>
-        <input
-          id="snapshot-description"
-          className="entry"
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </div>
+      <TextField
+        id="snapshot-name"
+        label={t('snapshots.name')}
+        value={name}
+        autoFocus
+        error={error}
+        onChange={(v) => {
+          setName(v);
+          setError(null);
+        }}
+      />
+      <TextField
+        id="snapshot-description"
+        label={t('snapshots.description')}
+        value={description}
+        onChange={setDescription}
+      />
     </Dialog>
   );
 };

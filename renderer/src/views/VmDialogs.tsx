@@ -4,6 +4,7 @@ import { vmNameSchema } from '../../../shared/contract/index.js';
 import { getApi } from '../api/client.js';
 import { toApiError } from '../api/transport.js';
 import { ConfirmDialog, Dialog } from '../components/Dialog.js';
+import { TextField } from '../components/Field.js';
 import { Spinner } from '../components/icons.js';
 import { useT } from '../i18n/index.js';
 import { formatBytes } from '../logic/vmList.js';
@@ -209,21 +210,17 @@ export const RenameDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'ren
         </>
       }
     >
-      <div className="field">
-        <label htmlFor="rename-input">{t('rename.label')}</label>
-        <input
-          id="rename-input"
-          className="entry"
-          value={name}
-          autoFocus
-          aria-invalid={!!error}
-          onChange={(e) => {
-            setName(e.target.value);
-            setError(null);
-          }}
-        />
-        {error && <span className="error-text">{error}</span>}
-      </div>
+      <TextField
+        id="rename-input"
+        label={t('rename.label')}
+        value={name}
+        autoFocus
+        error={error}
+        onChange={(v) => {
+          setName(v);
+          setError(null);
+        }}
+      />
     </Dialog>
   );
 };
