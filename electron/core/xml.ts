@@ -124,6 +124,19 @@ export const escapeXml = (s: string): string =>
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
   );
 
+/**
+ * Writes an element back as XML (escaped, no indentation). Enough for libvirt's own documents, whose
+ * elements hold either text or child elements: the text of an element with children is whitespace.
+ */
+export const serializeXml = (el: XmlElement): string => {
+  const attrs = Object.entries(el.attrs)
+    .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+    .join('');
+  const text = el.children.length ? '' : escapeXml(el.text);
+  if (!text && !el.children.length) return `<${el.name}${attrs}/>`;
+  return `<${el.name}${attrs}>${text}${el.children.map(serializeXml).join('')}</${el.name}>`;
+};
+
 /** Local name without a namespace prefix ('libosinfo:os' → 'os'). */
 export const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 

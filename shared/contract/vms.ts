@@ -64,6 +64,11 @@ export const vmCalls = {
    * libvirt's own message when libvirt refuses.
    */
   'vms.action': call(vmActionInputSchema, vmSummarySchema.nullable()),
+  /**
+   * Copies a shut-off VM under a new name: new UUID and MAC addresses, its writable volume disks copied
+   * in their pools (install ISOs shared). Resolves with the clone's UUID.
+   */
+  'vms.clone': call(z.object({ ...vmRef, newName: vmNameSchema }).strict(), z.object({ uuid: uuidSchema })),
   /** Disks of a VM with pool info, for the delete dialog. */
   'vms.volumes': call(z.object(vmRef).strict(), z.array(vmVolumeSchema)),
 };
