@@ -20,7 +20,13 @@ import { connect } from './views/connectionActions.js';
 import { FirstRun } from './views/FirstRun.js';
 import { ReadinessCheck } from './host/ReadinessPage.js';
 import { Sidebar, statusText } from './views/Sidebar.js';
-import { ConfirmActionDialog, DeleteDialog, RenameDialog, ShortcutsDialog } from './views/VmDialogs.js';
+import {
+  CloneDialog,
+  ConfirmActionDialog,
+  DeleteDialog,
+  RenameDialog,
+  ShortcutsDialog,
+} from './views/VmDialogs.js';
 import { MigrateDialog } from './views/MigrateDialog.js';
 import { NewVmDialog } from './views/NewVmDialog.js';
 import { VmList } from './views/VmList.js';
@@ -272,6 +278,8 @@ const Dialogs = () => {
       return <RenameDialog req={d} />;
     case 'migrate':
       return <MigrateDialog req={d} />;
+    case 'clone':
+      return <CloneDialog req={d} />;
     case 'newVm':
       return <NewVmDialog req={d} />;
     case 'confirm':

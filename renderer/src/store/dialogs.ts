@@ -6,6 +6,7 @@ export type DialogRequest =
   | { kind: 'delete'; connectionId: string; uuids: string[] }
   | { kind: 'rename'; connectionId: string; uuid: string }
   | { kind: 'migrate'; connectionId: string; uuid: string }
+  | { kind: 'clone'; connectionId: string; uuid: string }
   | { kind: 'newVm'; connectionId: string }
   | { kind: 'confirm'; connectionId: string; uuids: string[]; action: SimpleAction }
   | { kind: 'addConnection' }

@@ -42,6 +42,12 @@ export const vmMenuItems = (t: ReturnType<typeof useT>, vm: VmSummary, withOpen:
     onSelect: () => openDialog({ kind: 'rename', connectionId: vm.connectionId, uuid: vm.uuid }),
   });
   items.push({
+    label: t('action.cloneEllipsis'),
+    // Its disks must not change while they are copied.
+    disabled: !(vm.persistent && vm.state === 'shutoff'),
+    onSelect: () => openDialog({ kind: 'clone', connectionId: vm.connectionId, uuid: vm.uuid }),
+  });
+  items.push({
     label: t('action.migrateEllipsis'),
     // Something to migrate: a running guest, or a definition to move.
     disabled: !(vm.persistent || vm.state === 'running' || vm.state === 'paused'),

@@ -12,6 +12,7 @@ import { needsForceOffBeforeDelete } from '../logic/lifecycle.js';
 import { runBulk, runVmAction } from '../store/actions.js';
 import { closeDialog, type DialogRequest } from '../store/dialogs.js';
 import { getRoute, navigate } from '../store/route.js';
+import { showToast } from '../store/toasts.js';
 import { vmStore } from '../store/vms.js';
 
 const vmName = (connectionId: string, uuid: string): string => vmStore(connectionId).get(uuid)?.name ?? uuid;
@@ -215,6 +216,68 @@ export const RenameDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'ren
         label={t('rename.label')}
         value={name}
         autoFocus
+        error={error}
+        onChange={(v) => {
+          setName(v);
+          setError(null);
+        }}
+      />
+    </Dialog>
+  );
+};
+
+/** Copy a shut-off VM under a new name (its disks copied), then open the copy. */
+export const CloneDialog = ({ req }: { req: Extract<DialogRequest, { kind: 'clone' }> }) => {
+  const t = useT();
+  const source = vmName(req.connectionId, req.uuid);
+  const [name, setName] = useState(`${source}-clone`);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (): Promise<void> => {
+    const parsed = vmNameSchema.safeParse(name);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? t('rename.invalid'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const r = await getApi().call('vms.clone', {
+        connectionId: req.connectionId,
+        uuid: req.uuid,
+        newName: name,
+      });
+      showToast(t('clone.done', { name }));
+      closeDialog();
+      navigate({ kind: 'vm', connectionId: req.connectionId, uuid: r.uuid, tab: 'overview' });
+    } catch (e) {
+      setError(toApiError(e).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={t('clone.title', { name: source })}
+      onClose={busy ? () => undefined : closeDialog}
+      onSubmit={() => void submit()}
+      testId="clone-dialog"
+      buttons={
+        <>
+          <button type="button" className="btn" onClick={closeDialog} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="btn suggested" disabled={busy || !name}>
+            {busy ? t('clone.busy') : t('clone.confirm')}
+          </button>
+        </>
+      }
+    >
+      <p className="dim">{t('clone.body')}</p>
+      <TextField
+        id="clone-name"
+        label={t('rename.label')}
+        value={name}
+        autoFocus
+        disabled={busy}
         error={error}
         onChange={(v) => {
           setName(v);

@@ -1,0 +1,73 @@
+/**
+ * E2E (renderer): clone a shut-off VM from its row menu (the suggested name, Enter): the app opens the
+ * copy, and libvirt has it with its own copy of the disk.
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LibvirtClient, StoragePoolRef } from '../../electron/libvirt/index.js';
+import { testEnv } from '../support/env.js';
+import { removeGuest } from '../support/guest-life.js';
+import { tinyGuestXml } from '../support/guest.js';
+import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+
+const TAG = randomBytes(3).toString('hex');
+
+describe('renderer e2e: clone', () => {
+  const env = testEnv();
+  const name = `vd-ui-clone-${TAG}`;
+  const poolName = `vd-ui-clone-pool-${TAG}`;
+  let app: RunningApp;
+  let page: Page;
+  let client: LibvirtClient;
+  let pool: StoragePoolRef;
+
+  beforeAll(async () => {
+    app = await startApp({ connections: [{ name: 'QEMU session', uri: env.qemuUri }] });
+    client = app.core.getClient(app.connectionIds[0]!);
+    pool = await client.storagePoolDefineXML(
+      `<pool type='dir'><name>${poolName}</name><target><path>${path.join(env.scratchDir, poolName)}</path></target></pool>`,
+    );
+    await client.storagePoolBuild(pool, 0);
+    await client.storagePoolCreate(pool, 0);
+    const vol = await client.storageVolCreateXML(
+      pool,
+      `<volume><name>${name}.qcow2</name><capacity unit='MiB'>16</capacity><target><format type='qcow2'/></target></volume>`,
+    );
+    const disk = await client.storageVolGetPath(vol);
+    await client.domainDefineXML(
+      tinyGuestXml({ name, kernel: env.guestKernel, initrd: env.guestInitrd, virtType: env.virtType, disk }),
+    );
+    page = await (await launchBrowser()).newPage();
+    await page.goto(app.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (client) {
+      await removeGuest([client], `${name}-clone`);
+      await removeGuest([client], name);
+      for (const v of await client.storagePoolListAllVolumes(pool, 0).catch(() => []))
+        await client.storageVolDelete(v, 0).catch(() => undefined);
+      await client.storagePoolDestroy(pool).catch(() => undefined);
+      await client.storagePoolUndefine(pool).catch(() => undefined);
+    }
+    await stopAll();
+  });
+
+  it('clones from the row menu and opens the copy', async () => {
+    const row = page.locator(`[data-testid=vm-row][data-name="${name}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByTestId('vm-menu').click();
+    await page.getByRole('menuitem', { name: 'Clone…' }).click();
+    const dialog = page.getByTestId('clone-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('Name').inputValue()).toBe(`${name}-clone`);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    await page.getByRole('status').getByText(`${name}-clone was created`).waitFor();
+    await page.getByTestId('vm-overview').waitFor();
+    const copy = await client.domainLookupByName(`${name}-clone`);
+    expect(await client.domainGetXMLDesc(copy, 0)).toContain(`${poolName}/${name}-clone.qcow2`);
+  }, 90_000);
+});
