@@ -2,12 +2,12 @@
  * E2E (renderer): clone a shut-off VM from its row menu (the suggested name, Enter): the app opens the
  * copy, and libvirt has it with its own copy of the disk.
  */
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LibvirtClient, StoragePoolRef } from '../../electron/libvirt/index.js';
+import type { LibvirtClient } from '../../electron/libvirt/index.js';
 import { testEnv } from '../support/env.js';
+import { createTestPool, type TestPool } from '../support/pool.js';
 import { removeGuest } from '../support/guest-life.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
@@ -21,21 +21,14 @@ describe('renderer e2e: clone', () => {
   let app: RunningApp;
   let page: Page;
   let client: LibvirtClient;
-  let pool: StoragePoolRef;
+  let pool: TestPool;
 
   beforeAll(async () => {
     app = await startApp({ connections: [{ name: 'QEMU session', uri: env.qemuUri }] });
     client = app.core.getClient(app.connectionIds[0]!);
-    pool = await client.storagePoolDefineXML(
-      `<pool type='dir'><name>${poolName}</name><target><path>${path.join(env.scratchDir, poolName)}</path></target></pool>`,
-    );
-    await client.storagePoolBuild(pool, 0);
-    await client.storagePoolCreate(pool, 0);
-    const vol = await client.storageVolCreateXML(
-      pool,
-      `<volume><name>${name}.qcow2</name><capacity unit='MiB'>16</capacity><target><format type='qcow2'/></target></volume>`,
-    );
-    const disk = await client.storageVolGetPath(vol);
+    pool = await createTestPool(client, poolName);
+    const volPath = await pool.volume(`${name}.qcow2`, 16);
+    const disk = volPath;
     await client.domainDefineXML(
       tinyGuestXml({ name, kernel: env.guestKernel, initrd: env.guestInitrd, virtType: env.virtType, disk }),
     );
@@ -47,10 +40,7 @@ describe('renderer e2e: clone', () => {
     if (client) {
       await removeGuest([client], `${name}-clone`);
       await removeGuest([client], name);
-      for (const v of await client.storagePoolListAllVolumes(pool, 0).catch(() => []))
-        await client.storageVolDelete(v, 0).catch(() => undefined);
-      await client.storagePoolDestroy(pool).catch(() => undefined);
-      await client.storagePoolUndefine(pool).catch(() => undefined);
+      await pool?.remove();
     }
     await stopAll();
   });

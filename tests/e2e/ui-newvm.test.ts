@@ -8,8 +8,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoragePoolRef } from '../../electron/libvirt/index.js';
 import { testEnv } from '../support/env.js';
+import { createTestPool, type TestPool } from '../support/pool.js';
 import { removeGuest } from '../support/guest-life.js';
 import { writeFakeIso } from '../support/iso.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
@@ -25,17 +25,13 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
   const iso = path.join(env.scratchDir, `ui-debian-${TAG}.iso`);
   let app: RunningApp;
   let page: Page;
-  let pool: StoragePoolRef;
+  let pool: TestPool;
 
   beforeAll(async () => {
     writeFakeIso(iso, { volumeId: 'Debian 11.6.0 amd64 n' });
     app = await startApp({ connections: [{ name: 'QEMU session', uri: env.qemuUri }] });
     const c = app.core.getClient(app.connectionIds[0]!);
-    pool = await c.storagePoolDefineXML(
-      `<pool type='dir'><name>${poolName}</name><target><path>${path.join(env.scratchDir, poolName)}</path></target></pool>`,
-    );
-    await c.storagePoolBuild(pool, 0);
-    await c.storagePoolCreate(pool, 0);
+    pool = await createTestPool(c, poolName);
     page = await (await launchBrowser()).newPage();
     await page.goto(app.url);
   }, 60_000);
@@ -44,10 +40,7 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     const c = app?.core.getClient(app.connectionIds[0]!);
     if (c) {
       await removeGuest([c], name);
-      for (const v of await c.storagePoolListAllVolumes(pool, 0).catch(() => []))
-        await c.storageVolDelete(v, 0).catch(() => undefined);
-      await c.storagePoolDestroy(pool).catch(() => undefined);
-      await c.storagePoolUndefine(pool).catch(() => undefined);
+      await pool?.remove();
     }
     await stopAll();
     fs.rmSync(iso, { force: true });

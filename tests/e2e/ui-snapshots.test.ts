@@ -2,12 +2,12 @@
  * E2E (renderer): the Snapshots tab of a running tiny guest with a qcow2 disk — take a snapshot (the
  * suggested name, Enter), revert to it and delete it, each asked first — and libvirt agrees at each step.
  */
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainRef, LibvirtClient, StoragePoolRef } from '../../electron/libvirt/index.js';
+import type { DomainRef, LibvirtClient } from '../../electron/libvirt/index.js';
 import { testEnv } from '../support/env.js';
+import { createTestPool, type TestPool } from '../support/pool.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
 import { uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
@@ -22,23 +22,16 @@ describe('renderer e2e: snapshots', () => {
   let app: RunningApp;
   let page: Page;
   let client: LibvirtClient;
-  let pool: StoragePoolRef;
+  let pool: TestPool;
   let dom: DomainRef;
   const snapshotNames = async () => (await client.domainListAllSnapshots(dom, 0)).map((s) => s.name);
 
   beforeAll(async () => {
     app = await startApp({ connections: [{ name: 'QEMU session', uri: env.qemuUri }] });
     client = app.core.getClient(app.connectionIds[0]!);
-    pool = await client.storagePoolDefineXML(
-      `<pool type='dir'><name>${poolName}</name><target><path>${path.join(env.scratchDir, poolName)}</path></target></pool>`,
-    );
-    await client.storagePoolBuild(pool, 0);
-    await client.storagePoolCreate(pool, 0);
-    const vol = await client.storageVolCreateXML(
-      pool,
-      `<volume><name>${name}.qcow2</name><capacity unit='MiB'>16</capacity><target><format type='qcow2'/></target></volume>`,
-    );
-    ({ dom } = await bootTinyGuest(client, name, { disk: await client.storageVolGetPath(vol) }));
+    pool = await createTestPool(client, poolName);
+    const volPath = await pool.volume(`${name}.qcow2`, 16);
+    ({ dom } = await bootTinyGuest(client, name, { disk: volPath }));
     page = await (await launchBrowser()).newPage();
     await page.goto(app.url);
   }, 180_000);
@@ -46,10 +39,7 @@ describe('renderer e2e: snapshots', () => {
   afterAll(async () => {
     if (client) {
       await removeGuest([client], name);
-      for (const v of await client.storagePoolListAllVolumes(pool, 0).catch(() => []))
-        await client.storageVolDelete(v, 0).catch(() => undefined);
-      await client.storagePoolDestroy(pool).catch(() => undefined);
-      await client.storagePoolUndefine(pool).catch(() => undefined);
+      await pool?.remove();
     }
     await stopAll();
   });

@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainRef, StoragePoolRef } from '../../electron/libvirt/index.js';
+import type { DomainRef } from '../../electron/libvirt/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv } from '../support/env.js';
+import { createTestPool, type TestPool } from '../support/pool.js';
 import { removeGuest, waitForGuestBoot } from '../support/guest-life.js';
 import { guestShell } from '../support/guest-shell.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
@@ -22,24 +23,16 @@ describe('cloning through the core', () => {
   const name = uniqueGuestName('clone-src');
   const cloneName = `vdc-${TAG}`;
   const poolName = `vd-clone-pool-${TAG}`;
-  const poolDir = path.join(env.scratchDir, poolName);
   let fx: CoreFixture;
-  let pool: StoragePoolRef;
+  let pool: TestPool;
   let src: DomainRef;
   let diskPath = '';
 
   beforeAll(async () => {
     fx = await startCore(env.qemuUri);
-    pool = await fx.client.storagePoolDefineXML(
-      `<pool type='dir'><name>${poolName}</name><target><path>${poolDir}</path></target></pool>`,
-    );
-    await fx.client.storagePoolBuild(pool, 0);
-    await fx.client.storagePoolCreate(pool, 0);
-    const vol = await fx.client.storageVolCreateXML(
-      pool,
-      `<volume><name>${name}.img</name><capacity unit='MiB'>8</capacity><target><format type='raw'/></target></volume>`,
-    );
-    diskPath = await fx.client.storageVolGetPath(vol);
+    pool = await createTestPool(fx.client, poolName);
+    const volPath = await pool.volume(`${name}.img`, 8, 'raw');
+    diskPath = volPath;
     const fd = fs.openSync(diskPath, 'r+');
     fs.writeSync(fd, MARK, 0, MARK.length, 0);
     fs.closeSync(fd);
@@ -60,24 +53,21 @@ describe('cloning through the core', () => {
     if (fx) {
       await removeGuest([fx.client], cloneName);
       await removeGuest([fx.client], name);
-      for (const v of await fx.client.storagePoolListAllVolumes(pool, 0).catch(() => []))
-        await fx.client.storageVolDelete(v, 0).catch(() => undefined);
-      await fx.client.storagePoolDestroy(pool).catch(() => undefined);
-      await fx.client.storagePoolUndefine(pool).catch(() => undefined);
+      await pool?.remove();
       await fx.stop();
     }
   });
 
   const clone = (newName: string) =>
     fx.call<{ uuid: string }>('vms.clone', { connectionId: fx.connectionId, uuid: src.uuid, newName });
-  const volumes = async () => (await fx.client.storagePoolListAllVolumes(pool, 0)).map((v) => v.name).sort();
+  const volumes = () => pool.volumeNames();
 
   it('copies the disk, gives the clone its own identity, and the clone boots', async () => {
     const { uuid } = await clone(cloneName);
     expect(uuid).not.toBe(src.uuid);
     const dom = await fx.client.domainLookupByUUID(uuid);
     const xml = await fx.client.domainGetXMLDesc(dom, 0);
-    const copy = path.join(poolDir, `${cloneName}.img`);
+    const copy = path.join(pool.dir, `${cloneName}.img`);
     expect(xml).toContain(`<source file='${copy}'/>`);
     expect(fs.readFileSync(copy).subarray(0, MARK.length)).toEqual(MARK);
     const mac = (x: string) => /<mac address='([^']+)'/.exec(x)?.[1];

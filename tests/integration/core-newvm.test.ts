@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoragePoolRef } from '../../electron/libvirt/index.js';
 import type { CallOutput } from '../../shared/contract/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv } from '../support/env.js';
+import { createTestPool, type TestPool } from '../support/pool.js';
 import { removeGuest } from '../support/guest-life.js';
 import { writeFakeIso } from '../support/iso.js';
 
@@ -25,15 +25,11 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('creating VMs through th
   // Short: the guest-agent socket path (under the daemon's deep temp folder) must fit a UNIX socket.
   const names = [`vdn-${TAG}`, `vdb-${TAG}`, `vdx-${TAG}`];
   let fx: CoreFixture;
-  let pool: StoragePoolRef;
+  let pool: TestPool;
 
   beforeAll(async () => {
     fx = await startCore(env.qemuUri);
-    pool = await fx.client.storagePoolDefineXML(
-      `<pool type='dir'><name>${POOL}</name><target><path>${path.join(env.scratchDir, POOL)}</path></target></pool>`,
-    );
-    await fx.client.storagePoolBuild(pool, 0);
-    await fx.client.storagePoolCreate(pool, 0);
+    pool = await createTestPool(fx.client, POOL);
     writeFakeIso(iso, { volumeId: 'Debian 11.6.0 amd64 n' });
   });
 
@@ -42,10 +38,7 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('creating VMs through th
       await removeGuest([fx.client], names[0]!);
       await removeGuest([fx.client], names[1]!);
       await removeGuest([fx.client], names[2]!);
-      for (const v of await fx.client.storagePoolListAllVolumes(pool, 0).catch(() => []))
-        await fx.client.storageVolDelete(v, 0).catch(() => undefined);
-      await fx.client.storagePoolDestroy(pool).catch(() => undefined);
-      await fx.client.storagePoolUndefine(pool).catch(() => undefined);
+      await pool?.remove();
       await fx.stop();
     }
     fs.rmSync(iso, { force: true });
@@ -63,7 +56,7 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('creating VMs through th
       network: 'user',
       ...extra,
     });
-  const volumeNames = async () => (await fx.client.storagePoolListAllVolumes(pool, 0)).map((v) => v.name);
+  const volumeNames = () => pool.volumeNames();
 
   it('offers the pools, networks and virtualization of the connection', async () => {
     const o = await fx.call<CallOutput<'newvm.options'>>('newvm.options', { connectionId: fx.connectionId });

@@ -3,13 +3,13 @@
  * qcow2 disk: a snapshot with the guest's memory, a change made inside the guest afterwards, revert — the
  * change is gone and the guest runs on from the snapshot — then delete; libvirt's errors pass through.
  */
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainRef, StoragePoolRef } from '../../electron/libvirt/index.js';
+import type { DomainRef } from '../../electron/libvirt/index.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv } from '../support/env.js';
+import { createTestPool, type TestPool } from '../support/pool.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
 import { guestShell } from '../support/guest-shell.js';
 import { uniqueGuestName } from '../support/guest.js';
@@ -21,7 +21,7 @@ describe('snapshots through the core', () => {
   const name = uniqueGuestName('snap');
   const poolName = `vd-snap-pool-${TAG}`;
   let fx: CoreFixture;
-  let pool: StoragePoolRef;
+  let pool: TestPool;
   let dom: DomainRef;
   const ref = () => ({ connectionId: fx.connectionId, uuid: dom.uuid });
   /** The guest's shell says whether its marker file (in RAM: the initramfs) exists. */
@@ -37,25 +37,15 @@ describe('snapshots through the core', () => {
 
   beforeAll(async () => {
     fx = await startCore(env.qemuUri);
-    pool = await fx.client.storagePoolDefineXML(
-      `<pool type='dir'><name>${poolName}</name><target><path>${path.join(env.scratchDir, poolName)}</path></target></pool>`,
-    );
-    await fx.client.storagePoolBuild(pool, 0);
-    await fx.client.storagePoolCreate(pool, 0);
-    const vol = await fx.client.storageVolCreateXML(
-      pool,
-      `<volume><name>${name}.qcow2</name><capacity unit='MiB'>16</capacity><target><format type='qcow2'/></target></volume>`,
-    );
-    ({ dom } = await bootTinyGuest(fx.client, name, { disk: await fx.client.storageVolGetPath(vol) }));
+    pool = await createTestPool(fx.client, poolName);
+    const volPath = await pool.volume(`${name}.qcow2`, 16);
+    ({ dom } = await bootTinyGuest(fx.client, name, { disk: volPath }));
   }, 180_000);
 
   afterAll(async () => {
     if (fx) {
       await removeGuest([fx.client], name); // with its snapshot metadata
-      for (const v of await fx.client.storagePoolListAllVolumes(pool, 0).catch(() => []))
-        await fx.client.storageVolDelete(v, 0).catch(() => undefined);
-      await fx.client.storagePoolDestroy(pool).catch(() => undefined);
-      await fx.client.storagePoolUndefine(pool).catch(() => undefined);
+      await pool?.remove();
       await fx.stop();
     }
   });
