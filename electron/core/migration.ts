@@ -4,32 +4,26 @@
  * host's libvirt connects to the target connection's URI itself). Progress comes from the source's job
  * info; cancel aborts that job, and the wire client rolls the migration back on both sides.
  */
+import type { z } from 'zod';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
-import { migrationStartSchema } from '../../shared/contract/migration.js';
+import type { migrationStartSchema } from '../../shared/contract/migration.js';
+import { DomainJobType, MigrateFlags } from '../libvirt/protocol/constants.js';
+import type { TypedParamValue } from '../libvirt/index.js';
 import type { ConnectionManager } from './connection-manager.js';
 import { CoreError, libvirtCode, VIR_ERR_NO_DOMAIN } from './errors.js';
-import type { TypedParamValue } from '../libvirt/index.js';
 
-/** virDomainMigrateFlags */
-const LIVE = 1;
-const PERSIST_DEST = 8;
-const UNDEFINE_SOURCE = 16;
-const OFFLINE = 1024;
-const COMPRESSED = 2048;
-const AUTO_CONVERGE = 8192;
-/** virDomainJobType */
-const JOB_NONE = 0;
+const { LIVE, PERSIST_DEST, UNDEFINE_SOURCE, OFFLINE, COMPRESSED, AUTO_CONVERGE } = MigrateFlags;
 
 const IDLE = { active: false, elapsedMs: 0, dataTotal: 0, dataProcessed: 0, dataRemaining: 0 };
 
-export type MigrationStart = CallInput<'migration.start'>;
+/** A request as the contract validated it (defaults applied). */
+export type MigrationStart = z.output<typeof migrationStartSchema>;
 
 /** Flags and typed parameters for one request (pure; exported for tests). */
-export function migrationRequest(input: MigrationStart): {
+export function migrationRequest(v: MigrationStart): {
   flags: number;
   params: Record<string, TypedParamValue>;
 } {
-  const v = migrationStartSchema.parse(input);
   let flags = 0;
   if (v.live) flags |= LIVE;
   if (v.persistent) flags |= PERSIST_DEST | UNDEFINE_SOURCE;
@@ -44,8 +38,7 @@ export function migrationRequest(input: MigrationStart): {
 export class MigrationService {
   constructor(private readonly connections: ConnectionManager) {}
 
-  async start(input: MigrationStart): Promise<CallOutput<'migration.start'>> {
-    const v = migrationStartSchema.parse(input);
+  async start(v: MigrationStart): Promise<CallOutput<'migration.start'>> {
     const source = this.connections.getClient(v.connectionId);
     const target = this.connections.getClient(v.targetConnectionId);
     const targetUri = this.connections.entry(v.targetConnectionId).uri;
@@ -77,7 +70,7 @@ export class MigrationService {
       throw err;
     }
     return {
-      active: job.type !== JOB_NONE,
+      active: job.type !== DomainJobType.NONE,
       elapsedMs: job.timeElapsed,
       dataTotal: job.dataTotal,
       dataProcessed: job.dataProcessed,

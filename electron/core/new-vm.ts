@@ -4,7 +4,8 @@
  * behind when a step fails (the new volume is deleted again if libvirt refuses the definition).
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
-import { newVmInputSchema, type OsChoice } from '../../shared/contract/newvm.js';
+import type { z } from 'zod';
+import type { newVmInputSchema, OsChoice } from '../../shared/contract/newvm.js';
 import { parseLibvirtUri } from '../libvirt/uri.js';
 import { detectOs } from '../osinfo/detect.js';
 import { osCatalog, searchOs, type OsEntry } from '../osinfo/catalog.js';
@@ -92,8 +93,8 @@ export class NewVmService {
     return { volumeId: iso.volumeId || null, os: os ? osChoice(os) : null };
   }
 
-  async create(input: CallInput<'newvm.create'>): Promise<CallOutput<'newvm.create'>> {
-    const v = newVmInputSchema.parse(input);
+  /** `v` as the contract validated it (defaults applied). */
+  async create(v: z.output<typeof newVmInputSchema>): Promise<CallOutput<'newvm.create'>> {
     const c = this.connections.getClient(v.connectionId);
     let os: OsEntry | null = null;
     if (v.osId) {

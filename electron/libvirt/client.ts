@@ -19,6 +19,7 @@ import {
   DOMAIN_STATE_NAMES,
   DomainEventId,
   DrvFeature,
+  MigrateFlags,
   NETWORK_EVENT_TYPE_NAMES,
   NetworkEventId,
   STORAGE_POOL_EVENT_TYPE_NAMES,
@@ -438,8 +439,8 @@ export function paramsToRecord(params: readonly TypedParam[]): Record<string, Ty
 export type MigrateParams = TypedParam[] | Record<string, TypedParamValue>;
 
 /** Flags that only make sense for the source side / peer-to-peer (dropped where they do not apply). */
-const MIGRATE_SOURCE_ONLY = 4096 /* ABORT_ON_ERROR */ | 8192; /* AUTO_CONVERGE */
-const MIGRATE_P2P_ONLY = 2 /* PEER2PEER */ | 4; /* TUNNELLED */
+const MIGRATE_SOURCE_ONLY = MigrateFlags.ABORT_ON_ERROR | MigrateFlags.AUTO_CONVERGE;
+const MIGRATE_P2P_ONLY = MigrateFlags.PEER2PEER | MigrateFlags.TUNNELLED;
 
 function migrateParamList(params: MigrateParams): TypedParam[] {
   return Array.isArray(params)
@@ -1110,7 +1111,7 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
       dconnuri,
       params: list.map(toWireParam),
       cookie_in: Buffer.alloc(0),
-      flags: flags | 2 /* VIR_MIGRATE_PEER2PEER */,
+      flags: flags | MigrateFlags.PEER2PEER,
     });
   }
 
@@ -1128,7 +1129,9 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     params: MigrateParams = [],
     flags = 0,
   ): Promise<DomainRef> {
-    const srcFlags = (flags & ~MIGRATE_P2P_ONLY) | ((await this.supportsChangeProtection()) ? 256 : 0);
+    const srcFlags =
+      (flags & ~MIGRATE_P2P_ONLY) |
+      ((await this.supportsChangeProtection()) ? MigrateFlags.CHANGE_PROTECTION : 0);
     const destFlags = flags & ~MIGRATE_SOURCE_ONLY & ~MIGRATE_P2P_ONLY;
     let list = migrateParamList(params).map(toWireParam);
     const setParam = (field: string, value: string) => {
@@ -1207,9 +1210,9 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
 
   private changeProtection: Promise<boolean> | null = null;
   private supportsChangeProtection(): Promise<boolean> {
-    this.changeProtection ??= this.connectSupportsFeature(
-      7 /* VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION */,
-    ).catch(() => false);
+    this.changeProtection ??= this.connectSupportsFeature(DrvFeature.MIGRATE_CHANGE_PROTECTION).catch(
+      () => false,
+    );
     return this.changeProtection;
   }
 

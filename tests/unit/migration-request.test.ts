@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { migrationStartSchema } from '../../shared/contract/migration.js';
 import { migrationRequest } from '../../electron/core/migration.js';
 
+/** The request as the core's handler gets it: validated, defaults applied. */
+const req = (input: object) => migrationRequest(migrationStartSchema.parse(input));
+
 const base = {
   connectionId: 'a',
   uuid: '6b0e6a3c-0000-4000-8000-000000000001',
@@ -10,12 +13,12 @@ const base = {
 
 describe('migration request', () => {
   it('defaults to a live, persistent move without parameters', () => {
-    expect(migrationRequest(base)).toEqual({ flags: 1 | 8 | 16, params: {} });
+    expect(req(base)).toEqual({ flags: 1 | 8 | 16, params: {} });
   });
 
   it('maps the options to libvirt flags and typed parameters', () => {
     expect(
-      migrationRequest({
+      req({
         ...base,
         live: false,
         persistent: false,
@@ -25,9 +28,7 @@ describe('migration request', () => {
         address: '192.0.2.7',
       }),
     ).toEqual({ flags: 8192 | 2048, params: { bandwidth: 100, migrate_uri: 'tcp://192.0.2.7' } });
-    expect(migrationRequest({ ...base, address: '[2001:db8::1]' }).params.migrate_uri).toBe(
-      'tcp://[2001:db8::1]',
-    );
+    expect(req({ ...base, address: '[2001:db8::1]' }).params.migrate_uri).toBe('tcp://[2001:db8::1]');
   });
 
   it('refuses the source as target, bad addresses and bandwidths', () => {
