@@ -11,7 +11,15 @@ import { LibvirtClient } from './client.js';
 export type { OpenOptions } from './connection.js';
 export { Connection, connectionOverSocket } from './connection.js';
 export type { CloseInfo, CloseReason } from './engine.js';
-export { LibvirtConnectionError, LibvirtError, ProtocolError, XdrError } from './errors.js';
+export {
+  LibvirtConnectionError,
+  LibvirtError,
+  ProtocolError,
+  XdrError,
+  isLibvirtError,
+  libvirtCode,
+} from './errors.js';
+export { withTimeout } from './timeout.js';
 export type { LibvirtErrorDetails } from './errors.js';
 export { parseLibvirtUri, daemonUriName, type LibvirtUri } from './uri.js';
 export * from './client.js';
