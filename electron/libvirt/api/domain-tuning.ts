@@ -2,6 +2,7 @@
  * Domain resources and tuning: memory, vCPUs, devices, typed-parameter tunables, CPU pinning.
  */
 import { big, cpumapBytes, cpumapToList, toWireDomain } from '../convert.js';
+import { VIR_DOMAIN_AFFECT_CONFIG, VIR_DOMAIN_AFFECT_LIVE } from '../protocol/constants.js';
 import { RpcCore } from '../rpc-core.js';
 import { fromWireParam, paramList, toWireParam } from '../typed-params.js';
 import type { DomainRef, TypedParam, TypedParamValue, VcpuInfo } from '../types.js';
@@ -158,7 +159,11 @@ export class DomainTuningApi extends RpcCore {
   async domainGetVcpuPinInfo(dom: DomainRef, flags = 0): Promise<number[][]> {
     const host = await this.hostCpuCount();
     const maplen = Math.ceil(host / 8);
-    const ncpumaps = await this.domainGetVcpusFlags(dom, flags & 3 ? flags & 3 : 0);
+    // As many maps as vCPUs in the definition the flags pick (live or config).
+    const ncpumaps = await this.domainGetVcpusFlags(
+      dom,
+      flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
+    );
     const r = await this.call('domainGetVcpuPinInfo', { dom: toWireDomain(dom), ncpumaps, maplen, flags });
     const out: number[][] = [];
     for (let i = 0; i < r.num; i++)

@@ -2,7 +2,7 @@
  * Domains (virDomain*): lookup and listing, definition, lifecycle, information, bulk statistics.
  */
 import { big, charsToString, stateName, toDomainRef, toWireDomain, uuidFromString } from '../convert.js';
-import { DOMAIN_MEMORY_STAT_NAMES } from '../protocol/constants.js';
+import { DOMAIN_MEMORY_STAT_NAMES, VIR_IP_ADDR_TYPE_IPV6 } from '../protocol/constants.js';
 import { NEED_RESULTS, RpcCore } from '../rpc-core.js';
 import { fromWireParam } from '../typed-params.js';
 import type {
@@ -162,7 +162,11 @@ export class DomainApi extends RpcCore {
     return r.ifaces.map((i) => ({
       name: i.name,
       hwaddr: i.hwaddr,
-      addrs: i.addrs.map((a) => ({ type: a.type === 1 ? 'ipv6' : 'ipv4', addr: a.addr, prefix: a.prefix })),
+      addrs: i.addrs.map((a) => ({
+        type: a.type === VIR_IP_ADDR_TYPE_IPV6 ? 'ipv6' : 'ipv4',
+        addr: a.addr,
+        prefix: a.prefix,
+      })),
     }));
   }
   /** Guest agent information (virDomainGuestInfoTypes bits in `types`; 0 = all). */

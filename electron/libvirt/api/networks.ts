@@ -2,6 +2,7 @@
  * Virtual networks (virNetwork*).
  */
 import { big, toNetworkRef, toWireNetwork, uuidFromString } from '../convert.js';
+import { VIR_IP_ADDR_TYPE_IPV6 } from '../protocol/constants.js';
 import { NEED_RESULTS, RpcCore } from '../rpc-core.js';
 import type { DhcpLease, NetworkRef } from '../types.js';
 
@@ -57,7 +58,7 @@ export class NetworkApi extends RpcCore {
     return r.leases.map((l) => ({
       ...l,
       expirytime: big(l.expirytime),
-      type: l.type === 1 ? 'ipv6' : 'ipv4',
+      type: l.type === VIR_IP_ADDR_TYPE_IPV6 ? 'ipv6' : 'ipv4',
     }));
   }
 }
