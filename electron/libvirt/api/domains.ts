@@ -179,10 +179,7 @@ export class DomainApi extends RpcCore {
     const r = await this.call('domainGetSecurityLabel', { dom: toWireDomain(dom) });
     return { label: charsToString(r.label), enforcing: r.enforcing !== 0 };
   }
-  async domainGetSecurityLabelList(dom: DomainRef): Promise<SecurityLabel[]> {
-    const r = await this.call('domainGetSecurityLabelList', { dom: toWireDomain(dom) });
-    return r.labels.map((l) => ({ label: charsToString(l.label), enforcing: l.enforcing !== 0 }));
-  }
+
   async domainGetMetadata(
     dom: DomainRef,
     type: number,
