@@ -491,7 +491,20 @@ export const DomainShutdownFlags = {
   PARAVIRT: VIR_DOMAIN_SHUTDOWN_PARAVIRT,
 } as const;
 /** virDomainRebootFlagValues */
-export const DomainRebootFlags = DomainShutdownFlags;
+export const VIR_DOMAIN_REBOOT_DEFAULT = 0;
+export const VIR_DOMAIN_REBOOT_ACPI_POWER_BTN = 1;
+export const VIR_DOMAIN_REBOOT_GUEST_AGENT = 2;
+export const VIR_DOMAIN_REBOOT_INITCTL = 4;
+export const VIR_DOMAIN_REBOOT_SIGNAL = 8;
+export const VIR_DOMAIN_REBOOT_PARAVIRT = 16;
+export const DomainRebootFlags = {
+  DEFAULT: VIR_DOMAIN_REBOOT_DEFAULT,
+  ACPI_POWER_BTN: VIR_DOMAIN_REBOOT_ACPI_POWER_BTN,
+  GUEST_AGENT: VIR_DOMAIN_REBOOT_GUEST_AGENT,
+  INITCTL: VIR_DOMAIN_REBOOT_INITCTL,
+  SIGNAL: VIR_DOMAIN_REBOOT_SIGNAL,
+  PARAVIRT: VIR_DOMAIN_REBOOT_PARAVIRT,
+} as const;
 /** virDomainDestroyFlagsValues */
 export const VIR_DOMAIN_DESTROY_DEFAULT = 0;
 export const VIR_DOMAIN_DESTROY_GRACEFUL = 1;
