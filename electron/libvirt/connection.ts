@@ -11,34 +11,21 @@ import { REMOTE_PROGRAM, type Packet } from './packet.js';
 import { LibvirtStream, type LibvirtStreamOptions } from './stream.js';
 import { openTransport, type TransportOptions } from './transport.js';
 import { daemonUriName, parseLibvirtUri, uriParam } from './uri.js';
+import { ConnectFlags, DrvFeature, RemoteAuthType } from './protocol/constants.js';
+import { procedures, type ProcArgs, type ProcRet, type ProcedureName } from './protocol/remote.js';
+import { withTimeout } from './timeout.js';
 import { decode } from './xdr/codec.js';
-import { array, int, optional, string, struct, uhyper, uint, voidT } from './xdr/schema.js';
 import type { XdrType, XdrValue } from './xdr/schema.js';
 
-/** Procedures the engine itself needs (numbers from src/remote/remote_protocol.x). */
-export const WireProc = {
-  CONNECT_OPEN: 1,
-  CONNECT_CLOSE: 2,
-  CONNECT_GET_VERSION: 4,
-  CONNECT_SUPPORTS_FEATURE: 60,
-  AUTH_LIST: 66,
-  AUTH_POLKIT: 70,
-} as const;
-
-const REMOTE_STRING_MAX = 4194304;
-const REMOTE_AUTH_TYPE_LIST_MAX = 20;
-const AUTH_NONE = 0;
-const AUTH_SASL = 1;
-const AUTH_POLKIT = 2;
-const VIR_CONNECT_RO = 1;
-const VIR_DRV_FEATURE_PROGRAM_KEEPALIVE = 10;
-
-const connectOpenArgs = struct({ name: optional(string(REMOTE_STRING_MAX)), flags: uint });
-const supportsFeatureArgs = struct({ feature: int });
-const supportsFeatureRet = struct({ supported: int });
-const authListRet = struct({ types: array(int, REMOTE_AUTH_TYPE_LIST_MAX) });
-const authPolkitRet = struct({ complete: int });
-export const connectGetVersionRet = struct({ hv_ver: uhyper });
+/** Calls a procedure of the protocol table on the bare engine (authentication and open come first). */
+function engineCall<N extends ProcedureName>(
+  engine: Engine,
+  name: N,
+  args: ProcArgs<N>,
+): Promise<ProcRet<N>> {
+  const def = procedures[name];
+  return engine.call(def.proc, def.args as XdrType, args as never, def.ret as XdrType) as Promise<ProcRet<N>>;
+}
 
 export interface OpenOptions extends TransportOptions {
   /** Open read-only (VIR_CONNECT_RO and the read-only socket). */
@@ -90,7 +77,8 @@ export class Connection extends EventEmitter {
   ): Promise<XdrValue<R>> {
     const ret = this.engine.call(proc, argSchema, args, retSchema, opts);
     // The hot path hands the engine's promise through; only CONNECT_CLOSE needs a continuation.
-    if (proc !== WireProc.CONNECT_CLOSE || (opts?.prog ?? REMOTE_PROGRAM) !== REMOTE_PROGRAM) return ret;
+    if (proc !== procedures.connectClose.proc || (opts?.prog ?? REMOTE_PROGRAM) !== REMOTE_PROGRAM)
+      return ret;
     return ret.then((value) => {
       this.daemonClosed = true;
       return value;
@@ -135,7 +123,8 @@ export class Connection extends EventEmitter {
 
   /** REMOTE_PROC_CONNECT_GET_VERSION, handy for liveness checks. */
   async getVersion(): Promise<bigint> {
-    return (await this.call(WireProc.CONNECT_GET_VERSION, voidT, undefined, connectGetVersionRet)).hv_ver;
+    const def = procedures.connectGetVersion;
+    return (await this.call(def.proc, def.args, undefined, def.ret)).hv_ver;
   }
 
   /** Sends REMOTE_PROC_CONNECT_CLOSE (unless already done) and closes the transport. */
@@ -149,7 +138,8 @@ export class Connection extends EventEmitter {
     if (this.engine.closed) return;
     if (!this.daemonClosed) {
       try {
-        await withTimeout(this.call(WireProc.CONNECT_CLOSE, voidT, undefined, voidT), 5000);
+        const def = procedures.connectClose;
+        await withTimeout(this.call(def.proc, def.args, undefined, def.ret), 5000, 'CONNECT_CLOSE');
       } catch {
         // The daemon may be gone already; closing the socket is all that is left to do.
       }
@@ -158,33 +148,16 @@ export class Connection extends EventEmitter {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new LibvirtConnectionError('timed out')), ms);
-    t.unref();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
-
 /** Authenticates the way the daemon asks: none or polkit; SASL is refused with a clear error. */
 async function authenticate(engine: Engine, uri: string, requested: string | undefined): Promise<void> {
-  const { types } = await engine.call(WireProc.AUTH_LIST, voidT, undefined, authListRet);
-  if (types.length === 0 || types.includes(AUTH_NONE)) return;
-  if (types.includes(AUTH_POLKIT) && (requested === undefined || requested === 'polkit')) {
-    const { complete } = await engine.call(WireProc.AUTH_POLKIT, voidT, undefined, authPolkitRet);
+  const { types } = await engineCall(engine, 'authList', undefined);
+  if (types.length === 0 || types.includes(RemoteAuthType.NONE)) return;
+  if (types.includes(RemoteAuthType.POLKIT) && (requested === undefined || requested === 'polkit')) {
+    const { complete } = await engineCall(engine, 'authPolkit', undefined);
     if (complete !== 1) throw new LibvirtConnectionError(`polkit authentication for ${uri} did not complete`);
     return;
   }
-  if (types.includes(AUTH_SASL)) {
+  if (types.includes(RemoteAuthType.SASL)) {
     throw new LibvirtConnectionError(
       `${uri} requires SASL authentication, which VirtDesk does not support; ` +
         'use a UNIX socket (polkit) or ssh connection instead',
@@ -230,18 +203,10 @@ export async function openConnection(uri: string, opts: OpenOptions = {}): Promi
   try {
     await authenticate(engine, uri, uriParam(parsed, 'auth'));
     // Asked before CONNECT_OPEN, as libvirt's remote driver does.
-    const { supported } = await engine.call(
-      WireProc.CONNECT_SUPPORTS_FEATURE,
-      supportsFeatureArgs,
-      { feature: VIR_DRV_FEATURE_PROGRAM_KEEPALIVE },
-      supportsFeatureRet,
-    );
-    await engine.call(
-      WireProc.CONNECT_OPEN,
-      connectOpenArgs,
-      { name, flags: opts.readOnly ? VIR_CONNECT_RO : 0 },
-      voidT,
-    );
+    const { supported } = await engineCall(engine, 'connectSupportsFeature', {
+      feature: DrvFeature.PROGRAM_KEEPALIVE,
+    });
+    await engineCall(engine, 'connectOpen', { name, flags: opts.readOnly ? ConnectFlags.RO : 0 });
     if (supported === 1 && interval > 0) keepalive.start();
     return conn;
   } catch (err) {

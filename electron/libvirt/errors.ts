@@ -57,3 +57,20 @@ export class LibvirtConnectionError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * True for an error the daemon answered with. Besides `instanceof`, an Error named 'LibvirtError'
+ * with numeric code and domain counts too: a second copy of this module (a dynamic import in another
+ * bundle, a test runner's module graph) has its own class, and callers must still recognise it.
+ */
+export function isLibvirtError(e: unknown): e is LibvirtError {
+  if (e instanceof LibvirtError) return true;
+  if (!(e instanceof Error) || e.name !== 'LibvirtError') return false;
+  const fields = e as Partial<Record<'code' | 'domain', unknown>>;
+  return typeof fields.code === 'number' && typeof fields.domain === 'number';
+}
+
+/** libvirt's virErrorNumber of a daemon error (compare with VIR_ERR_* of protocol/constants.ts), else null. */
+export function libvirtCode(e: unknown): number | null {
+  return isLibvirtError(e) ? e.code : null;
+}

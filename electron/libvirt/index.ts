@@ -11,21 +11,21 @@ import { LibvirtClient } from './client.js';
 export type { OpenOptions } from './connection.js';
 export { Connection, connectionOverSocket } from './connection.js';
 export type { CloseInfo, CloseReason } from './engine.js';
-export { LibvirtConnectionError, LibvirtError, ProtocolError, XdrError } from './errors.js';
+export {
+  LibvirtConnectionError,
+  LibvirtError,
+  ProtocolError,
+  XdrError,
+  isLibvirtError,
+  libvirtCode,
+} from './errors.js';
+export { withTimeout } from './timeout.js';
 export type { LibvirtErrorDetails } from './errors.js';
 export { parseLibvirtUri, daemonUriName, type LibvirtUri } from './uri.js';
 export * from './client.js';
 export * as constants from './protocol/constants.js';
-export {
-  ConnectListAllDomainsFlags,
-  DomainAffect,
-  DomainEventId,
-  DomainState,
-  DomainStatsTypes,
-  DomainUndefineFlags,
-  ErrorCode,
-  TypedParamType,
-} from './protocol/constants.js';
+// Every libvirt number by its libvirt name (VIR_DOMAIN_SHUTOFF, VIR_ERR_NO_DOMAIN…) and the grouped objects.
+export * from './protocol/constants.js';
 export { procedures, eventMessages } from './protocol/remote.js';
 export type { ProcedureName, ProcArgs, ProcRet, EventMessageName } from './protocol/remote.js';
 

@@ -22,8 +22,7 @@ export const MIN_FRAME_LENGTH = VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER
 /** Largest valid value of the length word (the length word is not counted in MESSAGE_MAX). */
 export const MAX_FRAME_LENGTH = VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX;
 
-export const REMOTE_PROGRAM = 0x20008086;
-export const REMOTE_PROTOCOL_VERSION = 1;
+export { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION } from './protocol/constants.js';
 export const KEEPALIVE_PROGRAM = 0x6b656570;
 export const KEEPALIVE_PROTOCOL_VERSION = 1;
 

@@ -13,6 +13,7 @@ import {
   ConnectListAllDomainsFlags,
   DomainAffect,
   DomainUndefineFlags,
+  DrvFeature,
   ErrorCode,
   LibvirtConnectionError,
   LibvirtError,
@@ -87,6 +88,9 @@ describe('connection and host', () => {
     expect(await conn.connectGetURI()).toBe('test:///default');
     expect(await conn.connectGetCapabilities()).toContain('<capabilities>');
     expect(await conn.connectGetSysinfo()).toContain('<sysinfo');
+    expect(await conn.connectGetMaxVcpus()).toBe(32); // the test driver's fixed limit
+    expect(await conn.connectSupportsFeature(DrvFeature.TYPED_PARAM_STRING)).toBe(true);
+    expect(await conn.connectSupportsFeature(9999)).toBe(false);
   });
 
   it('returns node info, CPU stats, free memory and the security model', async () => {
@@ -132,6 +136,10 @@ describe('domains', () => {
     expect(await conn.domainGetXMLDesc(dom)).toContain(`<name>${name}</name>`);
     const info = await conn.domainGetInfo(dom);
     expect(info).toMatchObject({ stateName: 'shutoff', nrVirtCpu: 2, maxMem: 128 * 1024 });
+    expect(await conn.domainGetOSType(dom)).toBe('linux'); // what the test driver answers for any guest
+    expect(await conn.domainGetMaxMemory(dom)).toBe(128 * 1024);
+    await conn.domainSetMaxMemory(dom, 256 * 1024);
+    expect(await conn.domainGetMaxMemory(dom)).toBe(256 * 1024);
     expect(await conn.domainGetState(dom)).toMatchObject({ stateName: 'shutoff' });
     expect(await conn.domainIsPersistent(dom)).toBe(true);
     expect(await conn.domainIsActive(dom)).toBe(false);
@@ -191,6 +199,28 @@ describe('domains', () => {
     await conn.domainUndefineFlags(dom);
   });
 
+  it('reads block and interface statistics of a running domain', async () => {
+    const mac = '52:54:00:7d:00:01';
+    const xml = domainXml(`${PREFIX}stats`).replace(
+      '</domain>',
+      "<devices><disk type='file' device='disk'><source file='/guest/vd-stats.img'/><target dev='vda'/></disk>" +
+        `<interface type='network'><source network='default'/><mac address='${mac}'/></interface></devices></domain>`,
+    );
+    const dom = await conn.domainCreate(await conn.domainDefineXML(xml));
+    try {
+      const block = await conn.domainBlockStats(dom, 'vda');
+      expect(Object.keys(block).sort()).toEqual(['errs', 'rd_bytes', 'rd_req', 'wr_bytes', 'wr_req']);
+      expect(block.rd_bytes).toBeGreaterThan(0);
+      const net = await conn.domainInterfaceStats(dom, mac);
+      expect(Object.keys(net)).toEqual(expect.arrayContaining(['rx_bytes', 'tx_bytes', 'rx_packets']));
+      expect(Object.values(net).every((v) => typeof v === 'number')).toBe(true);
+      await expect(conn.domainBlockStats(dom, 'vdz')).rejects.toMatchObject({ code: ErrorCode.INVALID_ARG });
+    } finally {
+      await conn.domainDestroy(dom);
+      await conn.domainUndefineFlags(dom);
+    }
+  });
+
   it('creates a transient domain that disappears on destroy', async () => {
     const dom = await conn.domainCreateXML(domainXml(`${PREFIX}transient`));
     expect(dom.id).toBeGreaterThan(0);
@@ -213,6 +243,9 @@ describe('domains', () => {
       expect(paramsToRecord(await conn.domainGetBlkioParameters(dom)).weight).toBe(500);
 
       expect(paramsToRecord(await conn.domainGetNumaParameters(dom))).toHaveProperty('numa_mode');
+      // A plain record is sent with the types the getter reported (numa_nodeset is a string).
+      await conn.domainSetNumaParameters(dom, { numa_nodeset: '0' });
+      expect(paramsToRecord(await conn.domainGetNumaParameters(dom)).numa_nodeset).toBe('0');
       expect(await conn.domainGetSchedulerType(dom)).toEqual({ type: 'fair', nparams: 1 });
 
       await conn.domainPinVcpuFlags(dom, 0, [0, 1]);
@@ -348,6 +381,21 @@ describe('networks, node devices, interfaces', () => {
     await expect(conn.networkLookupByName(name)).rejects.toMatchObject({ code: ErrorCode.NO_NETWORK });
   });
 
+  it('starts a transient network with a bridge that is gone after destroy', async () => {
+    expect(await conn.networkGetBridgeName(await conn.networkLookupByName('default'))).toBe('virbr0');
+    const name = `${PREFIX}tnet`;
+    const bridge = `vdtb${process.pid % 1000}`;
+    const net = await conn.networkCreateXML(
+      `<network><name>${name}</name><bridge name='${bridge}'/></network>`,
+    );
+    expect(net.name).toBe(name);
+    expect(net.uuid).toMatch(UUID_RE);
+    expect(await conn.networkIsActive(net)).toBe(true);
+    expect(await conn.networkGetBridgeName(net)).toBe(bridge);
+    await conn.networkDestroy(net);
+    await expect(conn.networkLookupByUUID(net.uuid)).rejects.toMatchObject({ code: ErrorCode.NO_NETWORK });
+  });
+
   it('lists node devices and host interfaces with their XML', async () => {
     const devs = await conn.connectListAllNodeDevices();
     expect(devs.map((d) => d.name)).toContain('computer');
@@ -356,6 +404,10 @@ describe('networks, node devices, interfaces', () => {
     const ifaces = await conn.connectListAllInterfaces();
     expect(ifaces.length).toBeGreaterThan(0);
     expect(await conn.interfaceGetXMLDesc(ifaces[0]!)).toContain(`name='${ifaces[0]!.name}'`);
+    expect(await conn.interfaceLookupByName(ifaces[0]!.name)).toEqual(ifaces[0]);
+    await expect(conn.interfaceLookupByName(`${PREFIX}nope`)).rejects.toMatchObject({
+      code: ErrorCode.NO_INTERFACE,
+    });
   });
 });
 

@@ -94,6 +94,15 @@ describe('devices and block calls on a running QEMU guest', () => {
     );
   }, 60_000);
 
+  it('reads block and memory statistics of the running guest', async () => {
+    // The guest's kernel read the attached disk's partition table, QEMU counted it.
+    const block = await client.domainBlockStats(dom, 'vdb');
+    expect(block.rd_req).toBeGreaterThan(0);
+    expect(block.rd_bytes).toBeGreaterThan(0);
+    const mem = await client.domainMemoryStats(dom);
+    expect(mem.rss).toBeGreaterThan(0); // resident size of the QEMU process, in KiB
+  });
+
   it('resizes the disk live and the guest sees the new size', async () => {
     await client.domainBlockResize(dom, 'vdb', 32 * MiB, DomainBlockResizeFlags.BYTES);
     expect((await client.domainGetBlockInfo(dom, 'vdb')).capacity).toBe(32 * MiB);

@@ -22,6 +22,8 @@ const PACKAGES = [
   'python3-libvirt', // benchmark
   'websockify', // benchmark
   'osinfo-db', // OS list and ISO detection (New VM); unit tests read the real catalogue when present
+  'libvirt-dev', // libvirt-api.xml: the unit tests check our libvirt constants against it
+  'pkg-config', // finds libvirt-api.xml
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;

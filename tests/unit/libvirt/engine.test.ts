@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   connectionOverSocket,
   openConnection,
-  WireProc,
   type Connection,
 } from '../../../electron/libvirt/connection.js';
+import { procedures } from '../../../electron/libvirt/protocol/remote.js';
 import type { CloseInfo } from '../../../electron/libvirt/engine.js';
 import {
   LibvirtConnectionError,
@@ -189,7 +189,7 @@ describe('call engine', () => {
     await conn.close();
     expect((await closed).reason).toBe('client');
     const client = daemon!.clients[0]!;
-    expect(calls(client).map((p) => p.header.proc)).toEqual([WireProc.CONNECT_CLOSE]);
+    expect(calls(client).map((p) => p.header.proc)).toEqual([procedures.connectClose.proc]);
     await conn.close(); // idempotent
   });
 });
@@ -259,11 +259,11 @@ describe('openConnection handshake', () => {
   function handshake(authTypes: number[]) {
     return (p: Packet, c: FakeClient): void => {
       switch (p.header.proc) {
-        case WireProc.AUTH_LIST:
+        case procedures.authList.proc:
           return reply(c, p.header, authListRet, { types: authTypes });
-        case WireProc.AUTH_POLKIT:
+        case procedures.authPolkit.proc:
           return reply(c, p.header, struct({ complete: int }), { complete: 1 });
-        case WireProc.CONNECT_SUPPORTS_FEATURE:
+        case procedures.connectSupportsFeature.proc:
           return reply(c, p.header, struct({ supported: int }), { supported: 1 });
         default:
           return reply(c, p.header);
@@ -278,9 +278,9 @@ describe('openConnection handshake', () => {
     conns.push(conn);
     const c = daemon.clients[0]!;
     expect(calls(c).map((p) => p.header.proc)).toEqual([
-      WireProc.AUTH_LIST,
-      WireProc.CONNECT_SUPPORTS_FEATURE,
-      WireProc.CONNECT_OPEN,
+      procedures.authList.proc,
+      procedures.connectSupportsFeature.proc,
+      procedures.connectOpen.proc,
     ]);
     const open = calls(c)[2]!;
     expect(decode(openArgs, open.payload)).toEqual({ name: 'test:///default', flags: 1 });
@@ -292,7 +292,7 @@ describe('openConnection handshake', () => {
     daemon = await FakeDaemon.start(handshake([2]));
     const conn = await openConnection(`qemu+unix:///system?socket=${daemon.socketPath}`);
     conns.push(conn);
-    expect(calls(daemon.clients[0]!).map((p) => p.header.proc)).toContain(WireProc.AUTH_POLKIT);
+    expect(calls(daemon.clients[0]!).map((p) => p.header.proc)).toContain(procedures.authPolkit.proc);
   });
 
   it('refuses SASL-only daemons with a clear error and closes the socket', async () => {

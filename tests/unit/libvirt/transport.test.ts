@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openConnection, WireProc } from '../../../electron/libvirt/connection.js';
+import { openConnection } from '../../../electron/libvirt/connection.js';
+import { procedures } from '../../../electron/libvirt/protocol/remote.js';
 import { LibvirtConnectionError } from '../../../electron/libvirt/errors.js';
 import { type Packet } from '../../../electron/libvirt/packet.js';
 import {
@@ -209,8 +210,8 @@ describe('ssh transport', () => {
   it('opens a full connection through ssh (fake ssh + fake nc bridging to a fake daemon)', async () => {
     const authListRet = struct({ types: array(int, 20) });
     const daemon = await FakeDaemon.start((p: Packet, c: FakeClient) => {
-      if (p.header.proc === WireProc.AUTH_LIST) reply(c, p.header, authListRet, { types: [0] });
-      else if (p.header.proc === WireProc.CONNECT_SUPPORTS_FEATURE)
+      if (p.header.proc === procedures.authList.proc) reply(c, p.header, authListRet, { types: [0] });
+      else if (p.header.proc === procedures.connectSupportsFeature.proc)
         reply(c, p.header, struct({ s: int }), { s: 0 });
       else reply(c, p.header);
     });
