@@ -12,10 +12,24 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  canConnect,
+  installHooks,
+  isAlive,
+  live,
+  procStart,
+  procState,
+  readProc,
+  removeDir,
+  signalAll,
+  sleep,
+  tail,
+  waitGone,
+  waitGoneSync,
+} from './procs.js';
 
 export const DAEMON_USER = 'virtdesk-test';
 const LIBVIRTD = '/usr/sbin/libvirtd';
@@ -126,28 +140,6 @@ export function shareWithDaemon(p: string, recursive = false): void {
 
 const ENV_KEYS = ['HOME', 'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME'];
 
-function readProc(pid: number, file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(`/proc/${pid}/${file}`);
-  } catch {
-    return undefined;
-  }
-}
-
-function procState(pid: number): { state: string; uid: number; ppid: number } | undefined {
-  const status = readProc(pid, 'status')?.toString('utf8');
-  if (!status) return undefined;
-  const state = /^State:\s+(\S)/m.exec(status)?.[1] ?? '?';
-  const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
-  const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
-  return { state, uid, ppid };
-}
-
-function isAlive(pid: number): boolean {
-  const st = procState(pid);
-  return st !== undefined && st.state !== 'Z' && st.state !== 'X';
-}
-
 function under(value: string, dir: string): boolean {
   return value === dir || value.startsWith(dir + '/');
 }
@@ -193,48 +185,6 @@ export function findDaemonProcesses(dir: string, uid?: number): number[] {
   return found;
 }
 
-function signalAll(pids: number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!pids.some(isAlive)) return true;
-    await sleep(50);
-  }
-  return !pids.some(isAlive);
-}
-
-function waitGoneSync(pids: number[], timeoutMs: number): boolean {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!pids.some(isAlive)) return true;
-    sleepSync(50);
-  }
-  return !pids.some(isAlive);
-}
-
-function removeDir(dir: string): void {
-  try {
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-  } catch (err) {
-    process.stderr.write(`[virtdesk-test] could not remove ${dir}: ${String(err)}\n`);
-  }
-}
-
 /** Synchronous best-effort teardown (exit hooks, stale folders). */
 function killAndRemoveSync(dir: string, uid: number | undefined, daemonPid?: number): void {
   const guests = findDaemonProcesses(dir, uid).filter((p) => p !== daemonPid);
@@ -249,27 +199,6 @@ function killAndRemoveSync(dir: string, uid: number | undefined, daemonPid?: num
 // ---------------------------------------------------------------------------------------------------------
 // Exit hooks: clean up even when the run fails, exits early or is interrupted
 // ---------------------------------------------------------------------------------------------------------
-
-const live = new Map<string, () => void>();
-let hooksInstalled = false;
-
-function onSignal(signal: NodeJS.Signals): void {
-  for (const cleanup of [...live.values()]) cleanup();
-  live.clear();
-  process.removeListener(signal, onSignal);
-  // If nobody else handles the signal, re-raise it so the process ends the usual way.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function installHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', () => {
-    for (const cleanup of [...live.values()]) cleanup();
-    live.clear();
-  });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
-}
 
 /** Remove folders of earlier runs whose owner process is gone (e.g. killed with SIGKILL). */
 export function cleanStaleDaemons(parentDir = os.tmpdir()): string[] {
@@ -299,14 +228,6 @@ export function cleanStaleDaemons(parentDir = os.tmpdir()): string[] {
     removed.push(dir);
   }
   return removed;
-}
-
-function procStart(pid: number): string | undefined {
-  const stat = readProc(pid, 'stat')?.toString('utf8');
-  if (!stat) return undefined;
-  // Field 22 (starttime), counted after the ")" that ends the command name.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return rest[19];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -352,27 +273,6 @@ function saveCaps(from: string, to: string): void {
     }
   } catch {
     /* a cache only */
-  }
-}
-
-function canConnect(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect(socketPath);
-    const done = (ok: boolean) => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
-}
-
-function tail(file: string, max = 8000): string {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    return text.length > max ? '…' + text.slice(-max) : text;
-  } catch {
-    return '(no log)';
   }
 }
 

@@ -35,9 +35,26 @@ export const TEST_ENV_KEYS = [
   'VIRTDESK_TEST_DAEMON_GID',
 ] as const satisfies readonly (keyof TestEnvValues)[];
 
+/**
+ * The private system-mode daemon (./system-daemon.ts), for pools, networks and cgroup tuning. Empty
+ * strings when it is not running; VIRTDESK_TEST_SYSTEM_SKIP then says why.
+ */
+export interface SystemEnvValues {
+  VIRTDESK_TEST_SYSTEM_URI: string;
+  VIRTDESK_TEST_SYSTEM_DIR: string;
+  VIRTDESK_TEST_SYSTEM_NSPID: string;
+  VIRTDESK_TEST_SYSTEM_SKIP: string;
+}
+
+export const SYSTEM_ENV_KEYS = [
+  'VIRTDESK_TEST_SYSTEM_URI',
+  'VIRTDESK_TEST_SYSTEM_DIR',
+  'VIRTDESK_TEST_SYSTEM_NSPID',
+  'VIRTDESK_TEST_SYSTEM_SKIP',
+] as const satisfies readonly (keyof SystemEnvValues)[];
+
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  export interface ProvidedContext extends TestEnvValues {}
+  export interface ProvidedContext extends TestEnvValues, SystemEnvValues {}
 }
 
 export interface TestEnv {
@@ -57,14 +74,18 @@ export interface TestEnv {
   daemonGid: number;
 }
 
-function read(key: (typeof TEST_ENV_KEYS)[number]): string {
+function lookup(key: keyof TestEnvValues | keyof SystemEnvValues): string | undefined {
   let value: string | undefined;
   try {
     value = inject(key);
   } catch {
     /* not inside a Vitest worker */
   }
-  value ??= process.env[key];
+  return value ?? process.env[key];
+}
+
+function read(key: (typeof TEST_ENV_KEYS)[number]): string {
+  const value = lookup(key);
   if (!value) {
     throw new Error(
       `${key} is not set: run this test in the 'integration' Vitest project (its globalSetup ` +
@@ -85,5 +106,41 @@ export function testEnv(): TestEnv {
     virtType: read('VIRTDESK_TEST_VIRT_TYPE') === 'kvm' ? 'kvm' : 'qemu',
     daemonUid: Number(read('VIRTDESK_TEST_DAEMON_UID')),
     daemonGid: Number(read('VIRTDESK_TEST_DAEMON_GID')),
+  };
+}
+
+export type SystemEnv =
+  | {
+      available: true;
+      /** `qemu+unix:///system?socket=…` of the private system daemon. */
+      uri: string;
+      /** Same path inside and outside the daemon's namespaces: pools, volumes, guest files. */
+      scratchDir: string;
+      /** Host pid of the namespace's init (`nsenter --target`). */
+      nsPid: number;
+    }
+  | { available: false; skip: string };
+
+/**
+ * The private system daemon, or why there is none. Tests skip with `skip` as their reason:
+ *
+ *   const sys = systemTestEnv();
+ *   describe.skipIf(!sys.available)(`networks${sys.available ? '' : ` (skipped: ${sys.skip})`}`, …)
+ */
+export function systemTestEnv(): SystemEnv {
+  const uri = lookup('VIRTDESK_TEST_SYSTEM_URI');
+  if (!uri) {
+    return {
+      available: false,
+      skip:
+        lookup('VIRTDESK_TEST_SYSTEM_SKIP') ||
+        'the private system daemon was not started (run in the integration project)',
+    };
+  }
+  return {
+    available: true,
+    uri,
+    scratchDir: lookup('VIRTDESK_TEST_SYSTEM_DIR') ?? '',
+    nsPid: Number(lookup('VIRTDESK_TEST_SYSTEM_NSPID')),
   };
 }

@@ -6,7 +6,8 @@
  * guests included — and removes its folder; exit/signal hooks in ./daemon.ts cover aborted runs.
  */
 import type { TestProject } from 'vitest/node';
-import { TEST_ENV_KEYS } from './env.js';
+import { SYSTEM_ENV_KEYS, TEST_ENV_KEYS, type SystemEnvValues } from './env.js';
+import { startSystemDaemon, systemDaemonUnavailable, type SystemDaemon } from './system-daemon.js';
 import { startTestBed, type TestBed } from './testbed.js';
 
 const log = (msg: string) => process.stderr.write(`[virtdesk-test] ${msg}\n`);
@@ -20,7 +21,44 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `virt type ${bed.env.virtType}, ready in ${Date.now() - t0} ms`,
   );
 
+  let system: SystemDaemon | undefined;
+  const systemValues: SystemEnvValues = {
+    VIRTDESK_TEST_SYSTEM_URI: '',
+    VIRTDESK_TEST_SYSTEM_DIR: '',
+    VIRTDESK_TEST_SYSTEM_NSPID: '',
+    VIRTDESK_TEST_SYSTEM_SKIP: systemDaemonUnavailable() ?? '',
+  };
+  if (!systemValues.VIRTDESK_TEST_SYSTEM_SKIP) {
+    const t1 = Date.now();
+    try {
+      system = await startSystemDaemon();
+    } catch (err) {
+      await bed.stop();
+      throw err;
+    }
+    systemValues.VIRTDESK_TEST_SYSTEM_URI = system.uri;
+    systemValues.VIRTDESK_TEST_SYSTEM_DIR = system.scratchDir;
+    systemValues.VIRTDESK_TEST_SYSTEM_NSPID = String(system.nsPid);
+    log(
+      `private system libvirtd (own mount/net/pid namespaces) at ${system.socketPath}, ready in ${Date.now() - t1} ms`,
+    );
+  } else {
+    log(
+      `no private system libvirtd: ${systemValues.VIRTDESK_TEST_SYSTEM_SKIP}; pool, network and tuning tests skip`,
+    );
+  }
+  for (const key of SYSTEM_ENV_KEYS) {
+    project.provide(key, systemValues[key]);
+    process.env[key] = systemValues[key];
+  }
+
   return async () => {
+    const s = system;
+    system = undefined;
+    if (s) {
+      await s.stop();
+      log(`private system libvirtd stopped, ${s.dir} removed`);
+    }
     if (!bed) return;
     const b = bed;
     bed = undefined;

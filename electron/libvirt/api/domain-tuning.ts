@@ -8,7 +8,11 @@ import { fromWireParam, paramList, toWireParam } from '../typed-params.js';
 import type { DomainRef, TypedParam, TypedParamValue, VcpuInfo } from '../types.js';
 
 type TwoStepGetter = 'domainGetMemoryParameters' | 'domainGetBlkioParameters' | 'domainGetNumaParameters';
-type TypedSetter = 'domainSetMemoryParameters' | 'domainSetBlkioParameters' | 'domainSetNumaParameters';
+type TypedSetter =
+  | 'domainSetSchedulerParametersFlags'
+  | 'domainSetMemoryParameters'
+  | 'domainSetBlkioParameters'
+  | 'domainSetNumaParameters';
 
 export class DomainTuningApi extends RpcCore {
   /** Memory in KiB; flags: virDomainMemoryModFlags (MAXIMUM sets the maximum). */
@@ -64,7 +68,29 @@ export class DomainTuningApi extends RpcCore {
   async domainGetSchedulerType(dom: DomainRef): Promise<{ type: string; nparams: number }> {
     return this.call('domainGetSchedulerType', { dom: toWireDomain(dom) });
   }
-
+  async domainGetSchedulerParameters(dom: DomainRef, flags = 0): Promise<TypedParam[]> {
+    const { nparams } = await this.domainGetSchedulerType(dom);
+    if (nparams <= 0) return [];
+    const r = await this.call('domainGetSchedulerParametersFlags', {
+      dom: toWireDomain(dom),
+      nparams,
+      flags,
+    });
+    return r.params.map(fromWireParam);
+  }
+  async domainSetSchedulerParameters(
+    dom: DomainRef,
+    params: TypedParam[] | Record<string, TypedParamValue>,
+    flags = 0,
+  ): Promise<void> {
+    await this.setParams(
+      'domainSetSchedulerParametersFlags',
+      dom,
+      params,
+      () => this.domainGetSchedulerParameters(dom),
+      flags,
+    );
+  }
   async domainGetMemoryParameters(dom: DomainRef, flags = 0): Promise<TypedParam[]> {
     return this.twoStepParams('domainGetMemoryParameters', dom, flags);
   }
