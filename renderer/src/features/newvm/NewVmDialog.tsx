@@ -41,6 +41,8 @@ const defaultNetwork = (o: Options): string =>
 export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
   const t = useT();
   const [options, setOptions] = useState<Options | null>(null);
+  // Kept apart from the form's errors: it explains the disabled Create button until the dialog closes.
+  const [optionsError, setOptionsError] = useState<string | null>(null);
   const [detected, setDetected] = useState<string | null>(null);
   const [osQuery, setOsQuery] = useState('');
   const [osResults, setOsResults] = useState<OsChoice[]>([]);
@@ -89,8 +91,8 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         form.set('pool', defaultPool(o));
         form.set('network', defaultNetwork(o));
       })
-      .catch((e: unknown) => live.current && form.setError('form', toApiError(e).message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- form.set and form.setError never change
+      .catch((e: unknown) => live.current && setOptionsError(toApiError(e).message));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- form.set never changes
   }, [req.connectionId]);
 
   const chooseOs = (choice: OsChoice | null): void => {
@@ -338,9 +340,9 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         </label>
         {options?.virtType === 'qemu' && <p className="hint">{t('newvm.emulated')}</p>}
       </fieldset>
-      {errors.form && (
+      {(errors.form ?? optionsError) && (
         <p className="error-text" role="alert" data-testid="newvm-error">
-          {errors.form}
+          {errors.form ?? optionsError}
         </p>
       )}
     </Dialog>

@@ -24,8 +24,6 @@ export interface Form<V extends Record<string, unknown>, S extends z.ZodType> {
   /** Sets one value; clears that field's error and the form's. */
   set: <K extends keyof V & string>(field: K, value: V[K]) => void;
   errors: FieldErrors<keyof V & string>;
-  /** Puts an error on the form as a whole (or on a field). */
-  setError: (field: (keyof V & string) | 'form', message: string) => void;
   submitting: boolean;
   /**
    * Validates; when valid, runs `action` with the parsed input. Issues land on their fields; a thrown
@@ -54,10 +52,6 @@ export const useForm = <V extends Record<string, unknown>, S extends z.ZodType>(
       delete next.form;
       return next;
     });
-  }, []);
-
-  const setError = useCallback((field: F | 'form', message: string): void => {
-    setErrors((e) => ({ ...e, [field]: message }));
   }, []);
 
   // Reads this render's values and options: submit runs from events, after the values were rendered.
@@ -89,5 +83,5 @@ export const useForm = <V extends Record<string, unknown>, S extends z.ZodType>(
     }
   };
 
-  return { values, set, errors, setError, submitting, submit };
+  return { values, set, errors, submitting, submit };
 };
