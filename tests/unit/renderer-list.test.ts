@@ -8,13 +8,13 @@ import {
   sortVms,
   toggleSort,
   type VmRowData,
-} from '../../renderer/src/logic/vmList.js';
+} from '../../renderer/src/features/vms/list/vmList.js';
 import {
   allowedActions,
   canDelete,
   needsForceOffBeforeDelete,
   primaryAction,
-} from '../../renderer/src/logic/lifecycle.js';
+} from '../../renderer/src/features/vms/lifecycle/lifecycle.js';
 
 const vm = (name: string, over: Partial<VmRowData> = {}): VmRowData => ({
   uuid: `00000000-0000-4000-8000-${name.padStart(12, '0').slice(-12)}`,

@@ -5,7 +5,7 @@ import {
   moveSelect,
   pruneSelection,
   selectAll,
-} from '../../renderer/src/logic/selection.js';
+} from '../../renderer/src/features/vms/list/selection.js';
 
 const order = ['a', 'b', 'c', 'd', 'e'];
 const ids = (s: { selected: ReadonlySet<string> }): string[] => [...s.selected].sort();

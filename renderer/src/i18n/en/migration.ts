@@ -21,6 +21,5 @@ export default {
   'migrate.moved': '{done} of {total} sent',
   'migrate.cancel': 'Cancel migration',
   'migrate.cancelling': 'Cancelling…',
-  'migrate.invalid': 'Check the fields',
   'migrate.done': '{name} now runs on {target}',
 };

@@ -23,7 +23,6 @@ export default {
   'newvm.emulated': 'This host has no KVM: the VM will run emulated, and slowly.',
   'newvm.create': 'Create',
   'newvm.creating': 'Creating…',
-  'newvm.invalid': 'Check the fields',
   'newvm.created': '{name} was created',
   'newvm.createdStarted': '{name} was created and started',
   'newvm.notStarted': '{name} was created but did not start: {message}',

@@ -7,7 +7,6 @@ export default {
   'snapshots.takeOff': 'The VM is off: its disks are saved.',
   'snapshots.name': 'Name',
   'snapshots.description': 'Description (optional)',
-  'snapshots.badName': 'Check the name',
   'snapshots.listLabel': 'Snapshots',
   'snapshots.none': 'No snapshots yet',
   'snapshots.current': 'current',

@@ -75,7 +75,6 @@ export default {
   'delete.usedBy': 'also used by {names}',
   'rename.title': 'Rename “{name}”',
   'rename.label': 'New name',
-  'rename.invalid': 'Invalid name',
   'vm.open': 'Open',
   'vm.actions': 'Actions',
   'vm.moreActions': 'More actions for {name}',

@@ -21,6 +21,5 @@ export default {
   'migrate.moved': '已发送 {done}，共 {total}',
   'migrate.cancel': '取消迁移',
   'migrate.cancelling': '正在取消…',
-  'migrate.invalid': '请检查各项输入',
   'migrate.done': '{name} 现在运行在 {target} 上',
 };

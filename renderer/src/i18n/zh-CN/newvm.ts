@@ -23,7 +23,6 @@ export default {
   'newvm.emulated': '此主机没有 KVM：虚拟机将以模拟方式运行，速度较慢。',
   'newvm.create': '创建',
   'newvm.creating': '正在创建…',
-  'newvm.invalid': '请检查各项输入',
   'newvm.created': '已创建 {name}',
   'newvm.createdStarted': '已创建并启动 {name}',
   'newvm.notStarted': '已创建 {name}，但未能启动：{message}',

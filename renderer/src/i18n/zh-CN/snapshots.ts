@@ -7,7 +7,6 @@ export default {
   'snapshots.takeOff': '虚拟机已关闭：将保存其磁盘。',
   'snapshots.name': '名称',
   'snapshots.description': '描述（可选）',
-  'snapshots.badName': '请检查名称',
   'snapshots.listLabel': '快照',
   'snapshots.none': '还没有快照',
   'snapshots.current': '当前',

@@ -72,7 +72,6 @@ export default {
   'delete.usedBy': '也被 {names} 使用',
   'rename.title': '重命名“{name}”',
   'rename.label': '新名称',
-  'rename.invalid': '名称无效',
   'vm.open': '打开',
   'vm.actions': '操作',
   'vm.moreActions': '{name} 的更多操作',

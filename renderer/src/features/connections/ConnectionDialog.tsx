@@ -1,0 +1,136 @@
+import type { ConnectionEntry } from '../../../../shared/contract/index.js';
+import { calls } from '../../../../shared/contract/index.js';
+import { getApi } from '../../api/client.js';
+import { useT } from '../../i18n/index.js';
+import { closeDialog, type DialogRequest } from '../../shell/dialogs.js';
+import { showToast } from '../../store/toasts.js';
+import { Dialog } from '../../ui/Dialog.js';
+import { useForm } from '../../ui/form/useForm.js';
+
+declare module '../../shell/dialogs.js' {
+  interface DialogRequests {
+    addConnection: object;
+    editConnection: { existing: ConnectionEntry };
+  }
+}
+
+const EXAMPLES = ['qemu:///system', 'qemu:///session', 'qemu+ssh://user@host/system'];
+
+/** Add (no `existing`) or edit a saved connection. */
+export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' | 'editConnection'> }) => {
+  const t = useT();
+  const existing = req.kind === 'editConnection' ? req.existing : undefined;
+  const form = useForm({
+    schema: existing ? calls['connections.update'].input : calls['connections.add'].input,
+    initial: {
+      name: existing?.name ?? '',
+      uri: existing?.uri ?? '',
+      autoconnect: existing?.autoconnect ?? true,
+    },
+    // An empty name means "call it by its URI".
+    toInput: (v) => ({
+      ...(existing ? { id: existing.id } : { connect: true }),
+      name: v.name.trim() || v.uri.trim(),
+      uri: v.uri.trim(),
+      autoconnect: v.autoconnect,
+    }),
+    messages: { uri: t('connections.error.uri'), name: t('connections.error.name') },
+  });
+  const { name, uri, autoconnect } = form.values;
+  const errors = form.errors;
+  const busy = form.submitting;
+
+  const submit = async (): Promise<void> => {
+    const r = await form.submit(async () => {
+      const effectiveName = name.trim() || uri.trim();
+      if (existing) {
+        await getApi().call('connections.update', {
+          id: existing.id,
+          name: effectiveName,
+          uri: uri.trim(),
+          autoconnect,
+        });
+      } else {
+        await getApi().call('connections.add', {
+          name: effectiveName,
+          uri: uri.trim(),
+          autoconnect,
+          connect: true,
+        });
+      }
+      closeDialog();
+    });
+    if (!r.ok && r.error && !r.onFields) showToast(r.error.message, 'error');
+  };
+
+  return (
+    <Dialog
+      title={existing ? t('connections.edit.title') : t('connections.add.title')}
+      onClose={closeDialog}
+      onSubmit={() => void submit()}
+      testId="connection-dialog"
+      buttons={
+        <>
+          <button type="button" className="btn" onClick={closeDialog}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="btn suggested" disabled={busy || !uri.trim()}>
+            {existing ? t('common.save') : t('connections.add.submit')}
+          </button>
+        </>
+      }
+    >
+      <div className="field">
+        <label htmlFor="conn-uri">{t('connections.field.uri')}</label>
+        <input
+          id="conn-uri"
+          className="entry mono"
+          value={uri}
+          autoFocus
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="qemu:///system"
+          aria-invalid={!!errors.uri}
+          aria-describedby="conn-uri-hint"
+          onChange={(e) => form.set('uri', e.target.value)}
+        />
+        {errors.uri && <span className="error-text">{errors.uri}</span>}
+        <span className="hint" id="conn-uri-hint">
+          {t('connections.field.uriHint')}
+        </span>
+        <div className="examples" aria-label={t('connections.examples')}>
+          {EXAMPLES.map((ex) => (
+            <button key={ex} type="button" className="chip" onClick={() => form.set('uri', ex)}>
+              {ex}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor="conn-name">{t('connections.field.name')}</label>
+        <input
+          id="conn-name"
+          className="entry"
+          value={name}
+          placeholder={uri.trim() || t('connections.field.namePlaceholder')}
+          aria-invalid={!!errors.name}
+          onChange={(e) => form.set('name', e.target.value)}
+        />
+        {errors.name && <span className="error-text">{errors.name}</span>}
+      </div>
+      <label className="check-row">
+        <input
+          type="checkbox"
+          checked={autoconnect}
+          onChange={(e) => form.set('autoconnect', e.target.checked)}
+        />
+        {t('connections.field.autoconnect')}
+      </label>
+      {errors.form && (
+        <p className="error-text" role="alert">
+          {errors.form}
+        </p>
+      )}
+    </Dialog>
+  );
+};

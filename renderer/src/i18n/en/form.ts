@@ -1,0 +1,20 @@
+// Messages of the form kit (renderer/src/ui/form): zod issues in plain words, next to the field.
+export default {
+  'form.required': 'Fill this in',
+  'form.required.name': 'Enter a name',
+  'form.required.uri': 'Enter a URI',
+  'form.required.pool': 'Choose a storage pool',
+  'form.required.target': 'Choose a target host',
+  'form.tooShort': 'At least {min} characters',
+  'form.tooLong': 'At most {max} characters',
+  'form.tooFew': 'At least {min} items',
+  'form.tooMany': 'At most {max} items',
+  'form.atLeast': 'At least {min}',
+  'form.moreThan': 'More than {min}',
+  'form.atMost': 'At most {max}',
+  'form.lessThan': 'Less than {max}',
+  'form.number': 'Enter a number',
+  'form.wholeNumber': 'Enter a whole number',
+  'form.choose': 'Choose one of the options',
+  'form.invalid': 'This value is not valid',
+};

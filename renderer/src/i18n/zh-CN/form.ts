@@ -1,0 +1,20 @@
+// 表单套件的消息（renderer/src/ui/form）：以平实的语言在字段旁说明 zod 的问题。
+export default {
+  'form.required': '请填写此项',
+  'form.required.name': '请输入名称',
+  'form.required.uri': '请输入 URI',
+  'form.required.pool': '请选择存储池',
+  'form.required.target': '请选择目标主机',
+  'form.tooShort': '至少 {min} 个字符',
+  'form.tooLong': '最多 {max} 个字符',
+  'form.tooFew': '至少 {min} 项',
+  'form.tooMany': '最多 {max} 项',
+  'form.atLeast': '至少为 {min}',
+  'form.moreThan': '须大于 {min}',
+  'form.atMost': '最多为 {max}',
+  'form.lessThan': '须小于 {max}',
+  'form.number': '请输入数字',
+  'form.wholeNumber': '请输入整数',
+  'form.choose': '请从选项中选择',
+  'form.invalid': '此值无效',
+};
