@@ -274,9 +274,16 @@ export const bytesOf = (el: Element | undefined | null, defaultUnit = 'KiB'): nu
   return factor === undefined ? null : n * factor;
 };
 
-/** Sets (or, for null/undefined, removes) attributes. */
+/** Refuses a value XML cannot hold (the serializer checks text, but not attribute values). */
+const checkValue = (s: string): string => {
+  for (let i = 0; i < s.length;) i = checkRaw(s, i);
+  return s;
+};
+
+/** Sets (or, for null/undefined, removes) attributes; throws XmlError for characters XML cannot hold. */
 export const setAttrs = (el: Element, attrs: Attrs): Element => {
   for (const [k, v] of Object.entries(attrs)) {
+    if (v !== null && v !== undefined) checkValue(String(v));
     if (v === null || v === undefined) el.removeAttribute(k);
     else if (k === 'xmlns' || k.startsWith('xmlns:')) el.setAttributeNS(XMLNS, k, String(v));
     else el.setAttribute(k, String(v));
@@ -284,10 +291,10 @@ export const setAttrs = (el: Element, attrs: Attrs): Element => {
   return el;
 };
 
-/** Replaces the element's content with `value` as text. */
+/** Replaces the element's content with `value` as text; throws XmlError for characters XML cannot hold. */
 export const setText = (el: Element, value: string | number): Element => {
+  const s = checkValue(String(value));
   while (el.firstChild) el.removeChild(el.firstChild);
-  const s = String(value);
   if (s) el.appendChild(el.ownerDocument!.createTextNode(s));
   return el;
 };

@@ -6,6 +6,8 @@ import { attributes, elements, ownText, parseXml, type XmlElement } from '../../
 
 export interface XmlTree {
   name: string;
+  /** Namespace URI, null for libvirt's own (namespace-less) elements. */
+  ns: string | null;
   attrs: Record<string, string>;
   children: XmlTree[];
   /** The element's own text, untrimmed. */
@@ -14,6 +16,7 @@ export interface XmlTree {
 
 const view = (el: XmlElement): XmlTree => ({
   name: el.nodeName,
+  ns: el.namespaceURI ?? null,
   attrs: attributes(el),
   children: elements(el).map(view),
   text: ownText(el),
@@ -42,3 +45,13 @@ export const treeText = (el: XmlTree | undefined, path: string): string | null =
   const e = treeChild(el, path);
   return e ? e.text.trim() : null;
 };
+
+/** The tree without indentation: whitespace-only text between child elements carries no meaning. */
+const withoutIndentation = (t: XmlTree): XmlTree => ({
+  ...t,
+  text: t.children.length && t.text.trim() === '' ? '' : t.text,
+  children: t.children.map(withoutIndentation),
+});
+
+/** What a document means to libvirt: its tree, indentation and quoting style aside. */
+export const xmlMeaning = (xml: string): XmlTree => withoutIndentation(xmlTree(xml));
