@@ -200,6 +200,19 @@ export const children = (el: Element | undefined | null, path: string): Element[
   return elements(parent).filter((c) => c.nodeName === last);
 };
 
+/** Every element named `name` below `el` (any depth), in document order. */
+export const descendants = (el: Element | undefined | null, name: string): Element[] => {
+  const out: Element[] = [];
+  const walk = (e: Element) => {
+    for (const c of elements(e)) {
+      if (c.nodeName === name) out.push(c);
+      walk(c);
+    }
+  };
+  if (el) walk(el);
+  return out;
+};
+
 /** The element's own text (text and CDATA children, not descendants'), untrimmed. */
 export const ownText = (el: Element | undefined | null): string => {
   let s = '';

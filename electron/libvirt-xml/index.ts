@@ -8,6 +8,7 @@ export {
   bytesOf,
   child,
   children,
+  descendants,
   elements,
   intOf,
   localName,
