@@ -116,6 +116,13 @@ const checkReference = (xml: string, i: number): number => {
   return j + 1;
 };
 
+/**
+ * XML 1.0 end-of-line handling (\r\n and lone \r become \n). xmldom's default also rewrites U+0085,
+ * U+2028 and U+2029 (XML 1.1 rules), which would change text such as a VM description that contains them.
+ */
+const normalizeLineEndings = (xml: string): string =>
+  xml.includes('\r') ? xml.split('\r\n').join('\n').split('\r').join('\n') : xml;
+
 /** xmldom reports this as a warning; U+FFFD is a legal character, so it is no reason to refuse. */
 const HARMLESS_WARNING = 'Unicode replacement character';
 
@@ -128,6 +135,7 @@ export const parseDocument = (xml: string): Document => {
   let refused: XmlError | null = null;
   const parser = new DOMParser({
     locator: false,
+    normalizeLineEndings,
     onError: (level, message, context) => {
       if (level === 'warning' && message.startsWith(HARMLESS_WARNING)) return;
       const hasDoctype = !!(context as { doc?: Document } | undefined)?.doc?.doctype;

@@ -9,6 +9,7 @@ import {
   intOf,
   MAX_XML_CHARS,
   newDocument,
+  ownText,
   parseXml,
   serializeXml,
   text,
@@ -62,6 +63,11 @@ describe('libvirt-XML parser: refusals', () => {
     );
     expect(attr(a, 'x')).toBe('AB<');
     expect(text(a)).toBe('\u{10FFFF}\u{1F600}\t&&#x110000;');
+  });
+
+  it('normalizes line ends as XML 1.0 does, and keeps U+0085, U+2028 and U+2029 in text', () => {
+    expect(text(parseXml('<a>1\r\n2\r3\n4</a>'))).toBe('1\n2\n3\n4');
+    expect(ownText(parseXml('<a>x\u0085y\u2028z\u2029</a>'))).toBe('x\u0085y\u2028z\u2029');
   });
 
   it('refuses raw characters XML cannot hold, undefined entities and malformed documents', () => {
