@@ -24,8 +24,10 @@ export interface NetworkIp {
 const prefixOfNetmask = (mask: string): number | null => {
   const parts = mask.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return null;
-  const bits = parts.map((p) => p.toString(2).padStart(8, '0')).join('');
-  return /^1*0*$/.test(bits) ? (bits.indexOf('0') < 0 ? 32 : bits.indexOf('0')) : null;
+  const bits = parts.reduce((acc, p) => acc * 256 + p, 0);
+  const host = 2 ** 32 - 1 - bits; // the host part must be all ones: 2^k - 1
+  const k = Math.log2(host + 1);
+  return Number.isInteger(k) ? 32 - k : null;
 };
 
 export class NetworkXml {

@@ -245,6 +245,15 @@ describe('storage, network and snapshot XML', () => {
       { family: 'ipv6', address: 'fd00:213::1', prefix: 64, dhcpRanges: [], dhcpHosts: [] },
     ]);
     expect(NetworkXml.parse('<network><name>iso</name></network>').forwardMode).toBeNull();
+    const prefix = (mask: string) =>
+      NetworkXml.parse(`<network><ip address='10.0.0.1' netmask='${mask}'/></network>`).ips[0]?.prefix;
+    expect(['255.255.254.0', '255.255.255.255', '0.0.0.0', '255.0.255.0', '1.2.3'].map(prefix)).toEqual([
+      23,
+      32,
+      0,
+      null,
+      null,
+    ]);
   });
 
   it('reads a snapshot', () => {
