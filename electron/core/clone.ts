@@ -8,30 +8,23 @@ import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ConnectionManager } from './connection-manager.js';
 import { CoreError } from './errors.js';
 import type { LibvirtClient, StorageVolRef } from './libvirt-port.js';
-import { child, children, parseXml, serializeXml, type XmlElement } from './xml.js';
+import { DomainXml, newVolumeXml, VolumeXml } from '../libvirt-xml/index.js';
 
 /** VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE: the persistent definition, secrets included. */
 const XML_INACTIVE_SECURE = 2 | 1;
 
 /** The clone's definition from the source's (pure; exported for tests). `disks` maps old → new paths. */
 export function cloneDomainXml(xml: string, newName: string, disks: ReadonlyMap<string, string>): string {
-  const dom = parseXml(xml);
-  const nameEl = child(dom, 'name');
-  if (!nameEl) throw new CoreError('invalid-input', 'The domain XML has no name');
-  nameEl.text = newName;
-  const drop = (parent: XmlElement | undefined, name: string) => {
-    if (parent) parent.children = parent.children.filter((c) => c.name !== name);
-  };
-  drop(dom, 'uuid'); // libvirt generates a new one
-  for (const nic of children(dom, 'devices/interface')) drop(nic, 'mac');
-  const nvram = child(dom, 'os/nvram');
-  if (nvram) nvram.text = ''; // libvirt creates a fresh one from the template
-  for (const disk of children(dom, 'devices/disk')) {
-    const source = child(disk, 'source');
-    const path = source?.attrs.file;
-    if (source && path && disks.has(path)) source.attrs.file = disks.get(path)!;
-  }
-  return serializeXml(dom);
+  const dom = DomainXml.parse(xml);
+  if (dom.name === null) throw new CoreError('invalid-input', 'The domain XML has no name');
+  // libvirt generates a new UUID, new MACs and (from the template) a fresh NVRAM file.
+  return dom
+    .setName(newName)
+    .removeUuid()
+    .removeMacAddresses()
+    .resetNvram()
+    .replaceDiskFiles(disks)
+    .toString();
 }
 
 export class CloneService {
@@ -65,35 +58,21 @@ export class CloneService {
     made: StorageVolRef[],
   ): Promise<Map<string, string>> {
     const map = new Map<string, string>();
-    const disks = children(parseXml(xml), 'devices/disk').filter(
-      (d) => d.attrs.device !== 'cdrom' && !child(d, 'readonly') && !child(d, 'shareable'),
+    const disks = DomainXml.parse(xml).disks.filter(
+      (d) => d.type === 'file' && d.device !== 'cdrom' && !d.readonly && !d.shareable,
     );
     for (const [i, d] of disks.entries()) {
-      const path = child(d, 'source')?.attrs.file;
+      const path = d.source;
       if (!path) continue;
       // A disk outside any storage pool cannot be copied through libvirt: say so rather than share it.
       const vol = await c.storageVolLookupByPath(path);
       const pool = await c.storagePoolLookupByVolume(vol);
-      const fmt = child(parseXml(await c.storageVolGetXMLDesc(vol, 0)), 'target/format')?.attrs.type ?? '';
+      const fmt = VolumeXml.parse(await c.storageVolGetXMLDesc(vol, 0)).format ?? '';
       const ext = fmt === 'qcow2' ? '.qcow2' : fmt === 'raw' ? '.img' : '';
       const name = `${newName}${disks.length > 1 ? `-${i + 1}` : ''}${ext}`;
       const copy = await c.storageVolCreateXMLFrom(
         pool,
-        serializeXml({
-          name: 'volume',
-          attrs: {},
-          text: '',
-          children: [
-            { name: 'name', attrs: {}, text: name, children: [] },
-            { name: 'capacity', attrs: { unit: 'bytes' }, text: '0', children: [] },
-            {
-              name: 'target',
-              attrs: {},
-              text: '',
-              children: fmt ? [{ name: 'format', attrs: { type: fmt }, text: '', children: [] }] : [],
-            },
-          ],
-        }),
+        newVolumeXml({ name, capacityBytes: 0, format: fmt || null }),
         vol,
         0,
       );

@@ -13,8 +13,7 @@ import { readIsoIdentity } from '../osinfo/iso.js';
 import type { ConnectionManager } from './connection-manager.js';
 import { CoreError } from './errors.js';
 import type { LibvirtClient } from './libvirt-port.js';
-import { newVmXml } from './new-vm-xml.js';
-import { escapeXml, parseXml, textOf } from './xml.js';
+import { newVmXml, newVolumeXml, PoolXml } from '../libvirt-xml/index.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -54,7 +53,7 @@ export class NewVmService {
     const c = this.connections.getClient(input.connectionId);
     const pools = await Promise.all(
       (await c.connectListAllStoragePools(0)).map(async (p) => {
-        const path = textOf(parseXml(await c.storagePoolGetXMLDesc(p, 0)), 'target/path') || null;
+        const path = PoolXml.parse(await c.storagePoolGetXMLDesc(p, 0)).targetPath;
         return { name: p.name, active: await c.storagePoolIsActive(p), path };
       }),
     );
@@ -109,8 +108,7 @@ export class NewVmService {
       const bytes = Math.round(v.disk.sizeGiB * GiB);
       vol = await c.storageVolCreateXML(
         pool,
-        `<volume><name>${escapeXml(v.name)}.qcow2</name><capacity unit='bytes'>${bytes}</capacity>` +
-          `<target><format type='qcow2'/></target></volume>`,
+        newVolumeXml({ name: `${v.name}.qcow2`, capacityBytes: bytes, format: 'qcow2' }),
       );
     }
     let dom;

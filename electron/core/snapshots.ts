@@ -6,19 +6,19 @@ import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 import type { ConnectionManager } from './connection-manager.js';
 import type { LibvirtClient } from './libvirt-port.js';
-import { child, escapeXml as esc, parseXml, textOf } from './xml.js';
+import { newSnapshotXml, SnapshotXml } from '../libvirt-xml/index.js';
 
 /** One snapshot from its XML (pure; exported for tests). */
 export function parseSnapshotXml(xml: string, current: boolean): Snapshot {
-  const root = parseXml(xml);
-  const memory = child(root, 'memory')?.attrs.snapshot;
-  const state = textOf(root, 'state') ?? 'nostate';
+  const snap = SnapshotXml.parse(xml);
+  const memory = snap.memory;
+  const state = snap.state ?? 'nostate';
   return {
-    name: textOf(root, 'name') ?? '',
-    description: textOf(root, 'description') || null,
-    createdAt: Number(textOf(root, 'creationTime') ?? 0),
+    name: snap.name ?? '',
+    description: snap.description || null,
+    createdAt: Number(snap.creationTime ?? 0),
     state,
-    parent: textOf(root, 'parent/name'),
+    parent: snap.parent,
     current,
     // Older libvirt omits <memory> for internal checkpoints of running VMs.
     withMemory: memory ? memory !== 'no' : state === 'running' || state === 'paused',
@@ -57,10 +57,9 @@ export class SnapshotService {
 
   async create(input: CallInput<'snapshots.create'>): Promise<CallOutput<'snapshots.create'>> {
     const { client, dom } = await this.vm(input);
-    const description = input.description ? `<description>${esc(input.description)}</description>` : '';
     const snap = await client.domainSnapshotCreateXML(
       dom,
-      `<domainsnapshot><name>${esc(input.name)}</name>${description}</domainsnapshot>`,
+      newSnapshotXml({ name: input.name, description: input.description }),
       0,
     );
     return parseSnapshotXml(await client.domainSnapshotGetXMLDesc(snap, 0), true);

@@ -11,7 +11,7 @@ import {
 import type { EventPayload } from '../../shared/contract/index.js';
 import type { VmActionInput } from '../../shared/contract/vms.js';
 import type { ConnectionManager } from './connection-manager.js';
-import { parseDomainXml, type DomainXmlInfo } from './domain-xml.js';
+import { DomainXml, type DomainXmlInfo } from '../libvirt-xml/index.js';
 import {
   CoreError,
   libvirtCode,
@@ -238,7 +238,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     ]);
     let xml: DomainXmlInfo | null = null;
     try {
-      xml = parseDomainXml(xmlText);
+      xml = DomainXml.parse(xmlText).info();
     } catch (e) {
       console.warn(`virtdesk: cannot parse the XML of ${ref.name}:`, e);
     }
@@ -375,7 +375,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     const { st, entry: cached } = await this.entry(connectionId, uuid);
     const summary = (await this.refresh(connectionId, st, cached.ref)) ?? cached.summary;
     const entry = st.vms.get(uuid.toLowerCase()) ?? cached;
-    const xml = entry.xml ?? parseDomainXml(await st.client.domainGetXMLDesc(entry.ref, 0));
+    const xml = entry.xml ?? DomainXml.parse(await st.client.domainGetXMLDesc(entry.ref, 0)).info();
     const client = st.client;
     const active = entry.summary.id >= 0;
 
@@ -487,7 +487,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   async volumes(connectionId: string, uuid: string): Promise<VmVolume[]> {
     const { st, entry } = await this.entry(connectionId, uuid);
     const client = st.client;
-    const xml = parseDomainXml(await client.domainGetXMLDesc(entry.ref, 0));
+    const xml = DomainXml.parse(await client.domainGetXMLDesc(entry.ref, 0)).info();
     const out: VmVolume[] = [];
     for (const d of xml.disks) {
       if (!d.source || (d.type !== 'file' && d.type !== 'block' && d.type !== 'volume')) continue;
@@ -597,7 +597,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
         throw new CoreError('invalid-input', `${path} is not in a storage pool and cannot be deleted`);
       return v;
     });
-    const xml = entry.xml ?? parseDomainXml(await c.domainGetXMLDesc(dom, XML_INACTIVE));
+    const xml = entry.xml ?? DomainXml.parse(await c.domainGetXMLDesc(dom, XML_INACTIVE)).info();
     const persistent = await c.domainIsPersistent(dom);
     if (entry.summary.id >= 0 || (await c.domainGetInfo(dom)).state !== 5) {
       try {

@@ -4,7 +4,7 @@
  * Parsing is pure (capabilities XML, live domain XML); `collectHostOverview` does the calls.
  */
 import type { HostOverview } from '../../shared/contract/host.js';
-import { bytesOf, child, children, intOf, parseXml, textOf, type XmlElement } from '../core/xml.js';
+import { attr, bytesOf, child, children, DomainXml, intOf, parseXml, text } from '../libvirt-xml/index.js';
 import { parseHostMemoryStats, type NodeStats } from '../stats/rates.js';
 
 export interface CapabilitiesHost {
@@ -21,35 +21,32 @@ export interface CapabilitiesHost {
   secmodels: { model: string; doi: string | null; baseLabels: string[] }[];
 }
 
-/** The document element. */
-const rootOf = (xml: string): XmlElement => parseXml(xml);
-
 /** The <host> part of connectGetCapabilities. */
 export function parseCapabilitiesHost(xml: string): CapabilitiesHost {
-  const host = child(rootOf(xml), 'host');
+  const host = child(parseXml(xml), 'host');
   const cpu = child(host, 'cpu');
   const topo = child(cpu, 'topology');
   const cells = children(host, 'topology/cells/cell').map((c) => ({
-    id: intOf(c.attrs.id) ?? 0,
+    id: intOf(attr(c, 'id')) ?? 0,
     memory: bytesOf(child(c, 'memory')),
     cpus: children(c, 'cpus/cpu')
-      .map((x) => intOf(x.attrs.id))
+      .map((x) => intOf(attr(x, 'id')))
       .filter((x): x is number => x !== null),
   }));
   const secmodels = children(host, 'secmodel').map((s) => ({
-    model: textOf(s, 'model') ?? '',
-    doi: textOf(s, 'doi') || null,
-    baseLabels: children(s, 'baselabel').map((b) => `${b.attrs.type ?? ''}: ${b.text.trim()}`),
+    model: text(s, 'model') ?? '',
+    doi: text(s, 'doi') || null,
+    baseLabels: children(s, 'baselabel').map((b) => `${attr(b, 'type') ?? ''}: ${text(b)}`),
   }));
   return {
     cpu: {
-      model: textOf(cpu, 'model'),
-      vendor: textOf(cpu, 'vendor'),
-      arch: textOf(cpu, 'arch'),
-      sockets: intOf(topo?.attrs.sockets),
-      dies: intOf(topo?.attrs.dies),
-      cores: intOf(topo?.attrs.cores),
-      threads: intOf(topo?.attrs.threads),
+      model: text(cpu, 'model'),
+      vendor: text(cpu, 'vendor'),
+      arch: text(cpu, 'arch'),
+      sockets: intOf(attr(topo, 'sockets')),
+      dies: intOf(attr(topo, 'dies')),
+      cores: intOf(attr(topo, 'cores')),
+      threads: intOf(attr(topo, 'threads')),
     },
     cells,
     secmodels,
@@ -59,16 +56,8 @@ export function parseCapabilitiesHost(xml: string): CapabilitiesHost {
 export type SecurityLabelView = HostOverview['labels'][number]['labels'][number];
 
 /** The <seclabel> elements of a (live) domain XML. */
-export function parseSecLabels(domainXml: string): SecurityLabelView[] {
-  const dom = rootOf(domainXml);
-  return children(dom, 'seclabel').map((s) => ({
-    model: s.attrs.model ?? '',
-    type: s.attrs.type ?? '',
-    label: textOf(s, 'label'),
-    imageLabel: textOf(s, 'imagelabel'),
-    relabel: s.attrs.relabel === undefined ? null : s.attrs.relabel === 'yes',
-  }));
-}
+export const parseSecLabels = (domainXml: string): SecurityLabelView[] =>
+  DomainXml.parse(domainXml).seclabels;
 
 /** libvirt's version number (major*1e6 + minor*1e3 + release) as 'major.minor.release'. */
 export const versionString = (v: number | null | undefined): string | null =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloneDomainXml } from '../../electron/core/clone.js';
-import { parseXml, serializeXml, textOf, children } from '../../electron/core/xml.js';
+import { parseXml, serializeXml } from '../../electron/libvirt-xml/dom.js';
+import { treeChildren as children, treeText as textOf, xmlTree } from '../support/xml-tree.js';
 
 const SOURCE = `<domain type='kvm'>
   <name>web &amp; co</name>
@@ -16,7 +17,7 @@ const SOURCE = `<domain type='kvm'>
 
 describe('clone XML', () => {
   it('renames, drops UUID and MACs, empties the NVRAM path and points disks at their copies', () => {
-    const out = parseXml(
+    const out = xmlTree(
       cloneDomainXml(SOURCE, 'web <2>', new Map([['/pool/web.qcow2', '/pool/web-2.qcow2']])),
     );
     expect(textOf(out, 'name')).toBe('web <2>');

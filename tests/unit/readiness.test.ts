@@ -191,6 +191,8 @@ describe('readiness check', () => {
     expect(kvmInCapabilities("<arch><domain type='qemu'/><domain type='kvm'/></arch>")).toBe(true);
     expect(kvmInCapabilities('<domainCapabilities><domain>kvm</domain></domainCapabilities>')).toBe(true);
     expect(kvmInCapabilities("<arch><domain type='qemu'/></arch>")).toBe(false);
+    expect(kvmInCapabilities("<arch><!-- <domain type='kvm'/> --><domain type='qemu'/></arch>")).toBe(false);
+    expect(kvmInCapabilities("<arch><domain type='kvm'>")).toBe(false);
     expect(sshTarget('qemu+ssh://alice@host.example:2222/system')).toEqual({
       host: 'host.example',
       user: 'alice',
