@@ -1,30 +1,51 @@
 /**
  * Cloning a VM (virt-clone's job): a copy of its definition under a new name and UUID, new MAC addresses,
- * a new NVRAM file, and a copy of every writable disk that is a storage volume (in the same pool, named
- * after the clone). Read-only and shareable disks (install ISOs) are shared, as virt-clone does. The
- * source must be shut off so its disks are consistent. A failure removes the copies made so far.
+ * a new NVRAM file, dynamic security labels, and a copy of every writable disk (file, block or volume
+ * disks that are storage volumes, copied in their pool and named after the clone). Read-only and
+ * shareable disks (install ISOs) are shared, as virt-clone does; a writable disk that cannot be copied
+ * (outside every pool, a network disk) refuses the clone before anything is made. The source must be
+ * shut off so its disks are consistent. A failure removes the copies made so far.
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ConnectionManager } from './connection-manager.js';
 import { CoreError } from './errors.js';
 import type { LibvirtClient, StorageVolRef } from './libvirt-port.js';
-import { DomainXml, newVolumeXml, VolumeXml } from '../libvirt-xml/index.js';
+import {
+  ErrorCode,
+  libvirtCode,
+  VIR_DOMAIN_XML_INACTIVE,
+  VIR_DOMAIN_XML_SECURE,
+  type StoragePoolRef,
+} from '../libvirt/index.js';
+import { DomainXml, newVolumeXml, VolumeXml, type DomainDisk } from '../libvirt-xml/index.js';
 
-/** VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE: the persistent definition, secrets included. */
-const XML_INACTIVE_SECURE = 2 | 1;
+/** The persistent definition, secrets included. */
+const XML_INACTIVE_SECURE = VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE;
 
-/** The clone's definition from the source's (pure; exported for tests). `disks` maps old → new paths. */
-export function cloneDomainXml(xml: string, newName: string, disks: ReadonlyMap<string, string>): string {
+/** The clone's definition from the source's (pure; exported for tests). `copies` maps target → new source. */
+export function cloneDomainXml(xml: string, newName: string, copies: ReadonlyMap<string, string>): string {
   const dom = DomainXml.parse(xml);
   if (dom.name === null) throw new CoreError('invalid-input', 'The domain XML has no name');
-  // libvirt generates a new UUID, new MACs and (from the template) a fresh NVRAM file.
+  // libvirt generates a new UUID, new MACs, a fresh NVRAM file (from the template) and dynamic labels.
   return dom
     .setName(newName)
     .removeUuid()
     .removeMacAddresses()
     .resetNvram()
-    .replaceDiskFiles(disks)
+    .removeStaticSecurityLabels()
+    .replaceDiskSources(copies)
     .toString();
+}
+
+/** A writable disk: two VMs must never write to it both. Read-only and shareable ones are shared. */
+const isWritable = (d: DomainDisk): boolean =>
+  d.device !== 'cdrom' && d.device !== 'floppy' && !d.readonly && !d.shareable;
+
+/** How a writable disk is copied: the source volume (and its pool) found through libvirt. */
+interface DiskCopyPlan {
+  disk: DomainDisk;
+  vol: StorageVolRef;
+  pool: StoragePoolRef;
 }
 
 export class CloneService {
@@ -39,10 +60,12 @@ export class CloneService {
         'Shut the VM down before cloning it: its disks must not change meanwhile',
       );
     const xml = await c.domainGetXMLDesc(dom, XML_INACTIVE_SECURE);
+    // Every writable disk is checked before anything is copied: a refusal leaves nothing behind.
+    const plans = await this.planCopies(c, dom.name, xml);
     const made: StorageVolRef[] = [];
     try {
-      const disks = await this.copyDisks(c, xml, input.newName, made);
-      const clone = await c.domainDefineXML(cloneDomainXml(xml, input.newName, disks));
+      const copies = await this.copyDisks(c, plans, input.newName, made);
+      const clone = await c.domainDefineXML(cloneDomainXml(xml, input.newName, copies));
       return { uuid: clone.uuid };
     } catch (err) {
       for (const v of made) await c.storageVolDelete(v, 0).catch(() => undefined);
@@ -50,26 +73,52 @@ export class CloneService {
     }
   }
 
-  /** Copies the writable volume disks; returns old path → new path. */
+  /**
+   * Finds the storage volume behind every writable disk, or refuses the clone: a disk libvirt cannot copy
+   * (a host block device or file outside every pool, a network disk) would otherwise be shared.
+   */
+  private async planCopies(c: LibvirtClient, vmName: string, xml: string): Promise<DiskCopyPlan[]> {
+    const plans: DiskCopyPlan[] = [];
+    for (const disk of DomainXml.parse(xml).disks.filter(isWritable)) {
+      const refuse = (why: string): never => {
+        throw new CoreError(
+          'invalid-input',
+          `VM '${vmName}' cannot be cloned: its disk ${disk.target} ${why}. Two VMs writing to one disk ` +
+            'corrupt it; make the disk read-only or shareable, or detach it, before cloning.',
+        );
+      };
+      if (!disk.source) continue; // an empty drive: nothing to copy or share
+      let vol: StorageVolRef;
+      try {
+        if (disk.type === 'volume') {
+          vol = await c.storageVolLookupByName(await c.storagePoolLookupByName(disk.pool!), disk.volume!);
+        } else if (disk.type === 'file' || disk.type === 'block') {
+          vol = await c.storageVolLookupByPath(disk.source);
+        } else {
+          return refuse(`is a ${disk.type} disk (${disk.source}), which VirtDesk cannot copy`);
+        }
+      } catch (err) {
+        if (libvirtCode(err) !== ErrorCode.NO_STORAGE_VOL && libvirtCode(err) !== ErrorCode.NO_STORAGE_POOL)
+          throw err;
+        return refuse(`(${disk.source}) is not a volume of any storage pool, so it cannot be copied`);
+      }
+      plans.push({ disk, vol, pool: await c.storagePoolLookupByVolume(vol) });
+    }
+    return plans;
+  }
+
+  /** Copies the planned volumes into their pools; returns target → the copy's path or volume name. */
   private async copyDisks(
     c: LibvirtClient,
-    xml: string,
+    plans: DiskCopyPlan[],
     newName: string,
     made: StorageVolRef[],
   ): Promise<Map<string, string>> {
-    const map = new Map<string, string>();
-    const disks = DomainXml.parse(xml).disks.filter(
-      (d) => d.type === 'file' && d.device !== 'cdrom' && !d.readonly && !d.shareable,
-    );
-    for (const [i, d] of disks.entries()) {
-      const path = d.source;
-      if (!path) continue;
-      // A disk outside any storage pool cannot be copied through libvirt: say so rather than share it.
-      const vol = await c.storageVolLookupByPath(path);
-      const pool = await c.storagePoolLookupByVolume(vol);
+    const copies = new Map<string, string>();
+    for (const [i, { disk, vol, pool }] of plans.entries()) {
       const fmt = VolumeXml.parse(await c.storageVolGetXMLDesc(vol, 0)).format ?? '';
       const ext = fmt === 'qcow2' ? '.qcow2' : fmt === 'raw' ? '.img' : '';
-      const name = `${newName}${disks.length > 1 ? `-${i + 1}` : ''}${ext}`;
+      const name = `${newName}${plans.length > 1 ? `-${i + 1}` : ''}${ext}`;
       const copy = await c.storageVolCreateXMLFrom(
         pool,
         newVolumeXml({ name, capacityBytes: 0, format: fmt || null }),
@@ -77,8 +126,8 @@ export class CloneService {
         0,
       );
       made.push(copy);
-      map.set(path, await c.storageVolGetPath(copy));
+      copies.set(disk.target, disk.type === 'volume' ? copy.name : await c.storageVolGetPath(copy));
     }
-    return map;
+    return copies;
   }
 }

@@ -439,19 +439,43 @@ export class DomainXml {
   }
 
   /** Empties the NVRAM path (keeping its template), so libvirt creates a fresh vars file. */
+  /**
+   * Lets libvirt make a fresh NVRAM (from the template) instead of sharing the source's: the path, a
+   * `<source>` child (libvirt ≥ 8.5 writes `<nvram type='file'><source file=…/></nvram>`) and the storage
+   * type go; the template and its format stay.
+   */
   resetNvram(): this {
     const nvram = child(this.os, 'nvram');
-    if (nvram) setText(nvram, '');
+    if (nvram) {
+      setText(nvram, '');
+      setAttrs(nvram, { type: null });
+    }
     return this;
   }
 
-  /** Points file disks whose path is a key of `paths` at the mapped path. */
-  replaceDiskFiles(paths: ReadonlyMap<string, string>): this {
+  /**
+   * Drops static security labels (`/domain/seclabel[@type='static']`): two VMs with one static label
+   * share one sVirt context, the isolation sVirt exists for. libvirt then picks a dynamic label.
+   */
+  removeStaticSecurityLabels(): this {
+    for (const label of children(this.root, 'seclabel')) {
+      if (attr(label, 'type') === 'static') remove(label);
+    }
+    return this;
+  }
+
+  /**
+   * Points disks at their copies, by target device: a file or block disk gets the copy's path (`file` or
+   * `dev`), a volume disk the copy's volume name (same pool).
+   */
+  replaceDiskSources(copies: ReadonlyMap<string, string>): this {
     for (const disk of children(this.devices, 'disk')) {
+      const next = copies.get(attr(child(disk, 'target'), 'dev') ?? '');
       const source = child(disk, 'source');
-      const file = attr(source, 'file');
-      const next = file === null ? undefined : paths.get(file);
-      if (source && next !== undefined) setAttrs(source, { file: next });
+      if (next === undefined || !source) continue;
+      const type = attr(disk, 'type') ?? 'file';
+      const key = type === 'block' ? 'dev' : type === 'volume' ? 'volume' : 'file';
+      setAttrs(source, { [key]: next });
     }
     return this;
   }

@@ -131,7 +131,7 @@ describe('DomainXml', () => {
       .removeUuid()
       .removeMacAddresses()
       .resetNvram()
-      .replaceDiskFiles(new Map([['/srv/virtdesk/scratch/samples/web.qcow2', '/pool/web-2.qcow2']]))
+      .replaceDiskSources(new Map([['vda', '/pool/web-2.qcow2']]))
       .toString();
     expect(xmlMeaning(out)).toEqual(
       expected(DOMAIN, (t) => {
@@ -169,7 +169,7 @@ describe('DomainXml', () => {
     const out = DomainXml.parse(future)
       .setName('new')
       .resetNvram()
-      .replaceDiskFiles(new Map([['/a.img', '/b.img']]))
+      .replaceDiskSources(new Map([['vda', '/b.img']]))
       .toString();
     expect(xmlMeaning(out)).toEqual(
       expected(future, (t) => {
