@@ -7,18 +7,31 @@
  */
 import { spawn } from 'node:child_process';
 import { parseServeArgs, SERVE_USAGE as USAGE, type ServeArgs as Args } from './args.js';
+import { redirectBaseDir, writeRedirectFile, type RedirectFile } from './browser-redirect.js';
 import { isLoopbackHost, startWebServer } from './server.js';
 
-const openBrowser = (url: string): void => {
-  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+/**
+ * Opens the browser on a redirect file, never on the tokenized URL itself: a command line is readable
+ * by every local user (/proc/<pid>/cmdline). Returns the file so it can be removed on exit.
+ */
+const openBrowser = (url: string, fallbackDir: string): RedirectFile | null => {
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return null;
+  let file: RedirectFile;
   try {
-    // No shell: the URL is a single argument.
-    const child = spawn('xdg-open', [url], { detached: true, stdio: 'ignore' });
+    file = writeRedirectFile(url, redirectBaseDir(process.env, fallbackDir));
+  } catch (e) {
+    process.stderr.write(`Could not write the browser redirect file (${String(e)}); open the URL above.\n`);
+    return null;
+  }
+  try {
+    // No shell, and the argument is the file's path: it holds no secret.
+    const child = spawn('xdg-open', [file.path], { detached: true, stdio: 'ignore' });
     child.on('error', () => undefined);
     child.unref();
   } catch {
     // no browser opener; the URL is printed anyway
   }
+  return file;
 };
 
 const main = async (): Promise<void> => {
@@ -51,12 +64,14 @@ const main = async (): Promise<void> => {
     );
   }
   process.stdout.write(`VirtDesk is running. Open this URL in your browser:\n\n    ${web.url}\n\n`);
-  if (args.open) openBrowser(web.url);
+  const redirect = args.open ? openBrowser(web.url, web.core.configDir) : null;
+  process.on('exit', () => redirect?.remove());
 
   let stopping = false;
   const stop = (): void => {
     if (stopping) process.exit(1);
     stopping = true;
+    redirect?.remove();
     process.stdout.write('Stopping…\n');
     web
       .close()
