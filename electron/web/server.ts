@@ -7,12 +7,14 @@
  *   pushed `{t:'event', name, payload}`. Requires the random token (URL `?token=` on the WS URL, or a first
  *   frame `{t:'auth', token}`), compared in constant time; browser Origins other than the page's own are
  *   refused; frames are limited in size; a client that stops reading is dropped.
- * - Binds 127.0.0.1 by default.
+ * - Binds 127.0.0.1 by default. Any other address needs TLS (`tls`: HTTPS + WSS) or an explicit
+ *   `insecureNoTls`; the host terminal is off there unless asked for (`terminal`).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +40,16 @@ export interface WebServerOptions {
   rendererDir?: string;
   /** Largest accepted WebSocket frame (default 1 MiB). */
   maxPayload?: number;
+  /** PEM certificate and key: serve HTTPS and WSS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Allow cleartext HTTP on a non-loopback address (refused otherwise). */
+  insecureNoTls?: boolean;
+  /** Offer the host terminal (console.openHost); default: only when bound to loopback. */
+  terminal?: boolean;
 }
 
 export interface WebServer {
-  /** Page URL including the token, e.g. http://127.0.0.1:8765/?token=… */
+  /** Page URL including the token, e.g. http://127.0.0.1:8765/?token=… (https:// with TLS) */
   url: string;
   host: string;
   port: number;
@@ -60,6 +68,13 @@ const MAX_IN_FLIGHT = 256;
 const MAX_SOCKETS = 64;
 /** Drop a client whose unsent data exceeds this (it stopped reading). */
 const MAX_BUFFERED = 64 * 1024 * 1024;
+
+const HOST_TERMINAL_OFF = {
+  code: 'HOST_TERMINAL_UNSUPPORTED',
+  message:
+    'The host terminal is turned off on this web server (--no-terminal, the default when it is ' +
+    'reachable from the network). Restart it with --terminal to allow it.',
+};
 
 /** Constant-time token comparison (hashing first makes lengths equal). */
 export const tokenMatches = (given: unknown, expected: string): boolean => {
@@ -104,6 +119,13 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? generateToken();
   if (token.length < 16) throw new Error('The access token must be at least 16 characters');
+  if (!isLoopbackHost(host) && !opts.tls && !opts.insecureNoTls) {
+    throw new Error(
+      `Refusing to serve cleartext HTTP on ${host}: give a TLS certificate and key, or allow it explicitly.`,
+    );
+  }
+  const scheme = opts.tls ? 'https' : 'http';
+  const terminal = opts.terminal ?? isLoopbackHost(host);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const ownsCore = !opts.core;
   const core =
@@ -199,13 +221,17 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     send(res, 404, 'Not found\n', 'text/plain; charset=utf-8');
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handleHttp(req, res).catch((e: unknown) => {
       console.error('virtdesk web: request failed:', e);
       if (!res.headersSent) send(res, 500, 'Internal error\n', 'text/plain; charset=utf-8');
       else res.destroy();
     });
-  });
+  };
+  // https.Server is an http.Server for everything used here (requests, upgrades, timeouts, close).
+  const server: Server = opts.tls
+    ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) as unknown as Server)
+    : createServer(onRequest);
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
 
@@ -225,7 +251,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     const origin = req.headers.origin;
     // Browsers always send Origin on WebSockets: it must be this very page. Non-browser clients send
     // none and are still held to the token.
-    if (origin !== undefined && !(origin === `http://${req.headers.host?.toLowerCase()}`)) {
+    if (origin !== undefined && !(origin === `${scheme}://${req.headers.host?.toLowerCase()}`)) {
       return reject(socket, 403, 'Forbidden');
     }
     // A display: the VNC proxy's single-use token (issued to an authenticated session) is the key.
@@ -299,6 +325,10 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
         });
         return;
       }
+      if (!terminal && frame.name === 'console.openHost') {
+        sendFrame({ t: 'result', id, ok: false, error: HOST_TERMINAL_OFF });
+        return;
+      }
       inFlight++;
       const s = session as Session;
       void core.dispatch(s, frame.name, frame.input).then((r) => {
@@ -326,7 +356,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     });
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://${hostForUrl(host)}:${port}/?token=${token}`;
+  const url = `${scheme}://${hostForUrl(host)}:${port}/?token=${token}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>

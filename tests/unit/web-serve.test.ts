@@ -58,7 +58,7 @@ const allCommandLines = (): string[] => {
 };
 
 /** Starts serve.ts with a private config dir and runtime dir and a fake xdg-open on PATH. */
-const startServe = (extraArgs: string[] = [], envExtra: NodeJS.ProcessEnv = {}) => {
+const startServe = (extraArgs: string[] = ['--allow-root'], envExtra: NodeJS.ProcessEnv = {}) => {
   const dir = tmp();
   const bin = join(dir, 'bin');
   const runtime = join(dir, 'runtime');
@@ -124,4 +124,29 @@ describe('serve opens the browser without the token on any command line', () => 
     expect(existsSync(openedPath)).toBe(false);
     expect(existsSync(resolve(openedPath, '..'))).toBe(false);
   }, 30_000);
+});
+
+describe('serve refuses unsafe starts', () => {
+  it.runIf(process.geteuid?.() === 0)('refuses to run as root without --allow-root, saying why', async () => {
+    const s = startServe([]);
+    expect(await s.exited).toBe(2);
+    expect(s.err()).toMatch(/Refusing to run as root/);
+    expect(s.out()).not.toMatch(/token=/);
+  });
+
+  it('refuses a network address without TLS or --insecure-no-tls', async () => {
+    const s = startServe(['--allow-root', '--host', '0.0.0.0', '--no-open']);
+    expect(await s.exited).toBe(2);
+    expect(s.err()).toMatch(/without TLS/);
+    expect(s.out()).not.toMatch(/token=/);
+  });
+
+  it('serves a network address with --insecure-no-tls, loudly, with the host terminal off', async () => {
+    const s = startServe(['--allow-root', '--host', '0.0.0.0', '--no-open', '--insecure-no-tls']);
+    await s.url();
+    await waitFor(() => /host terminal is off/.test(s.err()));
+    expect(s.err()).toMatch(/INSECURE/);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
 });
