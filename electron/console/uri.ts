@@ -3,6 +3,7 @@
  * Everything produced here is an argument array for spawn(), never a shell string.
  */
 import { checkSshDestination, sshDestinationOptions } from '../libvirt/ssh-destination.js';
+import { redactUri } from '../libvirt/uri.js';
 
 export interface LibvirtUriInfo {
   driver: string; // 'qemu', 'test', …
@@ -20,7 +21,7 @@ export function parseLibvirtUri(uri: string): LibvirtUriInfo {
     /^([A-Za-z0-9]+)(?:\+([A-Za-z0-9]+))?:\/\/(?:([^@/?]*)@)?(\[[^\]]*\]|[^/?:]*)(?::(\d+))?(\/[^?]*)?(?:\?(.*))?$/.exec(
       uri,
     );
-  if (!m) throw new Error(`unsupported libvirt URI: ${uri}`);
+  if (!m) throw new Error(`unsupported libvirt URI: ${redactUri(uri)}`);
   const [, driver = '', transport = '', user, rawHost = '', port, , query = ''] = m;
   let host = rawHost;
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);

@@ -13,7 +13,7 @@ export { Connection, connectionOverSocket } from './connection.js';
 export type { CloseInfo, CloseReason } from './engine.js';
 export { LibvirtConnectionError, LibvirtError, ProtocolError, XdrError } from './errors.js';
 export type { LibvirtErrorDetails } from './errors.js';
-export { parseLibvirtUri, daemonUriName, type LibvirtUri } from './uri.js';
+export { parseLibvirtUri, daemonUriName, redactUri, type LibvirtUri } from './uri.js';
 export * from './client.js';
 export * as constants from './protocol/constants.js';
 export {
