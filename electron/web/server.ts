@@ -15,7 +15,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP, type AddressInfo } from 'node:net';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -64,8 +65,20 @@ export const WS_CLOSE = { unauthorized: 4401, badFrame: 4400, tooSlow: 4408 } as
 
 const AUTH_TIMEOUT_MS = 5000;
 const MAX_IN_FLIGHT = 256;
-/** Open WebSockets at most (one per browser tab; a runaway client cannot exhaust the process). */
+/** Authenticated WebSockets at most (one per browser tab; a runaway client cannot exhaust the process). */
 const MAX_SOCKETS = 64;
+/**
+ * Unauthenticated WebSockets (waiting for their auth frame) at most. Counted apart from authenticated
+ * ones, so sockets held open without the token never lock the real user out.
+ */
+const MAX_PENDING_AUTH = 32;
+/**
+ * TCP connections not (yet) carrying an authenticated session at most; beyond it the oldest is
+ * dropped, so idle pre-auth connections cannot pile up either.
+ */
+const MAX_UNAUTHENTICATED_CONNECTIONS = 128;
+/** Time for a connection to send its request headers (short: before that it is unauthenticated). */
+const HEADERS_TIMEOUT_MS = 10_000;
 /** Drop a client whose unsent data exceeds this (it stopped reading). */
 const MAX_BUFFERED = 64 * 1024 * 1024;
 
@@ -230,15 +243,36 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   };
   // https.Server is an http.Server for everything used here (requests, upgrades, timeouts, close).
   const server: Server = opts.tls
-    ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) as unknown as Server)
+    ? (createHttpsServer(
+        { cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: HEADERS_TIMEOUT_MS },
+        onRequest,
+      ) as unknown as Server)
     : createServer(onRequest);
-  server.headersTimeout = 20_000;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = 30_000;
 
   const sockets = new Set<WebSocket>();
+  const pendingAuth = new Set<WebSocket>();
+  /** Raw connections without an authenticated session, oldest first. */
+  const unauthenticated = new Set<Duplex>();
+  // With TLS, requests and upgrades see the TLS socket of 'secureConnection'.
+  server.on(opts.tls ? 'secureConnection' : 'connection', (conn: Socket) => {
+    unauthenticated.add(conn);
+    conn.once('close', () => unauthenticated.delete(conn));
+    if (unauthenticated.size > MAX_UNAUTHENTICATED_CONNECTIONS) {
+      const oldest = unauthenticated.values().next().value;
+      if (oldest) {
+        unauthenticated.delete(oldest);
+        oldest.destroy();
+      }
+    }
+  });
+  const markAuthenticated = (s: Duplex): void => {
+    unauthenticated.delete(s);
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
 
-  const reject = (socket: import('node:stream').Duplex, status: number, text: string): void => {
+  const reject = (socket: Duplex, status: number, text: string): void => {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
 
@@ -256,14 +290,19 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     }
     // A display: the VNC proxy's single-use token (issued to an authenticated session) is the key.
     if (vnc) return consoleServiceFor(core).acceptVncUpgrade(req, socket, head);
-    if (sockets.size >= MAX_SOCKETS) return reject(socket, 503, 'Service Unavailable');
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && !tokenMatches(queryToken, token)) return reject(socket, 401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, queryToken !== null));
+    const authed = queryToken !== null;
+    if (authed ? sockets.size >= MAX_SOCKETS : pendingAuth.size >= MAX_PENDING_AUTH) {
+      return reject(socket, 503, 'Service Unavailable');
+    }
+    if (authed) markAuthenticated(socket);
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, socket, authed));
   });
 
-  const onSocket = (ws: WebSocket, authed: boolean): void => {
-    sockets.add(ws);
+  const onSocket = (ws: WebSocket, raw: Duplex, authed: boolean): void => {
+    if (authed) sockets.add(ws);
+    else pendingAuth.add(ws);
     let session: Session | null = null;
     let inFlight = 0;
     const sendFrame = (frame: object): void => {
@@ -303,6 +342,13 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       if (!session) {
         if (frame.t === 'auth' && tokenMatches(frame.token, token)) {
           if (authTimer) clearTimeout(authTimer);
+          pendingAuth.delete(ws);
+          if (sockets.size >= MAX_SOCKETS) {
+            ws.close(1013, 'Too many sessions');
+            return;
+          }
+          sockets.add(ws);
+          markAuthenticated(raw);
           startSession();
         } else ws.close(WS_CLOSE.unauthorized, 'Unauthorized');
         return;
@@ -343,6 +389,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     ws.on('error', () => undefined);
     ws.on('close', () => {
       sockets.delete(ws);
+      pendingAuth.delete(ws);
       if (authTimer) clearTimeout(authTimer);
       if (session) core.closeSession(session);
     });
@@ -361,7 +408,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      for (const ws of sockets) ws.terminate();
+      for (const ws of [...sockets, ...pendingAuth]) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
