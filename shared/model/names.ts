@@ -4,6 +4,15 @@ import { z } from 'zod';
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
+/**
+ * Invisible formatting characters (Unicode general category Cf: bidi overrides such as U+202E,
+ * zero-width spaces and joiners, U+FEFF…). In a name they make it read differently from what it is
+ * (a right-to-left override reverses what follows), or make two different names look identical.
+ */
+export const FORMAT_CHARS = /\p{Cf}/u;
+const FORMAT_CHARS_MESSAGE =
+  'Name may not contain invisible formatting characters (such as right-to-left marks or zero-width spaces)';
+
 /** Canonical libvirt UUID: 8-4-4-4-12 lower/upper hex. */
 export const uuidSchema = z
   .string()
@@ -11,9 +20,10 @@ export const uuidSchema = z
 
 /**
  * A libvirt-valid domain name: 1–200 characters, no '/', no control characters, not only whitespace,
- * no leading/trailing whitespace (libvirt keeps them, which makes names impossible to type).
+ * no leading/trailing whitespace (libvirt keeps them, which makes names impossible to type). For
+ * referring to existing domains and snapshots (which may have been named by other tools).
  */
-export const vmNameSchema = z
+export const libvirtNameSchema = z
   .string()
   .min(1, 'Name is required')
   .max(200, 'Name is too long (200 characters at most)')
@@ -21,12 +31,16 @@ export const vmNameSchema = z
   .refine((s) => !CONTROL_CHARS.test(s), 'Name may not contain control characters')
   .refine((s) => s.trim() === s && s.trim().length > 0, 'Name may not start or end with spaces');
 
+/** A name VirtDesk gives a VM (or snapshot): a libvirt name without invisible formatting characters. */
+export const vmNameSchema = libvirtNameSchema.refine((s) => !FORMAT_CHARS.test(s), FORMAT_CHARS_MESSAGE);
+
 /** Display name of a saved connection. */
 export const displayNameSchema = z
   .string()
   .min(1, 'Name is required')
   .max(200, 'Name is too long (200 characters at most)')
   .refine((s) => !CONTROL_CHARS.test(s), 'Name may not contain control characters')
+  .refine((s) => !FORMAT_CHARS.test(s), FORMAT_CHARS_MESSAGE)
   .refine((s) => s.trim().length > 0, 'Name is required');
 
 /**
