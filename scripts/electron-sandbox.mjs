@@ -22,7 +22,7 @@ export function sandboxDecision({ euid, argv }) {
       message:
         'Refusing to start VirtDesk as root: Chromium only runs as root with its sandbox turned off,\n' +
         'which would leave every window without that protection while running as root.\n' +
-        'Start it as your own user (in the libvirt group), or use web mode (npm run serve).\n' +
+        'Start it as your own user (in the libvirt group); web mode (npm run serve) also works that way.\n' +
         `If you really mean it: npm start -- ${ALLOW_ROOT_FLAG}`,
     };
   }

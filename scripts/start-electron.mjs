@@ -20,7 +20,7 @@ function cannotStart(reason, details) {
   process.stderr.write(
     '\nUse web mode instead — the same app in your browser:\n' +
       '    npm run serve            (prints a URL with an access token; loopback only by default)\n' +
-      '    npm run serve -- --host 0.0.0.0 --port 8080\n\n',
+      '    npm run serve -- --port 8080   (off loopback: --host ADDRESS --tls-cert FILE --tls-key FILE)\n\n',
   );
   process.exit(1);
 }
