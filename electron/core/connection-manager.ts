@@ -14,6 +14,7 @@ import {
 import { CoreError } from './errors.js';
 import { readJson, SerialWriter } from './config.js';
 import type { CloseInfo, LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
+import { redactUri } from '../libvirt/index.js';
 
 const fileSchema = z.object({ version: z.literal(1), connections: z.array(z.unknown()) });
 
@@ -118,7 +119,10 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
           if (r.success && !seen.has(r.data.id)) {
             seen.add(r.data.id);
             conns.push(r.data);
-          } else console.warn('virtdesk: ignoring invalid saved connection', c);
+          } else {
+            const why = r.success ? 'duplicate id' : r.error.issues.map((i) => i.message).join('; ');
+            console.warn(`virtdesk: ignoring invalid saved connection: ${why}`, redactUri(JSON.stringify(c)));
+          }
         }
       } else console.warn(`virtdesk: ignoring unreadable ${this.file}`);
     }
@@ -311,7 +315,9 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       } catch (e) {
         if (client && l.client !== client) await Promise.resolve(client.close()).catch(() => undefined);
         if (gen !== l.generation) throw e;
-        const reason = e instanceof Error ? e.message : String(e);
+        // Saved URIs cannot carry passwords, but a message may quote any URI: never echo a password.
+        const reason = redactUri(e instanceof Error ? e.message : String(e));
+        if (e instanceof Error) e.message = redactUri(e.message);
         if (retry && l.wanted && !this.stopped) this.scheduleRetry(l, reason);
         else {
           l.wanted = false;

@@ -21,7 +21,7 @@ export {
 } from './errors.js';
 export { withTimeout } from './timeout.js';
 export type { LibvirtErrorDetails } from './errors.js';
-export { parseLibvirtUri, daemonUriName, type LibvirtUri } from './uri.js';
+export { parseLibvirtUri, daemonUriName, redactUri, type LibvirtUri } from './uri.js';
 export * from './client.js';
 export * as constants from './protocol/constants.js';
 // Every libvirt number by its libvirt name (VIR_DOMAIN_SHUTOFF, VIR_ERR_NO_DOMAIN…) and the grouped objects.
