@@ -8,10 +8,11 @@ import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ConnectionManager } from './connection-manager.js';
 import { CoreError } from './errors.js';
 import type { LibvirtClient, StorageVolRef } from './libvirt-port.js';
+import { DomainXMLFlags } from '../libvirt/index.js';
 import { child, children, parseXml, serializeXml, type XmlElement } from './xml.js';
 
-/** VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE: the persistent definition, secrets included. */
-const XML_INACTIVE_SECURE = 2 | 1;
+/** The persistent definition, secrets included. */
+const XML_INACTIVE_SECURE = DomainXMLFlags.INACTIVE | DomainXMLFlags.SECURE;
 
 /** The clone's definition from the source's (pure; exported for tests). `disks` maps old → new paths. */
 export function cloneDomainXml(xml: string, newName: string, disks: ReadonlyMap<string, string>): string {

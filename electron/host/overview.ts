@@ -4,6 +4,7 @@
  * Parsing is pure (capabilities XML, live domain XML); `collectHostOverview` does the calls.
  */
 import type { HostOverview } from '../../shared/contract/host.js';
+import { ConnectListAllDomainsFlags, VIR_NODE_MEMORY_STATS_ALL_CELLS } from '../libvirt/index.js';
 import { bytesOf, child, children, intOf, parseXml, textOf, type XmlElement } from '../core/xml.js';
 import { parseHostMemoryStats, type NodeStats } from '../stats/rates.js';
 
@@ -131,9 +132,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
-/** VIR_CONNECT_LIST_DOMAINS_ACTIVE */
-const LIST_ACTIVE = 1;
-
 export async function collectHostOverview(
   c: HostClientPort,
   opts: { uri: string; cpuPercent: number | null; maxLabelVms?: number },
@@ -147,10 +145,12 @@ export async function collectHostOverview(
     attempt(bind('connectGetLibVersion') as HostClientPort['connectGetLibVersion']),
     attempt(bind('connectGetCapabilities') as HostClientPort['connectGetCapabilities']),
     attempt(bind('nodeGetInfo') as HostClientPort['nodeGetInfo']),
-    attempt(c.nodeGetMemoryStats ? () => c.nodeGetMemoryStats!(-1, 0) : undefined),
+    attempt(
+      c.nodeGetMemoryStats ? () => c.nodeGetMemoryStats!(VIR_NODE_MEMORY_STATS_ALL_CELLS, 0) : undefined,
+    ),
     attempt(c.nodeGetMemoryParameters ? () => c.nodeGetMemoryParameters!(0) : undefined),
     attempt(bind('nodeGetSecurityModel') as HostClientPort['nodeGetSecurityModel']),
-    attempt(() => c.connectListAllDomains(LIST_ACTIVE)),
+    attempt(() => c.connectListAllDomains(ConnectListAllDomainsFlags.ACTIVE)),
   ]);
 
   let caps: CapabilitiesHost | null = null;

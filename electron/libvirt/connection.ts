@@ -10,6 +10,7 @@ import { Keepalive } from './keepalive.js';
 import { REMOTE_PROGRAM, type Packet } from './packet.js';
 import { LibvirtStream, type LibvirtStreamOptions } from './stream.js';
 import { openTransport, type TransportOptions } from './transport.js';
+import { withTimeout } from './timeout.js';
 import { daemonUriName, parseLibvirtUri, uriParam } from './uri.js';
 import { decode } from './xdr/codec.js';
 import { array, int, optional, string, struct, uhyper, uint, voidT } from './xdr/schema.js';
@@ -149,30 +150,13 @@ export class Connection extends EventEmitter {
     if (this.engine.closed) return;
     if (!this.daemonClosed) {
       try {
-        await withTimeout(this.call(WireProc.CONNECT_CLOSE, voidT, undefined, voidT), 5000);
+        await withTimeout(this.call(WireProc.CONNECT_CLOSE, voidT, undefined, voidT), 5000, 'connectClose');
       } catch {
         // The daemon may be gone already; closing the socket is all that is left to do.
       }
     }
     this.engine.end();
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new LibvirtConnectionError('timed out')), ms);
-    t.unref();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** Authenticates the way the daemon asks: none or polkit; SASL is refused with a clear error. */

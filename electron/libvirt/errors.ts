@@ -57,3 +57,16 @@ export class LibvirtConnectionError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * Is `e` a libvirt error? By name and fields rather than `instanceof`, so an error from another copy of
+ * this module (tests, bundles) counts too.
+ */
+export const isLibvirtError = (e: unknown): e is LibvirtError =>
+  e instanceof Error &&
+  e.name === 'LibvirtError' &&
+  typeof (e as Partial<LibvirtError>).code === 'number' &&
+  typeof (e as Partial<LibvirtError>).domain === 'number';
+
+/** libvirt's error number (virErrorNumber, see `ErrorCode`) of a libvirt error; null for anything else. */
+export const libvirtCode = (e: unknown): number | null => (isLibvirtError(e) ? e.code : null);

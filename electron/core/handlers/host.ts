@@ -2,6 +2,7 @@ import type { hostCalls } from '../../../shared/contract/host.js';
 import { collectLocalFacts, collectRemoteFacts, sshTarget, type SystemFacts } from '../../host/facts.js';
 import { collectHostOverview, type HostClientPort } from '../../host/overview.js';
 import { evaluateReadiness, kvmInCapabilities, type HostFacts } from '../../host/readiness.js';
+import { withTimeout } from '../../libvirt/index.js';
 import { samplerFor } from '../../stats/service.js';
 import type { Core } from '../core.js';
 import type { HandlerMap } from '../handler-types.js';
@@ -14,21 +15,6 @@ interface ProbeClient {
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 
 /** Is the URI's daemon on this machine (unix socket / no host) rather than remote? */
 const isLocalUri = (uri: string): boolean => {

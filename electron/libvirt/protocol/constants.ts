@@ -587,3 +587,10 @@ export const ErrorDomain = {
 
 /** virErrorLevel */
 export const ErrorLevel = { NONE: 0, WARNING: 1, ERROR: 2 } as const;
+
+// ---- added by the `core` branch (composition root / lint rules): constants the core's features use ----
+/** VIR_NODE_CPU_STATS_ALL_CPUS: nodeGetCPUStats' cpuNum for the sum over all CPUs. */
+export const VIR_NODE_CPU_STATS_ALL_CPUS = -1;
+/** VIR_NODE_MEMORY_STATS_ALL_CELLS: nodeGetMemoryStats' cellNum for the whole host (all NUMA cells). */
+export const VIR_NODE_MEMORY_STATS_ALL_CELLS = -1;
+// ---- end of constants added by the `core` branch ----
