@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
-import type { ClientSession } from '../core/handler-types.js';
+import type { ClientSession } from '../base/handlers.js';
 import {
   DomainAffect,
   DomainConsoleFlags,

@@ -5,8 +5,8 @@
  * source must be shut off so its disks are consistent. A failure removes the copies made so far.
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
-import type { ConnectionManager } from './connection-manager.js';
-import { CoreError } from './errors.js';
+import type { ClientSource } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
 import type { LibvirtClient, StorageVolRef } from './libvirt-port.js';
 import { DomainXMLFlags } from '../libvirt/index.js';
 import { child, children, parseXml, serializeXml, type XmlElement } from './xml.js';
@@ -36,7 +36,7 @@ export function cloneDomainXml(xml: string, newName: string, disks: ReadonlyMap<
 }
 
 export class CloneService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ClientSource) {}
 
   async clone(input: CallInput<'vms.clone'>): Promise<CallOutput<'vms.clone'>> {
     const c = this.connections.getClient(input.connectionId);

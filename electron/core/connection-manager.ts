@@ -11,7 +11,7 @@ import {
   type ConnectionState,
   type ConnectionStatus,
 } from '../../shared/model/index.js';
-import { CoreError } from './errors.js';
+import { CoreError } from '../base/errors.js';
 import { readJson, SerialWriter } from './config.js';
 import type { CloseInfo, LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
 

@@ -1,18 +1,7 @@
 import { ZodError } from 'zod';
-import type { RemoteError, RemoteErrorCode } from '../../shared/contract/index.js';
+import type { RemoteError } from '../../shared/contract/index.js';
+import { CoreError } from '../base/errors.js';
 import { isLibvirtError } from '../libvirt/index.js';
-
-/** An error the core raises on purpose; its message is meant for the user. */
-export class CoreError extends Error {
-  override name = 'CoreError';
-  constructor(
-    readonly code: RemoteErrorCode,
-    message: string,
-    readonly issues?: RemoteError['issues'],
-  ) {
-    super(message);
-  }
-}
 
 export const zodIssues = (e: ZodError): NonNullable<RemoteError['issues']> =>
   e.issues.slice(0, 20).map((i) => ({

@@ -14,8 +14,8 @@ import {
   MigrateFlags,
   type TypedParamValue,
 } from '../libvirt/index.js';
-import type { ConnectionManager } from './connection-manager.js';
-import { CoreError } from './errors.js';
+import type { ConnectionDirectory } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
 
 const { LIVE, PERSIST_DEST, UNDEFINE_SOURCE, OFFLINE, COMPRESSED, AUTO_CONVERGE } = MigrateFlags;
 
@@ -41,7 +41,7 @@ export function migrationRequest(v: MigrationStart): {
 }
 
 export class MigrationService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ConnectionDirectory) {}
 
   async start(v: MigrationStart): Promise<CallOutput<'migration.start'>> {
     const source = this.connections.getClient(v.connectionId);

@@ -10,8 +10,8 @@ import { parseLibvirtUri } from '../libvirt/uri.js';
 import { detectOs } from '../osinfo/detect.js';
 import { osCatalog, searchOs, type OsEntry } from '../osinfo/catalog.js';
 import { readIsoIdentity } from '../osinfo/iso.js';
-import type { ConnectionManager } from './connection-manager.js';
-import { CoreError } from './errors.js';
+import type { ConnectionDirectory } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
 import type { LibvirtClient } from './libvirt-port.js';
 import { newVmXml } from './new-vm-xml.js';
 import { escapeXml, parseXml, textOf } from './xml.js';
@@ -39,7 +39,7 @@ export function osChoice(e: OsEntry): OsChoice {
 }
 
 export class NewVmService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ConnectionDirectory) {}
 
   private async virtType(c: LibvirtClient): Promise<'kvm' | 'qemu'> {
     try {

@@ -4,7 +4,7 @@
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
-import type { ConnectionManager } from './connection-manager.js';
+import type { ClientSource } from '../base/connections.js';
 import type { LibvirtClient } from './libvirt-port.js';
 import { child, escapeXml as esc, parseXml, textOf } from './xml.js';
 
@@ -26,7 +26,7 @@ export function parseSnapshotXml(xml: string, current: boolean): Snapshot {
 }
 
 export class SnapshotService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ClientSource) {}
 
   private async vm(input: { connectionId: string; uuid: string }) {
     const client = this.connections.getClient(input.connectionId);

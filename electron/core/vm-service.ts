@@ -10,9 +10,9 @@ import {
 } from '../../shared/model/index.js';
 import type { EventPayload } from '../../shared/contract/index.js';
 import type { VmActionInput } from '../../shared/contract/vms.js';
-import type { ConnectionManager } from './connection-manager.js';
+import type { ClientSource } from '../base/connections.js';
 import { parseDomainXml, type DomainXmlInfo } from './domain-xml.js';
-import { CoreError } from './errors.js';
+import { CoreError } from '../base/errors.js';
 import {
   ConnectListAllDomainsFlags,
   DomainInterfaceAddressesSource,
@@ -78,13 +78,12 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   private readonly pending = new Map<string, { upserted: Map<string, VmSummary>; removed: Set<string> }>();
   private flushTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly connections: ConnectionManager) {
+  constructor(private readonly connections: ClientSource) {
     super();
-    connections.on('connected', (id, client) => this.attach(id, client));
-    connections.on('disconnected', (id) => this.detach(id));
   }
 
-  private attach(connectionId: string, client: LibvirtClient): void {
+  /** A connection came up: list its VMs and follow its lifecycle events (the composition root calls this). */
+  attach(connectionId: string, client: LibvirtClient): void {
     this.detach(connectionId);
     const st: ConnState = {
       client,
@@ -142,7 +141,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     }
   }
 
-  private detach(connectionId: string): void {
+  /** A connection went down or away: forget its VMs. */
+  detach(connectionId: string): void {
     const st = this.conns.get(connectionId);
     if (!st) return;
     st.closed = true;

@@ -1,32 +1,32 @@
 import type { CallName, Calls } from '../../../shared/contract/index.js';
-import type { Core } from '../core.js';
-import type { CallContext, HandlerMap } from '../handler-types.js';
+import type { CallContext, HandlerMap } from '../../base/handlers.js';
+import { consoleHandlers } from '../../console/handlers.js';
+import { hostHandlers } from '../../host/handlers.js';
+import { statsHandlers } from '../../stats/handlers.js';
+import type { Services } from '../services.js';
 import { connectionHandlers } from './connections.js';
-import { vmHandlers } from './vms.js';
-import { statsHandlers } from './stats.js';
-import { hostHandlers } from './host.js';
-import { consoleHandlers } from './consoles.js';
 import { migrationHandlers } from './migration.js';
 import { newVmHandlers } from './newvm.js';
 import { snapshotHandlers } from './snapshots.js';
-// Feature handler imports: one line each (consoles → E, stats/host → F).
+import { vmHandlers } from './vms.js';
 
 export type AnyHandler = (input: unknown, ctx: CallContext) => Promise<unknown>;
 
 /**
- * One handler per call of the contract. A feature adds one import above and one spread below
- * (`...consoleHandlers(core),`). `MissingHandlers` must be `never` (checked by tests/unit/contract.test.ts).
+ * One handler per call of the contract. Each feature's handler map gets just the services it needs from
+ * the composition root (services.ts); a feature adds one import above and one spread below.
+ * `MissingHandlers` must be `never` (checked by tests/unit/contract.test.ts).
  */
-export const createHandlers = (core: Core) =>
+export const createHandlers = (s: Services) =>
   ({
-    ...connectionHandlers(core),
-    ...vmHandlers(core),
-    ...statsHandlers(core),
-    ...hostHandlers(core),
-    ...consoleHandlers(core),
-    ...migrationHandlers(core),
-    ...newVmHandlers(core),
-    ...snapshotHandlers(core),
+    ...connectionHandlers(s.connections),
+    ...vmHandlers(s.vms, s.clones),
+    ...statsHandlers(s.stats, s.connections),
+    ...hostHandlers(s.host),
+    ...consoleHandlers(s.consoles),
+    ...migrationHandlers(s.migration),
+    ...newVmHandlers(s.newVm),
+    ...snapshotHandlers(s.snapshots),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

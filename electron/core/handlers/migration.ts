@@ -1,13 +1,9 @@
 import type { migrationCalls } from '../../../shared/contract/migration.js';
-import type { Core } from '../core.js';
-import type { HandlerMap } from '../handler-types.js';
-import { MigrationService } from '../migration.js';
+import type { HandlerMap } from '../../base/handlers.js';
+import type { MigrationService } from '../migration.js';
 
-export const migrationHandlers = (core: Core): HandlerMap<typeof migrationCalls> => {
-  const svc = new MigrationService(core.connections);
-  return {
-    'migration.start': (input) => svc.start(input),
-    'migration.progress': (input) => svc.progress(input),
-    'migration.cancel': (input) => svc.cancel(input),
-  };
-};
+export const migrationHandlers = (svc: MigrationService): HandlerMap<typeof migrationCalls> => ({
+  'migration.start': (input) => svc.start(input),
+  'migration.progress': (input) => svc.progress(input),
+  'migration.cancel': (input) => svc.cancel(input),
+});
