@@ -38,7 +38,18 @@ const nodeModules = [
   'perf_hooks',
 ];
 /** Main-process feature folders (and base/, which they share): none of them may import core/. */
-const featureFolders = ['base', 'console', 'stats', 'host', 'osinfo'];
+const featureFolders = [
+  'base',
+  'connections',
+  'console',
+  'host',
+  'migration',
+  'newvm',
+  'osinfo',
+  'snapshots',
+  'stats',
+  'vms',
+];
 
 const nodeImportBan = {
   patterns: [
@@ -79,9 +90,9 @@ const layerZones = [
   {
     target: featureFolders.map((f) => `./electron/${f}`),
     from: './electron/core',
-    // TEMPORARY exception: core/xml.ts (console/graphics-xml.ts, host/overview.ts, osinfo/parse.ts use it)
-    // is being replaced by electron/libvirt-xml on the XML branch; the lead drops it on merge.
-    except: ['./xml.ts'],
+    // TEMPORARY exception: the XML modules left in core/ (xml.ts, domain-xml.ts, new-vm-xml.ts) are being
+    // replaced by electron/libvirt-xml on the XML branch; the lead drops this `except` on merge.
+    except: ['./xml.ts', './domain-xml.ts', './new-vm-xml.ts'],
     message: 'A feature does not import core/: take what it needs from electron/base/ or its own interfaces.',
   },
   // The core does not know its transports.

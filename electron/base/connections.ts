@@ -4,6 +4,9 @@
  */
 import type { LibvirtClient } from '../libvirt/index.js';
 
+/** Opens a libvirt connection (the wire client's `openConnection`, or a test double). */
+export type OpenConnectionFn = (uri: string) => Promise<LibvirtClient>;
+
 /** The live client of a connected connection; throws CoreError 'not-found' / 'not-connected'. */
 export interface ClientSource {
   getClient(connectionId: string): LibvirtClient;

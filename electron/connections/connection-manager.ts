@@ -12,8 +12,9 @@ import {
   type ConnectionStatus,
 } from '../../shared/model/index.js';
 import { CoreError } from '../base/errors.js';
-import { readJson, SerialWriter } from './config.js';
-import type { CloseInfo, LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
+import type { OpenConnectionFn } from '../base/connections.js';
+import { readJson, SerialWriter } from '../base/config.js';
+import type { CloseInfo, LibvirtClient } from '../libvirt/index.js';
 
 const fileSchema = z.object({ version: z.literal(1), connections: z.array(z.unknown()) });
 

@@ -1,6 +1,6 @@
-import type { connectionCalls } from '../../../shared/contract/connections.js';
-import type { HandlerMap } from '../../base/handlers.js';
-import type { ConnectionManager } from '../connection-manager.js';
+import type { connectionCalls } from '../../shared/contract/connections.js';
+import type { HandlerMap } from '../base/handlers.js';
+import type { ConnectionManager } from './connection-manager.js';
 
 export const connectionHandlers = (connections: ConnectionManager): HandlerMap<typeof connectionCalls> => ({
   'connections.list': async () => connections.list(),

@@ -7,16 +7,20 @@ import {
   type EventPayload,
   type RemoteError,
 } from '../../shared/contract/index.js';
-import { DEFAULT_RECONNECT, type ConnectionManager, type ReconnectPolicy } from './connection-manager.js';
-import { resolveConfigDir } from './config.js';
+import {
+  DEFAULT_RECONNECT,
+  type ConnectionManager,
+  type ReconnectPolicy,
+} from '../connections/connection-manager.js';
+import { resolveConfigDir } from '../base/config.js';
+import type { OpenConnectionFn } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
 import { toRemoteError, zodIssues } from './errors.js';
-import { createHandlers, type AnyHandler } from './handlers/index.js';
-import { openConnection } from '../libvirt/index.js';
-import type { LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
+import { createHandlers, type AnyHandler } from './handlers.js';
+import { openConnection, type LibvirtClient } from '../libvirt/index.js';
 import { createServices, type Services } from './services.js';
 import { Session, SessionRegistry, type EventSink } from './sessions.js';
-import type { VmService } from './vm-service.js';
+import type { VmService } from '../vms/vm-service.js';
 
 export interface CoreOptions {
   /** Settings folder; default `$VIRTDESK_CONFIG_DIR`, `$XDG_CONFIG_HOME/virtdesk` or `~/.config/virtdesk`. */

@@ -8,13 +8,13 @@ import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
 import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
-import { CloneService } from './clone.js';
-import { ConnectionManager, type ReconnectPolicy } from './connection-manager.js';
-import type { OpenConnectionFn } from './libvirt-port.js';
-import { MigrationService } from './migration.js';
-import { NewVmService } from './new-vm.js';
-import { SnapshotService } from './snapshots.js';
-import { VmService } from './vm-service.js';
+import type { OpenConnectionFn } from '../base/connections.js';
+import { ConnectionManager, type ReconnectPolicy } from '../connections/connection-manager.js';
+import { MigrationService } from '../migration/service.js';
+import { NewVmService } from '../newvm/service.js';
+import { SnapshotService } from '../snapshots/service.js';
+import { CloneService } from '../vms/clone.js';
+import { VmService } from '../vms/vm-service.js';
 
 export interface Services {
   connections: ConnectionManager;

@@ -1,6 +1,6 @@
-import type { migrationCalls } from '../../../shared/contract/migration.js';
-import type { HandlerMap } from '../../base/handlers.js';
-import type { MigrationService } from '../migration.js';
+import type { migrationCalls } from '../../shared/contract/migration.js';
+import type { HandlerMap } from '../base/handlers.js';
+import type { MigrationService } from './service.js';
 
 export const migrationHandlers = (svc: MigrationService): HandlerMap<typeof migrationCalls> => ({
   'migration.start': (input) => svc.start(input),

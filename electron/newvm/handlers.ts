@@ -1,6 +1,6 @@
-import type { newVmCalls } from '../../../shared/contract/newvm.js';
-import type { HandlerMap } from '../../base/handlers.js';
-import type { NewVmService } from '../new-vm.js';
+import type { newVmCalls } from '../../shared/contract/newvm.js';
+import type { HandlerMap } from '../base/handlers.js';
+import type { NewVmService } from './service.js';
 
 export const newVmHandlers = (svc: NewVmService): HandlerMap<typeof newVmCalls> => ({
   'newvm.options': (input) => svc.options(input),

@@ -12,9 +12,9 @@ import { osCatalog, searchOs, type OsEntry } from '../osinfo/catalog.js';
 import { readIsoIdentity } from '../osinfo/iso.js';
 import type { ConnectionDirectory } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
-import type { LibvirtClient } from './libvirt-port.js';
-import { newVmXml } from './new-vm-xml.js';
-import { escapeXml, parseXml, textOf } from './xml.js';
+import type { LibvirtClient } from '../libvirt/index.js';
+import { newVmXml } from '../core/new-vm-xml.js';
+import { escapeXml, parseXml, textOf } from '../core/xml.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

@@ -1,6 +1,6 @@
-import type { snapshotCalls } from '../../../shared/contract/snapshots.js';
-import type { HandlerMap } from '../../base/handlers.js';
-import type { SnapshotService } from '../snapshots.js';
+import type { snapshotCalls } from '../../shared/contract/snapshots.js';
+import type { HandlerMap } from '../base/handlers.js';
+import type { SnapshotService } from './service.js';
 
 export const snapshotHandlers = (svc: SnapshotService): HandlerMap<typeof snapshotCalls> => ({
   'snapshots.list': (input) => svc.list(input),

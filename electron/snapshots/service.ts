@@ -5,8 +5,8 @@
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 import type { ClientSource } from '../base/connections.js';
-import type { LibvirtClient } from './libvirt-port.js';
-import { child, escapeXml as esc, parseXml, textOf } from './xml.js';
+import type { LibvirtClient } from '../libvirt/index.js';
+import { child, escapeXml as esc, parseXml, textOf } from '../core/xml.js';
 
 /** One snapshot from its XML (pure; exported for tests). */
 export function parseSnapshotXml(xml: string, current: boolean): Snapshot {

@@ -7,9 +7,8 @@
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ClientSource } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
-import type { LibvirtClient, StorageVolRef } from './libvirt-port.js';
-import { DomainXMLFlags } from '../libvirt/index.js';
-import { child, children, parseXml, serializeXml, type XmlElement } from './xml.js';
+import { DomainXMLFlags, type LibvirtClient, type StorageVolRef } from '../libvirt/index.js';
+import { child, children, parseXml, serializeXml, type XmlElement } from '../core/xml.js';
 
 /** The persistent definition, secrets included. */
 const XML_INACTIVE_SECURE = DomainXMLFlags.INACTIVE | DomainXMLFlags.SECURE;

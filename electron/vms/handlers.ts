@@ -1,7 +1,7 @@
-import type { vmCalls } from '../../../shared/contract/vms.js';
-import type { HandlerMap } from '../../base/handlers.js';
-import type { CloneService } from '../clone.js';
-import type { VmService } from '../vm-service.js';
+import type { vmCalls } from '../../shared/contract/vms.js';
+import type { HandlerMap } from '../base/handlers.js';
+import type { CloneService } from './clone.js';
+import type { VmService } from './vm-service.js';
 
 export const vmHandlers = (vms: VmService, clones: CloneService): HandlerMap<typeof vmCalls> => ({
   'vms.list': async ({ connectionId }) => vms.list(connectionId),

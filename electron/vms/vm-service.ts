@@ -11,7 +11,7 @@ import {
 import type { EventPayload } from '../../shared/contract/index.js';
 import type { VmActionInput } from '../../shared/contract/vms.js';
 import type { ClientSource } from '../base/connections.js';
-import { parseDomainXml, type DomainXmlInfo } from './domain-xml.js';
+import { parseDomainXml, type DomainXmlInfo } from '../core/domain-xml.js';
 import { CoreError } from '../base/errors.js';
 import {
   ConnectListAllDomainsFlags,
@@ -22,8 +22,11 @@ import {
   DomainXMLFlags,
   ErrorCode,
   libvirtCode,
+  type DomainEvent,
+  type DomainRef,
+  type LibvirtClient,
+  type StorageVolRef,
 } from '../libvirt/index.js';
-import type { DomainEvent, DomainRef, LibvirtClient, StorageVolRef } from './libvirt-port.js';
 
 /** Where guest IP addresses are asked for (virDomainInterfaceAddressesSource), in the contract's words. */
 const IP_SOURCES = [

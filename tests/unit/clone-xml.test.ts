@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloneDomainXml } from '../../electron/core/clone.js';
+import { cloneDomainXml } from '../../electron/vms/clone.js';
 import { parseXml, serializeXml, textOf, children } from '../../electron/core/xml.js';
 
 const SOURCE = `<domain type='kvm'>
