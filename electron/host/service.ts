@@ -56,7 +56,7 @@ export class HostService {
   constructor(private readonly deps: HostServiceDeps) {}
 
   async overview({ connectionId }: CallInput<'host.overview'>): Promise<CallOutput<'host.overview'>> {
-    const client = this.deps.connections.getClient(connectionId) as unknown as HostClientPort;
+    const client: HostClientPort = this.deps.connections.getClient(connectionId);
     const uri = this.deps.connections.entry(connectionId).uri;
     return collectHostOverview(client, { uri, cpuPercent: this.deps.hostCpuPercent(connectionId) });
   }
