@@ -44,7 +44,12 @@ export const SAMPLED_STATS =
   DomainStatsTypes.INTERFACE |
   DomainStatsTypes.BLOCK;
 
-/** The part of the wire client the sampler uses (structural, so tests can fake it). */
+/**
+ * The part of the wire client the sampler uses. Hand-written and structural so the unit tests and the
+ * bench can fake it (records with plain values, a generic `call` over two procedures only); the
+ * composition root (core/services.ts) passes the real LibvirtClient without a cast, so the compiler
+ * keeps this a true subset of it.
+ */
 export interface StatsClientPort {
   connectGetAllDomainStats(
     stats: number,
