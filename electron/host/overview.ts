@@ -4,8 +4,13 @@
  * Parsing is pure (capabilities XML, live domain XML); `collectHostOverview` does the calls.
  */
 import type { HostOverview } from '../../shared/contract/host.js';
+import {
+  ConnectListAllDomainsFlags,
+  VIR_NODE_MEMORY_STATS_ALL_CELLS,
+  type LibvirtClient,
+} from '../libvirt/index.js';
 import { attr, bytesOf, child, children, DomainXml, intOf, parseXml, text } from '../libvirt-xml/index.js';
-import { parseHostMemoryStats, type NodeStats } from '../stats/rates.js';
+import { parseHostMemoryStats } from '../stats/rates.js';
 
 export interface CapabilitiesHost {
   cpu: {
@@ -68,30 +73,27 @@ export const versionString = (v: number | null | undefined): string | null =>
 /** Mandatory-access-control models that make sVirt confinement. */
 export const MAC_MODELS = ['selinux', 'apparmor'];
 
-export interface HostClientPort {
-  connectGetHostname?(): Promise<string>;
-  connectGetType?(): Promise<string>;
-  connectGetVersion?(): Promise<number>;
-  connectGetLibVersion?(): Promise<number>;
-  connectGetCapabilities?(): Promise<string>;
-  connectGetDomainCapabilities?(opts?: { virttype?: string }, flags?: number): Promise<string>;
-  nodeGetInfo?(): Promise<{
-    model: string;
-    memory: number;
-    cpus: number;
-    mhz: number;
-    nodes: number;
-    sockets: number;
-    cores: number;
-    threads: number;
-  }>;
-  nodeGetMemoryStats?(cellNum?: number, flags?: number): Promise<NodeStats>;
-  nodeGetMemoryParameters?(flags?: number): Promise<{ field: string; value: number | string | boolean }[]>;
-  nodeGetCellsFreeMemory?(startCell?: number, maxCells?: number): Promise<number[]>;
-  nodeGetSecurityModel?(): Promise<{ model: string; doi: string }>;
-  connectListAllDomains(flags?: number): Promise<{ name: string; uuid: string; id: number }[]>;
-  domainGetXMLDesc(dom: { name: string; uuid: string; id: number }, flags?: number): Promise<string>;
-}
+/**
+ * What the overview asks the wire client. Taken from the real client's type; the optional calls are the
+ * ones the overview can do without (a missing one becomes "not supported by this client").
+ */
+export type HostClientPort = Pick<LibvirtClient, 'connectListAllDomains' | 'domainGetXMLDesc'> &
+  Partial<
+    Pick<
+      LibvirtClient,
+      | 'connectGetHostname'
+      | 'connectGetType'
+      | 'connectGetVersion'
+      | 'connectGetLibVersion'
+      | 'connectGetCapabilities'
+      | 'connectGetDomainCapabilities'
+      | 'nodeGetInfo'
+      | 'nodeGetMemoryStats'
+      | 'nodeGetMemoryParameters'
+      | 'nodeGetCellsFreeMemory'
+      | 'nodeGetSecurityModel'
+    >
+  >;
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -120,9 +122,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
-/** VIR_CONNECT_LIST_DOMAINS_ACTIVE */
-const LIST_ACTIVE = 1;
-
 export async function collectHostOverview(
   c: HostClientPort,
   opts: { uri: string; cpuPercent: number | null; maxLabelVms?: number },
@@ -136,10 +135,12 @@ export async function collectHostOverview(
     attempt(bind('connectGetLibVersion') as HostClientPort['connectGetLibVersion']),
     attempt(bind('connectGetCapabilities') as HostClientPort['connectGetCapabilities']),
     attempt(bind('nodeGetInfo') as HostClientPort['nodeGetInfo']),
-    attempt(c.nodeGetMemoryStats ? () => c.nodeGetMemoryStats!(-1, 0) : undefined),
+    attempt(
+      c.nodeGetMemoryStats ? () => c.nodeGetMemoryStats!(VIR_NODE_MEMORY_STATS_ALL_CELLS, 0) : undefined,
+    ),
     attempt(c.nodeGetMemoryParameters ? () => c.nodeGetMemoryParameters!(0) : undefined),
     attempt(bind('nodeGetSecurityModel') as HostClientPort['nodeGetSecurityModel']),
-    attempt(() => c.connectListAllDomains(LIST_ACTIVE)),
+    attempt(() => c.connectListAllDomains(ConnectListAllDomainsFlags.ACTIVE)),
   ]);
 
   let caps: CapabilitiesHost | null = null;

@@ -21,7 +21,6 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Core, type CoreOptions } from '../core/core.js';
-import { consoleServiceFor } from '../core/handlers/consoles.js';
 import type { Session } from '../core/sessions.js';
 import { mimeType, safeRelativePath, securityHeaders } from '../settings.js';
 
@@ -289,7 +288,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       return reject(socket, 403, 'Forbidden');
     }
     // A display: the VNC proxy's single-use token (issued to an authenticated session) is the key.
-    if (vnc) return consoleServiceFor(core).acceptVncUpgrade(req, socket, head);
+    if (vnc) return core.services.consoles.acceptVncUpgrade(req, socket, head);
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && !tokenMatches(queryToken, token)) return reject(socket, 401, 'Unauthorized');
     const authed = queryToken !== null;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
-import type { ClientSession } from '../../electron/core/handler-types.js';
+import type { ClientSession } from '../../electron/base/handlers.js';
 import { ConsoleService } from '../../electron/console/service.js';
 import { parseGraphics } from '../../electron/console/graphics-xml.js';
 import { DomainAffect, DomainMetadataType } from '../../electron/libvirt/protocol/constants.js';

@@ -7,9 +7,9 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveConfigDir } from '../../electron/core/config.js';
-import { backoffDelay, ConnectionManager } from '../../electron/core/connection-manager.js';
-import type { LibvirtClient } from '../../electron/core/libvirt-port.js';
+import { resolveConfigDir } from '../../electron/base/config.js';
+import { backoffDelay, ConnectionManager } from '../../electron/connections/connection-manager.js';
+import type { LibvirtClient } from '../../electron/libvirt/index.js';
 import type { ConnectionStatus } from '../../shared/model/index.js';
 
 class FakeClient extends EventEmitter {

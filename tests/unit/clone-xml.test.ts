@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloneDomainXml } from '../../electron/core/clone.js';
+import { cloneDomainXml } from '../../electron/vms/clone.js';
 import { parseXml, serializeXml } from '../../electron/libvirt-xml/dom.js';
 import { treeChildren as children, treeText as textOf, xmlTree } from '../support/xml-tree.js';
 

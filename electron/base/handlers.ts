@@ -1,3 +1,7 @@
+/**
+ * What a feature needs to answer contract calls: the caller's session and the handler types. Here (not in
+ * core/) so a feature folder can keep its handler map beside its service without depending on the core.
+ */
 import type { z } from 'zod';
 import type { CallSpec } from '../../shared/contract/define.js';
 import type { EventName, EventPayload } from '../../shared/contract/index.js';

@@ -10,9 +10,9 @@ import { parseLibvirtUri } from '../libvirt/uri.js';
 import { detectOs } from '../osinfo/detect.js';
 import { osCatalog, searchOs, type OsEntry } from '../osinfo/catalog.js';
 import { readIsoIdentity } from '../osinfo/iso.js';
-import type { ConnectionManager } from './connection-manager.js';
-import { CoreError } from './errors.js';
-import type { LibvirtClient } from './libvirt-port.js';
+import type { ConnectionDirectory } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
+import type { LibvirtClient } from '../libvirt/index.js';
 import { newVmXml, newVolumeXml, PoolXml } from '../libvirt-xml/index.js';
 
 const GiB = 1024 ** 3;
@@ -38,7 +38,7 @@ export function osChoice(e: OsEntry): OsChoice {
 }
 
 export class NewVmService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ConnectionDirectory) {}
 
   private async virtType(c: LibvirtClient): Promise<'kvm' | 'qemu'> {
     try {

@@ -10,39 +10,32 @@ import {
 } from '../../shared/model/index.js';
 import type { EventPayload } from '../../shared/contract/index.js';
 import type { VmActionInput } from '../../shared/contract/vms.js';
-import type { ConnectionManager } from './connection-manager.js';
+import type { ClientSource } from '../base/connections.js';
 import { DomainXml, type DomainXmlInfo } from '../libvirt-xml/index.js';
+import { CoreError } from '../base/errors.js';
 import {
-  CoreError,
+  ConnectListAllDomainsFlags,
+  DomainInterfaceAddressesSource,
+  DomainState,
+  DomainStatsTypes,
+  DomainUndefineFlags,
+  DomainXMLFlags,
+  ErrorCode,
   libvirtCode,
-  VIR_ERR_INVALID_ARG,
-  VIR_ERR_NO_DOMAIN,
-  VIR_ERR_NO_SUPPORT,
-  VIR_ERR_OPERATION_INVALID,
-} from './errors.js';
-import type { DomainEvent, DomainRef, LibvirtClient, StorageVolRef } from './libvirt-port.js';
+  type DomainEvent,
+  type DomainRef,
+  type LibvirtClient,
+  type StorageVolRef,
+} from '../libvirt/index.js';
 
-/** virDomainUndefineFlagsValues */
-const UNDEFINE_MANAGED_SAVE = 1;
-const UNDEFINE_SNAPSHOTS_METADATA = 2;
-const UNDEFINE_NVRAM = 4;
-const UNDEFINE_CHECKPOINTS_METADATA = 16;
-/** virDomainInterfaceAddressesSource */
+/** Where guest IP addresses are asked for (virDomainInterfaceAddressesSource), in the contract's words. */
 const IP_SOURCES = [
-  ['lease', 0],
-  ['agent', 1],
-  ['arp', 2],
+  ['lease', DomainInterfaceAddressesSource.LEASE],
+  ['agent', DomainInterfaceAddressesSource.AGENT],
+  ['arp', DomainInterfaceAddressesSource.ARP],
 ] as const;
 /** How long VM deltas are collected before one 'vms.changed' goes out (well under a frame). */
 const DELTA_BATCH_MS = 10;
-/** virConnectListAllDomainsFlags */
-const LIST_PERSISTENT = 4;
-const LIST_MANAGEDSAVE = 256;
-const LIST_AUTOSTART = 1024;
-/** VIR_DOMAIN_STATS_STATE */
-const STATS_STATE = 1;
-/** VIR_DOMAIN_XML_INACTIVE */
-const XML_INACTIVE = 2;
 
 interface VmEntry {
   ref: DomainRef;
@@ -88,13 +81,12 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   private readonly pending = new Map<string, { upserted: Map<string, VmSummary>; removed: Set<string> }>();
   private flushTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly connections: ConnectionManager) {
+  constructor(private readonly connections: ClientSource) {
     super();
-    connections.on('connected', (id, client) => this.attach(id, client));
-    connections.on('disconnected', (id) => this.detach(id));
   }
 
-  private attach(connectionId: string, client: LibvirtClient): void {
+  /** A connection came up: list its VMs and follow its lifecycle events (the composition root calls this). */
+  attach(connectionId: string, client: LibvirtClient): void {
     this.detach(connectionId);
     const st: ConnState = {
       client,
@@ -152,7 +144,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     }
   }
 
-  private detach(connectionId: string): void {
+  /** A connection went down or away: forget its VMs. */
+  detach(connectionId: string): void {
     const st = this.conns.get(connectionId);
     if (!st) return;
     st.closed = true;
@@ -169,10 +162,10 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     // domain, all requests issued at once and pipelined on the one connection.
     const [refs, persistent, autostart, managed, stats] = await Promise.all([
       c.connectListAllDomains(0),
-      c.connectListAllDomains(LIST_PERSISTENT).catch(() => null),
-      c.connectListAllDomains(LIST_AUTOSTART).catch(() => null),
-      c.connectListAllDomains(LIST_MANAGEDSAVE).catch(() => null),
-      c.connectGetAllDomainStats(STATS_STATE, 0).catch(() => null),
+      c.connectListAllDomains(ConnectListAllDomainsFlags.PERSISTENT).catch(() => null),
+      c.connectListAllDomains(ConnectListAllDomainsFlags.AUTOSTART).catch(() => null),
+      c.connectListAllDomains(ConnectListAllDomainsFlags.MANAGEDSAVE).catch(() => null),
+      c.connectGetAllDomainStats(DomainStatsTypes.STATE, 0).catch(() => null),
     ]);
     const set = (l: DomainRef[] | null) => (l ? new Set(l.map((d) => d.uuid.toLowerCase())) : null);
     const flags = { persistent: set(persistent), autostart: set(autostart), managed: set(managed) };
@@ -195,7 +188,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
           hasManagedSave: flags.managed?.has(u),
         };
         return this.fetch(connectionId, c, ref, known).catch((e: unknown) => {
-          if (libvirtCode(e) !== VIR_ERR_NO_DOMAIN)
+          if (libvirtCode(e) !== ErrorCode.NO_DOMAIN)
             console.warn(`virtdesk: reading VM ${ref.name} failed:`, e);
           return null;
         });
@@ -318,7 +311,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     try {
       entry = await this.fetch(connectionId, st.client, known ? { ...known.ref, id: ref.id } : ref);
     } catch (e) {
-      if (libvirtCode(e) !== VIR_ERR_NO_DOMAIN) throw e;
+      if (libvirtCode(e) !== ErrorCode.NO_DOMAIN) throw e;
       entry = null;
     }
     if (st.closed) return entry?.summary ?? null;
@@ -368,7 +361,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
 
   async xml(connectionId: string, uuid: string, inactive: boolean): Promise<string> {
     const { st, entry } = await this.entry(connectionId, uuid);
-    return st.client.domainGetXMLDesc(entry.ref, inactive ? XML_INACTIVE : 0);
+    return st.client.domainGetXMLDesc(entry.ref, inactive ? DomainXMLFlags.INACTIVE : 0);
   }
 
   async details(connectionId: string, uuid: string): Promise<VmDetails> {
@@ -597,28 +590,31 @@ export class VmService extends EventEmitter<VmServiceEvents> {
         throw new CoreError('invalid-input', `${path} is not in a storage pool and cannot be deleted`);
       return v;
     });
-    const xml = entry.xml ?? DomainXml.parse(await c.domainGetXMLDesc(dom, XML_INACTIVE)).info();
+    const xml = entry.xml ?? DomainXml.parse(await c.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).info();
     const persistent = await c.domainIsPersistent(dom);
-    if (entry.summary.id >= 0 || (await c.domainGetInfo(dom)).state !== 5) {
+    if (entry.summary.id >= 0 || (await c.domainGetInfo(dom)).state !== DomainState.SHUTOFF) {
       try {
         await c.domainDestroy(dom);
       } catch (e) {
-        if (libvirtCode(e) !== VIR_ERR_OPERATION_INVALID) throw e; // not running any more: fine
+        if (libvirtCode(e) !== ErrorCode.OPERATION_INVALID) throw e; // not running any more: fine
       }
     }
     if (persistent) {
       const full =
-        UNDEFINE_MANAGED_SAVE |
-        UNDEFINE_SNAPSHOTS_METADATA |
-        UNDEFINE_CHECKPOINTS_METADATA |
-        (xml.hasNvram ? UNDEFINE_NVRAM : 0);
+        DomainUndefineFlags.MANAGED_SAVE |
+        DomainUndefineFlags.SNAPSHOTS_METADATA |
+        DomainUndefineFlags.CHECKPOINTS_METADATA |
+        (xml.hasNvram ? DomainUndefineFlags.NVRAM : 0);
       try {
         await c.domainUndefineFlags(dom, full);
       } catch (e) {
         const code = libvirtCode(e);
-        if (code !== VIR_ERR_INVALID_ARG && code !== VIR_ERR_NO_SUPPORT) throw e;
+        if (code !== ErrorCode.INVALID_ARG && code !== ErrorCode.NO_SUPPORT) throw e;
         // Older drivers (and the test driver) reject some flags: retry with the ones every driver knows.
-        await c.domainUndefineFlags(dom, UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA);
+        await c.domainUndefineFlags(
+          dom,
+          DomainUndefineFlags.MANAGED_SAVE | DomainUndefineFlags.SNAPSHOTS_METADATA,
+        );
       }
     }
     const failures: string[] = [];

@@ -7,10 +7,15 @@
 import type { z } from 'zod';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { migrationStartSchema } from '../../shared/contract/migration.js';
-import { DomainJobType, MigrateFlags } from '../libvirt/protocol/constants.js';
-import type { TypedParamValue } from '../libvirt/index.js';
-import type { ConnectionManager } from './connection-manager.js';
-import { CoreError, libvirtCode, VIR_ERR_NO_DOMAIN } from './errors.js';
+import {
+  DomainJobType,
+  ErrorCode,
+  libvirtCode,
+  MigrateFlags,
+  type TypedParamValue,
+} from '../libvirt/index.js';
+import type { ConnectionDirectory } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
 
 const { LIVE, PERSIST_DEST, UNDEFINE_SOURCE, OFFLINE, COMPRESSED, AUTO_CONVERGE } = MigrateFlags;
 
@@ -36,7 +41,7 @@ export function migrationRequest(v: MigrationStart): {
 }
 
 export class MigrationService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ConnectionDirectory) {}
 
   async start(v: MigrationStart): Promise<CallOutput<'migration.start'>> {
     const source = this.connections.getClient(v.connectionId);
@@ -66,7 +71,7 @@ export class MigrationService {
       job = await c.domainGetJobInfo(await c.domainLookupByUUID(input.uuid));
     } catch (err) {
       // Gone from the source: the migration just finished (the start call says how).
-      if (libvirtCode(err) === VIR_ERR_NO_DOMAIN) return IDLE;
+      if (libvirtCode(err) === ErrorCode.NO_DOMAIN) return IDLE;
       throw err;
     }
     return {

@@ -1,27 +1,8 @@
-import type { consoleCalls } from '../../../shared/contract/consoles.js';
-import { ConsoleService } from '../../console/service.js';
-import type { Core } from '../core.js';
-import type { HandlerMap } from '../handler-types.js';
+import type { consoleCalls } from '../../shared/contract/consoles.js';
+import type { HandlerMap } from '../base/handlers.js';
+import type { ConsoleService } from './service.js';
 
-const services = new WeakMap<Core, ConsoleService>();
-
-/** The console service of a core (created on first use, stopped with the core). */
-export function consoleServiceFor(core: Core): ConsoleService {
-  let s = services.get(core);
-  if (!s) {
-    const svc = new ConsoleService({
-      getClient: (id) => core.getClient(id),
-      connectionUri: (id) => core.connections.entry(id).uri,
-    });
-    s = svc;
-    services.set(core, svc);
-    core.onStop(() => svc.stop());
-  }
-  return s;
-}
-
-export const consoleHandlers = (core: Core): HandlerMap<typeof consoleCalls> => {
-  const svc = consoleServiceFor(core);
+export const consoleHandlers = (svc: ConsoleService): HandlerMap<typeof consoleCalls> => {
   const mgr = svc.consoles;
   return {
     'console.openSerial': (input, { session }) => svc.openSerial(input, session),

@@ -1,14 +1,21 @@
-import type { statsCalls } from '../../../shared/contract/stats.js';
-import { samplerFor } from '../../stats/service.js';
-import type { Core } from '../core.js';
-import { CoreError } from '../errors.js';
-import type { HandlerMap } from '../handler-types.js';
+import type { statsCalls } from '../../shared/contract/stats.js';
+import { CoreError } from '../base/errors.js';
+import type { HandlerMap } from '../base/handlers.js';
+import type { StatsSampler } from './sampler.js';
 
-export const statsHandlers = (core: Core): HandlerMap<typeof statsCalls> => {
-  const sampler = samplerFor(core);
+/** Is a connection id saved (connected or not)? */
+export interface KnownConnections {
+  has(connectionId: string): boolean;
+}
+
+export const statsHandlers = (
+  sampler: StatsSampler,
+  connections: KnownConnections,
+): HandlerMap<typeof statsCalls> => {
+  /** Sessions whose subscriptions are dropped when they close (registered once per session). */
   const watched = new Set<string>();
   const known = (connectionId: string) => {
-    if (!core.connections.has(connectionId))
+    if (!connections.has(connectionId))
       throw new CoreError('not-found', `Unknown connection: ${connectionId}`);
   };
   return {

@@ -4,8 +4,8 @@
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
-import type { ConnectionManager } from './connection-manager.js';
-import type { LibvirtClient } from './libvirt-port.js';
+import type { ClientSource } from '../base/connections.js';
+import type { LibvirtClient } from '../libvirt/index.js';
 import { newSnapshotXml, SnapshotXml } from '../libvirt-xml/index.js';
 
 /** One snapshot from its XML (pure; exported for tests). */
@@ -26,7 +26,7 @@ export function parseSnapshotXml(xml: string, current: boolean): Snapshot {
 }
 
 export class SnapshotService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ClientSource) {}
 
   private async vm(input: { connectionId: string; uuid: string }) {
     const client = this.connections.getClient(input.connectionId);

@@ -11,10 +11,10 @@ import {
   type ConnectionState,
   type ConnectionStatus,
 } from '../../shared/model/index.js';
-import { CoreError } from './errors.js';
-import { readJson, SerialWriter } from './config.js';
-import type { CloseInfo, LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
-import { redactUri } from '../libvirt/index.js';
+import { CoreError } from '../base/errors.js';
+import type { OpenConnectionFn } from '../base/connections.js';
+import { readJson, SerialWriter } from '../base/config.js';
+import { redactUri, type CloseInfo, type LibvirtClient } from '../libvirt/index.js';
 
 const fileSchema = z.object({ version: z.literal(1), connections: z.array(z.unknown()) });
 

@@ -7,20 +7,20 @@
  * shut off so its disks are consistent. A failure removes the copies made so far.
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
-import type { ConnectionManager } from './connection-manager.js';
-import { CoreError } from './errors.js';
-import type { LibvirtClient, StorageVolRef } from './libvirt-port.js';
+import type { ClientSource } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
 import {
+  DomainXMLFlags,
   ErrorCode,
   libvirtCode,
-  VIR_DOMAIN_XML_INACTIVE,
-  VIR_DOMAIN_XML_SECURE,
+  type LibvirtClient,
   type StoragePoolRef,
+  type StorageVolRef,
 } from '../libvirt/index.js';
 import { DomainXml, newVolumeXml, VolumeXml, type DomainDisk } from '../libvirt-xml/index.js';
 
 /** The persistent definition, secrets included. */
-const XML_INACTIVE_SECURE = VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE;
+const XML_INACTIVE_SECURE = DomainXMLFlags.INACTIVE | DomainXMLFlags.SECURE;
 
 /** The clone's definition from the source's (pure; exported for tests). `copies` maps target → new source. */
 export function cloneDomainXml(xml: string, newName: string, copies: ReadonlyMap<string, string>): string {
@@ -49,7 +49,7 @@ interface DiskCopyPlan {
 }
 
 export class CloneService {
-  constructor(private readonly connections: ConnectionManager) {}
+  constructor(private readonly connections: ClientSource) {}
 
   async clone(input: CallInput<'vms.clone'>): Promise<CallOutput<'vms.clone'>> {
     const c = this.connections.getClient(input.connectionId);
