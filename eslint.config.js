@@ -44,6 +44,7 @@ const featureFolders = [
   'console',
   'host',
   'migration',
+  'networks',
   'newvm',
   'osinfo',
   'snapshots',

@@ -1,4 +1,4 @@
-import type { RemoteError, RemoteErrorCode } from '../../shared/contract/index.js';
+import type { RemoteError, RemoteErrorCode, RemoteRemedy } from '../../shared/contract/index.js';
 
 /**
  * An error the main process raises on purpose; its message is meant for the user and its code crosses
@@ -11,6 +11,8 @@ export class CoreError extends Error {
     readonly code: RemoteErrorCode,
     message: string,
     readonly issues?: RemoteError['issues'],
+    /** A one-click fix the renderer offers (e.g. start the inactive network and retry). */
+    readonly remedy?: RemoteRemedy,
   ) {
     super(message);
   }

@@ -12,9 +12,12 @@ export const zodIssues = (e: ZodError): NonNullable<RemoteError['issues']> =>
 /** Map anything thrown by a handler to the error that crosses the boundary. */
 export const toRemoteError = (e: unknown): RemoteError => {
   if (e instanceof CoreError) {
-    return e.issues
-      ? { message: e.message, code: e.code, issues: e.issues }
-      : { message: e.message, code: e.code };
+    return {
+      message: e.message,
+      code: e.code,
+      ...(e.issues ? { issues: e.issues } : {}),
+      ...(e.remedy ? { remedy: e.remedy } : {}),
+    };
   }
   if (isLibvirtError(e)) {
     return {

@@ -4,6 +4,7 @@ import { connectionHandlers } from '../connections/handlers.js';
 import { consoleHandlers } from '../console/handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
+import { networkHandlers } from '../networks/handlers.js';
 import { newVmHandlers } from '../newvm/handlers.js';
 import { snapshotHandlers } from '../snapshots/handlers.js';
 import { statsHandlers } from '../stats/handlers.js';
@@ -27,6 +28,7 @@ export const createHandlers = (s: Services) =>
     ...migrationHandlers(s.migration),
     ...newVmHandlers(s.newVm),
     ...snapshotHandlers(s.snapshots),
+    ...networkHandlers(s.networks),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -11,6 +11,7 @@ import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { ConnectionManager, type ReconnectPolicy } from '../connections/connection-manager.js';
 import { MigrationService } from '../migration/service.js';
+import { NetworkService } from '../networks/service.js';
 import { NewVmService } from '../newvm/service.js';
 import { SnapshotService } from '../snapshots/service.js';
 import { CloneService } from '../vms/clone.js';
@@ -23,6 +24,7 @@ export interface Services {
   snapshots: SnapshotService;
   migration: MigrationService;
   newVm: NewVmService;
+  networks: NetworkService;
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
@@ -58,6 +60,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     snapshots: new SnapshotService(connections),
     migration: new MigrationService(connections),
     newVm: new NewVmService(connections),
+    networks: new NetworkService(connections),
     consoles,
     stats,
     host: new HostService({

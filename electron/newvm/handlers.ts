@@ -7,4 +7,5 @@ export const newVmHandlers = (svc: NewVmService): HandlerMap<typeof newVmCalls> 
   'newvm.searchOs': (input) => svc.searchOs(input),
   'newvm.detectOs': (input) => svc.detectOs(input),
   'newvm.create': (input) => svc.create(input),
+  'newvm.discard': (input) => svc.discard(input),
 });

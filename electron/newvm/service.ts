@@ -3,7 +3,10 @@
  * and ISO detection, and the creation itself — disk volume, definition, first start — with nothing left
  * behind when a step fails (the new volume is deleted again if libvirt refuses the definition).
  */
-import type { CallInput, CallOutput } from '../../shared/contract/index.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CallInput, CallOutput, RemoteError } from '../../shared/contract/index.js';
 import type { z } from 'zod';
 import type { newVmInputSchema, OsChoice } from '../../shared/contract/newvm.js';
 import { parseLibvirtUri } from '../libvirt/uri.js';
@@ -12,8 +15,9 @@ import { osCatalog, searchOs, type OsEntry } from '../osinfo/catalog.js';
 import { readIsoIdentity } from '../osinfo/iso.js';
 import type { ConnectionDirectory } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
-import type { LibvirtClient } from '../libvirt/index.js';
-import { newVmXml, newVolumeXml, PoolXml } from '../libvirt-xml/index.js';
+import { DomainState, DomainXMLFlags, ErrorCode, libvirtCode, type LibvirtClient } from '../libvirt/index.js';
+import { DomainXml, newDirPoolXml, newVmXml, newVolumeXml, PoolXml } from '../libvirt-xml/index.js';
+import { explainStartFailure } from '../networks/service.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -35,6 +39,42 @@ export function osChoice(e: OsEntry): OsChoice {
     cpus: pick('cpus'),
     virtio: e.virtio,
   };
+}
+
+type Options = CallOutput<'newvm.options'>;
+type Issues = NonNullable<RemoteError['issues']>;
+
+/** The name of the default pool, as virt-install and virt-manager call it. */
+export const DEFAULT_POOL = 'default';
+
+/**
+ * Where the default directory pool lives: libvirt's system images folder, or for a session connection
+ * `$XDG_DATA_HOME/libvirt/images` of the user (a local session daemon runs as the user VirtDesk runs as).
+ * Null for a remote session connection: its user's home is not known here.
+ */
+export function defaultPoolPath(
+  uri: { path: string; host?: string | null | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = os.homedir(),
+): string | null {
+  if (uri.path !== '/session') return '/var/lib/libvirt/images';
+  if (uri.host) return null;
+  const data =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+      ? env.XDG_DATA_HOME
+      : path.join(home, '.local/share');
+  return path.join(data, 'libvirt/images');
+}
+
+/**
+ * The pool the dialog announces when no pool runs: 'default' (started when defined but inactive,
+ * created otherwise) — null when a pool runs already or no place is known for one.
+ */
+export function poolToCreate(pools: Options['pools'], defaultPath: string | null): Options['poolToCreate'] {
+  if (pools.some((p) => p.active)) return null;
+  const existing = pools.find((p) => p.name === DEFAULT_POOL);
+  if (existing) return { name: DEFAULT_POOL, path: existing.path ?? defaultPath ?? '', exists: true };
+  return defaultPath ? { name: DEFAULT_POOL, path: defaultPath, exists: false } : null;
 }
 
 export class NewVmService {
@@ -64,12 +104,24 @@ export class NewVmService {
       })),
     );
     const uri = parseLibvirtUri(this.connections.entry(input.connectionId).uri);
+    const node = await c.nodeGetInfo();
+    const isoVolumes: string[] = [];
+    for (const p of await c.connectListAllStoragePools(0)) {
+      if (!pools.find((x) => x.name === p.name)?.active) continue;
+      const vols = await c.storagePoolListAllVolumes(p, 0).catch(() => []);
+      for (const v of vols.filter((v) => v.name.toLowerCase().endsWith('.iso')))
+        isoVolumes.push(await c.storageVolGetPath(v).catch(() => v.key));
+    }
     return {
       pools: pools.sort((a, b) => a.name.localeCompare(b.name)),
       networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
       session: uri.path === '/session',
       virtType: await this.virtType(c),
       osinfo: (await osCatalog()).length > 0,
+      poolToCreate: poolToCreate(pools, defaultPoolPath(uri)),
+      host: { memoryMiB: Math.floor(node.memory / 1024), cpus: node.cpus },
+      isoVolumes: isoVolumes.sort(),
+      vmNames: (await c.connectListAllDomains(0)).map((d) => d.name).sort(),
     };
   }
 
@@ -92,6 +144,109 @@ export class NewVmService {
     return { volumeId: iso.volumeId || null, os: os ? osChoice(os) : null };
   }
 
+  /**
+   * Everything Create could be refused for, checked before anything is made: issues by the contract's
+   * field paths, in plain words.
+   */
+  private async check(
+    c: LibvirtClient,
+    v: z.output<typeof newVmInputSchema>,
+    poolName: string | null,
+  ): Promise<Issues> {
+    const issues: Issues = [];
+    const exists = await c.domainLookupByName(v.name).then(
+      () => true,
+      (e: unknown) => {
+        if (libvirtCode(e) === ErrorCode.NO_DOMAIN) return false;
+        throw e;
+      },
+    );
+    if (exists) issues.push({ path: ['name'], message: `A VM named "${v.name}" exists already` });
+    else if (v.disk && poolName) {
+      const pool = await c.storagePoolLookupByName(poolName).catch(() => null);
+      const vol = pool && (await c.storageVolLookupByName(pool, `${v.name}.qcow2`).catch(() => null));
+      if (vol)
+        issues.push({
+          path: ['name'],
+          message: `Pool '${poolName}' has a disk named ${v.name}.qcow2 already: choose another name`,
+        });
+    }
+    const node = await c.nodeGetInfo();
+    const hostMiB = Math.floor(node.memory / 1024);
+    if (v.memoryMiB > hostMiB)
+      issues.push({ path: ['memoryMiB'], message: `More than this host has (${hostMiB} MiB)` });
+    if (v.installMedia) {
+      const problem = await this.unreadableIso(c, v.connectionId, v.installMedia);
+      if (problem) issues.push({ path: ['installMedia'], message: problem });
+    }
+    if (v.network && v.network !== 'user') {
+      const net = await c.networkLookupByName(v.network).catch(() => null);
+      if (!net) issues.push({ path: ['network'], message: `There is no network '${v.network}'` });
+      else if (!(await c.networkIsActive(net)))
+        issues.push({ path: ['network'], message: `Network '${v.network}' is not running: start it first` });
+    }
+    return issues;
+  }
+
+  /** Why the install ISO cannot be used, or null: a pool's volume, or (local hosts) a readable file. */
+  private async unreadableIso(c: LibvirtClient, connectionId: string, iso: string): Promise<string | null> {
+    if (
+      await c.storageVolLookupByPath(iso).then(
+        () => true,
+        () => false,
+      )
+    )
+      return null;
+    const uri = parseLibvirtUri(this.connections.entry(connectionId).uri);
+    if (uri.transport !== 'unix' || uri.host) return null; // another host's file: libvirt will say
+    try {
+      const st = await fs.promises.stat(iso);
+      if (!st.isFile()) return `${iso} is not a file`;
+      await fs.promises.access(iso, fs.constants.R_OK);
+      return null;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? `There is no file ${iso}` : `Cannot read ${iso}: ${(e as Error).message}`;
+    }
+  }
+
+  /** Starts the default pool (creating it first when it is not defined); the name of the pool. */
+  private async ensureDefaultPool(
+    c: LibvirtClient,
+    connectionId: string,
+  ): Promise<{ name: string; made: boolean }> {
+    const uri = parseLibvirtUri(this.connections.entry(connectionId).uri);
+    const pools = await Promise.all(
+      (await c.connectListAllStoragePools(0)).map(async (p) => ({
+        name: p.name,
+        active: await c.storagePoolIsActive(p),
+        path: null,
+      })),
+    );
+    const active = pools.find((p) => p.active && p.name === DEFAULT_POOL) ?? pools.find((p) => p.active);
+    if (active) return { name: active.name, made: false };
+    const plan = poolToCreate(pools, defaultPoolPath(uri));
+    if (!plan)
+      throw new CoreError('invalid-input', 'This connection has no running storage pool for the disk', [
+        {
+          path: ['disk', 'pool'],
+          message: 'No running storage pool: create one, or create the VM without a disk',
+        },
+      ]);
+    const ref = plan.exists
+      ? await c.storagePoolLookupByName(plan.name)
+      : await c.storagePoolDefineXML(newDirPoolXml(plan.name, plan.path), 0);
+    try {
+      if (!plan.exists) await c.storagePoolBuild(ref, 0);
+      await c.storagePoolCreate(ref, 0);
+      await c.storagePoolSetAutostart(ref, true);
+    } catch (e) {
+      if (!plan.exists) await c.storagePoolUndefine(ref).catch(() => undefined);
+      throw e;
+    }
+    return { name: plan.name, made: true };
+  }
+
   /** `v` as the contract validated it (defaults applied). */
   async create(v: z.output<typeof newVmInputSchema>): Promise<CallOutput<'newvm.create'>> {
     const c = this.connections.getClient(v.connectionId);
@@ -100,11 +255,22 @@ export class NewVmService {
       os = (await osCatalog()).find((e) => e.id === v.osId) ?? null;
       if (!os) throw new CoreError('invalid-input', `Unknown operating system: ${v.osId}`);
     }
+    const issues = await this.check(c, v, v.disk?.pool ?? null);
+    if (issues.length) throw new CoreError('invalid-input', issues[0]!.message, issues);
     const virtType = await this.virtType(c);
+    let createdPool: string | null = null;
     let vol: Awaited<ReturnType<LibvirtClient['storageVolCreateXML']>> | null = null;
     let diskPath: string | null = null;
     if (v.disk) {
-      const pool = await c.storagePoolLookupByName(v.disk.pool);
+      let poolName = v.disk.pool;
+      if (poolName === null) {
+        const made = await this.ensureDefaultPool(c, v.connectionId);
+        poolName = made.name;
+        if (made.made) createdPool = made.name;
+        const again = await this.check(c, { ...v, installMedia: undefined, network: null }, poolName);
+        if (again.length) throw new CoreError('invalid-input', again[0]!.message, again);
+      }
+      const pool = await c.storagePoolLookupByName(poolName);
       const bytes = Math.round(v.disk.sizeGiB * GiB);
       vol = await c.storageVolCreateXML(
         pool,
@@ -132,13 +298,42 @@ export class NewVmService {
       if (vol) await c.storageVolDelete(vol, 0).catch(() => undefined);
       throw err;
     }
-    if (!v.start) return { uuid: dom.uuid, started: false, startError: null };
+    const done = { uuid: dom.uuid, createdPool };
+    if (!v.start) return { ...done, started: false, startError: null, startRemedy: null };
     try {
       await c.domainCreate(dom);
-      return { uuid: dom.uuid, started: true, startError: null };
+      return { ...done, started: true, startError: null, startRemedy: null };
     } catch (err) {
-      // Defined but not running (e.g. its network is inactive): the user fixes that and starts it.
-      return { uuid: dom.uuid, started: false, startError: (err as Error).message };
+      // Defined but not running: the user chooses between deleting what was made and keeping it.
+      const why = await explainStartFailure(c, v.connectionId, dom, err);
+      return {
+        ...done,
+        started: false,
+        startError: (why as Error).message,
+        startRemedy: why instanceof CoreError && why.remedy ? why.remedy : null,
+      };
     }
+  }
+
+  /** See `newvm.discard`: the VM's definition and the `<name>.qcow2` volume its creation made. */
+  async discard(input: CallInput<'newvm.discard'>): Promise<CallOutput<'newvm.discard'>> {
+    const c = this.connections.getClient(input.connectionId);
+    const dom = await c.domainLookupByUUID(input.uuid);
+    if ((await c.domainGetInfo(dom)).state !== DomainState.SHUTOFF)
+      throw new CoreError('invalid-input', `VM "${dom.name}" is running: it is not a failed creation`);
+    const xml = DomainXml.parse(await c.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE));
+    let volume: string | null = null;
+    for (const d of xml.disks) {
+      if (d.device !== 'disk' || !d.source) continue;
+      const vol = await c.storageVolLookupByPath(d.source).catch(() => null);
+      if (vol && vol.name === `${dom.name}.qcow2`) {
+        volume = d.source;
+        await c.domainUndefineFlags(dom, 0);
+        await c.storageVolDelete(vol, 0);
+        return { deletedVolume: volume };
+      }
+    }
+    await c.domainUndefineFlags(dom, 0);
+    return { deletedVolume: volume };
   }
 }

@@ -13,6 +13,7 @@ import type { VmActionInput } from '../../shared/contract/vms.js';
 import type { ClientSource } from '../base/connections.js';
 import { DomainXml, type DomainXmlInfo } from '../libvirt-xml/index.js';
 import { CoreError } from '../base/errors.js';
+import { startDomain } from '../networks/service.js';
 import {
   ConnectListAllDomainsFlags,
   DomainInterfaceAddressesSource,
@@ -535,7 +536,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     const dom = entry.ref;
     switch (input.action) {
       case 'start':
-        await c.domainCreate(dom);
+        await startDomain(c, input.connectionId, dom);
         break;
       case 'restore': {
         const has = await c.domainHasManagedSaveImage(dom, 0);

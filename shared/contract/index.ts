@@ -7,6 +7,7 @@ import { hostCalls, hostEvents } from './host.js';
 import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
+import { networkCalls, networkEvents } from './networks.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -22,6 +23,7 @@ export const calls = {
   ...migrationCalls,
   ...newVmCalls,
   ...snapshotCalls,
+  ...networkCalls,
 } as const;
 
 export const events = {
@@ -33,6 +35,7 @@ export const events = {
   ...migrationEvents,
   ...newVmEvents,
   ...snapshotEvents,
+  ...networkEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -68,7 +71,12 @@ export interface RemoteError {
   libvirt?: { code: number; domain: number; level: number };
   /** For invalid-input: the zod issues (path + message), to show next to form fields. */
   issues?: { path: (string | number)[]; message: string }[];
+  /** A one-click fix the renderer offers beside the message (an action button on the toast/banner). */
+  remedy?: RemoteRemedy;
 }
+
+/** What a failure's one-click fix does: start the inactive network the VM needs, then retry. */
+export type RemoteRemedy = { kind: 'start-network'; connectionId: string; network: string };
 
 /** The API the renderer sees (window.virtdesk in Electron, the WebSocket client in web mode). */
 export interface VirtdeskApi {

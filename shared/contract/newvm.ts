@@ -37,10 +37,13 @@ export const newVmInputSchema = z
       .min(64)
       .max(4 * 1024 * 1024),
     vcpus: z.number().int().min(1).max(512),
-    /** A new qcow2 disk in a storage pool; null = no disk. */
+    /**
+     * A new qcow2 disk in a storage pool; null = no disk. `pool: null` = the usual default pool, created
+     * first when the connection has no running pool (see `newvm.options` → `poolToCreate`).
+     */
     disk: z
       .object({
-        pool: z.string().min(1).max(256),
+        pool: z.string().min(1, 'Choose a storage pool').max(256).nullable(),
         sizeGiB: z.number().positive().max(65536),
       })
       .strict()
@@ -67,6 +70,14 @@ export const newVmCalls = {
       virtType: z.enum(['kvm', 'qemu']),
       /** osinfo-db is installed where VirtDesk runs (OS list and detection). */
       osinfo: z.boolean(),
+      /** No running pool: the default directory pool a disk would go to, created (or started) on Create. */
+      poolToCreate: z.object({ name: z.string(), path: z.string(), exists: z.boolean() }).nullable(),
+      /** What the host has (nodeGetInfo), for the limits beside the memory and CPU fields. */
+      host: z.object({ memoryMiB: z.number(), cpus: z.number() }),
+      /** Paths of the ISO images in the connection's running pools (suggestions for the ISO field). */
+      isoVolumes: z.array(z.string()),
+      /** Names of the VMs on the connection (a new VM's name must differ). */
+      vmNames: z.array(z.string()),
     }),
   ),
   /** Operating systems matching a search (name, short id), newest first. */
@@ -79,15 +90,33 @@ export const newVmCalls = {
     z.object({ connectionId: connectionIdSchema, path: hostPathSchema }).strict(),
     z.object({ volumeId: z.string().nullable(), os: osChoiceSchema.nullable() }),
   ),
-  /** Creates the disk, defines the VM and (by default) starts it. Nothing is left behind on failure. */
+  /**
+   * Checks the input against the host (name free, memory, ISO, network running) and refuses with issues
+   * on the fields before anything is made; then creates the pool when needed, the disk, defines the VM
+   * and (by default) starts it. Nothing is left behind when a step before the start fails.
+   */
   'newvm.create': call(
     newVmInputSchema,
     z.object({
       uuid: uuidSchema,
       started: z.boolean(),
-      /** libvirt's message when the VM was created but did not start. */
+      /** Why the VM was created but did not start (plain words, libvirt's text as detail). */
       startError: z.string().nullable(),
+      /** The one-click fix for `startError`, when there is one (e.g. start the network and retry). */
+      startRemedy: z
+        .object({ kind: z.literal('start-network'), connectionId: z.string(), network: z.string() })
+        .nullable(),
+      /** The storage pool created (or started) for the disk, if any. */
+      createdPool: z.string().nullable(),
     }),
+  ),
+  /**
+   * Undoes a creation whose start failed, when the user chooses "Delete what was created": the VM's
+   * definition and the disk volume the creation made (the pool stays, it is the host's default).
+   */
+  'newvm.discard': call(
+    z.object({ connectionId: connectionIdSchema, uuid: uuidSchema }).strict(),
+    z.object({ deletedVolume: z.string().nullable() }),
   ),
 };
 
