@@ -4,6 +4,8 @@ export interface Toast {
   id: number;
   message: string;
   kind: 'info' | 'error';
+  /** A one-click fix beside the message (e.g. "Start network 'default' and retry"); dismisses the toast. */
+  action?: { label: string; run: () => void };
 }
 
 let toasts: Toast[] = [];
@@ -19,9 +21,9 @@ export const dismissToast = (id: number): void => {
 };
 
 /** Shows a toast; info toasts disappear after a few seconds, errors stay until dismissed. */
-export const showToast = (message: string, kind: Toast['kind'] = 'info'): void => {
+export const showToast = (message: string, kind: Toast['kind'] = 'info', action?: Toast['action']): void => {
   const id = nextId++;
-  toasts = [...toasts.slice(-3), { id, message, kind }];
+  toasts = [...toasts.slice(-3), { id, message, kind, ...(action ? { action } : {}) }];
   emit();
   if (kind === 'info') setTimeout(() => dismissToast(id), 4000);
 };

@@ -15,6 +15,19 @@ export const Toasts = () => {
           data-testid={toast.kind === 'error' ? 'toast-error' : 'toast'}
         >
           <span className="msg">{toast.message}</span>
+          {toast.action && (
+            <button
+              type="button"
+              className="btn small toast-action"
+              data-testid="toast-action"
+              onClick={() => {
+                dismissToast(toast.id);
+                toast.action?.run();
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
           <button
             type="button"
             className="btn flat icon small"

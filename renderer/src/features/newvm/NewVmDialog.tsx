@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { CallOutput } from '../../../../shared/contract/index.js';
 import { calls } from '../../../../shared/contract/index.js';
 import { hostPathSchema, type OsChoice } from '../../../../shared/contract/newvm.js';
+import type { RemoteRemedy } from '../../../../shared/contract/index.js';
 import { getApi } from '../../api/client.js';
+import { applyRemedy, remedyLabel } from '../../api/remedy.js';
 import { toApiError } from '../../api/transport.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { TextField } from '../../ui/Field.js';
@@ -33,9 +35,28 @@ const suggested = (os: OsChoice | null) => ({
 const defaultPool = (o: Options): string =>
   o.pools.find((p) => p.name === 'default' && p.active)?.name ?? o.pools.find((p) => p.active)?.name ?? '';
 
-/** The network a new VM joins by default: user-mode on session connections, else 'default'. */
-const defaultNetwork = (o: Options): string =>
-  o.session ? 'user' : (o.networks.find((n) => n.name === 'default')?.name ?? o.networks[0]?.name ?? 'none');
+/**
+ * The network a new VM joins by default: user-mode on session connections, else 'default' when it runs,
+ * else a running one, else 'default' even when stopped — the dialog then offers, visibly, to start it.
+ */
+const defaultNetwork = (o: Options): string => {
+  if (o.session) return 'user';
+  const running = o.networks.filter((n) => n.active);
+  return (
+    running.find((n) => n.name === 'default')?.name ??
+    running[0]?.name ??
+    o.networks.find((n) => n.name === 'default')?.name ??
+    o.networks[0]?.name ??
+    'none'
+  );
+};
+
+/** A creation whose VM was defined but did not start: the user decides what happens to it. */
+interface StartFailure {
+  uuid: string;
+  message: string;
+  remedy: RemoteRemedy | null;
+}
 
 /** Create a VM: name, install ISO (its OS detected), OS, memory, CPUs, disk, network. */
 export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
@@ -47,6 +68,12 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
   const [osQuery, setOsQuery] = useState('');
   const [osResults, setOsResults] = useState<OsChoice[]>([]);
   const [os, setOs] = useState<OsChoice | null>(null);
+  // The ISO path the dialog could not read (it blocks Create until the path changes).
+  const [isoProblem, setIsoProblem] = useState<string | null>(null);
+  // Start the chosen network (with autostart) before creating, when it is not running.
+  const [startNetwork, setStartNetwork] = useState(true);
+  const [failure, setFailure] = useState<StartFailure | null>(null);
+  const [failureBusy, setFailureBusy] = useState(false);
   const form = useForm({
     schema: calls['newvm.create'].input,
     initial: () => ({
@@ -64,7 +91,10 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
       ...(os ? { osId: os.id } : {}),
       memoryMiB: Number(v.memoryMiB),
       vcpus: Number(v.vcpus),
-      disk: v.withDisk ? { pool: v.pool, sizeGiB: Number(v.diskGiB) } : null,
+      // No running pool: null asks for the default pool the dialog announces (created on Create).
+      disk: v.withDisk
+        ? { pool: v.pool || (options?.poolToCreate ? null : ''), sizeGiB: Number(v.diskGiB) }
+        : null,
       ...(v.iso.trim() ? { installMedia: v.iso.trim() } : {}),
       network: v.network === 'none' ? null : v.network,
       start: v.start,
@@ -132,57 +162,141 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             setDetected(t('newvm.detected', { os: r.os.name }));
           } else setDetected(r.volumeId ? t('newvm.unknownIso', { label: r.volumeId }) : t('newvm.notIso'));
         })
-        .catch((e: unknown) => live.current && setDetected(toApiError(e).message));
+        .catch((e: unknown) => {
+          if (!live.current) return;
+          setDetected(null);
+          setIsoProblem(toApiError(e).message);
+        });
     }, DETECT_DELAY_MS);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- re-run on the path only
   }, [iso, req.connectionId]);
 
-  const submit = (): void =>
+  const chosenNetwork = options?.networks.find((n) => n.name === network) ?? null;
+  const networkStopped = !!chosenNetwork && !chosenNetwork.active;
+  const host = options?.host ?? null;
+  const memoryMiB = Number(form.values.memoryMiB);
+  const vcpus = Number(form.values.vcpus);
+  // Checked here, at the field, before anything is sent (the main process checks the same again).
+  const local = {
+    name: options?.vmNames.includes(name) ? t('newvm.nameTaken', { name }) : undefined,
+    memoryMiB:
+      host && memoryMiB > host.memoryMiB ? t('newvm.memoryTooMuch', { mib: host.memoryMiB }) : undefined,
+    iso: isoProblem ?? undefined,
+  };
+  const blocked = !!(local.name ?? local.memoryMiB ?? local.iso);
+
+  const openVm = (uuid: string, started: boolean): void => {
+    closeDialog();
+    navigate({ kind: 'vm', connectionId: req.connectionId, uuid, tab: started ? 'display' : 'overview' });
+  };
+
+  const submit = (): void => {
+    if (blocked || failure) return;
     void form.submit(async (input) => {
+      if (networkStopped && startNetwork && input.network)
+        await getApi().call('networks.start', {
+          connectionId: req.connectionId,
+          name: input.network,
+          autostart: true,
+        });
       const r = await getApi().call('newvm.create', input);
-      if (r.startError) showToast(t('newvm.notStarted', { name, message: r.startError }), 'error');
-      else showToast(t(r.started ? 'newvm.createdStarted' : 'newvm.created', { name }));
-      closeDialog();
-      navigate({
-        kind: 'vm',
-        connectionId: req.connectionId,
-        uuid: r.uuid,
-        tab: r.started ? 'display' : 'overview',
-      });
+      if (r.startError) {
+        setFailure({ uuid: r.uuid, message: r.startError, remedy: r.startRemedy });
+        return;
+      }
+      showToast(t(r.started ? 'newvm.createdStarted' : 'newvm.created', { name }));
+      openVm(r.uuid, r.started);
     });
+  };
+
+  /** The user's answer to a failed start: fix and retry, delete what was made, or keep it. */
+  const resolveFailure = async (how: 'remedy' | 'delete' | 'keep'): Promise<void> => {
+    if (!failure) return;
+    if (how === 'keep') {
+      showToast(t('newvm.kept', { name }));
+      openVm(failure.uuid, false);
+      return;
+    }
+    setFailureBusy(true);
+    try {
+      if (how === 'delete') {
+        await getApi().call('newvm.discard', { connectionId: req.connectionId, uuid: failure.uuid });
+        showToast(t('newvm.discarded', { name }));
+        closeDialog();
+        return;
+      }
+      if (failure.remedy) await applyRemedy(failure.remedy);
+      await getApi().call('vms.action', {
+        connectionId: req.connectionId,
+        uuid: failure.uuid,
+        action: 'start',
+      });
+      showToast(t('newvm.createdStarted', { name }));
+      openVm(failure.uuid, true);
+    } catch (e) {
+      const err = toApiError(e);
+      if (live.current) setFailure({ ...failure, message: err.message, remedy: err.remedy ?? null });
+    } finally {
+      if (live.current) setFailureBusy(false);
+    }
+  };
 
   const activePools = options?.pools.filter((p) => p.active) ?? [];
+  const poolToCreate = activePools.length === 0 ? (options?.poolToCreate ?? null) : null;
   return (
     <Dialog
       title={t('newvm.title')}
-      onClose={closeDialog}
+      onClose={failure ? () => void resolveFailure('keep') : closeDialog}
       onSubmit={submit}
       wide
       testId="newvm-dialog"
       buttons={
-        <>
-          <button type="button" className="btn" onClick={closeDialog}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="submit"
-            className="btn suggested"
-            disabled={busy || !options || !name}
-            data-testid="newvm-create"
-          >
-            {busy ? t('newvm.creating') : t('newvm.create')}
-          </button>
-        </>
+        failure ? (
+          <>
+            <button
+              type="button"
+              className="btn destructive"
+              disabled={failureBusy}
+              data-testid="newvm-discard"
+              onClick={() => void resolveFailure('delete')}
+            >
+              {t('newvm.discard')}
+            </button>
+            <button
+              type="button"
+              className="btn"
+              disabled={failureBusy}
+              data-testid="newvm-keep"
+              onClick={() => void resolveFailure('keep')}
+            >
+              {t('newvm.keep')}
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={closeDialog}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="submit"
+              className="btn suggested"
+              disabled={busy || !options || !name || blocked}
+              data-testid="newvm-create"
+            >
+              {busy ? t('newvm.creating') : t('newvm.create')}
+            </button>
+          </>
+        )
       }
     >
-      <fieldset disabled={busy} className="plain-fieldset">
+      <fieldset disabled={busy || !!failure} className="plain-fieldset">
         <TextField
           id="newvm-name"
           label={t('newvm.name')}
           value={name}
           autoFocus
-          error={errors.name}
+          error={errors.name ?? local.name}
           onChange={(v) => form.set('name', v)}
         />
         <TextField
@@ -190,10 +304,12 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
           label={t('newvm.iso')}
           placeholder="/var/lib/libvirt/images/debian-12.iso"
           value={iso}
-          error={errors.iso}
+          list={options?.isoVolumes.length ? 'newvm-iso-list' : undefined}
+          error={errors.iso ?? local.iso}
           onChange={(v) => {
             form.set('iso', v);
             setDetected(null);
+            setIsoProblem(null);
           }}
           hint={
             detected && (
@@ -203,6 +319,13 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             )
           }
         />
+        {options && options.isoVolumes.length > 0 && (
+          <datalist id="newvm-iso-list">
+            {options.isoVolumes.map((p) => (
+              <option key={p} value={p} />
+            ))}
+          </datalist>
+        )}
         <div className="field">
           <label htmlFor="newvm-os">{t('newvm.os')}</label>
           <input
@@ -265,8 +388,16 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             label={t('newvm.memory')}
             inputMode="numeric"
             value={form.values.memoryMiB}
-            error={errors.memoryMiB}
+            error={errors.memoryMiB ?? local.memoryMiB}
             onChange={(v) => form.set('memoryMiB', v)}
+            hint={
+              host &&
+              !local.memoryMiB && (
+                <span className="hint" data-testid="newvm-host-memory">
+                  {t('newvm.hostMemory', { mib: host.memoryMiB })}
+                </span>
+              )
+            }
           />
           <TextField
             id="newvm-cpus"
@@ -275,6 +406,16 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             value={form.values.vcpus}
             error={errors.vcpus}
             onChange={(v) => form.set('vcpus', v)}
+            hint={
+              host &&
+              (vcpus > host.cpus ? (
+                <span className="hint warning-text" role="status" data-testid="newvm-cpus-warning">
+                  {t('newvm.cpusTooMany', { cpus: host.cpus })}
+                </span>
+              ) : (
+                <span className="hint">{t('newvm.hostCpus', { cpus: host.cpus })}</span>
+              ))
+            }
           />
         </div>
         <label className="check-row">
@@ -297,20 +438,29 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             />
             <div className="field">
               <label htmlFor="newvm-pool">{t('newvm.pool')}</label>
-              <select
-                id="newvm-pool"
-                className="entry"
-                value={pool}
-                aria-invalid={errors.pool ? true : undefined}
-                onChange={(e) => form.set('pool', e.target.value)}
-              >
-                {activePools.length === 0 && <option value="">{t('newvm.noPool')}</option>}
-                {activePools.map((p) => (
-                  <option key={p.name} value={p.name}>
-                    {p.path ? `${p.name} — ${p.path}` : p.name}
-                  </option>
-                ))}
-              </select>
+              {poolToCreate ? (
+                <p className="hint pool-note" data-testid="newvm-pool-note">
+                  {t(poolToCreate.exists ? 'newvm.poolWillStart' : 'newvm.poolWillBeCreated', {
+                    name: poolToCreate.name,
+                    path: poolToCreate.path,
+                  })}
+                </p>
+              ) : (
+                <select
+                  id="newvm-pool"
+                  className="entry"
+                  value={pool}
+                  aria-invalid={errors.pool ? true : undefined}
+                  onChange={(e) => form.set('pool', e.target.value)}
+                >
+                  {activePools.length === 0 && <option value="">{t('newvm.noPool')}</option>}
+                  {activePools.map((p) => (
+                    <option key={p.name} value={p.name}>
+                      {p.path ? `${p.name} — ${p.path}` : p.name}
+                    </option>
+                  ))}
+                </select>
+              )}
               {errors.pool && <span className="error-text">{errors.pool}</span>}
             </div>
           </div>
@@ -333,6 +483,17 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             <option value="none">{t('newvm.noNetwork')}</option>
           </select>
           {errors.network && <span className="error-text">{errors.network}</span>}
+          {networkStopped && (
+            <label className="check-row network-start">
+              <input
+                type="checkbox"
+                checked={startNetwork}
+                data-testid="newvm-start-network"
+                onChange={(e) => setStartNetwork(e.target.checked)}
+              />
+              {t('newvm.startNetwork', { name: network })}
+            </label>
+          )}
         </div>
         <label className="check-row">
           <input type="checkbox" checked={start} onChange={(e) => form.set('start', e.target.checked)} />
@@ -340,6 +501,25 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         </label>
         {options?.virtType === 'qemu' && <p className="hint">{t('newvm.emulated')}</p>}
       </fieldset>
+      {failure && (
+        <div className="banner error newvm-failure" role="alert" data-testid="newvm-start-failed">
+          <p className="grow">
+            {t('newvm.startFailed', { name })} {failure.message}
+          </p>
+          {failure.remedy && (
+            <button
+              type="button"
+              className="btn suggested"
+              disabled={failureBusy}
+              data-testid="newvm-remedy"
+              autoFocus
+              onClick={() => void resolveFailure('remedy')}
+            >
+              {remedyLabel(failure.remedy)}
+            </button>
+          )}
+        </div>
+      )}
       {(errors.form ?? optionsError) && (
         <p className="error-text" role="alert" data-testid="newvm-error">
           {errors.form ?? optionsError}

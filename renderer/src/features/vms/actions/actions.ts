@@ -1,5 +1,6 @@
 import type { CallInput } from '../../../../../shared/contract/index.js';
 import { getApi } from '../../../api/client.js';
+import { applyRemedy, remedyLabel } from '../../../api/remedy.js';
 import { toApiError } from '../../../api/transport.js';
 import { t } from '../../../i18n/index.js';
 import { openDialog } from '../../../shell/dialogs.js';
@@ -24,9 +25,19 @@ export const runVmAction = async (input: VmActionInput, vmName?: string): Promis
     return true;
   } catch (e) {
     const err = toApiError(e);
+    const remedy = err.remedy;
     showToast(
       t('toast.failed', { name, action: t(`action.${input.action}`), message: err.message }),
       'error',
+      // e.g. its network is not running: start it (with autostart) and run the same action again.
+      remedy && {
+        label: remedyLabel(remedy),
+        run: () =>
+          void applyRemedy(remedy).then(
+            () => runVmAction(input, vmName),
+            (f: unknown) => showToast(toApiError(f).message, 'error'),
+          ),
+      },
     );
     return false;
   } finally {

@@ -1,0 +1,3 @@
+export default {
+  'remedy.startNetworkRetry': "Start network '{network}' and retry",
+};

@@ -1,0 +1,3 @@
+export default {
+  'remedy.startNetworkRetry': '启动网络“{network}”并重试',
+};
