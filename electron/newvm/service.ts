@@ -15,8 +15,15 @@ import { osCatalog, searchOs, type OsEntry } from '../osinfo/catalog.js';
 import { readIsoIdentity } from '../osinfo/iso.js';
 import type { ConnectionDirectory } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
-import { DomainState, DomainXMLFlags, ErrorCode, libvirtCode, type LibvirtClient } from '../libvirt/index.js';
-import { DomainXml, newDirPoolXml, newVmXml, newVolumeXml, PoolXml } from '../libvirt-xml/index.js';
+import {
+  DomainState,
+  DomainXMLFlags,
+  ErrorCode,
+  libvirtCode,
+  type DomainRef,
+  type LibvirtClient,
+} from '../libvirt/index.js';
+import { child, DomainXml, newDirPoolXml, newVmXml, newVolumeXml, PoolXml } from '../libvirt-xml/index.js';
 import { explainStartFailure } from '../networks/service.js';
 
 const GiB = 1024 ** 3;
@@ -277,22 +284,22 @@ export class NewVmService {
         newVolumeXml({ name: `${v.name}.qcow2`, capacityBytes: bytes, format: 'qcow2' }),
       );
     }
+    const vmXml = (): string =>
+      newVmXml({
+        name: v.name,
+        virtType,
+        memoryMiB: v.memoryMiB,
+        vcpus: v.vcpus,
+        osId: os?.id ?? null,
+        virtio: os ? os.virtio : true,
+        diskPath,
+        installMedia: v.installMedia ?? null,
+        network: v.network,
+      });
     let dom;
     try {
       if (vol) diskPath = await c.storageVolGetPath(vol);
-      dom = await c.domainDefineXML(
-        newVmXml({
-          name: v.name,
-          virtType,
-          memoryMiB: v.memoryMiB,
-          vcpus: v.vcpus,
-          osId: os?.id ?? null,
-          virtio: os ? os.virtio : true,
-          diskPath,
-          installMedia: v.installMedia ?? null,
-          network: v.network,
-        }),
-      );
+      dom = await c.domainDefineXML(vmXml());
     } catch (err) {
       // The VM was refused (or its disk's path unknown): its new disk must not stay behind.
       if (vol) await c.storageVolDelete(vol, 0).catch(() => undefined);
@@ -301,7 +308,7 @@ export class NewVmService {
     const done = { uuid: dom.uuid, createdPool };
     if (!v.start) return { ...done, started: false, startError: null, startRemedy: null };
     try {
-      await c.domainCreate(dom);
+      await this.firstStart(c, dom, virtType);
       return { ...done, started: true, startError: null, startRemedy: null };
     } catch (err) {
       // Defined but not running: the user chooses between deleting what was made and keeping it.
@@ -312,6 +319,31 @@ export class NewVmService {
         startError: (why as Error).message,
         startRemedy: why instanceof CoreError && why.remedy ? why.remedy : null,
       };
+    }
+  }
+
+  /**
+   * The first start. With KVM, when QEMU itself fails (VIR_ERR_INTERNAL_ERROR: on nested hosts that offer
+   * KVM, passing the host CPU through can fail on its MSRs) the VM is tried once more with QEMU's default
+   * CPU model, and keeps that definition only when it then runs; otherwise the first error stands.
+   */
+  private async firstStart(c: LibvirtClient, dom: DomainRef, virtType: 'kvm' | 'qemu'): Promise<void> {
+    try {
+      await c.domainCreate(dom);
+    } catch (first) {
+      if (virtType !== 'kvm' || libvirtCode(first) !== ErrorCode.INTERNAL_ERROR) throw first;
+      const original = await c.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE);
+      const plain = DomainXml.parse(original);
+      const cpu = child(plain.root, 'cpu');
+      if (!cpu) throw first;
+      plain.root.removeChild(cpu);
+      await c.domainDefineXML(plain.toString());
+      try {
+        await c.domainCreate(dom);
+      } catch {
+        await c.domainDefineXML(original).catch(() => undefined);
+        throw first;
+      }
     }
   }
 

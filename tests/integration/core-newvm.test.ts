@@ -2,13 +2,14 @@
  * Creating VMs through the core's contract (what the New VM dialog calls) on the private QEMU session
  * daemon, with the real osinfo-db: options of the connection, OS search, OS detection from an ISO's
  * volume label, creation with disk + install ISO + network (the VM runs), and the failure paths: a VM
- * libvirt refuses leaves no disk behind, one that cannot start stays defined with libvirt's message.
+ * libvirt refuses leaves no disk behind, one that cannot start stays defined with libvirt's message until
+ * the user discards it (VM and disk), taken names are refused at the name before anything is made.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallOutput } from '../../shared/contract/index.js';
+import type { CallOutput, RemoteError } from '../../shared/contract/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv } from '../support/env.js';
 import { createTestPool, type TestPool } from '../support/pool.js';
@@ -117,12 +118,47 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('creating VMs through th
     await expect(fx.client.domainLookupByName(names[1]!)).rejects.toThrow();
   });
 
-  it('a VM that cannot start stays defined and says why', async () => {
-    const r = await create(names[2]!, { network: `no-such-net-${TAG}`, disk: null });
-    expect(r.started).toBe(false);
-    expect(r.startError).toMatch(/no-such-net/);
-    const dom = await fx.client.domainLookupByUUID(r.uuid);
-    expect((await fx.client.domainGetState(dom)).state).toBe(5);
+  it('a VM that cannot start stays defined and says why; discarding it removes the VM and its disk', async () => {
+    // Readable by VirtDesk (root), not by the daemon's user: checked fine, refused by QEMU at start.
+    const secret = path.join(env.scratchDir, `secret-${TAG}.iso`);
+    writeFakeIso(secret, { volumeId: 'SECRET' });
+    fs.chmodSync(secret, 0o600);
+    try {
+      const before = await volumeNames();
+      const r = await create(names[2]!, { installMedia: secret });
+      expect(r.started).toBe(false);
+      expect(r.startError).toMatch(/secret-/);
+      expect(r.startRemedy).toBeNull();
+      const dom = await fx.client.domainLookupByUUID(r.uuid);
+      expect((await fx.client.domainGetState(dom)).state).toBe(5);
+      expect(await volumeNames()).toEqual([...before, `${names[2]}.qcow2`].sort());
+      const d = await fx.call<CallOutput<'newvm.discard'>>('newvm.discard', {
+        connectionId: fx.connectionId,
+        uuid: r.uuid,
+      });
+      expect(d.deletedVolume).toBe(path.join(env.scratchDir, POOL, `${names[2]}.qcow2`));
+      expect(await volumeNames()).toEqual(before);
+      await expect(fx.client.domainLookupByName(names[2]!)).rejects.toThrow();
+    } finally {
+      fs.rmSync(secret, { force: true });
+    }
+  });
+
+  it('refuses a taken name and a name its disk would clash with, before anything is made', async () => {
+    const before = await volumeNames();
+    const taken = await create(names[0]!).catch((e: { remote?: RemoteError }) => e.remote);
+    expect(taken).toMatchObject({ code: 'invalid-input' });
+    expect((taken as RemoteError).issues).toContainEqual({
+      path: ['name'],
+      message: `A VM named "${names[0]}" exists already`,
+    });
+    const clash = `vdc-${TAG}`;
+    await pool.volume(`${clash}.qcow2`, 1);
+    const disk = await create(clash).catch((e: { remote?: RemoteError }) => e.remote);
+    expect((disk as RemoteError).issues?.[0]).toMatchObject({ path: ['name'] });
+    expect((disk as RemoteError).issues?.[0]?.message).toMatch(/has a disk named/);
+    await expect(fx.client.domainLookupByName(clash)).rejects.toThrow();
+    expect(await volumeNames()).toEqual([...before, `${clash}.qcow2`].sort());
   });
 
   it('refuses bad names and sizes before touching libvirt', async () => {
