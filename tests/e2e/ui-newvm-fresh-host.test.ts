@@ -191,5 +191,29 @@ describe.skipIf(!sys.available || !fs.existsSync(STOCK_NETWORK) || !fs.existsSyn
       await dialog.waitFor({ state: 'detached' });
       expect(await inventory(other)).toEqual(before);
     }, 60_000);
+
+    it('a VM whose network stopped: the error toast offers to start it and retry, in one click', async () => {
+      const dom = await other.domainLookupByName(name);
+      await other.domainDestroy(dom);
+      await other.networkDestroy(await other.networkLookupByName('default'));
+      await page.keyboard.press('Alt+ArrowLeft');
+      const row = page.locator(`[data-testid=vm-row][data-name="${name}"]`);
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('shutoff');
+      await row.getByRole('button', { name: `Start ${name}` }).click();
+      const toast = page.getByTestId('toast-error');
+      await toast.filter({ hasText: "its network 'default' is not running" }).waitFor({ timeout: 30_000 });
+      fs.mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'start-network-toast-1280x800-light.png') });
+      expect((await other.domainGetState(dom)).state).toBe(5);
+      await toast
+        .getByTestId('toast-action')
+        .filter({ hasText: "Start network 'default' and retry" })
+        .click();
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('running');
+      expect((await other.domainGetState(dom)).state).toBe(1);
+      const net = await other.networkLookupByName('default');
+      expect(await other.networkIsActive(net)).toBe(true);
+      expect(await other.networkGetAutostart(net)).toBe(true);
+    }, 120_000);
   },
 );

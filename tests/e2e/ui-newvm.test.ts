@@ -75,4 +75,46 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     expect((await c.domainGetState(dom)).state).toBe(1);
     expect(await c.domainGetXMLDesc(dom, 0)).toContain(`${poolName}/${name}.qcow2`);
   }, 60_000);
+
+  it('a VM that does not start: the dialog asks, and “Delete what was created” leaves nothing', async () => {
+    // Readable by VirtDesk (root), not by the daemon's user: fine for the dialog, refused by QEMU.
+    const secret = path.join(env.scratchDir, `ui-secret-${TAG}.iso`);
+    writeFakeIso(secret, { volumeId: 'SECRET' });
+    fs.chmodSync(secret, 0o600);
+    const failing = `vdf-${TAG}`;
+    try {
+      const before = await pool.volumeNames();
+      await page.goto(app.url); // from the new VM's display (which takes the keyboard) back to the list
+      await page.getByTestId('vm-search').waitFor();
+      await page.keyboard.press('Control+Shift+N');
+      const dialog = page.getByTestId('newvm-dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Name').fill(failing);
+      await dialog.getByLabel(/Install from ISO/).fill(secret);
+      await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
+      await dialog.getByLabel('Memory (MiB)').fill('256');
+      await dialog.getByLabel('CPUs').fill('1');
+      await dialog.getByLabel('Disk size (GiB)').fill('0.0625');
+      await dialog.getByLabel('Disk size (GiB)').press('Enter');
+      const failed = dialog.getByTestId('newvm-start-failed');
+      await failed
+        .filter({ hasText: `${failing} was created but did not start.` })
+        .waitFor({ timeout: 30_000 });
+      // libvirt's own words as the detail (QEMU could not open the ISO).
+      expect((await failed.getByTestId('newvm-start-error').textContent())?.length).toBeGreaterThan(10);
+      await screenshot(page, 'newvm-start-failed');
+      const c = app.core.getClient(app.connectionIds[0]!);
+      expect((await c.domainGetState(await c.domainLookupByName(failing))).state).toBe(5);
+      expect(await pool.volumeNames()).toEqual([...before, `${failing}.qcow2`].sort());
+      await dialog.getByTestId('newvm-discard').click();
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+      await page.getByRole('status').getByText(`${failing} and its disk were deleted`).waitFor();
+      await expect(c.domainLookupByName(failing)).rejects.toThrow();
+      expect(await pool.volumeNames()).toEqual(before);
+    } finally {
+      fs.rmSync(secret, { force: true });
+      const c = app.core.getClient(app.connectionIds[0]!);
+      await removeGuest([c], failing);
+    }
+  }, 60_000);
 });

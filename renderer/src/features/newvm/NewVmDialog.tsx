@@ -290,6 +290,26 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         )
       }
     >
+      {failure && (
+        <div className="newvm-failure" role="alert" data-testid="newvm-start-failed">
+          <p className="newvm-failure-title">{t('newvm.startFailed', { name })}</p>
+          <p className="newvm-failure-detail" data-testid="newvm-start-error">
+            {failure.message}
+          </p>
+          {failure.remedy && (
+            <button
+              type="button"
+              className="btn suggested"
+              disabled={failureBusy}
+              data-testid="newvm-remedy"
+              autoFocus
+              onClick={() => void resolveFailure('remedy')}
+            >
+              {remedyLabel(failure.remedy)}
+            </button>
+          )}
+        </div>
+      )}
       <fieldset disabled={busy || !!failure} className="plain-fieldset">
         <TextField
           id="newvm-name"
@@ -501,25 +521,6 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         </label>
         {options?.virtType === 'qemu' && <p className="hint">{t('newvm.emulated')}</p>}
       </fieldset>
-      {failure && (
-        <div className="banner error newvm-failure" role="alert" data-testid="newvm-start-failed">
-          <p className="grow">
-            {t('newvm.startFailed', { name })} {failure.message}
-          </p>
-          {failure.remedy && (
-            <button
-              type="button"
-              className="btn suggested"
-              disabled={failureBusy}
-              data-testid="newvm-remedy"
-              autoFocus
-              onClick={() => void resolveFailure('remedy')}
-            >
-              {remedyLabel(failure.remedy)}
-            </button>
-          )}
-        </div>
-      )}
       {(errors.form ?? optionsError) && (
         <p className="error-text" role="alert" data-testid="newvm-error">
           {errors.form ?? optionsError}
