@@ -70,8 +70,7 @@ export async function explainStartFailure(
   if (!network) return e;
   return new CoreError(
     'libvirt',
-    `VM "${dom.name}" cannot start: its network '${network}' is not running. ` +
-      `(libvirt: ${(e as Error).message})`,
+    `Its network '${network}' is not running. (libvirt: ${(e as Error).message})`,
     undefined,
     { kind: 'start-network', connectionId, network },
   );

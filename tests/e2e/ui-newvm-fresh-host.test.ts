@@ -201,7 +201,7 @@ describe.skipIf(!sys.available || !fs.existsSync(STOCK_NETWORK) || !fs.existsSyn
       await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('shutoff');
       await row.getByRole('button', { name: `Start ${name}` }).click();
       const toast = page.getByTestId('toast-error');
-      await toast.filter({ hasText: "its network 'default' is not running" }).waitFor({ timeout: 30_000 });
+      await toast.filter({ hasText: "Its network 'default' is not running" }).waitFor({ timeout: 30_000 });
       fs.mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: path.join(SHOTS, 'start-network-toast-1280x800-light.png') });
       expect((await other.domainGetState(dom)).state).toBe(5);
