@@ -65,6 +65,17 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('creating VMs through th
     expect(o.session).toBe(true);
     expect(o.virtType).toBe(env.virtType);
     expect(o.osinfo).toBe(true);
+    // What the dialog checks at its fields: the host's figures and the names in use.
+    const node = await fx.client.nodeGetInfo();
+    expect(o.host).toEqual({ memoryMiB: Math.floor(node.memory / 1024), cpus: node.cpus });
+    expect(o.poolToCreate).toBeNull(); // a pool runs
+  });
+
+  it('suggests the ISO images of the running pools', async () => {
+    const isoVol = await pool.volume(`install-${TAG}.iso`, 1, 'raw');
+    const o = await fx.call<CallOutput<'newvm.options'>>('newvm.options', { connectionId: fx.connectionId });
+    expect(o.isoVolumes).toContain(isoVol);
+    expect(o.isoVolumes.every((p) => p.toLowerCase().endsWith('.iso'))).toBe(true);
   });
 
   it('finds operating systems in osinfo-db and detects one from an ISO label', async () => {
