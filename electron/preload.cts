@@ -16,7 +16,7 @@ interface RemoteErrorShape {
   code?: string;
   libvirt?: { code: number; domain: number; level: number };
   issues?: { path: (string | number)[]; message: string }[];
-  remedy?: { kind: string; connectionId: string; network: string };
+  remedy?: { kind: string; connectionId: string; network?: string; pool?: string };
 }
 
 type Result = { ok: true; value: unknown } | { ok: false; error: RemoteErrorShape };

@@ -4,4 +4,5 @@ import type { NetworkService } from './service.js';
 
 export const networkHandlers = (svc: NetworkService): HandlerMap<typeof networkCalls> => ({
   'networks.start': ({ connectionId, name, autostart }) => svc.start(connectionId, name, autostart),
+  'pools.start': ({ connectionId, name, autostart }) => svc.startPool(connectionId, name, autostart),
 });

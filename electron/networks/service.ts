@@ -1,6 +1,7 @@
 /**
- * Virtual networks: starting one (with autostart) from the app, and recognising the first trap of a fresh
- * host — a VM that cannot start because the network it is attached to is defined but not running.
+ * Virtual networks (and the storage pools VMs depend on): starting one (with autostart) from the app, and
+ * recognising the first trap of a fresh host — a VM that cannot start because the network it is attached
+ * to (or the pool of its disk) is defined but not running.
  */
 import type { CallOutput } from '../../shared/contract/index.js';
 import type { ClientSource } from '../base/connections.js';
@@ -29,6 +30,41 @@ export class NetworkService {
     if (autostart) await c.networkSetAutostart(net, true);
     return { name, active: await c.networkIsActive(net), autostart: await c.networkGetAutostart(net) };
   }
+
+  /** Starts the storage pool `name` unless it runs already, then sets its autostart flag when asked to. */
+  async startPool(
+    connectionId: string,
+    name: string,
+    autostart: boolean,
+  ): Promise<CallOutput<'pools.start'>> {
+    const c = this.connections.getClient(connectionId);
+    const pool = await c.storagePoolLookupByName(name).catch((e: unknown) => {
+      if (libvirtCode(e) === ErrorCode.NO_STORAGE_POOL)
+        throw new CoreError('not-found', `There is no storage pool '${name}' on this connection`);
+      throw e;
+    });
+    if (!(await c.storagePoolIsActive(pool))) await c.storagePoolCreate(pool, 0);
+    if (autostart) await c.storagePoolSetAutostart(pool, true);
+    return {
+      name,
+      active: await c.storagePoolIsActive(pool),
+      autostart: await c.storagePoolGetAutostart(pool),
+    };
+  }
+}
+
+/**
+ * The first storage pool a disk of the domain's definition is a volume of (`<disk type='volume'>`) that
+ * is not running, or null.
+ */
+export async function inactivePoolOf(c: LibvirtClient, dom: DomainRef): Promise<string | null> {
+  const xml = DomainXml.parse(await c.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE));
+  for (const disk of xml.disks) {
+    if (disk.type !== 'volume' || !disk.pool) continue;
+    const pool = await c.storagePoolLookupByName(disk.pool).catch(() => null);
+    if (pool && !(await c.storagePoolIsActive(pool).catch(() => true))) return disk.pool;
+  }
+  return null;
 }
 
 /**
@@ -46,8 +82,10 @@ export async function inactiveNetworkOf(c: LibvirtClient, dom: DomainRef): Promi
 }
 
 /**
- * Starts a domain; when libvirt refuses because a network the VM is attached to is not running
- * (VIR_ERR_OPERATION_INVALID and that network inactive — recognised by state, not by libvirt's English),
+ * Starts a domain; when libvirt refuses because a network the VM is attached to (or a pool its disk is
+ * a volume of) is not running
+ * (VIR_ERR_OPERATION_INVALID and that network inactive; VIR_ERR_CONFIG_UNSUPPORTED and that pool
+ * inactive — recognised by code and state, not by libvirt's English),
  * the error says so in plain words and carries the one-click fix "start the network and retry".
  */
 export async function startDomain(c: LibvirtClient, connectionId: string, dom: DomainRef): Promise<void> {
@@ -65,9 +103,21 @@ export async function explainStartFailure(
   dom: DomainRef,
   e: unknown,
 ): Promise<unknown> {
-  if (libvirtCode(e) !== ErrorCode.OPERATION_INVALID) return e;
-  const network = await inactiveNetworkOf(c, dom).catch(() => null);
-  if (!network) return e;
+  const code = libvirtCode(e);
+  // libvirt reports a stopped network as OPERATION_INVALID, a volume of a stopped pool as CONFIG_UNSUPPORTED.
+  if (code !== ErrorCode.OPERATION_INVALID && code !== ErrorCode.CONFIG_UNSUPPORTED) return e;
+  const network =
+    code === ErrorCode.OPERATION_INVALID ? await inactiveNetworkOf(c, dom).catch(() => null) : null;
+  if (!network) {
+    const pool = await inactivePoolOf(c, dom).catch(() => null);
+    if (!pool) return e;
+    return new CoreError(
+      'libvirt',
+      `Its storage pool '${pool}' is not running. (libvirt: ${(e as Error).message})`,
+      undefined,
+      { kind: 'start-pool', connectionId, pool },
+    );
+  }
   return new CoreError(
     'libvirt',
     `Its network '${network}' is not running. (libvirt: ${(e as Error).message})`,

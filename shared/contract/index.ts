@@ -75,8 +75,10 @@ export interface RemoteError {
   remedy?: RemoteRemedy;
 }
 
-/** What a failure's one-click fix does: start the inactive network the VM needs, then retry. */
-export type RemoteRemedy = { kind: 'start-network'; connectionId: string; network: string };
+/** What a failure's one-click fix does: start the inactive network or storage pool the VM needs, then retry. */
+export type RemoteRemedy =
+  | { kind: 'start-network'; connectionId: string; network: string }
+  | { kind: 'start-pool'; connectionId: string; pool: string };
 
 /** The API the renderer sees (window.virtdesk in Electron, the WebSocket client in web mode). */
 export interface VirtdeskApi {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call } from './define.js';
+import { remedySchema } from './networks.js';
 import { CONTROL_CHARS, connectionIdSchema, uuidSchema, vmNameSchema } from '../model/index.js';
 
 /** An absolute path on the connection's host. */
@@ -103,9 +104,7 @@ export const newVmCalls = {
       /** Why the VM was created but did not start (plain words, libvirt's text as detail). */
       startError: z.string().nullable(),
       /** The one-click fix for `startError`, when there is one (e.g. start the network and retry). */
-      startRemedy: z
-        .object({ kind: z.literal('start-network'), connectionId: z.string(), network: z.string() })
-        .nullable(),
+      startRemedy: remedySchema.nullable(),
       /** The storage pool created (or started) for the disk, if any. */
       createdPool: z.string().nullable(),
     }),

@@ -1,3 +1,4 @@
 export default {
   'remedy.startNetworkRetry': "Start network '{network}' and retry",
+  'remedy.startPoolRetry': "Start storage pool '{pool}' and retry",
 };
