@@ -156,6 +156,8 @@ describe.skipIf(!sys.available || !fs.existsSync(STOCK_NETWORK) || !fs.existsSyn
 
     it('refuses at the fields what the host cannot do, and nothing is created', async () => {
       const before = await inventory(other);
+      await page.goto(app.url); // from the new VM's display (which may take the keyboard) to the list
+      await page.getByTestId('vm-search').waitFor();
       await page.keyboard.press('Control+Shift+N');
       const dialog = page.getByTestId('newvm-dialog');
       await dialog.waitFor();
@@ -196,7 +198,7 @@ describe.skipIf(!sys.available || !fs.existsSync(STOCK_NETWORK) || !fs.existsSyn
       const dom = await other.domainLookupByName(name);
       await other.domainDestroy(dom);
       await other.networkDestroy(await other.networkLookupByName('default'));
-      await page.keyboard.press('Alt+ArrowLeft');
+      await page.goto(app.url);
       const row = page.locator(`[data-testid=vm-row][data-name="${name}"]`);
       await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('shutoff');
       await row.getByRole('button', { name: `Start ${name}` }).click();
