@@ -284,22 +284,22 @@ export class NewVmService {
         newVolumeXml({ name: `${v.name}.qcow2`, capacityBytes: bytes, format: 'qcow2' }),
       );
     }
-    const vmXml = (): string =>
-      newVmXml({
-        name: v.name,
-        virtType,
-        memoryMiB: v.memoryMiB,
-        vcpus: v.vcpus,
-        osId: os?.id ?? null,
-        virtio: os ? os.virtio : true,
-        diskPath,
-        installMedia: v.installMedia ?? null,
-        network: v.network,
-      });
     let dom;
     try {
       if (vol) diskPath = await c.storageVolGetPath(vol);
-      dom = await c.domainDefineXML(vmXml());
+      dom = await c.domainDefineXML(
+        newVmXml({
+          name: v.name,
+          virtType,
+          memoryMiB: v.memoryMiB,
+          vcpus: v.vcpus,
+          osId: os?.id ?? null,
+          virtio: os ? os.virtio : true,
+          diskPath,
+          installMedia: v.installMedia ?? null,
+          network: v.network,
+        }),
+      );
     } catch (err) {
       // The VM was refused (or its disk's path unknown): its new disk must not stay behind.
       if (vol) await c.storageVolDelete(vol, 0).catch(() => undefined);
