@@ -16,6 +16,7 @@ interface RemoteErrorShape {
   code?: string;
   libvirt?: { code: number; domain: number; level: number };
   issues?: { path: (string | number)[]; message: string }[];
+  existingId?: string;
 }
 
 type Result = { ok: true; value: unknown } | { ok: false; error: RemoteErrorShape };
@@ -39,6 +40,7 @@ const toError = (e: RemoteErrorShape): Error => {
   if (e?.code !== undefined) err.code = e.code;
   if (e?.libvirt !== undefined) err.libvirt = e.libvirt;
   if (e?.issues !== undefined) err.issues = e.issues;
+  if (e?.existingId !== undefined) err.existingId = e.existingId;
   return err;
 };
 

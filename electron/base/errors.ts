@@ -11,6 +11,8 @@ export class CoreError extends Error {
     readonly code: RemoteErrorCode,
     message: string,
     readonly issues?: RemoteError['issues'],
+    /** For `duplicate`: the id of what is already saved. */
+    readonly existingId?: string,
   ) {
     super(message);
   }

@@ -46,7 +46,15 @@ interface Live {
   connecting: Promise<void> | null;
   /** Bumped on every connect/disconnect so stale async results are dropped. */
   generation: number;
+  /** Connected since it was last asked for: a failure now is "lost", not "could not connect". */
+  wasConnected: boolean;
 }
+
+/** Two URIs name the same connection when they differ only in surrounding blanks or a trailing slash. */
+export const sameUri = (a: string, b: string): boolean => {
+  const norm = (u: string): string => u.trim().replace(/\/+$/, '');
+  return norm(a) === norm(b);
+};
 
 export interface ConnectionManagerEvents {
   /** Saved list changed. */
@@ -81,6 +89,8 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
   private readonly file: string;
   private readonly writer: SerialWriter;
   private stopped = false;
+  /** No connections.json was found: autoconnect brings up the local connection once. */
+  private firstRun = false;
 
   constructor(
     readonly configDir: string,
@@ -127,13 +137,43 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       } else console.warn(`virtdesk: ignoring unreadable ${this.file}`);
     }
     for (const c of conns) this.live.set(c.id, this.newLive(c));
+    this.firstRun = raw === undefined;
     if (raw === undefined) await this.save();
   }
 
-  /** Connect every connection marked autoconnect (in the background; failures schedule retries). */
-  autoconnect(): void {
+  /**
+   * Connect every connection marked autoconnect (in the background; failures schedule retries). On a first
+   * run, bring up the local system connection instead, or the user session when this user may not use the
+   * system daemon; the one that connects is marked autoconnect so the next start finds it up too.
+   */
+  autoconnect(): Promise<void> {
+    if (this.firstRun) {
+      this.firstRun = false;
+      return this.firstRunConnect();
+    }
     for (const l of this.live.values()) {
       if (l.conn.autoconnect) this.connect(l.conn.id, { retryOnFailure: true }).catch(() => undefined);
+    }
+    return Promise.resolve();
+  }
+
+  private async firstRunConnect(): Promise<void> {
+    for (const d of DEFAULT_CONNECTIONS) {
+      const l = [...this.live.values()].find((x) => sameUri(x.conn.uri, d.uri));
+      if (!l) continue;
+      try {
+        await this.connect(l.conn.id);
+      } catch {
+        // Not reachable or not allowed: a newcomer is not greeted with that error when the next one works.
+        continue;
+      }
+      for (const other of this.live.values()) {
+        if (other !== l && other.state === 'disconnected' && other.reason !== null) {
+          this.setState(other, 'disconnected', null);
+        }
+      }
+      await this.update({ id: l.conn.id, autoconnect: true }).catch(() => undefined);
+      return;
     }
   }
 
@@ -151,6 +191,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       timer: null,
       connecting: null,
       generation: 0,
+      wasConnected: false,
     };
   }
 
@@ -174,6 +215,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       attempt: l.attempt,
       since: l.since,
       hostname: l.hostname,
+      wasConnected: l.wasConnected,
     };
   }
 
@@ -218,11 +260,55 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     return [...this.live.values()].filter((l) => l.state === 'connected').map((l) => l.conn.id);
   }
 
-  async add(input: { name: string; uri: string; autoconnect: boolean }): Promise<ConnectionEntry> {
+  /** Refuses a URI that is already saved (under another id), naming the saved connection. */
+  private refuseDuplicate(uri: string, except?: string): void {
+    for (const l of this.live.values()) {
+      if (l.conn.id !== except && sameUri(l.conn.uri, uri)) {
+        throw new CoreError(
+          'duplicate',
+          `This connection is already saved as “${l.conn.name}”.`,
+          undefined,
+          l.conn.id,
+        );
+      }
+    }
+  }
+
+  /**
+   * Save a new connection. With `connect`, it is saved only once it has connected: a URI that does not
+   * work rejects with libvirt's error and nothing is saved (the user may then save it anyway, without
+   * `connect`). A URI already saved is refused with `duplicate` naming the saved one.
+   */
+  async add(
+    input: { name: string; uri: string; autoconnect: boolean },
+    opts: { connect?: boolean } = {},
+  ): Promise<ConnectionEntry> {
     const conn = connectionSchema.parse({ id: randomUUID(), ...input });
+    this.refuseDuplicate(conn.uri);
+    let client: LibvirtClient | null = null;
+    if (opts.connect) {
+      try {
+        client = await this.openConnection(conn.uri);
+      } catch (e) {
+        if (e instanceof Error) e.message = redactUri(e.message);
+        throw e;
+      }
+      try {
+        // Another add of the same URI may have finished while this one was connecting.
+        this.refuseDuplicate(conn.uri);
+      } catch (e) {
+        await Promise.resolve(client.close()).catch(() => undefined);
+        throw e;
+      }
+    }
     this.live.set(conn.id, this.newLive(conn));
     await this.save();
     this.emit('changed');
+    if (client) {
+      const l = this.get(conn.id);
+      l.wanted = true;
+      await this.attempt(l, false, client);
+    }
     return this.entry(conn.id);
   }
 
@@ -233,6 +319,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     autoconnect?: boolean;
   }): Promise<ConnectionEntry> {
     const l = this.get(input.id);
+    if (input.uri !== undefined) this.refuseDuplicate(input.uri, l.conn.id);
     const uriChanged = input.uri !== undefined && input.uri !== l.conn.uri;
     l.conn = connectionSchema.parse({
       ...l.conn,
@@ -272,11 +359,8 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     }
     this.clearTimer(l);
     l.attempt = 0;
-    try {
-      await this.attempt(l, opts.retryOnFailure ?? false);
-    } finally {
-      // attempt() records the outcome in the status
-    }
+    l.wasConnected = false;
+    await this.attempt(l, opts.retryOnFailure ?? false); // records the outcome in the status
     return this.statusOf(l);
   }
 
@@ -286,14 +370,17 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     l.nextRetryAt = null;
   }
 
-  /** One connection attempt. On failure: schedule a retry when `retry`, and rethrow. */
-  private attempt(l: Live, retry: boolean): Promise<void> {
+  /**
+   * One connection attempt (with `opened`: set up a client opened already). On failure: schedule a retry
+   * when `retry`, and rethrow.
+   */
+  private attempt(l: Live, retry: boolean, opened?: LibvirtClient): Promise<void> {
     const gen = ++l.generation;
     if (l.state !== 'reconnecting') this.setState(l, 'connecting', null);
     const p = (async () => {
       let client: LibvirtClient | null = null;
       try {
-        client = await this.openConnection(l.conn.uri);
+        client = opened ?? (await this.openConnection(l.conn.uri));
         if (gen !== l.generation || this.stopped || !this.live.has(l.conn.id)) {
           await Promise.resolve(client.close()).catch(() => undefined);
           throw new CoreError('connection', 'Connection attempt cancelled');
@@ -310,6 +397,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
         l.client = c;
         l.hostname = hostname;
         l.attempt = 0;
+        l.wasConnected = true;
         this.setState(l, 'connected', null);
         this.emit('connected', l.conn.id, c);
       } catch (e) {
@@ -366,6 +454,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     l.generation++;
     this.clearTimer(l);
     l.attempt = 0;
+    l.wasConnected = false;
     const client = l.client;
     l.client = null;
     const wasUp = l.state !== 'disconnected';

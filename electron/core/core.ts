@@ -83,7 +83,7 @@ export class Core {
     if (this.started) return;
     this.started = true;
     await this.connections.load();
-    if (this.options.autoconnect ?? true) this.connections.autoconnect();
+    if (this.options.autoconnect ?? true) void this.connections.autoconnect();
   }
 
   /** The live libvirt client of a connected connection (throws `not-connected`). For feature services. */

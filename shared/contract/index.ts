@@ -56,6 +56,7 @@ export type RemoteErrorCode =
   | 'connection' // the libvirt connection failed or is closed
   | 'not-connected' // the connection is not connected (connect it first)
   | 'not-found' // unknown connection / VM
+  | 'duplicate' // already saved (e.g. a connection with the same URI); `existingId` names the saved one
   | 'invalid-input' // the payload failed the call's schema
   | 'unknown-call' // no such call name
   | 'unauthorized' // transport-level refusal (web mode)
@@ -68,6 +69,8 @@ export interface RemoteError {
   libvirt?: { code: number; domain: number; level: number };
   /** For invalid-input: the zod issues (path + message), to show next to form fields. */
   issues?: { path: (string | number)[]; message: string }[];
+  /** For duplicate: the id of what is already saved (the renderer selects it). */
+  existingId?: string;
 }
 
 /** The API the renderer sees (window.virtdesk in Electron, the WebSocket client in web mode). */

@@ -16,12 +16,14 @@ export class ApiError extends Error {
   readonly code: string | undefined;
   readonly libvirt: RemoteError['libvirt'];
   readonly issues: RemoteError['issues'];
+  readonly existingId: string | undefined;
   constructor(err: RemoteError) {
     super(err.message);
     this.name = 'ApiError';
     this.code = err.code;
     this.libvirt = err.libvirt;
     this.issues = err.issues;
+    this.existingId = err.existingId;
   }
 }
 
@@ -29,7 +31,13 @@ export const toApiError = (raw: unknown): ApiError => {
   if (raw instanceof ApiError) return raw;
   if (raw && typeof raw === 'object' && 'message' in raw && typeof raw.message === 'string') {
     const r = raw as RemoteError;
-    return new ApiError({ message: r.message, code: r.code, libvirt: r.libvirt, issues: r.issues });
+    return new ApiError({
+      message: r.message,
+      code: r.code,
+      libvirt: r.libvirt,
+      issues: r.issues,
+      ...(typeof r.existingId === 'string' ? { existingId: r.existingId } : {}),
+    });
   }
   return new ApiError({ message: String(raw) });
 };
