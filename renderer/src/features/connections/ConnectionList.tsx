@@ -10,7 +10,7 @@ import { ConfirmDialog } from '../../ui/Dialog.js';
 import { Icon, Spinner } from '../../ui/icons.js';
 import { MenuButton } from '../../ui/Menu.js';
 import { connect, disconnect, removeConnection } from './connectionActions.js';
-import { statusText } from './statusText.js';
+import { problemOf, statusText } from './statusText.js';
 
 const VmCount = ({ connectionId }: { connectionId: string }) => {
   useVmListVersion(connectionId);
@@ -24,7 +24,7 @@ const ConnectionGroup = ({ c }: { c: ConnectionEntry }) => {
   const [confirmRemove, setConfirmRemove] = useState(false);
   const live = c.status.state === 'connected';
   const busy = c.status.state === 'connecting' || c.status.state === 'reconnecting';
-  const dotClass = c.status.state === 'disconnected' && c.status.reason ? 'lost' : c.status.state;
+  const dotClass = c.status.state === 'disconnected' && problemOf(c) ? 'lost' : c.status.state;
   const current = (kind: string, extra?: string): 'page' | undefined =>
     (route.kind === kind || (kind === 'vms' && route.kind === 'vm')) &&
     'connectionId' in route &&

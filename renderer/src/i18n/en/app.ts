@@ -3,6 +3,7 @@ export default {
   'common.cancel': 'Cancel',
   'common.close': 'Close',
   'common.dismiss': 'Dismiss',
+  'common.details': 'Details',
   'common.loading': 'Loading…',
   'common.on': 'On',
   'common.off': 'Off',

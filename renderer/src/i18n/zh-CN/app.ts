@@ -3,6 +3,7 @@ export default {
   'common.cancel': '取消',
   'common.close': '关闭',
   'common.dismiss': '关闭提示',
+  'common.details': '详细信息',
   'common.loading': '正在加载…',
   'common.on': '开',
   'common.off': '关',
