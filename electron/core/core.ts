@@ -15,7 +15,7 @@ import {
 import { resolveConfigDir } from '../base/config.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
-import { toRemoteError, zodIssues } from './errors.js';
+import { inputRefusal, toRemoteError, zodIssues } from './errors.js';
 import { createHandlers, type AnyHandler } from './handlers.js';
 import { openConnection, type LibvirtClient } from '../libvirt/index.js';
 import { createServices, type Services } from './services.js';
@@ -32,6 +32,8 @@ export interface CoreOptions {
   reconnect?: ReconnectPolicy;
   /** Connect the autoconnect connections on start (default true). */
   autoconnect?: boolean;
+  /** How long a guest may take to shut down before Force Off is offered (ms; default 60 s; tests: less). */
+  shutdownGraceMs?: number;
 }
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: RemoteError };
@@ -60,6 +62,7 @@ export class Core {
         configDir: this.configDir,
         openConnection: options.openConnection ?? defaultOpen,
         reconnect: options.reconnect ?? DEFAULT_RECONNECT,
+        shutdownGraceMs: options.shutdownGraceMs,
       },
       (name, payload) => this.broadcast(name, payload),
     );
@@ -122,12 +125,13 @@ export class Core {
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
-      const first = issues[0];
-      const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
       return {
         ok: false,
         error: {
-          message: `Invalid input for ${name}: ${where}${first?.message ?? 'invalid'}`,
+          // A sentence for a person, never a schema path: a refinement's own sentence (written for people,
+          // e.g. the refused password in a URI), else a plain one; the paths stay in `issues`, where forms
+          // put them on their fields.
+          message: inputRefusal(parsed.error),
           code: 'invalid-input',
           issues,
         },

@@ -10,6 +10,17 @@ export const zodIssues = (e: ZodError): NonNullable<RemoteError['issues']> =>
   }));
 
 /**
+ * The sentence for an input the call's schema refused: a refinement's own message (written for people,
+ * e.g. the refused password in a URI), else a plain sentence. Never a schema path like
+ * `memoryMiB: Too small…` — the paths stay in `issues`, where forms put them on their fields.
+ */
+export const inputRefusal = (e: ZodError): string => {
+  const custom = e.issues.find((i) => i.code === 'custom')?.message;
+  if (custom) return redactUri(custom.charAt(0).toUpperCase() + custom.slice(1).replace(/\.?$/, '.'));
+  return 'Some of the values given were not accepted.';
+};
+
+/**
  * Map anything thrown by a handler to the error that crosses the boundary. Every message goes through
  * `redactUri`: libvirt, our own errors and bugs alike may quote a connection URI, and a URI typed by hand
  * may carry a password (refused when saved, but a message about the refusal could still echo it).

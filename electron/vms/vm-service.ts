@@ -54,7 +54,18 @@ interface ConnState {
   removedDuringLoad: Set<string>;
   closed: boolean;
   onEvent: (e: DomainEvent) => void;
+  /** uuid → the grace timer of a requested shutdown. */
+  shutdownTimers: Map<string, NodeJS.Timeout>;
+  /** VMs still running when their shutdown's grace period ended. */
+  shutdownOverdue: Set<string>;
 }
+
+export interface VmServiceOptions {
+  /** How long a guest may take to shut down before Force Off is offered (ms; default 60 s). */
+  shutdownGraceMs?: number;
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 60_000;
 
 /** Facts about a domain already known from bulk calls (undefined = read it). */
 interface KnownFacts {
@@ -81,8 +92,14 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   private readonly pending = new Map<string, { upserted: Map<string, VmSummary>; removed: Set<string> }>();
   private flushTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly connections: ClientSource) {
+  private readonly shutdownGraceMs: number;
+
+  constructor(
+    private readonly connections: ClientSource,
+    options: VmServiceOptions = {},
+  ) {
     super();
+    this.shutdownGraceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   }
 
   /** A connection came up: list its VMs and follow its lifecycle events (the composition root calls this). */
@@ -96,6 +113,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       loading: true,
       removedDuringLoad: new Set(),
       closed: false,
+      shutdownTimers: new Map(),
+      shutdownOverdue: new Set(),
       onEvent: (e) => {
         // Lifecycle events (defined/undefined/started/stopped/suspended/resumed/…) change what the list
         // shows; only the affected domain is re-read.
@@ -149,6 +168,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     const st = this.conns.get(connectionId);
     if (!st) return;
     st.closed = true;
+    for (const timer of st.shutdownTimers.values()) clearTimeout(timer);
+    st.shutdownTimers.clear();
     st.client.off('domainEvent', st.onEvent);
     this.conns.delete(connectionId);
     this.pending.delete(connectionId);
@@ -321,6 +342,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       return null;
     }
     st.removedDuringLoad.delete(uuid);
+    if (entry.summary.id < 0) this.forgetShutdown(st, uuid);
+    else if (st.shutdownOverdue.has(uuid)) entry.summary = { ...entry.summary, shutdownOverdue: true };
     st.vms.set(uuid, entry);
     if (!known || !sameSummary(known.summary, entry.summary))
       this.queueDelta(connectionId, uuid, entry.summary);
@@ -528,11 +551,37 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     return out;
   }
 
+  private forgetShutdown(st: ConnState, uuid: string): void {
+    clearTimeout(st.shutdownTimers.get(uuid));
+    st.shutdownTimers.delete(uuid);
+    st.shutdownOverdue.delete(uuid);
+  }
+
+  /**
+   * A guest may ignore ACPI (no agent, hung, a firmware menu): when it still runs after the grace period
+   * its summary says `shutdownOverdue` and the renderer offers Force Off.
+   */
+  private watchShutdown(connectionId: string, st: ConnState, entry: VmEntry): void {
+    const uuid = entry.ref.uuid.toLowerCase();
+    this.forgetShutdown(st, uuid);
+    const timer = setTimeout(() => {
+      st.shutdownTimers.delete(uuid);
+      if (st.closed) return;
+      st.shutdownOverdue.add(uuid);
+      void this.refresh(connectionId, st, entry.ref).catch(() => undefined);
+    }, this.shutdownGraceMs);
+    timer.unref?.();
+    st.shutdownTimers.set(uuid, timer);
+  }
+
   /** Run a lifecycle action; resolves with the refreshed VM (null after delete). */
   async action(input: VmActionInput): Promise<VmSummary | null> {
     const { st, entry } = await this.entry(input.connectionId, input.uuid);
     const c = st.client;
     const dom = entry.ref;
+    // Any other action is the user taking over: the shutdown follow-up no longer applies.
+    if (input.action !== 'shutdown' && input.action !== 'setAutostart' && input.action !== 'rename')
+      this.forgetShutdown(st, dom.uuid.toLowerCase());
     switch (input.action) {
       case 'start':
         await c.domainCreate(dom);
@@ -545,6 +594,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       }
       case 'shutdown':
         await c.domainShutdown(dom);
+        this.watchShutdown(input.connectionId, st, entry);
         break;
       case 'reboot':
         await c.domainReboot(dom, 0);
