@@ -54,7 +54,6 @@ export default {
   'toast.done.setAutostart': 'Autostart of “{name}” changed',
   'toast.done.rename': '“{name}” renamed',
   'toast.done.delete': '“{name}” deleted',
-  'toast.failed': '{action} “{name}” failed: {message}',
   'confirm.destroy.title': 'Force off “{name}”?',
   'confirm.destroy.body':
     'The virtual machine is stopped immediately, like pulling the power plug. Unsaved data in the guest is lost.',

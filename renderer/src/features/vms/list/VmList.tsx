@@ -87,7 +87,7 @@ const VmRow = memo(function VmRow({
         {vm.name}
       </span>
       <span role="gridcell" className="cell">
-        <StateLabel state={vm.state} />
+        <StateLabel vm={vm} />
       </span>
       <span role="gridcell" className="cell">
         {vm.vcpus}
