@@ -368,8 +368,23 @@ export function checkKvmDomainCaps(f: HostFacts): ReadinessItem {
   if (c === null)
     return item('kvm-domcaps', 'skip', 'no-daemon', '', 'Not checked: the daemon is not reachable.');
   if (c.offered) return item('kvm-domcaps', 'pass', 'offered', 'kvm', 'libvirt offers the kvm domain type.');
-  // Load a module only when /dev/kvm is not there yet and the CPU flags say which one.
-  const m = f.devKvm?.state === 'ok' ? null : flagModule(f);
+  if (f.devKvm?.state === 'ok')
+    // KVM works for this user, not for the daemon's QEMU: it runs as another user without access to
+    // /dev/kvm, or it probed before KVM was usable (libvirt caches what it probed until restarted).
+    return item(
+      'kvm-domcaps',
+      'fail',
+      'not-offered-kvm-ok',
+      c.error ?? '',
+      "/dev/kvm works for you, but libvirt's QEMU cannot use it: the daemon runs as a user without " +
+        'access to /dev/kvm, or it looked before KVM was usable. Restart the daemon so it looks again.',
+      {
+        debian: ['sudo systemctl restart libvirtd'],
+        fedora: ['sudo systemctl restart virtqemud'],
+      },
+    );
+  // Load a module only when the CPU flags say which one.
+  const m = flagModule(f);
   const load = m ? [`sudo modprobe ${m}`] : [];
   return item(
     'kvm-domcaps',

@@ -190,6 +190,10 @@ describe('readiness check', () => {
     expect(n.status).toBe('warn');
     expect(n.fix?.debian.join('\n')).toContain('options kvm_intel nested=1');
     expect(get({ ...good(), nested: null }, 'nested').status).toBe('skip');
+    // /dev/kvm works for this user but not for the daemon (another user, or probed too early): restart it
+    const daemonOnly = get({ ...good(), kvmDomainCaps: { offered: false } }, 'kvm-domcaps');
+    expect(daemonOnly).toMatchObject({ status: 'fail', reason: 'not-offered-kvm-ok' });
+    expect(daemonOnly.fix?.debian).toEqual(['sudo systemctl restart libvirtd']);
   });
 
   it('this machine: a VM whose CPU hides vmx/svm, KVM from kvm_pvm, /dev/kvm usable, libvirt offers kvm → ready', () => {

@@ -3,7 +3,7 @@ import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { t } from '../../i18n/index.js';
 import { connectionStore } from '../../store/connections.js';
-import { navigate } from '../../store/route.js';
+import { getRoute, navigate } from '../../store/route.js';
 import { showToast } from '../../store/toasts.js';
 
 /** Selects a saved connection (its VM list) and moves the keyboard focus to it in the sidebar. */
@@ -27,12 +27,14 @@ export const showSaved = (entry: ConnectionEntry): void => {
   showToast(t('connections.add.saved', { name: entry.name }));
 };
 
-// The connection's banner carries a lasting failure (with libvirt's words and the next step); the toast
-// only says that this attempt failed.
+// The connection's banner carries a lasting failure (with libvirt's words and the next step); a toast
+// only says that this attempt failed, when the banner is not in sight (another page is shown).
 export const connect = async (id: string): Promise<void> => {
   try {
     await getApi().call('connections.connect', { id });
   } catch (e) {
+    const route = getRoute();
+    if ('connectionId' in route && route.connectionId === id) return;
     const c = connectionStore.get(id);
     showToast(t('connections.banner.couldNotConnect', { name: c?.name ?? id }), 'error', {
       detail: toApiError(e).message,

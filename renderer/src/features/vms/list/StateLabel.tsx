@@ -20,6 +20,7 @@ export const StateLabel = ({ vm }: { vm: Pick<VmSummary, 'state' | 'reason' | 's
       className={`state ${vm.state}${attention ? ' attention' : ''}`}
       data-state={vm.state}
       data-reason={vm.reason}
+      title={text}
     >
       <Icon name={attention ? 'crashed' : stateIcon(vm.state)} />
       {text}
