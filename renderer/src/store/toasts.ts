@@ -69,6 +69,9 @@ export const showToast = (
   schedule(toast);
 };
 
+/** The toasts shown now (outside React: tests, actions). */
+export const getToasts = (): readonly Toast[] => toasts;
+
 export const useToasts = (): Toast[] =>
   useSyncExternalStore(
     (cb) => {
