@@ -357,10 +357,12 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       await l.connecting;
       return this.statusOf(l);
     }
+    // "Reconnect now" on a connection that is retrying by itself: a failure keeps it retrying, and a
+    // connection that was lost stays "lost" (only a disconnect resets that).
+    const retrying = l.state === 'reconnecting';
     this.clearTimer(l);
     l.attempt = 0;
-    l.wasConnected = false;
-    await this.attempt(l, opts.retryOnFailure ?? false); // records the outcome in the status
+    await this.attempt(l, opts.retryOnFailure ?? retrying); // records the outcome in the status
     return this.statusOf(l);
   }
 

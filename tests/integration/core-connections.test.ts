@@ -244,7 +244,10 @@ describe('live connections', () => {
     );
     expect(() => m.getClient('c1')).toThrow(/not connected/);
     await waitFor('retrying', () => m.status('c1')[0]!.attempt >= 2);
-    // it was up: "lost", through every retry
+    // it was up: "lost", through every retry, and when the user's "Reconnect" fails too — which does not
+    // stop the automatic retries
+    expect(m.status('c1')[0]).toMatchObject({ state: 'reconnecting', wasConnected: true });
+    await expect(m.connect('c1')).rejects.toThrow(/Connection refused/);
     expect(m.status('c1')[0]).toMatchObject({ state: 'reconnecting', wasConnected: true });
     daemonUp = true;
     await waitFor('reconnected', () => state() === 'connected');
