@@ -276,7 +276,6 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
 
     const socketPath = path.join(runtime, 'libvirt', 'libvirt-sock');
     const logPath = path.join(dir, 'libvirtd.log');
-    const logFd = fs.openSync(logPath, 'a');
 
     const env: Record<string, string> = {
       HOME: home,
@@ -323,7 +322,6 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       await waitForSocket(c, socketPath, logPath, 'libvirtd', opts.startTimeoutMs ?? 30_000);
       return c;
     };
-    fs.closeSync(logFd);
     child = await launch();
     let started: ChildProcess = child;
 
