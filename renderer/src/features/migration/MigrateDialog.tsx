@@ -4,6 +4,7 @@ import { calls } from '../../../../shared/contract/index.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { Dialog } from '../../ui/Dialog.js';
+import { isolated, Name, tr } from '../../ui/Name.js';
 import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { useT } from '../../i18n/index.js';
@@ -118,7 +119,7 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
   const fraction = busy ? migrationFraction(phase.progress) : null;
   return (
     <Dialog
-      title={t('migrate.title', { name })}
+      title={tr('migrate.title', { name: <Name>{name}</Name> })}
       onClose={busy ? () => undefined : closeDialog}
       onSubmit={busy ? undefined : () => void submit()}
       wide
@@ -162,7 +163,7 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
             >
               {targets.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.name} — {c.uri}
+                  {isolated(c.name)} — {c.uri}
                 </option>
               ))}
             </select>

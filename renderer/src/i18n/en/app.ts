@@ -1,6 +1,7 @@
 /** English — app shell, navigation, menus, common words, keyboard shortcuts. */
 export default {
   'common.cancel': 'Cancel',
+  'common.uuid': 'UUID',
   'common.close': 'Close',
   'common.dismiss': 'Dismiss',
   'common.loading': 'Loading…',

@@ -1,5 +1,6 @@
 /** 简体中文 — 应用框架、导航、菜单、通用词、键盘快捷键。 */
 export default {
+  'common.uuid': 'UUID',
   'common.cancel': '取消',
   'common.close': '关闭',
   'common.dismiss': '关闭提示',

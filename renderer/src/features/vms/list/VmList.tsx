@@ -8,6 +8,7 @@ import type { KeyedStore } from '../../../store/keyed.js';
 import { navigate } from '../../../store/route.js';
 import { useBusy, useVm, useVmListVersion, vmStore } from '../../../store/vms.js';
 import { Icon, Spinner } from '../../../ui/icons.js';
+import { Name } from '../../../ui/Name.js';
 import { triggerAction } from '../actions/actions.js';
 import { VmActionsMenu } from '../actions/VmActionsMenu.js';
 import {
@@ -84,7 +85,7 @@ const VmRow = memo(function VmRow({
         {busy ? <Spinner label={t('vm.busy', { action: t(`action.${busy}`) })} /> : null}
       </span>
       <span role="gridcell" className="cell name" title={vm.title ?? vm.name}>
-        {vm.name}
+        <Name>{vm.name}</Name>
       </span>
       <span role="gridcell" className="cell">
         <StateLabel state={vm.state} />
