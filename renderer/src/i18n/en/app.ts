@@ -9,6 +9,7 @@ export default {
   'common.off': 'Off',
   'common.save': 'Save',
   'nav.sidebar': 'Connections',
+  'nav.sidebarToggle': 'Show connections',
   'nav.skip': 'Skip to content',
   'nav.vms': 'Virtual Machines',
   'nav.back': 'Back',

@@ -9,6 +9,7 @@ export default {
   'common.off': '关',
   'common.save': '保存',
   'nav.sidebar': '连接',
+  'nav.sidebarToggle': '显示连接',
   'nav.skip': '跳到内容',
   'nav.vms': '虚拟机',
   'nav.back': '返回',

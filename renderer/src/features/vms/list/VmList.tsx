@@ -119,7 +119,7 @@ const VmRow = memo(function VmRow({
             onClick={() => triggerAction(connectionId, [uuid], primary)}
           >
             <Icon name={actionIcon[primary]} />
-            {t(`action.${primary}`)}
+            <span className="btn-label">{t(`action.${primary}`)}</span>
           </button>
         )}
         <VmActionsMenu vm={vm} tabIndex={-1} />
@@ -376,6 +376,17 @@ export const VmList = ({ connectionId }: { connectionId: string }) => {
               <Icon name={query ? 'search' : 'computer'} className="big-icon" />
               <h2>{query ? t('vms.noMatches') : t('vms.none')}</h2>
               <p className="dim">{query ? t('vms.noMatchesHint') : t('vms.noneHint')}</p>
+              {!query && (
+                <button
+                  type="button"
+                  className="btn pill suggested"
+                  onClick={() => openDialog({ kind: 'newVm', connectionId })}
+                  data-testid="empty-new-vm"
+                >
+                  <Icon name="plus" />
+                  {t('newvm.button')}
+                </button>
+              )}
             </div>
           ) : (
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
