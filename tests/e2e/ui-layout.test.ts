@@ -135,6 +135,7 @@ describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () 
       await until(async () => (await page.locator('nav.sidebar').boundingBox())?.x === 0, 'sidebar', 5_000);
     }
     await page.getByTestId(`conn-${app.connectionIds[i]}`).locator('.nav-row').first().click();
+    await page.getByTestId('vm-search').fill('');
     await page.getByTestId('empty-new-vm').or(page.getByTestId('vm-row').first()).first().waitFor();
     // an overlay sidebar slides out: wait until it is gone (screenshots, clicks beside it)
     await until(
@@ -145,11 +146,16 @@ describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () 
   };
   const listPage = (): Promise<void> => openVms(0);
   /** A VM's tab: from the list, double-click its row, then the tab. */
-  const openVmTab = async (uuid: string, tab: string): Promise<void> => {
+  const openVmTab = async (vm: TestDomain, tab: string): Promise<void> => {
     await openVms(0);
-    await page.getByTestId('vm-search').fill('');
-    const row = page.locator(`[data-testid=vm-row][data-uuid="${uuid}"]`);
-    await row.dblclick();
+    await page.getByTestId('vm-search').fill(vm.name);
+    const row = page.locator(`[data-testid=vm-row][data-uuid="${vm.uuid}"]`);
+    await expect.poll(() => page.getByTestId('vm-row').count()).toBe(1);
+    // by keyboard: Enter in the search selects the first match, Enter on the list opens it
+    await page.getByTestId('vm-search').press('Enter');
+    await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('header-title').textContent()).toContain(vm.name);
     await page.locator(`#tab-${tab}`).click();
   };
 
@@ -186,7 +192,7 @@ describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () 
     const vm = domains[1]!; // shut off
     for (const size of SIZES.slice(0, 2)) {
       await page.setViewportSize(size);
-      await openVmTab(vm.uuid, 'display');
+      await openVmTab(vm, 'display');
       const toolbar = page.getByTestId('display-toolbar');
       await toolbar.waitFor();
       await page.getByTestId('display-send-keys').or(page.getByTestId('toolbar-more')).first().waitFor();
@@ -233,7 +239,7 @@ describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () 
     });
     expect(onTop).toBe(true);
     // the same on a long VM page (overview), scrolled to its end
-    await openVmTab(domains[0]!.uuid, 'overview');
+    await openVmTab(domains[0]!, 'overview');
     await page.locator('.tab-panel').waitFor();
     await page.evaluate(() => {
       for (const el of document.querySelectorAll<HTMLElement>('.tab-panel, .page')) el.scrollTop = 1e6;
@@ -253,6 +259,7 @@ describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () 
     await shots(page, 'sidebar-open');
     // navigating closes it
     await page.getByTestId(`conn-${app.connectionIds[1]}`).locator('.nav-row').first().click();
+    await page.getByTestId('vm-search').fill('');
     await page.getByTestId('empty-new-vm').or(page.getByTestId('vm-row')).first().waitFor();
     await until(async () => !(await sidebar.isVisible()), 'the sidebar to close', 5_000);
     // wide: always there, no toggle
