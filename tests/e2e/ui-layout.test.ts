@@ -326,6 +326,7 @@ describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () 
     expect(closing.text).toBe('”?');
     expect(closing.left).toBeGreaterThanOrEqual(nameBox!.x + nameBox!.width - 1);
     expect(await dialog.getByTestId('confirm-uuid').textContent()).toContain(RLO_UUID);
+    expect(await dialog.getByTestId('confirm-bidi').textContent()).toContain('report⟨U+202E⟩fdp.exe');
     await shots(page, 'delete-bidi');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

@@ -1,5 +1,6 @@
 import { Fragment, type ReactNode } from 'react';
 import { catalogs, getLanguage, type Params } from '../i18n/index.js';
+import { revealBidi } from './bidi.js';
 
 /**
  * A name that comes from libvirt (VM, snapshot, network, pool, connection), bidi-isolated: a name holding
@@ -28,12 +29,36 @@ export const tr = (key: string, params: Record<string, ReactNode>): ReactNode =>
   );
 };
 
-/** The object's UUID under a destructive confirmation: two objects can look alike by name, never by UUID. */
-export const ObjectUuid = ({ label, uuid }: { label: string; uuid: string }) => (
-  <p className="object-uuid dim" data-testid="confirm-uuid">
-    {label} <span className="mono">{uuid}</span>
-  </p>
-);
+/**
+ * The object's UUID under a destructive confirmation: two objects can look alike by name, never by UUID.
+ * A name holding direction controls is also spelled out, so what it really says is visible.
+ */
+export const ObjectUuid = ({
+  label,
+  uuid,
+  name,
+  revealLabel,
+}: {
+  label: string;
+  uuid: string;
+  name?: string;
+  /** Lead-in for the spelled-out name ("The name holds direction characters:"). */
+  revealLabel?: string;
+}) => {
+  const revealed = name === undefined ? null : revealBidi(name);
+  return (
+    <>
+      <p className="object-uuid dim" data-testid="confirm-uuid">
+        {label} <span className="mono">{uuid}</span>
+      </p>
+      {revealed && (
+        <p className="object-uuid error-text" data-testid="confirm-bidi">
+          {revealLabel} <span className="mono">{revealed}</span>
+        </p>
+      )}
+    </>
+  );
+};
 
 /** A plain-string context (a toast, a tooltip): isolate with FSI…PDI, the text form of `<bdi>`. */
 export const isolated = (name: string): string => `\u2068${name}\u2069`;

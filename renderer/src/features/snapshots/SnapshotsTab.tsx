@@ -136,7 +136,12 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
           body={
             <>
               <p>{t(`snapshots.${pending.kind}.body`)}</p>
-              <ObjectUuid label={t('snapshots.vmUuid')} uuid={vmUuid} />
+              <ObjectUuid
+                label={t('snapshots.vmUuid')}
+                uuid={vmUuid}
+                name={`${vmName} / ${pending.name}`}
+                revealLabel={t('common.bidiName')}
+              />
             </>
           }
           confirmLabel={t(pending.kind === 'revert' ? 'snapshots.revert' : 'snapshots.delete')}

@@ -2,6 +2,7 @@
 export default {
   'common.cancel': 'Cancel',
   'common.uuid': 'UUID',
+  'common.bidiName': 'The name holds invisible direction characters; spelled out it reads:',
   'common.close': 'Close',
   'common.dismiss': 'Dismiss',
   'common.loading': 'Loading…',

@@ -1,6 +1,7 @@
 /** 简体中文 — 应用框架、导航、菜单、通用词、键盘快捷键。 */
 export default {
   'common.uuid': 'UUID',
+  'common.bidiName': '名称中含有不可见的方向控制字符；逐字写出为：',
   'common.cancel': '取消',
   'common.close': '关闭',
   'common.dismiss': '关闭提示',

@@ -23,7 +23,14 @@ export const ConfirmActionDialog = ({ req }: { req: DialogRequest<'confirm'> }) 
       body={
         <>
           <p>{t(`confirm.${req.action}.body`)}</p>
-          {req.uuids.length === 1 && <ObjectUuid label={t('common.uuid')} uuid={req.uuids[0]!} />}
+          {req.uuids.length === 1 && (
+            <ObjectUuid
+              label={t('common.uuid')}
+              uuid={req.uuids[0]!}
+              name={names[0]}
+              revealLabel={t('common.bidiName')}
+            />
+          )}
         </>
       }
       confirmLabel={t(`action.${req.action}`)}

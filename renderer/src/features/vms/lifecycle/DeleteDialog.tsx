@@ -97,7 +97,14 @@ export const DeleteDialog = ({ req }: { req: DialogRequest<'delete'> }) => {
       }
     >
       <p>{t('delete.body')}</p>
-      {req.uuids.length === 1 && <ObjectUuid label={t('common.uuid')} uuid={req.uuids[0]!} />}
+      {req.uuids.length === 1 && (
+        <ObjectUuid
+          label={t('common.uuid')}
+          uuid={req.uuids[0]!}
+          name={names[0]}
+          revealLabel={t('common.bidiName')}
+        />
+      )}
       {req.uuids.some((u) => {
         const v = vmStore(req.connectionId).get(u);
         return v ? needsForceOffBeforeDelete(v) : false;
