@@ -84,11 +84,45 @@ describe('renderer e2e: the Display tab on a real guest', () => {
       await drop.waitFor({ timeout: 15_000 });
       expect(await drop.getAttribute('data-reason')).toBe('taken');
       expect(await drop.textContent()).toMatch(/Another viewer took the display/);
+      // Reconnect while that viewer still holds the display: refused, and the page says so
+      await page.getByTestId('display-reconnect').click();
+      const error = page.getByTestId('vm-display-error');
+      await error.waitFor({ timeout: 15_000 });
+      expect(await error.textContent()).toMatch(
+        /^Reconnecting failed: .*another viewer has the display to itself/,
+      );
     } finally {
       other.destroy();
     }
     await page.getByTestId('display-reconnect').click();
     await connected();
+  }, 60_000);
+
+  it('goes fullscreen with its toolbar: the send-keys menu opens there', async () => {
+    await page.getByTestId('display-fullscreen').click();
+    await until(
+      () => page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid') === 'vm-display'),
+      'fullscreen',
+      10_000,
+    );
+    await page.getByTestId('display-send-keys').click();
+    const item = page.getByRole('menuitem', { name: 'Ctrl+Alt+F1', exact: true });
+    await item.waitFor();
+    // drawn inside the fullscreen element, and on top at its own position
+    expect(
+      await item.evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return document.fullscreenElement!.contains(e) && e.contains(hit);
+      }),
+    ).toBe(true);
+    await item.click();
+    await page
+      .locator('[data-testid=vm-display] [role=status]')
+      .filter({ hasText: 'Sent Ctrl+Alt+F1' })
+      .waitFor({ timeout: 10_000 });
+    await page.getByTestId('display-fullscreen').click();
+    await until(() => page.evaluate(() => document.fullscreenElement === null), 'fullscreen to end', 10_000);
   }, 60_000);
 
   it('says the VM stopped and offers Start, which shows the display again', async () => {

@@ -248,6 +248,37 @@ describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () 
     expect((await header.boundingBox())!.y).toBe(0);
   });
 
+  it('every VM tab and host page: header bar in place, no overlapping labels (800 and 1280 px)', async () => {
+    const vm = domains[0]!; // running
+    for (const size of SIZES.slice(0, 2)) {
+      await page.setViewportSize(size);
+      for (const tab of ['overview', 'console', 'performance', 'snapshots']) {
+        await openVmTab(vm, tab);
+        await page.locator(`#tab-${tab}[aria-selected=true]`).waitFor();
+        await page.waitForTimeout(300);
+        expect(overlaps(await textBoxes(page, '.content > .headerbar')), tab).toEqual([]);
+        expect(overlaps(await textBoxes(page, '.tabs')), tab).toEqual([]);
+        expect(overlaps(await textBoxes(page, '.console-toolbar, .vm-actions')), tab).toEqual([]);
+        expect((await page.getByTestId('main-headerbar').boundingBox())!.y).toBe(0);
+        await shots(page, `vm-${tab}`);
+      }
+      for (const [i, name] of ['host', 'readiness'].entries()) {
+        await openVms(0);
+        const toggle = page.getByTestId('sidebar-toggle');
+        if (await toggle.isVisible()) await toggle.click();
+        await page
+          .getByTestId(`conn-${app.connectionIds[0]}`)
+          .locator('.nav-row')
+          .nth(i + 1)
+          .click();
+        await page.waitForTimeout(500);
+        expect(overlaps(await textBoxes(page, '.content > .headerbar')), name).toEqual([]);
+        expect((await page.getByTestId('main-headerbar').boundingBox())!.y).toBe(0);
+        await shots(page, `host-${name}`);
+      }
+    }
+  }, 120_000);
+
   it('turns the sidebar into an overlay under 1000 px, scrolling on its own', async () => {
     await page.setViewportSize(SIZES[0]);
     await listPage();

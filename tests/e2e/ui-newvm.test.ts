@@ -53,7 +53,7 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     const dialog = page.getByTestId('newvm-dialog');
     await dialog.waitFor();
     await page.keyboard.type(`${name}e`);
-    const os = dialog.getByLabel('Operating system');
+    const os = dialog.getByRole('combobox', { name: 'Operating system' });
     await os.fill('debian');
     const first = dialog.locator('#newvm-os-list [role=option]').first();
     await first.waitFor();

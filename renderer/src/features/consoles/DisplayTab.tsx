@@ -9,7 +9,7 @@ import { OverflowToolbar, type ToolbarItem } from '../../ui/OverflowToolbar.js';
 import type { VmTabProps } from '../../shell/registry.js';
 import { useT } from '../../i18n/index.js';
 import { displayUrl } from './display-url.js';
-import { dropReason, type DropReason } from './dropReason.js';
+import { dropReason, refusedByServer, type DropReason } from './dropReason.js';
 import { keyEventsForText, LAYOUT_IDS, typeEvents, type KeyboardLayoutId } from './typing.js';
 import { VncPasswordDialog } from './VncPasswordDialog.js';
 import './console.css';
@@ -190,12 +190,12 @@ const DisplaySession = ({
           if (disposed) return;
           const close = closed as { code: number; reason: string } | null;
           if (!everConnected) {
+            // Hung up on before the session began: the VNC server refused us (an exclusive viewer holds
+            // the display), or the connection failed on the way.
             failed(
-              close?.reason
-                ? close.reason
-                : cbRef.current.isReconnect
-                  ? tRef.current('display.reconnectFailedPlain')
-                  : tRef.current('display.lost'),
+              refusedByServer(close)
+                ? tRef.current('display.refused')
+                : close?.reason || tRef.current('display.neverConnected'),
             );
             return;
           }

@@ -17,9 +17,14 @@ export interface DropFacts {
   clean: boolean;
 }
 
+/** The proxy's close when the VNC server ended the connection (electron/console/vnc-proxy.ts). */
+export const refusedByServer = (close: { code: number; reason: string } | null): boolean =>
+  close?.code === 1000 && /VNC server closed/i.test(close.reason);
+
 export function dropReason(f: DropFacts): DropReason {
   if (f.vmRunning === false) return 'vm-stopped';
-  if (f.closeCode === 1000 && /VNC server closed/i.test(f.closeReason ?? '')) return 'taken';
+  if (f.closeCode !== null && refusedByServer({ code: f.closeCode, reason: f.closeReason ?? '' }))
+    return 'taken';
   if (f.closeCode === 1006 || f.closeCode === 1001 || f.closeCode === 1011) return 'network';
   if (f.vmRunning === null) return 'network';
   return f.clean ? 'unknown' : 'network';

@@ -31,7 +31,9 @@ export default {
   'display.drop.network': 'The network connection to the display was lost.',
   'display.drop.unknown': 'The display closed.',
   'display.reconnectFailed': 'Reconnecting failed: {message}',
-  'display.reconnectFailedPlain': 'Reconnecting failed: the display did not answer.',
+  'display.refused':
+    'The VM’s display server refused the connection: another viewer has the display to itself. Close that viewer, then reconnect.',
+  'display.neverConnected': 'The display could not be reached.',
   'display.start': 'Start the VM',
   'display.starting': 'Starting…',
   'display.more': 'More display actions',
