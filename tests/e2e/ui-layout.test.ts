@@ -1,5 +1,5 @@
 /**
- * E2E (renderer): the layout holds from 800×600 to 1920×1080 — the VM list's Name column keeps its
+ * E2E (renderer): the layout holds from 800×600 to 4K — the VM list's Name column keeps its
  * minimum width (less important columns go first), no two labels of a toolbar overlap, the header bar
  * never scrolls away, the sidebar becomes an overlay under 1000 px, dialog buttons stay on screen at 600 px
  * height, the empty list offers New VM — and a name from libvirt holding U+202E is shown isolated, with the
@@ -17,6 +17,7 @@ const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
 ] as const;
 const NAME_MIN = 160;
 const RLO_NAME = 'report\u202Efdp.exe';
@@ -89,7 +90,7 @@ const overlaps = (boxes: TextBox[]): string[] => {
   return bad;
 };
 
-describe('renderer e2e: layout from 800×600 to 1920×1080, isolated names', () => {
+describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
   let app: RunningApp;
   let browser: LaunchedBrowser;
   let page: Page;
