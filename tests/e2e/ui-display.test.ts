@@ -125,6 +125,29 @@ describe('renderer e2e: the Display tab on a real guest', () => {
     await until(() => page.evaluate(() => document.fullscreenElement === null), 'fullscreen to end', 10_000);
   }, 60_000);
 
+  it('connected, at 800×600 and 1280×800: one toolbar line, no overlapping labels', async () => {
+    for (const size of [
+      { width: 800, height: 600 },
+      { width: 1280, height: 800 },
+    ]) {
+      await page.setViewportSize(size);
+      await connected();
+      const bar = (await page.getByTestId('display-toolbar').boundingBox())!;
+      expect(bar.height).toBeLessThan(56);
+      expect(bar.x + bar.width).toBeLessThanOrEqual(size.width + 0.5);
+      const dir = process.env.VD_SHOTS_DIR;
+      if (dir) {
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.screenshot({
+            path: `${dir}/display-connected-${size.width}x${size.height}-${scheme}.png`,
+          });
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
+    }
+  });
+
   it('says the VM stopped and offers Start, which shows the display again', async () => {
     await g.client.domainDestroy(g.dom);
     const notRunning = page.getByTestId('display-not-running');

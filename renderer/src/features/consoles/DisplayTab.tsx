@@ -4,11 +4,10 @@ import type { SendKeyCombo } from '../../../../shared/contract/consoles.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { upsertVm } from '../../store/vms.js';
-import { MenuButton, type MenuItem } from '../../ui/Menu.js';
-import { OverflowToolbar, type ToolbarItem } from '../../ui/OverflowToolbar.js';
 import type { VmTabProps } from '../../shell/registry.js';
 import { useT } from '../../i18n/index.js';
 import { displayUrl } from './display-url.js';
+import { COMBOS, DisplayToolbar } from './displayToolbar.js';
 import { dropReason, refusedByServer, type DropReason } from './dropReason.js';
 import { keyEventsForText, LAYOUT_IDS, typeEvents, type KeyboardLayoutId } from './typing.js';
 import { VncPasswordDialog } from './VncPasswordDialog.js';
@@ -44,18 +43,6 @@ const isVmRunning = async (connectionId: string, vmUuid: string): Promise<boolea
     return null;
   }
 };
-
-const COMBOS: { combo: SendKeyCombo; label: string }[] = [
-  { combo: 'ctrl-alt-del', label: 'Ctrl+Alt+Del' },
-  { combo: 'ctrl-alt-backspace', label: 'Ctrl+Alt+Backspace' },
-  ...Array.from({ length: 12 }, (_, i) => ({
-    combo: `ctrl-alt-f${i + 1}` as SendKeyCombo,
-    label: `Ctrl+Alt+F${i + 1}`,
-  })),
-  { combo: 'print', label: 'PrintScreen' },
-  { combo: 'alt-tab', label: 'Alt+Tab' },
-  { combo: 'alt-f4', label: 'Alt+F4' },
-];
 
 const base64ToBlob = (b64: string, type: string): Blob => {
   const bin = atob(b64);
@@ -368,168 +355,10 @@ const DisplaySession = ({
   };
 
   const connected = phase.kind === 'connected';
-  const keyItems: MenuItem[] = COMBOS.map((c, i) => ({
-    label: c.label,
-    onSelect: () => sendKeys(c.combo),
-    separatorBefore: i === 2 || c.combo === 'print',
-  }));
-  const layoutName = t(`display.layout.${layout}`);
-  const baseItems: ToolbarItem[] = [
-    {
-      id: 'scale',
-      inline: (
-        <label className="dim nowrap">
-          <input type="checkbox" checked={scale} onChange={(e) => setScale(e.target.checked)} />{' '}
-          {t('display.scale')}
-        </label>
-      ),
-      menu: [{ label: t('display.scale'), checked: scale, onSelect: () => setScale(!scale) }],
-    },
-    {
-      id: 'resize',
-      inline: (
-        <label className="dim nowrap">
-          <input type="checkbox" checked={resizeGuest} onChange={(e) => setResizeGuest(e.target.checked)} />{' '}
-          {t('display.resizeGuest')}
-        </label>
-      ),
-      menu: [
-        {
-          label: t('display.resizeGuest'),
-          checked: resizeGuest,
-          onSelect: () => setResizeGuest(!resizeGuest),
-        },
-      ],
-    },
-    {
-      id: 'keys',
-      priority: 5,
-      inline: (
-        <MenuButton label={t('display.sendKeys')} icon="menu" items={keyItems} testId="display-send-keys">
-          <span>{t('display.sendKeys')}</span>
-        </MenuButton>
-      ),
-      menu: keyItems.map((k) => ({
-        ...k,
-        label: `${t('display.sendKeys')}: ${k.label}`,
-        separatorBefore: false,
-      })),
-    },
-    {
-      id: 'layout',
-      priority: 1,
-      inline: (
-        <select
-          className="entry small"
-          aria-label={t('display.layout')}
-          value={layout}
-          onChange={(e) => chooseLayout(e.target.value as KeyboardLayoutId)}
-          data-testid="display-layout"
-        >
-          {LAYOUT_IDS.map((id) => (
-            <option key={id} value={id}>
-              {t(`display.layout.${id}`)}
-            </option>
-          ))}
-        </select>
-      ),
-      menu: LAYOUT_IDS.map((id) => ({
-        label: t(`display.layout.${id}`),
-        checked: layout === id,
-        onSelect: () => chooseLayout(id),
-      })),
-    },
-    {
-      id: 'paste',
-      priority: 4,
-      inline: (
-        <button
-          type="button"
-          className="btn small"
-          onClick={() => void paste()}
-          disabled={!connected}
-          title={t('display.pasteAs', { layout: layoutName })}
-          data-testid="display-paste"
-        >
-          {t('display.paste')}
-        </button>
-      ),
-      menu: [
-        {
-          label: t('display.pasteAs', { layout: layoutName }),
-          onSelect: () => void paste(),
-          disabled: !connected,
-        },
-      ],
-    },
-    {
-      id: 'screenshot',
-      priority: 2,
-      inline: (
-        <button
-          type="button"
-          className="btn small"
-          onClick={() => void screenshot()}
-          disabled={!running || busy}
-          data-testid="display-screenshot"
-        >
-          {t('display.screenshot')}
-        </button>
-      ),
-      menu: [
-        { label: t('display.screenshot'), onSelect: () => void screenshot(), disabled: !running || busy },
-      ],
-    },
-    {
-      id: 'fullscreen',
-      priority: 3,
-      inline: (
-        <button
-          type="button"
-          className="btn small"
-          onClick={fullscreen}
-          disabled={!connected && !isFullscreen}
-          data-testid="display-fullscreen"
-        >
-          {t(isFullscreen ? 'display.exitFullscreen' : 'display.fullscreen')}
-        </button>
-      ),
-      menu: [
-        {
-          label: t(isFullscreen ? 'display.exitFullscreen' : 'display.fullscreen'),
-          onSelect: fullscreen,
-          disabled: !connected && !isFullscreen,
-        },
-      ],
-    },
-  ];
-  const reconnectItems: ToolbarItem[] =
-    (phase.kind === 'disconnected' || phase.kind === 'error') && running
-      ? [
-          {
-            id: 'reconnect',
-            priority: 9,
-            inline: (
-              <button
-                type="button"
-                className="btn small suggested"
-                onClick={reconnect}
-                data-testid="display-reconnect"
-              >
-                {t('display.reconnect')}
-              </button>
-            ),
-            menu: [{ label: t('display.reconnect'), onSelect: reconnect }],
-          },
-        ]
-      : [];
 
   return (
     <div className="console-view" ref={view} data-testid="vm-display" data-phase={phase.kind}>
-      <OverflowToolbar
-        className="console-toolbar"
-        moreLabel={t('display.more')}
-        testId="display-toolbar"
+      <DisplayToolbar
         start={
           <>
             <span className={`console-state ${phase.kind}`} data-testid="vm-display-state">
@@ -542,7 +371,23 @@ const DisplaySession = ({
             )}
           </>
         }
-        items={[...baseItems, ...reconnectItems]}
+        t={t}
+        connected={connected}
+        running={running}
+        busy={busy}
+        isFullscreen={isFullscreen}
+        scale={scale}
+        setScale={setScale}
+        resizeGuest={resizeGuest}
+        setResizeGuest={setResizeGuest}
+        layout={layout}
+        chooseLayout={chooseLayout}
+        canReconnect={(phase.kind === 'disconnected' || phase.kind === 'error') && running}
+        sendKeys={sendKeys}
+        paste={() => void paste()}
+        screenshot={() => void screenshot()}
+        fullscreen={fullscreen}
+        reconnect={reconnect}
       />
       {phase.kind === 'error' && (
         <div className="banner error" role="alert" data-testid="vm-display-error">
