@@ -223,6 +223,8 @@ export const DisplayToolbar = ({ start, ...state }: DisplayToolbarState & { star
     moreLabel={state.t('display.more')}
     testId="display-toolbar"
     start={start}
+    // room for the state and its messages ("Sent Ctrl+Alt+Del", "Typing 120 characters…")
+    startMinWidth={220}
     items={displayToolbarItems(state)}
   />
 );
