@@ -112,20 +112,25 @@ export function decodePacket(frame: Buffer): Packet {
   return { header, payload: frame.subarray(MIN_FRAME_LENGTH) };
 }
 
+/** First buffer size of a partial frame (grown as bytes arrive). */
+const INITIAL_PARTIAL = 64 * 1024;
+
 /**
  * Turns an arbitrarily chunked byte stream into complete frames.
  *
  * Hostile peers are bounded here: a length word outside MIN_FRAME_LENGTH..maxFrameLength is refused
- * as soon as its 4 bytes are in (nothing of the frame is buffered), and the rest of a partial frame is
- * copied into one buffer of the declared length as it arrives. A peer trickling a frame byte by byte
- * therefore costs at most one frame of memory, never one Buffer object per chunk.
+ * as soon as its 4 bytes are in (nothing of the frame is buffered), and a partial frame is copied into
+ * one buffer as it arrives, grown geometrically up to the declared length. A peer trickling a frame
+ * byte by byte therefore costs about what it actually sent (at most one frame), never one Buffer
+ * object per chunk, and a large declared length alone allocates nothing big.
  */
 export class FrameReassembler {
   /** 0–3 bytes of a length word split across chunks. */
   private head: Buffer | null = null;
-  /** The frame being filled (its declared length is known and valid). */
+  /** The frame being filled (its declared length `expected` is known and valid). */
   private partial: Buffer | null = null;
   private filled = 0;
+  private expected = 0;
 
   constructor(private readonly maxFrameLength = MAX_FRAME_LENGTH) {}
 
@@ -139,12 +144,10 @@ export class FrameReassembler {
     const frames: Buffer[] = [];
     if (chunk.length === 0) return frames;
     if (this.partial) {
-      const partial = this.partial;
-      const k = Math.min(partial.length - this.filled, chunk.length);
-      chunk.copy(partial, this.filled, 0, k);
-      this.filled += k;
-      if (this.filled < partial.length) return frames;
-      frames.push(partial);
+      const k = Math.min(this.expected - this.filled, chunk.length);
+      this.append(chunk, 0, k);
+      if (this.filled < this.expected) return frames;
+      frames.push(this.partial);
       this.partial = null;
       this.filled = 0;
       if (k === chunk.length) return frames;
@@ -161,9 +164,11 @@ export class FrameReassembler {
       const len = chunk.readUInt32BE(off);
       this.checkLength(len);
       if (n - off < len) {
-        // The declared length is valid: hold the start of the frame in a buffer of its final size.
-        this.partial = Buffer.allocUnsafe(len);
-        this.filled = chunk.copy(this.partial, 0, off, n);
+        // The declared length is valid: hold the start of the frame until the rest arrives.
+        this.expected = len;
+        this.partial = Buffer.allocUnsafe(Math.min(len, Math.max(INITIAL_PARTIAL, n - off)));
+        this.filled = 0;
+        this.append(chunk, off, n);
         return frames;
       }
       frames.push(chunk.subarray(off, off + len));
@@ -177,6 +182,20 @@ export class FrameReassembler {
     this.head = null;
     this.partial = null;
     this.filled = 0;
+    this.expected = 0;
+  }
+
+  /** Copies chunk[from, to) after the bytes held, growing the buffer (×2, capped at the frame's size). */
+  private append(chunk: Buffer, from: number, to: number): void {
+    let partial = this.partial as Buffer;
+    const need = this.filled + (to - from);
+    if (need > partial.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.expected, Math.max(need, partial.length * 2)));
+      partial.copy(grown, 0, 0, this.filled);
+      partial = grown;
+      this.partial = grown;
+    }
+    this.filled += chunk.copy(partial, this.filled, from, to);
   }
 
   private checkLength(len: number): void {
