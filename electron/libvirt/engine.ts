@@ -62,8 +62,9 @@ export interface CallOptions {
   stream?: StreamSink;
   /**
    * Deadline in ms, counted from the call (queued time included); unset or 0 = wait as long as the
-   * connection lives (the default: migrations and creates may legitimately take minutes). Time while
-   * we ourselves stopped reading the socket (stream backpressure) does not count against it.
+   * connection lives (the default: migrations and creates may legitimately take minutes). A deadline
+   * that passes while we ourselves do not read the socket (a download's consumer lags, see stream.ts)
+   * is postponed until we read again: the reply may be sitting unread on our side.
    */
   timeoutMs?: number;
   /** Name of the call in error messages (the procedure name); defaults to "procedure <number>". */
@@ -111,6 +112,8 @@ export class Engine extends EventEmitter {
     this.corked = false;
     if (!this.closeInfo) this.socket.uncork();
   };
+  /** When reading last resumed after a stream's pause (deadlines count reading time after it). */
+  private resumedAt = -Infinity;
   /** Time (ms, monotonic) of the last byte received; keepalive uses it to judge liveness. */
   lastReceived = performance.now();
 
@@ -243,6 +246,7 @@ export class Engine extends EventEmitter {
     if (!this.pausers.delete(holder) || this.pausers.size > 0 || this.closeInfo) return;
     // Silence while we were not reading says nothing about the peer.
     this.lastReceived = performance.now();
+    this.resumedAt = this.lastReceived;
     this.socket.resume();
   }
 
@@ -305,14 +309,24 @@ export class Engine extends EventEmitter {
   /**
    * Rejects `p` once `ms` passed without its reply. A queued call is withdrawn (never sent); a sent one
    * stays in flight, settled, until the daemon's late reply frees its slot. While we ourselves do not
-   * read (a stream's consumer lags), the reply may be sitting unread in our socket: the deadline waits.
+   * read (a stream's consumer lags), the reply may be sitting unread in our socket: the deadline waits
+   * until we have been reading again for `ms`.
    */
   private armDeadline(p: PendingCall, ms: number, label: string): void {
+    const postpone = (delay: number): void => {
+      p.timer = setTimeout(expire, delay);
+      p.timer.unref();
+    };
     const expire = (): void => {
       if (p.settled || this.closeInfo) return;
       if (this.pausers.size > 0) {
-        p.timer = setTimeout(expire, Math.min(ms, 1000));
-        p.timer.unref();
+        postpone(Math.min(ms, 1000));
+        return;
+      }
+      // Reading resumed lately: what piled up meanwhile (the reply among it) gets `ms` to be read.
+      const sinceResume = performance.now() - this.resumedAt;
+      if (sinceResume < ms) {
+        postpone(ms - sinceResume);
         return;
       }
       const silentMs = performance.now() - this.lastReceived;
@@ -321,8 +335,7 @@ export class Engine extends EventEmitter {
       if (queued >= 0) this.queue.splice(queued, 1);
       p.reject(new LibvirtCallTimeoutError(label, ms, detail));
     };
-    p.timer = setTimeout(expire, ms);
-    p.timer.unref();
+    postpone(ms);
   }
 
   private closedError(): LibvirtConnectionError {

@@ -252,6 +252,40 @@ describe('call deadlines', () => {
     expect(conn.closed).toBe(false);
   });
 
+  it('a deadline passing while we do not read (a lagging download) waits until we read again', async () => {
+    const proc = procedures.storageVolDownload.proc;
+    const { conn } = await setup((p, c) => {
+      if (p.header.type !== MessageType.CALL) return;
+      if (p.header.proc === proc) {
+        reply(c, p.header, voidT, undefined);
+        const data = { ...p.header, type: MessageType.STREAM, status: MessageStatus.CONTINUE };
+        for (let i = 0; i < 8; i++) c.socket.write(encodeStreamPacket(data, Buffer.alloc(128 * 1024, i)));
+        return;
+      }
+      answer(c, p, { hv_ver: 3n });
+    });
+    const { stream } = await conn.openStream(proc, voidT, undefined, voidT, 'read', {
+      maxBufferedBytes: 256 * 1024,
+      readableHighWaterMark: 64 * 1024,
+    });
+    await until(() => conn.engine.readingPaused); // nobody reads the download: the connection pauses
+    const def = procedures.connectGetVersion;
+    let settled: unknown;
+    const version = conn
+      .call(def.proc, def.args, undefined, def.ret, { timeoutMs: 100, label: 'connectGetVersion' })
+      .then(
+        (v) => (settled = v),
+        (e: unknown) => (settled = e),
+      );
+    await new Promise((r) => setTimeout(r, 400));
+    expect(settled).toBeUndefined(); // the answer is there, unread: no false timeout
+    stream.on('error', () => undefined);
+    stream.resume(); // the consumer catches up; reading resumes, the reply is read
+    await version;
+    expect(settled).toEqual({ hv_ver: 3n });
+    stream.destroy();
+  });
+
   it('classifies reads: Get/List/Lookup/Is… and stats, never state changes or streams', () => {
     const reads: ProcedureName[] = [
       'connectGetVersion',
