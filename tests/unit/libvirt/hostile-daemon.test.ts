@@ -214,6 +214,23 @@ describe('call deadlines', () => {
     await expect(first).resolves.toBeUndefined();
   });
 
+  it('a timed-out call keeps its in-flight slot until the late reply (the daemon still counts it)', async () => {
+    const held: Packet[] = [];
+    const { client, conn } = await setup((p) => held.push(p), { maxInFlight: 1 });
+    await expect(client.call('connectGetVersion', undefined, { timeoutMs: 100 })).rejects.toBeInstanceOf(
+      LibvirtCallTimeoutError,
+    );
+    const next = client.call('connectGetHostname', undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(held.length).toBe(1); // queued behind the abandoned call
+    const c = daemon!.clients[0] as FakeClient;
+    answer(c, held[0] as Packet, { hv_ver: 1n }); // the late reply frees the slot…
+    await until(() => held.length === 2);
+    answer(c, held[1] as Packet, { hostname: 'h' });
+    await expect(next).resolves.toEqual({ hostname: 'h' }); // …and is not mistaken for this one
+    expect(conn.engine.pendingCalls).toBe(0);
+  });
+
   it("the client's read timeout covers read procedures only; 0 opts out per call", async () => {
     const held: Packet[] = [];
     const { client } = await setup((p) => held.push(p));
