@@ -25,7 +25,7 @@ export { isReadProcedure } from './deadlines.js';
 export type { RpcCallOptions } from './rpc-core.js';
 export { MAX_SCREENSHOT_BYTES } from './api/streams.js';
 export type { LibvirtErrorDetails } from './errors.js';
-export { parseLibvirtUri, daemonUriName, type LibvirtUri } from './uri.js';
+export { parseLibvirtUri, daemonUriName, redactUri, type LibvirtUri } from './uri.js';
 export * from './client.js';
 export * as constants from './protocol/constants.js';
 // Every libvirt number by its libvirt name (VIR_DOMAIN_SHUTOFF, VIR_ERR_NO_DOMAIN…) and the grouped objects.
