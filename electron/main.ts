@@ -22,7 +22,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Core } from './core/core.js';
-import { readJson, writeFileAtomic } from './core/config.js';
+import { readJson, writeFileAtomic } from './base/config.js';
 import type { Session } from './core/sessions.js';
 import {
   APP_HOST,

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sandboxDecision } from './electron-sandbox.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -19,10 +20,21 @@ function cannotStart(reason, details) {
   process.stderr.write(
     '\nUse web mode instead — the same app in your browser:\n' +
       '    npm run serve            (prints a URL with an access token; loopback only by default)\n' +
-      '    npm run serve -- --host 0.0.0.0 --port 8080\n\n',
+      '    npm run serve -- --port 8080   (off loopback: --host ADDRESS --tls-cert FILE --tls-key FILE)\n\n',
   );
   process.exit(1);
 }
+
+// 0. As root Chromium needs its sandbox off: never done silently (see electron-sandbox.mjs).
+const decision = sandboxDecision({
+  euid: typeof process.geteuid === 'function' ? process.geteuid() : null,
+  argv: process.argv.slice(2),
+});
+if (!decision.ok) {
+  process.stderr.write(`${decision.message}\n`);
+  process.exit(1);
+}
+if (decision.warning) process.stderr.write(`${decision.warning}\n`);
 
 // 1. The app must be built (npm start runs `npm run build` first).
 const mainFile = path.join(root, pkg.main);
@@ -51,13 +63,8 @@ if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND
   cannotStart('no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set).');
 }
 
-// 4. Launch. Chromium refuses to run as root without --no-sandbox.
-const args = [root];
-if (typeof process.getuid === 'function' && process.getuid() === 0) {
-  process.stderr.write('Running as root: starting Electron with --no-sandbox.\n');
-  args.push('--no-sandbox');
-}
-args.push(...process.argv.slice(2));
+// 4. Launch.
+const args = [root, ...decision.electronArgs];
 
 const env = { ...process.env };
 delete env.ELECTRON_RUN_AS_NODE;

@@ -1,6 +1,6 @@
 import type { ConsoleErrorCode } from '../../shared/contract/consoles.js';
 import type { RemoteErrorCode } from '../../shared/contract/index.js';
-import { CoreError } from '../core/errors.js';
+import { CoreError } from '../base/errors.js';
 
 /**
  * An error with a stable `code` the UI can act on ('SPICE_ONLY', 'VM_NOT_RUNNING', …). It is a CoreError,

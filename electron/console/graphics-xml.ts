@@ -1,68 +1,14 @@
 /**
- * Reads the `<graphics>` devices of a libvirt domain XML (just enough XML: elements and attributes,
- * entities decoded), and decides how the VNC proxy reaches a VNC server.
+ * Decides how the VNC proxy reaches a VM's VNC server, from the `<graphics>` devices of its domain XML
+ * (read by the libvirt-XML layer: only real devices under /domain/devices count).
  */
-import { escapeXml } from '../core/xml.js';
+import { DomainXml, graphicsDeviceXml, type GraphicsDevice } from '../libvirt-xml/index.js';
 
-export interface GraphicsListen {
-  type: string; // 'address' | 'network' | 'socket' | 'none'
-  address?: string;
-  socket?: string;
-}
+export type { GraphicsDevice, GraphicsListen } from '../libvirt-xml/index.js';
 
-export interface GraphicsDevice {
-  type: string; // 'vnc' | 'spice' | 'sdl' | 'rdp' | 'dbus' | 'egl-headless' | …
-  attrs: Record<string, string>;
-  listens: GraphicsListen[];
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (m, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
-    return ENTITIES[e] ?? m;
-  });
-}
-
-export const escapeXmlAttr = escapeXml;
-
-function parseAttrs(src: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  const re = /([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(src)) !== null) attrs[m[1]!] = decodeEntities(m[2] ?? m[3] ?? '');
-  return attrs;
-}
-
-/** All `<graphics>` elements of a domain XML with their `<listen>` children. */
+/** The `<graphics>` devices of a domain XML, with their `<listen>` children; throws XmlError. */
 export function parseGraphics(xml: string): GraphicsDevice[] {
-  // Ignore comments and CDATA so they cannot fake elements.
-  const clean = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
-  const out: GraphicsDevice[] = [];
-  const re = /<graphics\b([^>]*?)(\/?)>/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(clean)) !== null) {
-    const attrs = parseAttrs(m[1] ?? '');
-    const dev: GraphicsDevice = { type: attrs.type ?? '', attrs, listens: [] };
-    if (m[2] !== '/') {
-      const end = clean.indexOf('</graphics>', re.lastIndex);
-      const body = clean.slice(re.lastIndex, end < 0 ? undefined : end);
-      const lre = /<listen\b([^>]*?)\/?>/g;
-      let lm: RegExpExecArray | null;
-      while ((lm = lre.exec(body)) !== null) {
-        const la = parseAttrs(lm[1] ?? '');
-        const listen: GraphicsListen = { type: la.type ?? 'address' };
-        if (la.address !== undefined) listen.address = la.address;
-        if (la.socket !== undefined) listen.socket = la.socket;
-        dev.listens.push(listen);
-      }
-      if (end >= 0) re.lastIndex = end;
-    }
-    out.push(dev);
-  }
-  return out;
+  return DomainXml.parse(xml).graphics;
 }
 
 export type VncEndpoint =
@@ -109,11 +55,10 @@ export function resolveVnc(xml: string): VncResolution {
   return { ok: true, endpoint: { kind: 'tcp', host, port, passwordNeeded } };
 }
 
-export const VNC_GRAPHICS_XML = "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>";
+/** The VNC display VirtDesk adds (autoport, loopback only), as a device for attach-device. */
+export const VNC_GRAPHICS_XML = graphicsDeviceXml();
 
-/** Insert a VNC `<graphics>` element into a (persistent) domain XML, before `</devices>`. */
+/** The (persistent) domain XML with a VNC display added to its devices; throws XmlError. */
 export function addVncToDomainXml(xml: string): string {
-  const idx = xml.lastIndexOf('</devices>');
-  if (idx < 0) throw new Error('domain XML has no <devices> element');
-  return `${xml.slice(0, idx)}  ${VNC_GRAPHICS_XML}\n  ${xml.slice(idx)}`;
+  return DomainXml.parse(xml).addGraphics().toString();
 }

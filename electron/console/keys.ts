@@ -9,9 +9,10 @@
  * tab to reboot a hung guest). Ordinary typing (and clipboard paste as typed text) stays in noVNC.
  */
 import type { SendKeyCombo } from '../../shared/contract/consoles.js';
+import { KeycodeSet } from '../libvirt/index.js';
 
-/** VIR_KEYCODE_SET_LINUX */
-export const KEYCODE_SET_LINUX = 0;
+/** The keycode set comboKeycodes() answers in (VIR_KEYCODE_SET_LINUX). */
+export const KEYCODE_SET_LINUX = KeycodeSet.LINUX;
 
 // linux/input-event-codes.h
 const KEY = {

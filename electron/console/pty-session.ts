@@ -14,7 +14,7 @@ import { delimiter, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { Duplex } from 'node:stream';
-import type { ClientSession } from '../core/handler-types.js';
+import type { ClientSession } from '../base/handlers.js';
 import type { EventPayload } from '../../shared/contract/index.js';
 import { ConsoleError } from './errors.js';
 import {

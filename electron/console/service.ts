@@ -5,8 +5,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
-import type { ClientSession } from '../core/handler-types.js';
-import type { DomainRef, LibvirtClient } from '../core/libvirt-port.js';
+import type { ClientSession } from '../base/handlers.js';
+import {
+  DomainAffect,
+  DomainConsoleFlags,
+  DomainXMLFlags,
+  ErrorCode,
+  libvirtCode,
+  type DomainRef,
+  type LibvirtClient,
+} from '../libvirt/index.js';
 import { ConsoleError } from './errors.js';
 import { addVncToDomainXml, parseGraphics, resolveVnc, VNC_GRAPHICS_XML } from './graphics-xml.js';
 import { comboKeycodes, KEYCODE_SET_LINUX } from './keys.js';
@@ -22,19 +30,6 @@ export interface ConsoleHost {
   getClient(connectionId: string): LibvirtClient;
   connectionUri(connectionId: string): string;
 }
-
-// libvirt flags
-const VIR_DOMAIN_XML_SECURE = 1;
-const VIR_DOMAIN_XML_INACTIVE = 2;
-const VIR_DOMAIN_CONSOLE_FORCE = 1;
-const VIR_DOMAIN_AFFECT_CONFIG = 2;
-const VIR_ERR_NO_DOMAIN = 42;
-const VIR_ERR_OPERATION_INVALID = 55;
-
-const libvirtCodeOf = (e: unknown): number | null =>
-  e instanceof Error && e.name === 'LibvirtError' && typeof (e as { code?: unknown }).code === 'number'
-    ? (e as unknown as { code: number }).code
-    : null;
 
 export interface ConsoleServiceOptions {
   consoles?: ConsoleManagerOptions;
@@ -69,7 +64,7 @@ export class ConsoleService {
       const { client, dom } = await this.dom(connectionId, vmUuid);
       return await client.domainIsActive(dom);
     } catch (e) {
-      if (libvirtCodeOf(e) === VIR_ERR_NO_DOMAIN) return false;
+      if (libvirtCode(e) === ErrorCode.NO_DOMAIN) return false;
       throw e;
     }
   }
@@ -88,7 +83,7 @@ export class ConsoleService {
       isRunning: () => this.isRunning(input.connectionId, input.vmUuid),
       openStream: async (): Promise<Duplex> => {
         const { client, dom } = await this.dom(input.connectionId, input.vmUuid);
-        return client.domainOpenConsole(dom, null, VIR_DOMAIN_CONSOLE_FORCE);
+        return client.domainOpenConsole(dom, null, DomainConsoleFlags.FORCE);
       },
     });
   }
@@ -146,7 +141,7 @@ export class ConsoleService {
       throw new ConsoleError('VM_NOT_RUNNING', 'The VM is not running.');
     let xml: string;
     try {
-      xml = await client.domainGetXMLDesc(dom, VIR_DOMAIN_XML_SECURE); // passwd is only in the secure XML
+      xml = await client.domainGetXMLDesc(dom, DomainXMLFlags.SECURE); // passwd is only in the secure XML
     } catch {
       xml = await client.domainGetXMLDesc(dom, 0); // read-only connection
     }
@@ -206,24 +201,24 @@ export class ConsoleService {
         'NO_GRAPHICS',
         'This VM is transient (not defined); a display cannot be added to it.',
       );
-    const inactive = await client.domainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+    const inactive = await client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE | DomainXMLFlags.SECURE);
     if (parseGraphics(inactive).some((g) => g.type === 'vnc'))
       throw new ConsoleError(
         'VNC_ALREADY_CONFIGURED',
         'The VM already has a VNC display (it takes effect at the next boot).',
       );
     try {
-      await client.domainAttachDeviceFlags(dom, VNC_GRAPHICS_XML, VIR_DOMAIN_AFFECT_CONFIG);
+      await client.domainAttachDeviceFlags(dom, VNC_GRAPHICS_XML, DomainAffect.CONFIG);
     } catch (e) {
       // Older/other drivers do not support attaching <graphics> to the config: redefine with it added.
-      if (libvirtCodeOf(e) === null || libvirtCodeOf(e) === VIR_ERR_NO_DOMAIN) throw e;
+      if (libvirtCode(e) === null || libvirtCode(e) === ErrorCode.NO_DOMAIN) throw e;
       await client.domainDefineXML(addVncToDomainXml(inactive));
     }
     let active = false;
     try {
       active = await client.domainIsActive(dom);
     } catch (e) {
-      if (libvirtCodeOf(e) !== VIR_ERR_OPERATION_INVALID) throw e;
+      if (libvirtCode(e) !== ErrorCode.OPERATION_INVALID) throw e;
     }
     return { effectiveNextBoot: active };
   }

@@ -2,6 +2,8 @@
  * Just enough of libvirt's URI grammar for consoles: is the hypervisor local, or reached over ssh (and how)?
  * Everything produced here is an argument array for spawn(), never a shell string.
  */
+import { checkSshDestination, sshDestinationOptions } from '../libvirt/ssh-destination.js';
+import { redactUri } from '../libvirt/uri.js';
 
 export interface LibvirtUriInfo {
   driver: string; // 'qemu', 'test', …
@@ -19,7 +21,7 @@ export function parseLibvirtUri(uri: string): LibvirtUriInfo {
     /^([A-Za-z0-9]+)(?:\+([A-Za-z0-9]+))?:\/\/(?:([^@/?]*)@)?(\[[^\]]*\]|[^/?:]*)(?::(\d+))?(\/[^?]*)?(?:\?(.*))?$/.exec(
       uri,
     );
-  if (!m) throw new Error(`unsupported libvirt URI: ${uri}`);
+  if (!m) throw new Error(`unsupported libvirt URI: ${redactUri(uri)}`);
   const [, driver = '', transport = '', user, rawHost = '', port, , query = ''] = m;
   let host = rawHost;
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
@@ -41,9 +43,6 @@ export function isSshUri(info: LibvirtUriInfo): boolean {
   return info.transport === 'ssh' || info.transport === 'libssh' || info.transport === 'libssh2';
 }
 
-const SAFE_HOST = /^[A-Za-z0-9._:%-]+$/;
-const SAFE_USER = /^[A-Za-z0-9._][A-Za-z0-9._@-]*$/;
-
 export interface SshArgsOptions {
   /** Keep password/host-key prompts possible (the host terminal); otherwise BatchMode=yes. */
   interactive: boolean;
@@ -53,25 +52,25 @@ export interface SshArgsOptions {
   remoteCommand?: string[];
 }
 
-/** ssh argument array for a qemu+ssh URI: port, identity, known-hosts policy, user, destination, command. */
+/**
+ * ssh argument array for a qemu+ssh URI: port, user, identity, known-hosts policy, options,
+ * destination, command. Host, user, port and files go through the shared ssh validator (which
+ * throws a plain-worded SshDestinationError).
+ */
 export function sshArgs(info: LibvirtUriInfo, opts: SshArgsOptions): string[] {
-  if (!info.host || !SAFE_HOST.test(info.host) || info.host.startsWith('-'))
-    throw new Error(`refusing unsafe ssh host name: ${JSON.stringify(info.host)}`);
+  const dest = checkSshDestination({
+    host: info.host,
+    user: info.user,
+    port: info.port,
+    keyFile: info.params.get('keyfile'),
+    knownHostsFile: info.params.get('known_hosts'),
+  });
   const args: string[] = [];
   if (!opts.interactive) args.push('-o', 'BatchMode=yes');
-  if (info.port) args.push('-p', String(info.port));
-  const keyfile = info.params.get('keyfile');
-  if (keyfile) args.push('-i', keyfile);
+  args.push(...sshDestinationOptions(dest));
   if (info.params.get('no_verify') === '1') args.push('-o', 'StrictHostKeyChecking=no');
-  const known = info.params.get('known_hosts');
-  if (known) args.push('-o', `UserKnownHostsFile=${known}`);
-  if (info.user) {
-    if (!SAFE_USER.test(info.user))
-      throw new Error(`refusing unsafe ssh user name: ${JSON.stringify(info.user)}`);
-    args.push('-l', info.user);
-  }
   args.push(...(opts.options ?? []));
-  args.push('--', info.host);
+  args.push('--', dest.host);
   if (opts.remoteCommand && opts.remoteCommand.length > 0) args.push(...opts.remoteCommand.map(shQuote));
   return args;
 }

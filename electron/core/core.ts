@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import {
   calls,
   events,
@@ -8,14 +7,20 @@ import {
   type EventPayload,
   type RemoteError,
 } from '../../shared/contract/index.js';
-import { ConnectionManager, DEFAULT_RECONNECT, type ReconnectPolicy } from './connection-manager.js';
-import { resolveConfigDir } from './config.js';
-import { CoreError, toRemoteError, zodIssues } from './errors.js';
-import { createHandlers, type AnyHandler } from './handlers/index.js';
-import { openConnection } from '../libvirt/index.js';
-import type { LibvirtClient, OpenConnectionFn } from './libvirt-port.js';
+import {
+  DEFAULT_RECONNECT,
+  type ConnectionManager,
+  type ReconnectPolicy,
+} from '../connections/connection-manager.js';
+import { resolveConfigDir } from '../base/config.js';
+import type { OpenConnectionFn } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
+import { toRemoteError, zodIssues } from './errors.js';
+import { createHandlers, type AnyHandler } from './handlers.js';
+import { openConnection, type LibvirtClient } from '../libvirt/index.js';
+import { createServices, type Services } from './services.js';
 import { Session, SessionRegistry, type EventSink } from './sessions.js';
-import { VmService } from './vm-service.js';
+import type { VmService } from '../vms/vm-service.js';
 
 export interface CoreOptions {
   /** Settings folder; default `$VIRTDESK_CONFIG_DIR`, `$XDG_CONFIG_HOME/virtdesk` or `~/.config/virtdesk`. */
@@ -31,7 +36,14 @@ export interface CoreOptions {
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: RemoteError };
 
-const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, {});
+/**
+ * How long the UI waits for libvirt to answer a read (a lookup, list, XML or stats call) before it says the
+ * host is not answering: a stopped or wedged daemon must not leave a page spinning forever. Calls that
+ * change state (create, migrate, …) keep no deadline; keepalive still ends a dead connection.
+ */
+export const UI_READ_TIMEOUT_MS = 30_000;
+
+const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, { readTimeoutMs: UI_READ_TIMEOUT_MS });
 
 /**
  * The plain-Node core of the main process: contract dispatch, sessions (renderers), connections and VMs.
@@ -39,36 +51,38 @@ const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, {});
  */
 export class Core {
   readonly configDir: string;
-  readonly connections: ConnectionManager;
-  readonly vms: VmService;
+  /** Every feature service, created and wired by the composition root (services.ts). */
+  readonly services: Services;
   readonly sessions = new SessionRegistry();
-  /** Internal bus for feature services: 'connected' (id, client) / 'disconnected' (id, reason) are re-emitted. */
-  readonly bus = new EventEmitter<{
-    connected: [id: string, client: LibvirtClient];
-    disconnected: [id: string, reason: string | null];
-  }>();
   private readonly handlers: Record<string, AnyHandler>;
   private readonly validateOutput: boolean;
-  private readonly stopHooks: (() => Promise<void> | void)[] = [];
+  private readonly stopServices: () => Promise<void>;
   private started = false;
 
   constructor(private readonly options: CoreOptions = {}) {
     this.configDir = options.configDir ?? resolveConfigDir();
     this.validateOutput = options.validateOutput ?? process.env.NODE_ENV !== 'production';
-    this.connections = new ConnectionManager(
-      this.configDir,
-      options.openConnection ?? defaultOpen,
-      options.reconnect ?? DEFAULT_RECONNECT,
+    const composition = createServices(
+      {
+        configDir: this.configDir,
+        openConnection: options.openConnection ?? defaultOpen,
+        reconnect: options.reconnect ?? DEFAULT_RECONNECT,
+      },
+      (name, payload) => this.broadcast(name, payload),
     );
-    this.vms = new VmService(this.connections);
-    this.connections.on('changed', () =>
-      this.broadcast('connections.changed', { connections: this.connections.list() }),
-    );
-    this.connections.on('status', (s) => this.broadcast('connections.status', s));
-    this.connections.on('connected', (id, client) => this.bus.emit('connected', id, client));
-    this.connections.on('disconnected', (id, reason) => this.bus.emit('disconnected', id, reason));
-    this.vms.on('changed', (delta) => this.broadcast('vms.changed', delta));
-    this.handlers = createHandlers(this) as unknown as Record<string, AnyHandler>;
+    this.services = composition.services;
+    this.stopServices = composition.stop;
+    this.handlers = createHandlers(this.services) as unknown as Record<string, AnyHandler>;
+  }
+
+  /** The saved connections (a shortcut to `services.connections`). */
+  get connections(): ConnectionManager {
+    return this.services.connections;
+  }
+
+  /** The VM cache (a shortcut to `services.vms`). */
+  get vms(): VmService {
+    return this.services.vms;
   }
 
   /** Load saved connections and start autoconnecting (does not wait for connections). */
@@ -149,20 +163,8 @@ export class Core {
     }
   }
 
-  /** Register cleanup for app exit (feature services: samplers, proxies). */
-  onStop(hook: () => Promise<void> | void): void {
-    this.stopHooks.push(hook);
-  }
-
   async stop(): Promise<void> {
     this.sessions.closeAll();
-    for (const h of this.stopHooks.reverse()) {
-      try {
-        await h();
-      } catch (e) {
-        console.warn('virtdesk: stop hook failed:', e);
-      }
-    }
-    await this.connections.stop();
+    await this.stopServices();
   }
 }

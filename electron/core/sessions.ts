@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventName, EventPayload } from '../../shared/contract/index.js';
-import type { ClientSession } from './handler-types.js';
+import type { ClientSession } from '../base/handlers.js';
 
 export type EventSink = (name: EventName, payload: unknown) => void;
 

@@ -12,6 +12,12 @@ import {
   parseFactsScriptOutput,
   type HostFacts,
 } from './readiness.js';
+import {
+  checkSshDestination,
+  SshDestinationError,
+  sshDestinationOptions,
+  type SshDestination,
+} from '../libvirt/ssh-destination.js';
 
 export type SystemFacts = Pick<
   HostFacts,
@@ -110,32 +116,40 @@ export async function collectLocalFacts(root = ''): Promise<SystemFacts> {
   };
 }
 
-/** ssh target of a qemu+ssh URI, or null when the URI is not ssh. */
-export function sshTarget(uri: string): { host: string; user?: string; port?: number } | null {
+/**
+ * ssh target of a qemu+ssh URI, or null when the URI is not ssh. The percent-decoded host, user and
+ * port go through the shared ssh validator, which throws a plain-worded SshDestinationError.
+ */
+export function sshTarget(uri: string): SshDestination | null {
   let u: URL;
   try {
     u = new URL(uri);
   } catch {
     return null;
   }
-  if (!/^[a-z]+\+ssh:$/.test(u.protocol)) return null;
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  // a host or user starting with '-' would be read as an ssh option
-  if (!host || host.startsWith('-') || !/^[A-Za-z0-9._:%-]+$/.test(host)) return null;
-  const user = u.username ? decodeURIComponent(u.username) : undefined;
-  if (user !== undefined && (user.startsWith('-') || !/^[A-Za-z0-9._-]+$/.test(user))) return null;
-  const port = u.port ? Number(u.port) : undefined;
-  return { host, ...(user ? { user } : {}), ...(port ? { port } : {}) };
+  if (!/^[a-z0-9]+\+ssh:$/i.test(u.protocol)) return null;
+  const decode = (part: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new SshDestinationError('The ssh address of this connection is badly percent-encoded.');
+    }
+  };
+  return checkSshDestination({
+    host: decode(u.hostname.replace(/^\[|\]$/g, '')),
+    user: u.username ? decode(u.username) : null,
+    port: u.port || null,
+    connectTimeout: REMOTE_CONNECT_TIMEOUT_S,
+  });
 }
+
+const REMOTE_CONNECT_TIMEOUT_S = 10;
 
 /** Runs REMOTE_FACTS_SCRIPT on the ssh host of `uri`. Rejects when ssh fails. */
 export async function collectRemoteFacts(uri: string, timeoutMs = 20_000): Promise<SystemFacts> {
   const t = sshTarget(uri);
-  if (!t) throw new Error(`not an ssh URI: ${uri}`);
-  const args = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-T'];
-  if (t.port) args.push('-p', String(t.port));
-  if (t.user) args.push('-l', t.user);
-  args.push('--', t.host, REMOTE_FACTS_SCRIPT);
+  if (!t) throw new Error('Host facts need a qemu+ssh connection.');
+  const args = ['-o', 'BatchMode=yes', '-T', ...sshDestinationOptions(t), '--', t.host, REMOTE_FACTS_SCRIPT];
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn('ssh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

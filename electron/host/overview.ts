@@ -4,8 +4,13 @@
  * Parsing is pure (capabilities XML, live domain XML); `collectHostOverview` does the calls.
  */
 import type { HostOverview } from '../../shared/contract/host.js';
-import { bytesOf, child, children, intOf, parseXml, textOf, type XmlElement } from '../core/xml.js';
-import { parseHostMemoryStats, type NodeStats } from '../stats/rates.js';
+import {
+  ConnectListAllDomainsFlags,
+  VIR_NODE_MEMORY_STATS_ALL_CELLS,
+  type LibvirtClient,
+} from '../libvirt/index.js';
+import { attr, bytesOf, child, children, DomainXml, intOf, parseXml, text } from '../libvirt-xml/index.js';
+import { parseHostMemoryStats } from '../stats/rates.js';
 
 export interface CapabilitiesHost {
   cpu: {
@@ -21,35 +26,32 @@ export interface CapabilitiesHost {
   secmodels: { model: string; doi: string | null; baseLabels: string[] }[];
 }
 
-/** The document element. */
-const rootOf = (xml: string): XmlElement => parseXml(xml);
-
 /** The <host> part of connectGetCapabilities. */
 export function parseCapabilitiesHost(xml: string): CapabilitiesHost {
-  const host = child(rootOf(xml), 'host');
+  const host = child(parseXml(xml), 'host');
   const cpu = child(host, 'cpu');
   const topo = child(cpu, 'topology');
   const cells = children(host, 'topology/cells/cell').map((c) => ({
-    id: intOf(c.attrs.id) ?? 0,
+    id: intOf(attr(c, 'id')) ?? 0,
     memory: bytesOf(child(c, 'memory')),
     cpus: children(c, 'cpus/cpu')
-      .map((x) => intOf(x.attrs.id))
+      .map((x) => intOf(attr(x, 'id')))
       .filter((x): x is number => x !== null),
   }));
   const secmodels = children(host, 'secmodel').map((s) => ({
-    model: textOf(s, 'model') ?? '',
-    doi: textOf(s, 'doi') || null,
-    baseLabels: children(s, 'baselabel').map((b) => `${b.attrs.type ?? ''}: ${b.text.trim()}`),
+    model: text(s, 'model') ?? '',
+    doi: text(s, 'doi') || null,
+    baseLabels: children(s, 'baselabel').map((b) => `${attr(b, 'type') ?? ''}: ${text(b)}`),
   }));
   return {
     cpu: {
-      model: textOf(cpu, 'model'),
-      vendor: textOf(cpu, 'vendor'),
-      arch: textOf(cpu, 'arch'),
-      sockets: intOf(topo?.attrs.sockets),
-      dies: intOf(topo?.attrs.dies),
-      cores: intOf(topo?.attrs.cores),
-      threads: intOf(topo?.attrs.threads),
+      model: text(cpu, 'model'),
+      vendor: text(cpu, 'vendor'),
+      arch: text(cpu, 'arch'),
+      sockets: intOf(attr(topo, 'sockets')),
+      dies: intOf(attr(topo, 'dies')),
+      cores: intOf(attr(topo, 'cores')),
+      threads: intOf(attr(topo, 'threads')),
     },
     cells,
     secmodels,
@@ -59,16 +61,8 @@ export function parseCapabilitiesHost(xml: string): CapabilitiesHost {
 export type SecurityLabelView = HostOverview['labels'][number]['labels'][number];
 
 /** The <seclabel> elements of a (live) domain XML. */
-export function parseSecLabels(domainXml: string): SecurityLabelView[] {
-  const dom = rootOf(domainXml);
-  return children(dom, 'seclabel').map((s) => ({
-    model: s.attrs.model ?? '',
-    type: s.attrs.type ?? '',
-    label: textOf(s, 'label'),
-    imageLabel: textOf(s, 'imagelabel'),
-    relabel: s.attrs.relabel === undefined ? null : s.attrs.relabel === 'yes',
-  }));
-}
+export const parseSecLabels = (domainXml: string): SecurityLabelView[] =>
+  DomainXml.parse(domainXml).seclabels;
 
 /** libvirt's version number (major*1e6 + minor*1e3 + release) as 'major.minor.release'. */
 export const versionString = (v: number | null | undefined): string | null =>
@@ -79,30 +73,27 @@ export const versionString = (v: number | null | undefined): string | null =>
 /** Mandatory-access-control models that make sVirt confinement. */
 export const MAC_MODELS = ['selinux', 'apparmor'];
 
-export interface HostClientPort {
-  connectGetHostname?(): Promise<string>;
-  connectGetType?(): Promise<string>;
-  connectGetVersion?(): Promise<number>;
-  connectGetLibVersion?(): Promise<number>;
-  connectGetCapabilities?(): Promise<string>;
-  connectGetDomainCapabilities?(opts?: { virttype?: string }, flags?: number): Promise<string>;
-  nodeGetInfo?(): Promise<{
-    model: string;
-    memory: number;
-    cpus: number;
-    mhz: number;
-    nodes: number;
-    sockets: number;
-    cores: number;
-    threads: number;
-  }>;
-  nodeGetMemoryStats?(cellNum?: number, flags?: number): Promise<NodeStats>;
-  nodeGetMemoryParameters?(flags?: number): Promise<{ field: string; value: number | string | boolean }[]>;
-  nodeGetCellsFreeMemory?(startCell?: number, maxCells?: number): Promise<number[]>;
-  nodeGetSecurityModel?(): Promise<{ model: string; doi: string }>;
-  connectListAllDomains(flags?: number): Promise<{ name: string; uuid: string; id: number }[]>;
-  domainGetXMLDesc(dom: { name: string; uuid: string; id: number }, flags?: number): Promise<string>;
-}
+/**
+ * What the overview asks the wire client. Taken from the real client's type; the optional calls are the
+ * ones the overview can do without (a missing one becomes "not supported by this client").
+ */
+export type HostClientPort = Pick<LibvirtClient, 'connectListAllDomains' | 'domainGetXMLDesc'> &
+  Partial<
+    Pick<
+      LibvirtClient,
+      | 'connectGetHostname'
+      | 'connectGetType'
+      | 'connectGetVersion'
+      | 'connectGetLibVersion'
+      | 'connectGetCapabilities'
+      | 'connectGetDomainCapabilities'
+      | 'nodeGetInfo'
+      | 'nodeGetMemoryStats'
+      | 'nodeGetMemoryParameters'
+      | 'nodeGetCellsFreeMemory'
+      | 'nodeGetSecurityModel'
+    >
+  >;
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -131,9 +122,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
-/** VIR_CONNECT_LIST_DOMAINS_ACTIVE */
-const LIST_ACTIVE = 1;
-
 export async function collectHostOverview(
   c: HostClientPort,
   opts: { uri: string; cpuPercent: number | null; maxLabelVms?: number },
@@ -147,10 +135,12 @@ export async function collectHostOverview(
     attempt(bind('connectGetLibVersion') as HostClientPort['connectGetLibVersion']),
     attempt(bind('connectGetCapabilities') as HostClientPort['connectGetCapabilities']),
     attempt(bind('nodeGetInfo') as HostClientPort['nodeGetInfo']),
-    attempt(c.nodeGetMemoryStats ? () => c.nodeGetMemoryStats!(-1, 0) : undefined),
+    attempt(
+      c.nodeGetMemoryStats ? () => c.nodeGetMemoryStats!(VIR_NODE_MEMORY_STATS_ALL_CELLS, 0) : undefined,
+    ),
     attempt(c.nodeGetMemoryParameters ? () => c.nodeGetMemoryParameters!(0) : undefined),
     attempt(bind('nodeGetSecurityModel') as HostClientPort['nodeGetSecurityModel']),
-    attempt(() => c.connectListAllDomains(LIST_ACTIVE)),
+    attempt(() => c.connectListAllDomains(ConnectListAllDomainsFlags.ACTIVE)),
   ]);
 
   let caps: CapabilitiesHost | null = null;

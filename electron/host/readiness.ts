@@ -3,6 +3,7 @@
  * feed a fake host. Every failed or warning item says why (`reason` + `detail`) and carries the exact
  * commands that fix it on Debian/Ubuntu and on Fedora.
  */
+import { attr, descendants, parseXml, text, XmlError } from '../libvirt-xml/index.js';
 
 export type ReadinessStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -362,9 +363,21 @@ export function evaluateReadiness(f: HostFacts): ReadinessReport {
   return { where: f.where, host: f.host, uri: f.uri, ok: !items.some((i) => i.status === 'fail'), items };
 }
 
-/** Does a capabilities or domain-capabilities document offer the kvm domain type? */
+/**
+ * Does a capabilities (`<domain type='kvm'/>` under a guest arch) or domain-capabilities
+ * (`<domain>kvm</domain>`) document offer the kvm domain type? An unreadable document offers nothing.
+ */
 export function kvmInCapabilities(xml: string): boolean {
-  return /<domain\s+type=['"]kvm['"]/.test(xml) || /<domain>\s*kvm\s*<\/domain>/.test(xml);
+  let root;
+  try {
+    root = parseXml(xml);
+  } catch (e) {
+    if (e instanceof XmlError) return false;
+    throw e;
+  }
+  return [root, ...descendants(root, 'domain')].some(
+    (d) => d.nodeName === 'domain' && (attr(d, 'type') === 'kvm' || text(d) === 'kvm'),
+  );
 }
 
 /**

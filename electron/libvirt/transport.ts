@@ -14,6 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Duplex } from 'node:stream';
 import { LibvirtConnectionError } from './errors.js';
+import {
+  checkSshDestination,
+  SshDestinationError,
+  sshDestinationOptions,
+  type SshDestination,
+} from './ssh-destination.js';
 import { daemonUriName, uriFlag, uriParam, usesSessionDaemon, type LibvirtUri } from './uri.js';
 
 export interface TransportOptions {
@@ -210,16 +216,26 @@ export function sshRemoteCommand(uri: LibvirtUri, readOnly: boolean): string {
   return `sh -c ${shellQuote(script)}`;
 }
 
-/** Arguments for the local `ssh` binary (never run through a local shell). */
+/**
+ * Arguments for the local `ssh` binary (never run through a local shell). The destination goes
+ * through the shared ssh validator; an invalid one becomes a LibvirtConnectionError.
+ */
 export function sshArgs(uri: LibvirtUri, readOnly: boolean): string[] {
-  if (!uri.host) throw new LibvirtConnectionError(`ssh URI '${uri.raw}' has no host`);
-  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes'];
-  if (uri.port !== null) args.push('-p', String(uri.port));
-  if (uri.user !== null) args.push('-l', uri.user);
-  const keyfile = uriParam(uri, 'keyfile');
-  if (keyfile !== undefined) args.push('-i', keyfile);
+  let dest: SshDestination;
+  try {
+    dest = checkSshDestination({
+      host: uri.host,
+      user: uri.user,
+      port: uri.port,
+      keyFile: uriParam(uri, 'keyfile'),
+    });
+  } catch (err) {
+    if (err instanceof SshDestinationError) throw new LibvirtConnectionError(err.message, { cause: err });
+    throw err;
+  }
+  const args = ['-T', '-e', 'none', '-o', 'BatchMode=yes', ...sshDestinationOptions(dest)];
   if (uriFlag(uri, 'no_verify')) args.push('-o', 'StrictHostKeyChecking=no');
-  args.push('--', uri.host, sshRemoteCommand(uri, readOnly));
+  args.push('--', dest.host, sshRemoteCommand(uri, readOnly));
   return args;
 }
 

@@ -48,8 +48,23 @@ export interface LibvirtUri {
 }
 
 function invalid(raw: string, why: string): LibvirtConnectionError {
-  return new LibvirtConnectionError(`invalid libvirt URI '${raw}': ${why}`);
+  return new LibvirtConnectionError(`invalid libvirt URI '${redactUri(raw)}': ${why}`);
 }
+
+/** `scheme://user:password@` anywhere in a text; the password part is group 2. */
+const USERINFO_PASSWORD = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:'"]*):([^\s/?#'"]*)@/g;
+
+/**
+ * Hides passwords written into URIs (`qemu+ssh://root:secret@h/system` → `qemu+ssh://root:***@h/system`)
+ * anywhere in a message or log line. The user name is kept: it is no secret and it explains ssh's errors.
+ */
+export function redactUri(text: string): string {
+  return text.replace(USERINFO_PASSWORD, '$1:***@');
+}
+
+export const URI_PASSWORD_REFUSED =
+  'a password in the connection URI is not accepted (it would be stored in plain text); ' +
+  'use ssh keys or an ssh agent instead';
 
 function percentDecode(raw: string, part: string): string {
   try {
@@ -80,6 +95,7 @@ export function parseLibvirtUri(raw: string): LibvirtUri {
   let host: string | null = url.hostname === '' ? null : percentDecode(raw, url.hostname);
   if (host?.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   if (host !== null && !/^[A-Za-z0-9._:%-]+$/.test(host)) throw invalid(raw, `bad host name '${host}'`);
+  if (url.password !== '') throw invalid(raw, URI_PASSWORD_REFUSED);
   const user = url.username === '' ? null : percentDecode(raw, url.username);
   const port = url.port === '' ? null : Number(url.port);
   if (explicitTransport === 'unix' && host !== null) {

@@ -2,7 +2,7 @@
  * The identity strings of an ISO9660 image, from its primary volume descriptor only (what libosinfo
  * matches osinfo-db media against). Reads 2 KiB whatever the image size.
  */
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 
 /** The PVD sits in logical sector 16 (ECMA-119 §6.2: sectors 0-15 are the system area). */
 export const PVD_OFFSET = 16 * 2048;
@@ -56,17 +56,62 @@ const readFully = async (fh: fsp.FileHandle, buf: Buffer, position: number): Pro
   return done;
 };
 
-/**
- * The identity of the ISO9660 image at path; null when it is not one (too short, no PVD magic).
- * I/O errors (missing file, permissions, a directory) reject.
- */
-export const readIsoIdentity = async (path: string): Promise<IsoIdentity | null> => {
-  const fh = await fsp.open(path, 'r');
+/** The one message for every failure: it must not reveal whether a path exists or why it is unreadable. */
+export const ISO_NOT_READABLE = 'not a readable image file';
+
+export class IsoReadError extends Error {
+  override name = 'IsoReadError';
+  constructor() {
+    super(ISO_NOT_READABLE);
+  }
+}
+
+export interface ReadIsoOptions {
+  /** Give up after this long (a slow optical drive, a hung network mount); default 10 s. */
+  timeoutMs?: number;
+}
+
+// Only regular files and block devices (a CD-ROM drive) hold images. FIFOs would block a thread of
+// the file-system pool forever, character devices (/dev/zero, ttys…) are not images.
+const holdsImage = (st: Stats): boolean => st.isFile() || st.isBlockDevice();
+
+// O_NONBLOCK: opening a FIFO (swapped in after the stat) cannot block; O_NOCTTY: a tty never becomes
+// our controlling terminal.
+const OPEN_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY;
+
+const readIdentity = async (path: string): Promise<IsoIdentity | null> => {
+  const before = await fsp.stat(path);
+  if (!holdsImage(before)) throw new IsoReadError();
+  const fh = await fsp.open(path, OPEN_FLAGS);
   try {
+    const st = await fh.stat();
+    if (!holdsImage(st) || st.dev !== before.dev || st.ino !== before.ino) throw new IsoReadError();
     const sector = Buffer.alloc(PVD_SIZE);
     const n = await readFully(fh, sector, PVD_OFFSET);
     return n === PVD_SIZE ? parseIsoPvd(sector, 0) : null;
   } finally {
     await fh.close();
+  }
+};
+
+/**
+ * The identity of the ISO9660 image at path; null when it is not one (too short, no PVD magic).
+ * Every failure (missing, permissions, not a regular file or block device, timeout) rejects with the
+ * same IsoReadError.
+ */
+export const readIsoIdentity = async (
+  path: string,
+  opts: ReadIsoOptions = {},
+): Promise<IsoIdentity | null> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new IsoReadError()), opts.timeoutMs ?? 10_000);
+  });
+  try {
+    return await Promise.race([readIdentity(path), timeout]);
+  } catch {
+    throw new IsoReadError();
+  } finally {
+    clearTimeout(timer);
   }
 };

@@ -1,5 +1,5 @@
 /** osinfo-db XML (one <libosinfo> document per file) → OsEntry, and derives-from inheritance. Pure. */
-import { children, intOf, parseXml, textOf, type XmlElement } from '../core/xml.js';
+import { attr, children, intOf, ownText, parseXml, text, type XmlElement } from '../libvirt-xml/dom.js';
 import type { OsEntry, OsMedia, OsResources } from './types.js';
 
 // The resources we size x86_64 guests from; an arch-specific block wins over "all" field by field.
@@ -13,32 +13,27 @@ const ISO_FIELDS = [
   ['applicationId', 'application-id'],
 ] as const;
 
-// Translated <name>/<vendor>/… (text-only, xml:lang first) are most of osinfo-db's bytes and all unused:
-// dropping them first makes parsing about 3x faster. Anything this misses is parsed and then ignored.
-const TRANSLATED = /<([A-Za-z][-A-Za-z0-9]*) xml:lang="[^"]*">[^<]*<\/\1>/g;
-
 /**
- * Every <os> of one file; throws XmlParseError on malformed XML. `name` is '' when the file has none
+ * Every <os> of one file; throws XmlError on malformed XML. `name` is '' when the file has none
  * (fragments such as win-10.d/*.xml); finishCatalog() fills it in after merging.
  */
 export const parseOsXml = (xml: string): OsEntry[] =>
-  children(parseXml(xml.replace(TRANSLATED, '')), 'os')
+  children(parseXml(xml), 'os')
     .map(parseOs)
     .filter((e): e is OsEntry => e !== null);
 
 /** Untranslated text: osinfo-db repeats <name>/<vendor> once per xml:lang. */
 const untranslated = (el: XmlElement, name: string): string | undefined => {
-  const hit = children(el, name).find((c) => c.attrs['xml:lang'] === undefined);
-  const text = hit?.text.trim();
-  return text ? text : undefined;
+  const hit = children(el, name).find((c) => attr(c, 'xml:lang') === null);
+  return text(hit) || undefined;
 };
 
-const optionalText = (el: XmlElement, path: string): string | undefined => textOf(el, path) || undefined;
+const optionalText = (el: XmlElement, path: string): string | undefined => text(el, path) || undefined;
 
 const parseOs = (os: XmlElement): OsEntry | null => {
-  const id = os.attrs.id;
+  const id = attr(os, 'id');
   const shortIds = children(os, 'short-id')
-    .map((c) => c.text.trim())
+    .map((c) => text(c) ?? '')
     .filter(Boolean);
   if (!id) return null;
   return dropUndefined({
@@ -52,10 +47,10 @@ const parseOs = (os: XmlElement): OsEntry | null => {
     vendor: untranslated(os, 'vendor'),
     releaseDate: optionalText(os, 'release-date'),
     eolDate: optionalText(os, 'eol-date'),
-    derivesFrom: children(os, 'derives-from')[0]?.attrs.id,
+    derivesFrom: attr(children(os, 'derives-from')[0], 'id') ?? undefined,
     minimum: resources(os, 'minimum'),
     recommended: resources(os, 'recommended'),
-    virtio: children(os, 'devices/device').some((d) => d.attrs.id?.startsWith(VIRTIO_DEVICE) ?? false),
+    virtio: children(os, 'devices/device').some((d) => attr(d, 'id')?.startsWith(VIRTIO_DEVICE) ?? false),
     media: children(os, 'media').map(parseMedia),
   });
 };
@@ -70,24 +65,24 @@ const resources = (os: XmlElement, kind: 'minimum' | 'recommended'): OsResources
   const out: OsResources = {};
   for (const arch of RESOURCE_ARCHS) {
     // libosinfo treats a <resources> without arch as "all".
-    for (const block of blocks.filter((b) => (b.attrs.arch ?? 'all') === arch)) {
+    for (const block of blocks.filter((b) => (attr(b, 'arch') ?? 'all') === arch)) {
       const r = children(block, kind)[0];
       if (!r) continue;
-      out.ramBytes ??= positive(textOf(r, 'ram'));
-      out.storageBytes ??= positive(textOf(r, 'storage'));
-      out.cpus ??= positive(textOf(r, 'n-cpus'));
+      out.ramBytes ??= positive(text(r, 'ram'));
+      out.storageBytes ??= positive(text(r, 'storage'));
+      out.cpus ??= positive(text(r, 'n-cpus'));
     }
   }
   return dropUndefined(out);
 };
 
 const parseMedia = (media: XmlElement): OsMedia => {
-  const out: OsMedia = { arch: media.attrs.arch ?? 'all' };
+  const out: OsMedia = { arch: attr(media, 'arch') ?? 'all' };
   const iso = children(media, 'iso')[0];
   for (const [key, tag] of ISO_FIELDS) {
     // Regex sources are kept verbatim (no trim): whitespace may be part of the pattern.
-    const text = iso ? children(iso, tag)[0]?.text : undefined;
-    if (text) out[key] = text;
+    const value = ownText(children(iso, tag)[0]);
+    if (value) out[key] = value;
   }
   return out;
 };

@@ -11,6 +11,7 @@
  * Per-tick work reuses preallocated objects (`DomainCounters`, `VmRates`), so sampling 1,000 VMs each
  * second produces no garbage beyond what the wire client decodes.
  */
+import { DomainState } from '../libvirt/index.js';
 
 /** Structural subset of the wire client's TypedParam. */
 export interface StatParam {
@@ -18,23 +19,6 @@ export interface StatParam {
   /** a plain value, or the wire form `{ tag, value }` of remote_typed_param_value */
   value: number | boolean | string | bigint | { tag: number; value: number | bigint | string };
 }
-
-/** libvirt virDomainState values. */
-export const DOMAIN_STATE = {
-  nostate: 0,
-  running: 1,
-  blocked: 2,
-  paused: 3,
-  shutdown: 4,
-  shutoff: 5,
-  crashed: 6,
-  pmsuspended: 7,
-} as const;
-
-export const stateName = (s: number): string => {
-  for (const [name, v] of Object.entries(DOMAIN_STATE)) if (v === s) return name;
-  return 'nostate';
-};
 
 /** Raw figures of one domain at one instant; NaN = not reported. Memory figures are KiB. */
 export interface DomainCounters {
@@ -227,7 +211,7 @@ export const newRates = (): VmRates => ({
 });
 
 const isActive = (state: number): boolean =>
-  state === DOMAIN_STATE.running || state === DOMAIN_STATE.blocked || state === DOMAIN_STATE.paused;
+  state === DomainState.RUNNING || state === DomainState.BLOCKED || state === DomainState.PAUSED;
 
 /**
  * Rate of a cumulative counter per second. NaN when either value is missing, the counter went backwards

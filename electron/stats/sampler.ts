@@ -17,9 +17,14 @@ import {
   type StatsTick,
   type VmPoint,
 } from '../../shared/contract/stats.js';
+import {
+  DomainState,
+  DomainStatsTypes,
+  VIR_NODE_CPU_STATS_ALL_CPUS,
+  VIR_NODE_MEMORY_STATS_ALL_CELLS,
+} from '../libvirt/index.js';
 import { SeriesBlock, TickClock } from './ring.js';
 import {
-  DOMAIN_STATE,
   DomainRateTracker,
   hostCpuPercent,
   parseHostCpuStats,
@@ -30,24 +35,21 @@ import {
   type VmRates,
 } from './rates.js';
 
-/** virDomainStatsTypes */
-export const DOMAIN_STATS = {
-  STATE: 1,
-  CPU_TOTAL: 2,
-  BALLOON: 4,
-  VCPU: 8,
-  INTERFACE: 16,
-  BLOCK: 32,
-} as const;
+/** The stats groups sampled each tick (virDomainStatsTypes). */
 export const SAMPLED_STATS =
-  DOMAIN_STATS.STATE |
-  DOMAIN_STATS.CPU_TOTAL |
-  DOMAIN_STATS.BALLOON |
-  DOMAIN_STATS.VCPU |
-  DOMAIN_STATS.INTERFACE |
-  DOMAIN_STATS.BLOCK;
+  DomainStatsTypes.STATE |
+  DomainStatsTypes.CPU_TOTAL |
+  DomainStatsTypes.BALLOON |
+  DomainStatsTypes.VCPU |
+  DomainStatsTypes.INTERFACE |
+  DomainStatsTypes.BLOCK;
 
-/** The part of the wire client the sampler uses (structural, so tests can fake it). */
+/**
+ * The part of the wire client the sampler uses. Hand-written and structural so the unit tests and the
+ * bench can fake it (records with plain values, a generic `call` over two procedures only); the
+ * composition root (core/services.ts) passes the real LibvirtClient without a cast, so the compiler
+ * keeps this a true subset of it.
+ */
 export interface StatsClientPort {
   connectGetAllDomainStats(
     stats: number,
@@ -186,7 +188,7 @@ const toPoint = (r: VmRates): VmPoint => ({
 });
 
 const isActive = (s: number): boolean =>
-  s === DOMAIN_STATE.running || s === DOMAIN_STATE.blocked || s === DOMAIN_STATE.paused;
+  s === DomainState.RUNNING || s === DomainState.BLOCKED || s === DomainState.PAUSED;
 
 export class StatsSampler {
   readonly intervalMs: number;
@@ -429,12 +431,13 @@ export class StatsSampler {
     if (n > 0 && c.client.call) {
       const args =
         proc === 'nodeGetCPUStats'
-          ? { cpuNum: -1, nparams: n, flags: 0 }
-          : { nparams: n, cellNum: -1, flags: 0 };
+          ? { cpuNum: VIR_NODE_CPU_STATS_ALL_CPUS, nparams: n, flags: 0 }
+          : { nparams: n, cellNum: VIR_NODE_MEMORY_STATS_ALL_CELLS, flags: 0 };
       const r = (await c.client.call(proc, args)) as { params: StatParam[] };
       return r.params;
     }
-    const rec = await c.client[proc]!(-1, 0);
+    const all = proc === 'nodeGetCPUStats' ? VIR_NODE_CPU_STATS_ALL_CPUS : VIR_NODE_MEMORY_STATS_ALL_CELLS;
+    const rec = await c.client[proc]!(all, 0);
     c.nparams[proc] = Array.isArray(rec) ? rec.length : Object.keys(rec).length;
     return rec;
   }

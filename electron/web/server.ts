@@ -7,18 +7,20 @@
  *   pushed `{t:'event', name, payload}`. Requires the random token (URL `?token=` on the WS URL, or a first
  *   frame `{t:'auth', token}`), compared in constant time; browser Origins other than the page's own are
  *   refused; frames are limited in size; a client that stops reading is dropped.
- * - Binds 127.0.0.1 by default.
+ * - Binds 127.0.0.1 by default. Any other address needs TLS (`tls`: HTTPS + WSS) or an explicit
+ *   `insecureNoTls`; the host terminal is off there unless asked for (`terminal`).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Core, type CoreOptions } from '../core/core.js';
-import { consoleServiceFor } from '../core/handlers/consoles.js';
 import type { Session } from '../core/sessions.js';
 import { mimeType, safeRelativePath, securityHeaders } from '../settings.js';
 
@@ -38,10 +40,16 @@ export interface WebServerOptions {
   rendererDir?: string;
   /** Largest accepted WebSocket frame (default 1 MiB). */
   maxPayload?: number;
+  /** PEM certificate and key: serve HTTPS and WSS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Allow cleartext HTTP on a non-loopback address (refused otherwise). */
+  insecureNoTls?: boolean;
+  /** Offer the host terminal (console.openHost); default: only when bound to loopback. */
+  terminal?: boolean;
 }
 
 export interface WebServer {
-  /** Page URL including the token, e.g. http://127.0.0.1:8765/?token=… */
+  /** Page URL including the token, e.g. http://127.0.0.1:8765/?token=… (https:// with TLS) */
   url: string;
   host: string;
   port: number;
@@ -56,10 +64,29 @@ export const WS_CLOSE = { unauthorized: 4401, badFrame: 4400, tooSlow: 4408 } as
 
 const AUTH_TIMEOUT_MS = 5000;
 const MAX_IN_FLIGHT = 256;
-/** Open WebSockets at most (one per browser tab; a runaway client cannot exhaust the process). */
+/** Authenticated WebSockets at most (one per browser tab; a runaway client cannot exhaust the process). */
 const MAX_SOCKETS = 64;
+/**
+ * Unauthenticated WebSockets (waiting for their auth frame) at most. Counted apart from authenticated
+ * ones, so sockets held open without the token never lock the real user out.
+ */
+const MAX_PENDING_AUTH = 32;
+/**
+ * TCP connections not (yet) carrying an authenticated session at most; beyond it the oldest is
+ * dropped, so idle pre-auth connections cannot pile up either.
+ */
+const MAX_UNAUTHENTICATED_CONNECTIONS = 128;
+/** Time for a connection to send its request headers (short: before that it is unauthenticated). */
+const HEADERS_TIMEOUT_MS = 10_000;
 /** Drop a client whose unsent data exceeds this (it stopped reading). */
 const MAX_BUFFERED = 64 * 1024 * 1024;
+
+const HOST_TERMINAL_OFF = {
+  code: 'HOST_TERMINAL_UNSUPPORTED',
+  message:
+    'The host terminal is turned off on this web server (--no-terminal, the default when it is ' +
+    'reachable from the network). Restart it with --terminal to allow it.',
+};
 
 /** Constant-time token comparison (hashing first makes lengths equal). */
 export const tokenMatches = (given: unknown, expected: string): boolean => {
@@ -104,6 +131,13 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? generateToken();
   if (token.length < 16) throw new Error('The access token must be at least 16 characters');
+  if (!isLoopbackHost(host) && !opts.tls && !opts.insecureNoTls) {
+    throw new Error(
+      `Refusing to serve cleartext HTTP on ${host}: give a TLS certificate and key, or allow it explicitly.`,
+    );
+  }
+  const scheme = opts.tls ? 'https' : 'http';
+  const terminal = opts.terminal ?? isLoopbackHost(host);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const ownsCore = !opts.core;
   const core =
@@ -199,20 +233,45 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     send(res, 404, 'Not found\n', 'text/plain; charset=utf-8');
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handleHttp(req, res).catch((e: unknown) => {
       console.error('virtdesk web: request failed:', e);
       if (!res.headersSent) send(res, 500, 'Internal error\n', 'text/plain; charset=utf-8');
       else res.destroy();
     });
-  });
-  server.headersTimeout = 20_000;
+  };
+  // https.Server is an http.Server for everything used here (requests, upgrades, timeouts, close).
+  const server: Server = opts.tls
+    ? (createHttpsServer(
+        { cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: HEADERS_TIMEOUT_MS },
+        onRequest,
+      ) as unknown as Server)
+    : createServer(onRequest);
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = 30_000;
 
   const sockets = new Set<WebSocket>();
+  const pendingAuth = new Set<WebSocket>();
+  /** Raw connections without an authenticated session, oldest first. */
+  const unauthenticated = new Set<Duplex>();
+  // With TLS, requests and upgrades see the TLS socket of 'secureConnection'.
+  server.on(opts.tls ? 'secureConnection' : 'connection', (conn: Socket) => {
+    unauthenticated.add(conn);
+    conn.once('close', () => unauthenticated.delete(conn));
+    if (unauthenticated.size > MAX_UNAUTHENTICATED_CONNECTIONS) {
+      const oldest = unauthenticated.values().next().value;
+      if (oldest) {
+        unauthenticated.delete(oldest);
+        oldest.destroy();
+      }
+    }
+  });
+  const markAuthenticated = (s: Duplex): void => {
+    unauthenticated.delete(s);
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
 
-  const reject = (socket: import('node:stream').Duplex, status: number, text: string): void => {
+  const reject = (socket: Duplex, status: number, text: string): void => {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
 
@@ -225,19 +284,24 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     const origin = req.headers.origin;
     // Browsers always send Origin on WebSockets: it must be this very page. Non-browser clients send
     // none and are still held to the token.
-    if (origin !== undefined && !(origin === `http://${req.headers.host?.toLowerCase()}`)) {
+    if (origin !== undefined && !(origin === `${scheme}://${req.headers.host?.toLowerCase()}`)) {
       return reject(socket, 403, 'Forbidden');
     }
     // A display: the VNC proxy's single-use token (issued to an authenticated session) is the key.
-    if (vnc) return consoleServiceFor(core).acceptVncUpgrade(req, socket, head);
-    if (sockets.size >= MAX_SOCKETS) return reject(socket, 503, 'Service Unavailable');
+    if (vnc) return core.services.consoles.acceptVncUpgrade(req, socket, head);
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && !tokenMatches(queryToken, token)) return reject(socket, 401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, queryToken !== null));
+    const authed = queryToken !== null;
+    if (authed ? sockets.size >= MAX_SOCKETS : pendingAuth.size >= MAX_PENDING_AUTH) {
+      return reject(socket, 503, 'Service Unavailable');
+    }
+    if (authed) markAuthenticated(socket);
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, socket, authed));
   });
 
-  const onSocket = (ws: WebSocket, authed: boolean): void => {
-    sockets.add(ws);
+  const onSocket = (ws: WebSocket, raw: Duplex, authed: boolean): void => {
+    if (authed) sockets.add(ws);
+    else pendingAuth.add(ws);
     let session: Session | null = null;
     let inFlight = 0;
     const sendFrame = (frame: object): void => {
@@ -277,6 +341,13 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       if (!session) {
         if (frame.t === 'auth' && tokenMatches(frame.token, token)) {
           if (authTimer) clearTimeout(authTimer);
+          pendingAuth.delete(ws);
+          if (sockets.size >= MAX_SOCKETS) {
+            ws.close(1013, 'Too many sessions');
+            return;
+          }
+          sockets.add(ws);
+          markAuthenticated(raw);
           startSession();
         } else ws.close(WS_CLOSE.unauthorized, 'Unauthorized');
         return;
@@ -299,6 +370,10 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
         });
         return;
       }
+      if (!terminal && frame.name === 'console.openHost') {
+        sendFrame({ t: 'result', id, ok: false, error: HOST_TERMINAL_OFF });
+        return;
+      }
       inFlight++;
       const s = session as Session;
       void core.dispatch(s, frame.name, frame.input).then((r) => {
@@ -313,6 +388,7 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     ws.on('error', () => undefined);
     ws.on('close', () => {
       sockets.delete(ws);
+      pendingAuth.delete(ws);
       if (authTimer) clearTimeout(authTimer);
       if (session) core.closeSession(session);
     });
@@ -326,12 +402,12 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     });
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://${hostForUrl(host)}:${port}/?token=${token}`;
+  const url = `${scheme}://${hostForUrl(host)}:${port}/?token=${token}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      for (const ws of sockets) ws.terminate();
+      for (const ws of [...sockets, ...pendingAuth]) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { call } from './define.js';
-import { connectionIdSchema, uuidSchema, vmNameSchema } from '../model/index.js';
+import { connectionIdSchema, libvirtNameSchema, uuidSchema, vmNameSchema } from '../model/index.js';
 
 const vmRef = { connectionId: connectionIdSchema, uuid: uuidSchema };
 /** Snapshot names follow the same rules as VM names. */
 export const snapshotNameSchema = vmNameSchema;
+/** An existing snapshot, possibly named by another tool (no check for formatting characters). */
+const existingSnapshotNameSchema = libvirtNameSchema;
 
 export const snapshotSchema = z.object({
   name: z.string().max(1024),
@@ -29,8 +31,8 @@ export const snapshotCalls = {
     snapshotSchema,
   ),
   /** Returns the VM to a snapshot: its disks, and its memory when the snapshot has it. */
-  'snapshots.revert': call(z.object({ ...vmRef, name: snapshotNameSchema }).strict(), z.null()),
-  'snapshots.delete': call(z.object({ ...vmRef, name: snapshotNameSchema }).strict(), z.null()),
+  'snapshots.revert': call(z.object({ ...vmRef, name: existingSnapshotNameSchema }).strict(), z.null()),
+  'snapshots.delete': call(z.object({ ...vmRef, name: existingSnapshotNameSchema }).strict(), z.null()),
 };
 
 export const snapshotEvents = {};

@@ -20,7 +20,6 @@ import vm from 'node:vm';
 import type { StatParam } from '../../electron/stats/rates.js';
 import { StatsSampler, type StatsClientPort } from '../../electron/stats/sampler.js';
 import { importBuilt } from './built.js';
-import { samplerFor } from '../../electron/stats/service.js';
 import { shareWithDaemon, startPrivateDaemon } from '../support/daemon.js';
 import type { CDPSession } from 'playwright-core';
 import { launchBrowser, startApp, stopAll } from '../e2e/support/app.js';
@@ -433,7 +432,7 @@ async function rendererFrames(uri: string): Promise<void> {
     // domains so every visible sparkline gets a new point each second (main → WebSocket → canvas).
     const fake = syntheticClient(VMS, uuidOf);
     const timer = setInterval(() => fake.advance(), 1000);
-    samplerFor(app.core).attach(id, fake);
+    app.core.services.stats.attach(id, fake);
     try {
       const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
       const page = await browser.newPage();
@@ -482,7 +481,7 @@ async function rendererFrames(uri: string): Promise<void> {
       );
       if (r.changed === 0) throw new Error('no sparkline changed during the measurement');
       // control: the same page with the sampler stopped (no ticks, nothing to draw) shows the noise floor
-      samplerFor(app.core).detach(id);
+      app.core.services.stats.detach(id);
       await sleep(1500);
       const idle = (await page.evaluate(`(${MEASURE_FRAMES})(${Math.min(FRAME_MS, 5000)})`)) as {
         max: number;

@@ -11,7 +11,6 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { DomainRef } from '../../electron/libvirt/client.js';
-import { consoleServiceFor } from '../../electron/core/handlers/consoles.js';
 import { GUEST_PROMPT } from '../support/guest.js';
 import type { RunningApp } from './support/app.js';
 import { until } from '../support/poll.js';
@@ -121,7 +120,7 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
   });
 
   it('serial console: a flood pauses the pty while the UI stays responsive', async () => {
-    const mgr = consoleServiceFor(app.core).consoles;
+    const mgr = app.core.services.consoles.consoles;
     expect(mgr.statsAll()).toHaveLength(1);
     // A slow renderer (CPU throttled 20x) cannot keep up with `yes`: flow control must pause the pty.
     const cdp = await page.context().newCDPSession(page);
@@ -224,7 +223,7 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
     expect(daemon.fraction).toBeGreaterThan(0.001);
     expect(Math.abs(daemon.fraction - canvasInfo.fraction)).toBeLessThan(Math.max(0.02, daemon.fraction));
 
-    const stats = consoleServiceFor(app.core).proxyStats();
+    const stats = app.core.services.consoles.proxyStats();
     expect(stats?.activeConnections).toBe(1);
 
     await page.getByTestId('display-send-keys').click();
@@ -238,12 +237,12 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
   });
 
   it('closing the tabs leaves no virsh process and no proxy listener', async () => {
-    const port = consoleServiceFor(app.core).proxyStats()?.port;
+    const port = app.core.services.consoles.proxyStats()?.port;
     expect(port).toBeGreaterThan(0);
     await page.locator('#tab-overview').click();
     // (at once after a used connection closes; an unused token expires after 30 s)
     await until('the proxy to close', 35_000, () =>
-      consoleServiceFor(app.core).proxyStats() === null ? true : undefined,
+      app.core.services.consoles.proxyStats() === null ? true : undefined,
     );
     const refused = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port: port! });
@@ -255,7 +254,7 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
     });
     expect(refused).toBe(true);
     expect(processesWith('virsh', 'console', dom!.uuid)).toEqual([]);
-    expect(consoleServiceFor(app.core).consoles.statsAll()).toEqual([]);
+    expect(app.core.services.consoles.consoles.statsAll()).toEqual([]);
   });
 
   it('host terminal: a local shell', async () => {
@@ -270,7 +269,7 @@ describe('e2e: consoles (serial, flow control, VNC display, host terminal)', () 
     );
     await page.locator('.nav-row', { hasText: 'Virtual Machines' }).first().click();
     await until('the host shell to be closed', 10_000, () =>
-      consoleServiceFor(app.core).consoles.statsAll().length === 0 ? true : undefined,
+      app.core.services.consoles.consoles.statsAll().length === 0 ? true : undefined,
     );
     expect(errors).toEqual([]);
   });

@@ -7,9 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
-import type { ClientSession } from '../../electron/core/handler-types.js';
+import type { ClientSession } from '../../electron/base/handlers.js';
 import { ConsoleService } from '../../electron/console/service.js';
 import { parseGraphics } from '../../electron/console/graphics-xml.js';
+import { DomainAffect, DomainMetadataType } from '../../electron/libvirt/protocol/constants.js';
+import { attr, children, DomainXml } from '../../electron/libvirt-xml/index.js';
 import { testEnv } from '../support/env.js';
 import { until } from '../support/poll.js';
 import { waitForGuestBoot } from '../support/guest-life.js';
@@ -122,6 +124,34 @@ describe('consoles against the private daemon', () => {
       session.close();
       await svc.stop();
       expect(svc.proxyStats()).toBeNull();
+    }
+  });
+
+  it('display: a <graphics> planted in the metadata is not used, the real device is', async () => {
+    // Metadata may be writable by others; libvirt namespaces its elements, but a default-namespace
+    // declaration keeps a bare <graphics> in the live XML, before <devices>.
+    const ns = 'https://evil.example/ns';
+    await client.domainSetMetadata(
+      runDom,
+      DomainMetadataType.ELEMENT,
+      `<decoy><graphics xmlns="urn:x" type="vnc" port="5999" listen="203.0.113.7"><listen type="address" address="203.0.113.7"/></graphics></decoy>`,
+      'evil',
+      ns,
+      DomainAffect.LIVE,
+    );
+    const svc = new ConsoleService(host());
+    const session = fakeSession();
+    try {
+      const live = DomainXml.parse(await client.domainGetXMLDesc(runDom, 0));
+      const planted = children(live.metadata(ns), 'graphics');
+      expect(planted.map((g) => attr(g, 'listen'))).toEqual(['203.0.113.7']);
+      const d = await svc.openDisplay({ connectionId: 'c', vmUuid: runDom.uuid }, session);
+      expect(d.target).toMatch(/^127\.0\.0\.1:59\d\d$/);
+      expect(d.target).toBe(`127.0.0.1:${live.graphics.find((g) => g.type === 'vnc')?.attrs.port}`);
+    } finally {
+      session.close();
+      await svc.stop();
+      await client.domainSetMetadata(runDom, DomainMetadataType.ELEMENT, null, null, ns, DomainAffect.LIVE);
     }
   });
 

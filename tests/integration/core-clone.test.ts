@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainRef } from '../../electron/libvirt/index.js';
+import { DomainXml } from '../../electron/libvirt-xml/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv } from '../support/env.js';
 import { createTestPool, type TestPool } from '../support/pool.js';
@@ -91,4 +92,103 @@ describe('cloning through the core', () => {
     await expect(clone(cloneName)).rejects.toMatchObject({ remote: { code: 'libvirt' } });
     expect(await volumes()).toEqual(before);
   }, 60_000);
+
+  describe('every kind of writable disk is copied or the clone refused (never shared)', () => {
+    /** A shut-off VM with the given <disk> elements (the tiny guest's kernel; it is never started). */
+    const defineWith = async (vm: string, disks: string): Promise<DomainRef> => {
+      const base = DomainXml.parse(
+        tinyGuestXml({ name: vm, kernel: env.guestKernel, initrd: env.guestInitrd, virtType: env.virtType }),
+      ).toString();
+      return fx.client.domainDefineXML(base.replace('</devices>', `${disks}</devices>`));
+    };
+    const cloneOf = (dom: DomainRef, newName: string) =>
+      fx.call<{ uuid: string }>('vms.clone', { connectionId: fx.connectionId, uuid: dom.uuid, newName });
+    const domainNames = async () => (await fx.client.connectListAllDomains(0)).map((d) => d.name).sort();
+
+    it('copies a volume disk (<source pool volume>): the clone names its own volume, with the same bytes', async () => {
+      const vm = uniqueGuestName('clone-vol');
+      const volName = `${vm}.img`;
+      const volPath = await pool.volume(volName, 4, 'raw');
+      fs.writeFileSync(volPath, MARK, { flag: 'r+' });
+      const dom = await defineWith(
+        vm,
+        `<disk type='volume' device='disk'><driver name='qemu' type='raw'/>` +
+          `<source pool='${poolName}' volume='${volName}'/><target dev='vdb' bus='virtio'/></disk>`,
+      );
+      const copyName = `${vm}-copy`;
+      try {
+        const { uuid } = await cloneOf(dom, copyName);
+        const disks = DomainXml.parse(
+          await fx.client.domainGetXMLDesc(await fx.client.domainLookupByUUID(uuid), 0),
+        ).disks;
+        expect(disks.map((d) => [d.type, d.pool, d.volume])).toEqual([
+          ['volume', poolName, `${copyName}.img`],
+        ]);
+        expect(fs.readFileSync(path.join(pool.dir, `${copyName}.img`)).subarray(0, MARK.length)).toEqual(
+          MARK,
+        );
+      } finally {
+        await removeGuest([fx.client], copyName);
+        await removeGuest([fx.client], vm);
+      }
+    });
+
+    for (const [kind, disk] of [
+      [
+        'a host block device outside every pool',
+        `<disk type='block' device='disk'><source dev='/dev/null'/><target dev='vdb' bus='virtio'/></disk>`,
+      ],
+      [
+        'a file outside every pool',
+        `<disk type='file' device='disk'><source file='/etc/hostname'/><target dev='vdb' bus='virtio'/></disk>`,
+      ],
+      [
+        'a network disk',
+        `<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='nbd' name='export'><host name='127.0.0.1' port='10809'/></source><target dev='vdb' bus='virtio'/></disk>`,
+      ],
+    ] as const) {
+      it(`refuses ${kind} before anything is made, and says which disk`, async () => {
+        const vm = uniqueGuestName('clone-ref');
+        // A copyable disk first: the refusal must come before it is copied.
+        const first = await pool.volume(`${vm}.img`, 4, 'raw');
+        const dom = await defineWith(
+          vm,
+          `<disk type='file' device='disk'><source file='${first}'/><target dev='vda' bus='virtio'/></disk>${disk}`,
+        );
+        const volumesBefore = await volumes();
+        const domainsBefore = await domainNames();
+        try {
+          const err = await cloneOf(dom, `${vm}-copy`).then(
+            () => undefined,
+            (e: unknown) => e as { remote?: { code: string; message: string } },
+          );
+          expect(err?.remote?.code).toBe('invalid-input');
+          expect(err?.remote?.message).toContain(`its disk vdb`);
+          expect(await volumes()).toEqual(volumesBefore);
+          expect(await domainNames()).toEqual(domainsBefore);
+        } finally {
+          await removeGuest([fx.client], `${vm}-copy`);
+          await removeGuest([fx.client], vm);
+        }
+      });
+    }
+
+    it('shares a shareable or read-only disk on purpose', async () => {
+      const vm = uniqueGuestName('clone-shr');
+      const dom = await defineWith(
+        vm,
+        `<disk type='block' device='disk'><source dev='/dev/null'/><target dev='vdb' bus='virtio'/><shareable/></disk>`,
+      );
+      try {
+        const { uuid } = await cloneOf(dom, `${vm}-copy`);
+        const disks = DomainXml.parse(
+          await fx.client.domainGetXMLDesc(await fx.client.domainLookupByUUID(uuid), 0),
+        ).disks;
+        expect(disks.map((d) => d.source)).toEqual(['/dev/null']);
+      } finally {
+        await removeGuest([fx.client], `${vm}-copy`);
+        await removeGuest([fx.client], vm);
+      }
+    });
+  });
 });

@@ -7,9 +7,9 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveConfigDir } from '../../electron/core/config.js';
-import { backoffDelay, ConnectionManager } from '../../electron/core/connection-manager.js';
-import type { LibvirtClient } from '../../electron/core/libvirt-port.js';
+import { resolveConfigDir } from '../../electron/base/config.js';
+import { backoffDelay, ConnectionManager } from '../../electron/connections/connection-manager.js';
+import type { LibvirtClient } from '../../electron/libvirt/index.js';
 import type { ConnectionStatus } from '../../shared/model/index.js';
 
 class FakeClient extends EventEmitter {
@@ -245,5 +245,72 @@ describe('live connections', () => {
     await Promise.all([m.connect(a.id), m.connect(b.id), m.connect(a.id)]);
     expect(m.connectedIds().sort()).toEqual([a.id, b.id].sort());
     expect(opened).toHaveLength(2);
+  });
+});
+
+describe('passwords in connection URIs', () => {
+  const SECRET = 'Hunter2-s3cret';
+  const withPassword = `qemu+ssh://root:${SECRET}@lab.example/system`;
+
+  it('refuses to add or change to a URI with a password; connections.json never holds it', async () => {
+    const m = make();
+    await m.load();
+    const refused = await m
+      .add({ name: 'Lab', uri: withPassword, autoconnect: false })
+      .catch((x: unknown) => x);
+    expect(String((refused as Error).message)).toMatch(/password in the URI is not accepted/);
+    expect(String((refused as Error).message)).not.toContain(SECRET);
+    const e = await m.add({ name: 'Lab', uri: 'qemu+ssh://root@lab.example/system', autoconnect: false });
+    await expect(m.update({ id: e.id, uri: withPassword })).rejects.toThrow(/password/);
+    await expect(m.update({ id: e.id, uri: `qemu+ssh://root:@lab.example/system` })).rejects.toThrow(
+      /password/,
+    );
+    const file = await readFile(join(dir, 'connections.json'), 'utf8');
+    expect(file).not.toContain(SECRET);
+    expect(m.entry(e.id).uri).toBe('qemu+ssh://root@lab.example/system');
+  });
+
+  it('drops a hand-written password URI on load without logging the password', async () => {
+    await writeFile(
+      join(dir, 'connections.json'),
+      JSON.stringify({
+        version: 1,
+        connections: [{ id: 'pw', name: 'PW', uri: withPassword, autoconnect: true }],
+      }),
+    );
+    const logged: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+    try {
+      const m = make();
+      await m.load();
+      expect(m.list()).toEqual([]);
+    } finally {
+      console.warn = warn;
+    }
+    expect(logged.join('\n')).toMatch(/ignoring invalid saved connection/);
+    expect(logged.join('\n')).not.toContain(SECRET);
+  });
+
+  it('a failed connect never reports a password, even when the error quotes a URI', async () => {
+    const echoing = async (): Promise<LibvirtClient> => {
+      throw new Error(`cannot open ${withPassword}: Connection refused`);
+    };
+    const m = new ConnectionManager(dir, echoing, { initialMs: 40, maxMs: 160 });
+    managers.push(m);
+    await m.load();
+    const e = await m.add({ name: 'Lab', uri: 'qemu+ssh://root@lab.example/system', autoconnect: false });
+    const err = await m.connect(e.id).catch((x: unknown) => x as Error);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toContain('root:***@lab.example');
+    expect((err as Error).message).not.toContain(SECRET);
+    expect(m.status(e.id)[0]?.reason).not.toContain(SECRET);
+  });
+
+  it('the libvirt client refuses a password URI without echoing it', async () => {
+    const { openConnection } = await import('../../electron/libvirt/connection.js');
+    const err = await openConnection(withPassword).catch((x: unknown) => x as Error);
+    expect((err as Error).message).toMatch(/password in the connection URI is not accepted/);
+    expect((err as Error).message).not.toContain(SECRET);
   });
 });

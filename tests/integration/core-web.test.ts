@@ -116,6 +116,18 @@ describe('web mode in Chromium', () => {
     await page.close();
   });
 
+  it('moves the token out of the address bar, and a reload of the tab still gets in', async () => {
+    const page = await browser.newPage();
+    await page.goto(app.url);
+    await page.getByText('Test driver').first().waitFor(); // listed over the authenticated WebSocket
+    expect(page.url()).not.toContain(app.token);
+    expect(page.url()).not.toContain('token=');
+    await page.reload();
+    await page.getByText('Test driver').first().waitFor();
+    expect(page.url()).not.toContain(app.token);
+    await page.close();
+  });
+
   it('refuses the WebSocket without the right token', async () => {
     const page = await browser.newPage();
     await page.goto(app.baseUrl);

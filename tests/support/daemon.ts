@@ -14,11 +14,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  canConnect,
+  copyCapsFiles,
+  projectCache,
+  OWNER_FILE,
+  sweepStaleFolders,
   installHooks,
-  isAlive,
   live,
   procStart,
   procState,
@@ -26,8 +27,8 @@ import {
   removeDir,
   signalAll,
   sleep,
-  tail,
   waitGone,
+  waitForSocket,
   waitGoneSync,
 } from './procs.js';
 
@@ -35,14 +36,7 @@ export const DAEMON_USER = 'virtdesk-test';
 const LIBVIRTD = '/usr/sbin/libvirtd';
 const SETPRIV = '/usr/bin/setpriv';
 const DIR_PREFIX = 'virtdesk-test-';
-const OWNER_FILE = 'owner.json';
-const DEFAULT_CAPS_CACHE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '.cache',
-  'libvirt-qemu-caps',
-);
+const DEFAULT_CAPS_CACHE = projectCache('libvirt-qemu-caps');
 /** Below `$XDG_CACHE_HOME`: the session qemu driver's capability cache. */
 const CAPS_SUBDIR = path.join('libvirt', 'qemu', 'cache', 'capabilities');
 
@@ -202,32 +196,7 @@ function killAndRemoveSync(dir: string, uid: number | undefined, daemonPid?: num
 
 /** Remove folders of earlier runs whose owner process is gone (e.g. killed with SIGKILL). */
 export function cleanStaleDaemons(parentDir = os.tmpdir()): string[] {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(parentDir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(DIR_PREFIX)) continue;
-    const dir = path.join(parentDir, name);
-    let owner: { pid?: number; start?: string } | undefined;
-    try {
-      owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as typeof owner;
-    } catch {
-      // No owner file: only remove if the folder is old (a crashed start), never a folder being set up now.
-      try {
-        if (Date.now() - fs.statSync(dir).mtimeMs < 10 * 60_000) continue;
-      } catch {
-        continue;
-      }
-    }
-    if (owner?.pid !== undefined && isAlive(owner.pid) && procStart(owner.pid) === owner.start) continue;
-    killAndRemoveSync(dir, undefined);
-    removed.push(dir);
-  }
-  return removed;
+  return sweepStaleFolders(parentDir, DIR_PREFIX, (dir) => killAndRemoveSync(dir, undefined));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -242,38 +211,10 @@ function mkdirOwned(p: string, acct: Account, mode = 0o700): string {
 }
 
 function seedCaps(from: string, to: string, cacheHome: string, acct: Account): void {
-  let files: string[];
-  try {
-    files = fs.readdirSync(from).filter((f) => f.endsWith('.xml'));
-  } catch {
-    return;
-  }
-  if (files.length === 0) return;
+  // The session daemon insists on owning every folder of its cache path.
   let p = cacheHome;
   for (const part of CAPS_SUBDIR.split(path.sep)) mkdirOwned((p = path.join(p, part)), acct);
-  for (const f of files) {
-    try {
-      fs.copyFileSync(path.join(from, f), path.join(to, f));
-      if (isRoot()) fs.chownSync(path.join(to, f), acct.uid, acct.gid);
-    } catch {
-      /* a cache only */
-    }
-  }
-}
-
-function saveCaps(from: string, to: string): void {
-  try {
-    const files = fs.readdirSync(from).filter((f) => f.endsWith('.xml'));
-    if (files.length === 0) return;
-    fs.mkdirSync(to, { recursive: true });
-    for (const f of files) {
-      const tmp = path.join(to, `.${f}.${process.pid}`);
-      fs.copyFileSync(path.join(from, f), tmp);
-      fs.renameSync(tmp, path.join(to, f));
-    }
-  } catch {
-    /* a cache only */
-  }
+  copyCapsFiles(from, to, isRoot() ? acct : undefined);
 }
 
 export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise<PrivateDaemon> {
@@ -374,26 +315,7 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
     fs.closeSync(logFd);
     const started = child;
     daemonPid = started.pid;
-    let exited: string | undefined;
-    started.once('exit', (code, signal) => {
-      exited = signal ? `signal ${signal}` : `exit code ${code}`;
-    });
-    started.once('error', (err) => {
-      exited = `spawn error: ${err.message}`;
-    });
-
-    const timeoutMs = opts.startTimeoutMs ?? 30_000;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (exited) throw new Error(`libvirtd exited during start-up (${exited}). Log:\n${tail(logPath)}`);
-      if (fs.existsSync(socketPath) && (await canConnect(socketPath))) break;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `libvirtd socket ${socketPath} did not appear within ${timeoutMs} ms. Log:\n${tail(logPath)}`,
-        );
-      }
-      await sleep(50);
-    }
+    await waitForSocket(started, socketPath, logPath, 'libvirtd', opts.startTimeoutMs ?? 30_000);
 
     let stopping: Promise<void> | undefined;
     const uidFilter = isRoot() ? acct.uid : undefined;
@@ -417,7 +339,7 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
         const rest = findDaemonProcesses(dir, uidFilter);
         signalAll(rest, 'SIGKILL');
         await waitGone(rest, 5000);
-        if (capsCacheDir) saveCaps(capsDir, capsCacheDir);
+        if (capsCacheDir) copyCapsFiles(capsDir, capsCacheDir);
         removeDir(dir);
         live.delete(dir);
       })();

@@ -3,8 +3,11 @@
  * system mode in its own namespaces): /proc readers, signalling, bounded waits, and the exit/signal hooks
  * that tear every live daemon down even when a run is aborted.
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function readProc(pid: number, file: string): Buffer | undefined {
   try {
@@ -119,3 +122,113 @@ export function tail(file: string, max = 8000): string {
     return '(no log)';
   }
 }
+
+/** What a daemon folder records about the test process that owns it (`owner.json`). */
+export interface FolderOwner {
+  pid?: number;
+  start?: string;
+}
+
+export const OWNER_FILE = 'owner.json';
+
+/**
+ * Sweeps `parentDir` for daemon folders named `<prefix>…` whose owner process is gone (a run killed with
+ * SIGKILL) and hands each to `remove`. A folder without an owner file is only taken once it is old (a
+ * crashed start), never one being set up right now.
+ */
+export function sweepStaleFolders<O extends FolderOwner>(
+  parentDir: string,
+  prefix: string,
+  remove: (dir: string, owner: O | undefined) => void,
+): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(parentDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const dir = path.join(parentDir, name);
+    let owner: O | undefined;
+    try {
+      owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as O;
+    } catch {
+      try {
+        if (Date.now() - fs.statSync(dir).mtimeMs < 10 * 60_000) continue;
+      } catch {
+        continue;
+      }
+    }
+    if (owner?.pid !== undefined && isAlive(owner.pid) && procStart(owner.pid) === owner.start) continue;
+    remove(dir, owner);
+    removed.push(dir);
+  }
+  return removed;
+}
+
+/**
+ * Copies libvirt's qemu capability probes (`*.xml`) between a daemon's cache and the run-to-run cache
+ * under `.cache/` (each probe saves seconds). Written through a temp name so a concurrent reader never
+ * sees half a file. A cache only: failures are ignored.
+ */
+export function copyCapsFiles(from: string, to: string, chown?: { uid: number; gid: number }): void {
+  let files: string[];
+  try {
+    files = fs.readdirSync(from).filter((f) => f.endsWith('.xml'));
+  } catch {
+    return;
+  }
+  if (files.length === 0) return;
+  try {
+    fs.mkdirSync(to, { recursive: true });
+  } catch {
+    return;
+  }
+  for (const f of files) {
+    try {
+      const tmp = path.join(to, `.${f}.${process.pid}`);
+      fs.copyFileSync(path.join(from, f), tmp);
+      if (chown) fs.chownSync(tmp, chown.uid, chown.gid);
+      fs.renameSync(tmp, path.join(to, f));
+    } catch {
+      /* a cache only */
+    }
+  }
+}
+
+/**
+ * Waits until a freshly spawned daemon answers on its socket; fails with its log when it exits first or
+ * does not come up within `timeoutMs`.
+ */
+export async function waitForSocket(
+  child: ChildProcess,
+  socketPath: string,
+  logPath: string,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = signal ? `signal ${signal}` : `exit code ${code}`;
+  });
+  child.once('error', (err) => {
+    exited = `spawn error: ${err.message}`;
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`${what} exited during start-up (${exited}). Log:\n${tail(logPath)}`);
+    if (fs.existsSync(socketPath) && (await canConnect(socketPath))) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${what} socket ${socketPath} did not appear within ${timeoutMs} ms. Log:\n${tail(logPath)}`,
+      );
+    }
+    await sleep(50);
+  }
+}
+
+/** A folder under the project's `.cache/` (kept between runs, ignored by git). */
+export const projectCache = (name: string): string =>
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', name);

@@ -20,18 +20,19 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  canConnect,
+  copyCapsFiles,
+  projectCache,
+  OWNER_FILE,
+  sweepStaleFolders,
+  type FolderOwner,
   installHooks,
-  isAlive,
   live,
   procStart,
   removeDir,
   signalAll,
-  sleep,
-  tail,
   waitGone,
+  waitForSocket,
   waitGoneSync,
 } from './procs.js';
 
@@ -39,15 +40,8 @@ const LIBVIRTD = '/usr/sbin/libvirtd';
 const UNSHARE = '/usr/bin/unshare';
 const NSENTER = '/usr/bin/nsenter';
 const DIR_PREFIX = 'virtdesk-sysd-';
-const OWNER_FILE = 'owner.json';
 const CGROUP_ROOT = '/sys/fs/cgroup';
-const DEFAULT_CAPS_CACHE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '.cache',
-  'libvirt-qemu-caps-system',
-);
+const DEFAULT_CAPS_CACHE = projectCache('libvirt-qemu-caps-system');
 
 /** Private folder name → the libvirt system folder it is bound over inside the namespace. */
 const BINDS: readonly (readonly [string, string])[] = [
@@ -176,9 +170,7 @@ function removeGuestCgroups(names: string[]): void {
   }
 }
 
-interface Owner {
-  pid: number;
-  start?: string;
+interface Owner extends FolderOwner {
   unsharePid?: number;
   unshareStart?: string;
 }
@@ -196,56 +188,12 @@ function killNamespaceSync(dir: string, owner: Owner | undefined): void {
 
 /** Remove folders (and namespaces) of earlier runs whose owner process is gone. */
 export function cleanStaleSystemDaemons(parentDir = os.tmpdir()): string[] {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(parentDir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(DIR_PREFIX)) continue;
-    const dir = path.join(parentDir, name);
-    let owner: Owner | undefined;
-    try {
-      owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as Owner;
-    } catch {
-      try {
-        if (Date.now() - fs.statSync(dir).mtimeMs < 10 * 60_000) continue; // being set up right now
-      } catch {
-        continue;
-      }
-    }
-    if (owner && isAlive(owner.pid) && procStart(owner.pid) === owner.start) continue;
-    killNamespaceSync(dir, owner);
-    removed.push(dir);
-  }
-  return removed;
+  return sweepStaleFolders<Owner>(parentDir, DIR_PREFIX, killNamespaceSync);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Start
 // ---------------------------------------------------------------------------------------------------------
-
-function copyCaps(from: string, to: string): void {
-  let files: string[];
-  try {
-    files = fs.readdirSync(from).filter((f) => f.endsWith('.xml'));
-  } catch {
-    return;
-  }
-  if (files.length === 0) return;
-  fs.mkdirSync(to, { recursive: true });
-  for (const f of files) {
-    try {
-      const tmp = path.join(to, `.${f}.${process.pid}`);
-      fs.copyFileSync(path.join(from, f), tmp);
-      fs.renameSync(tmp, path.join(to, f));
-    } catch {
-      /* a cache only */
-    }
-  }
-}
 
 /** The init's host pid: unshare's only child. */
 function childOf(pid: number): number | undefined {
@@ -311,7 +259,7 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
     );
     const capsCacheDir = opts.capsCacheDir === undefined ? DEFAULT_CAPS_CACHE : opts.capsCacheDir;
     const capsDir = path.join(dir, 'cache', 'qemu', 'capabilities');
-    if (capsCacheDir) copyCaps(capsCacheDir, capsDir);
+    if (capsCacheDir) copyCapsFiles(capsCacheDir, capsDir);
 
     const socketPath = path.join(dir, 'run', 'libvirt-sock');
     const logPath = path.join(dir, 'libvirtd.log');
@@ -347,27 +295,7 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
     owner.unsharePid = unsharePid;
     owner.unshareStart = procStart(unsharePid);
     writeOwner();
-    let exited: string | undefined;
-    child.once('exit', (code, signal) => {
-      exited = signal ? `signal ${signal}` : `exit code ${code}`;
-    });
-    child.once('error', (err) => {
-      exited = `spawn error: ${err.message}`;
-    });
-
-    const timeoutMs = opts.startTimeoutMs ?? 60_000;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (exited)
-        throw new Error(`system libvirtd exited during start-up (${exited}). Log:\n${tail(logPath)}`);
-      if (fs.existsSync(socketPath) && (await canConnect(socketPath))) break;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `system libvirtd socket did not appear within ${timeoutMs} ms. Log:\n${tail(logPath)}`,
-        );
-      }
-      await sleep(50);
-    }
+    await waitForSocket(child, socketPath, logPath, 'system libvirtd', opts.startTimeoutMs ?? 60_000);
     const nsPid = childOf(unsharePid);
     if (nsPid === undefined) throw new Error('system libvirtd: the namespace init could not be found');
 
@@ -399,7 +327,7 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
         } catch {
           /* daemon already unusable: the namespace kill below covers it */
         }
-        if (capsCacheDir) copyCaps(capsDir, capsCacheDir);
+        if (capsCacheDir) copyCapsFiles(capsDir, capsCacheDir);
         const names = domainNames(dir);
         signalAll([unsharePid], 'SIGKILL');
         await waitGone([unsharePid, nsPid], 5000);

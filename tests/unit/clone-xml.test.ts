@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cloneDomainXml } from '../../electron/core/clone.js';
-import { parseXml, serializeXml, textOf, children } from '../../electron/core/xml.js';
+import { cloneDomainXml } from '../../electron/vms/clone.js';
+import { parseXml, serializeXml } from '../../electron/libvirt-xml/dom.js';
+import { treeChildren as children, treeText as textOf, xmlTree } from '../support/xml-tree.js';
 
 const SOURCE = `<domain type='kvm'>
   <name>web &amp; co</name>
@@ -16,9 +17,7 @@ const SOURCE = `<domain type='kvm'>
 
 describe('clone XML', () => {
   it('renames, drops UUID and MACs, empties the NVRAM path and points disks at their copies', () => {
-    const out = parseXml(
-      cloneDomainXml(SOURCE, 'web <2>', new Map([['/pool/web.qcow2', '/pool/web-2.qcow2']])),
-    );
+    const out = xmlTree(cloneDomainXml(SOURCE, 'web <2>', new Map([['vda', '/pool/web-2.qcow2']])));
     expect(textOf(out, 'name')).toBe('web <2>');
     expect(textOf(out, 'uuid')).toBeNull();
     expect(children(out, 'devices/interface')[0]?.children.map((c) => c.name)).toEqual(['source']);
@@ -31,6 +30,42 @@ describe('clone XML', () => {
     expect(children(out, 'metadata/libosinfo:libosinfo')[0]?.attrs['xmlns:libosinfo']).toBe(
       'http://libosinfo.org/xmlns/libvirt/domain/1.0',
     );
+  });
+
+  it('never shares NVRAM or a static label, and points block and volume disks at their copies', () => {
+    const xml = `<domain type='kvm'><name>db</name>
+  <os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type>
+    <nvram type='file' template='/usr/share/OVMF/OVMF_VARS_4M.fd'><source file='/var/lib/libvirt/qemu/nvram/db_VARS.fd'/></nvram></os>
+  <seclabel type='static' model='selinux' relabel='yes'><label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>
+  <seclabel type='dynamic' model='dac' relabel='yes'/>
+  <devices>
+    <disk type='block' device='disk'><source dev='/dev/vg0/db'/><target dev='vda' bus='virtio'/></disk>
+    <disk type='volume' device='disk'><source pool='fast' volume='db-data.qcow2'/><target dev='vdb' bus='virtio'/></disk>
+    <disk type='block' device='disk'><source dev='/dev/sdz'/><target dev='vdc' bus='virtio'/><shareable/></disk>
+  </devices></domain>`;
+    const out = xmlTree(
+      cloneDomainXml(
+        xml,
+        'db2',
+        new Map([
+          ['vda', '/dev/vg0/db2-1'],
+          ['vdb', 'db2-2.qcow2'],
+        ]),
+      ),
+    );
+    const nvram = children(out, 'os/nvram')[0]!;
+    expect(nvram.children).toEqual([]);
+    expect(nvram.text ?? '').toBe('');
+    expect(nvram.attrs).toEqual({ template: '/usr/share/OVMF/OVMF_VARS_4M.fd' });
+    expect(children(out, 'seclabel').map((l) => l.attrs.type)).toEqual(['dynamic']);
+    const sources = children(out, 'devices/disk').map(
+      (d) => d.children.find((c) => c.name === 'source')?.attrs,
+    );
+    expect(sources).toEqual([
+      { dev: '/dev/vg0/db2-1' },
+      { pool: 'fast', volume: 'db2-2.qcow2' },
+      { dev: '/dev/sdz' }, // shareable: shared on purpose
+    ]);
   });
 
   it('serializes what it parses (escaped, empty elements closed)', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { calls, events, isCallName, isEventName } from '../../shared/contract/index.js';
 import { osNameFromId, vmNameSchema, vmReasonName, vmStateName } from '../../shared/model/index.js';
 import { Core } from '../../electron/core/core.js';
-import type { MissingHandlers } from '../../electron/core/handlers/index.js';
+import type { MissingHandlers } from '../../electron/core/handlers.js';
 import type { Session } from '../../electron/core/sessions.js';
 
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';

@@ -118,8 +118,8 @@ describe('host overview', () => {
         throw new Error('this function is not supported by the connection driver: virNodeGetMemoryStats');
       },
       nodeGetMemoryParameters: async () => [
-        { field: 'shm_pages_shared', value: 10 },
-        { field: 'shm_run', value: 1 },
+        { field: 'shm_pages_shared', type: 'ullong', value: 10 },
+        { field: 'shm_run', type: 'uint', value: 1 },
       ],
       nodeGetCellsFreeMemory: async (start = 0, max = 1) =>
         [512 * 1024 * 1024, 1024 * 1024 * 1024].slice(start, start + max),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { migrationStartSchema } from '../../shared/contract/migration.js';
-import { migrationRequest } from '../../electron/core/migration.js';
+import { migrationRequest } from '../../electron/migration/service.js';
 
 /** The request as the core's handler gets it: validated, defaults applied. */
 const req = (input: object) => migrationRequest(migrationStartSchema.parse(input));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseXml, type XmlElement } from '../../electron/core/xml.js';
-import { newVmXml, type NewVmSpec } from '../../electron/core/new-vm-xml.js';
+import { newVmXml, type NewVmSpec } from '../../electron/libvirt-xml/new-domain.js';
+import { xmlTree as parseXml, type XmlTree as XmlElement } from '../support/xml-tree.js';
 
 const base: NewVmSpec = {
   name: 'web-1',

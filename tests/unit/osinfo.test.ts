@@ -1,4 +1,6 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -9,6 +11,7 @@ import {
   ftruncateSync,
   writeSync,
 } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -20,7 +23,15 @@ import {
   type OsEntry,
 } from '../../electron/osinfo/catalog.js';
 import { detectOs } from '../../electron/osinfo/detect.js';
-import { parseIsoPvd, readIsoIdentity, type IsoIdentity } from '../../electron/osinfo/iso.js';
+import {
+  ISO_NOT_READABLE,
+  IsoReadError,
+  parseIsoPvd,
+  readIsoIdentity,
+  type IsoIdentity,
+} from '../../electron/osinfo/iso.js';
+
+const ISO_MODULE = path.resolve(import.meta.dirname, '../../electron/osinfo/iso.ts');
 import { fakeIso } from '../support/iso.js';
 
 const GiB = 1024 ** 3;
@@ -367,8 +378,68 @@ describe('readIsoIdentity', () => {
     ).resolves.toBeNull();
     await expect(readIsoIdentity(file('text.iso', 'x'.repeat(40000)))).resolves.toBeNull();
     await expect(readIsoIdentity(file('empty.iso', ''))).resolves.toBeNull();
-    await expect(readIsoIdentity(path.join(root, 'nope.iso'))).rejects.toThrow(/ENOENT/);
+    await expect(readIsoIdentity(path.join(root, 'nope.iso'))).rejects.toThrow(ISO_NOT_READABLE);
   });
+
+  it('refuses a FIFO promptly, with the generic message, and the fs thread pool stays usable', async () => {
+    const fifo = path.join(root, 'stall.iso');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = Date.now();
+    // Four is libuv's default pool size: four blocked opens would stall every later fs call.
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map(() => readIsoIdentity(fifo, { timeoutMs: 2000 })),
+    );
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(IsoReadError);
+      expect(((r as PromiseRejectedResult).reason as Error).message).toBe(ISO_NOT_READABLE);
+    }
+    expect(Date.now() - t0).toBeLessThan(1500);
+    const normal = await Promise.race([
+      readFile(file('after-fifo.txt', 'still fine'), 'utf8'),
+      new Promise((r) => setTimeout(() => r('thread pool stalled'), 1500)),
+    ]);
+    expect(normal).toBe('still fine');
+  });
+
+  it('refuses device nodes that are not block devices (/dev/zero, /dev/null)', async () => {
+    await expect(readIsoIdentity('/dev/zero')).rejects.toThrow(ISO_NOT_READABLE);
+    await expect(readIsoIdentity('/dev/null')).rejects.toThrow(ISO_NOT_READABLE);
+    await expect(readIsoIdentity(root)).rejects.toThrow(ISO_NOT_READABLE); // a directory
+  });
+
+  it('says the same for a missing file and an unreadable one (no existence oracle)', async () => {
+    const secret = file('secret.iso', buildIso(DEBIAN_ISO));
+    chmodSync(secret, 0o000);
+    chmodSync(root, 0o755);
+    const missing = path.join(root, 'missing.iso');
+    const readable = file('public.iso', buildIso(DEBIAN_ISO));
+    chmodSync(readable, 0o644);
+    // Root reads everything: probe as an unprivileged user then (uid 65534, "nobody").
+    const asUser = (p: string): string => {
+      const script =
+        'import(process.argv[1]).then((m) => m.readIsoIdentity(process.argv[2]))' +
+        '.then((v) => console.log("ok " + JSON.stringify(v)), (e) => console.log("error " + e.message))';
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, ISO_MODULE, p], {
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        timeout: 20_000,
+      });
+      return r.stdout.trim();
+    };
+    if (process.geteuid?.() === 0) {
+      expect(asUser(readable)).toBe(`ok ${JSON.stringify(DEBIAN_ISO)}`); // control: the probe works
+      expect(asUser(secret)).toBe(`error ${ISO_NOT_READABLE}`);
+      expect(asUser(missing)).toBe(`error ${ISO_NOT_READABLE}`);
+    } else {
+      const a = await readIsoIdentity(secret).catch((e: Error) => e.message);
+      const b = await readIsoIdentity(missing).catch((e: Error) => e.message);
+      expect(a).toBe(ISO_NOT_READABLE);
+      expect(b).toBe(a);
+    }
+  }, 30_000);
 });
 
 describe('detectOs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClientSession } from '../../electron/core/handler-types.js';
+import type { ClientSession } from '../../electron/base/handlers.js';
 import { FlowController, OutputBatcher } from '../../electron/console/flow.js';
 import {
   ConsoleManager,

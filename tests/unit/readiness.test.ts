@@ -191,12 +191,14 @@ describe('readiness check', () => {
     expect(kvmInCapabilities("<arch><domain type='qemu'/><domain type='kvm'/></arch>")).toBe(true);
     expect(kvmInCapabilities('<domainCapabilities><domain>kvm</domain></domainCapabilities>')).toBe(true);
     expect(kvmInCapabilities("<arch><domain type='qemu'/></arch>")).toBe(false);
-    expect(sshTarget('qemu+ssh://alice@host.example:2222/system')).toEqual({
+    expect(kvmInCapabilities("<arch><!-- <domain type='kvm'/> --><domain type='qemu'/></arch>")).toBe(false);
+    expect(kvmInCapabilities("<arch><domain type='kvm'>")).toBe(false);
+    expect(sshTarget('qemu+ssh://alice@host.example:2222/system')).toMatchObject({
       host: 'host.example',
       user: 'alice',
       port: 2222,
     });
-    expect(sshTarget('qemu+ssh://-oProxyCommand=x/system')).toBeNull();
+    expect(() => sshTarget('qemu+ssh://-oProxyCommand=x/system')).toThrow(/host name .* is not allowed/);
     expect(sshTarget('qemu:///system')).toBeNull();
   });
 

@@ -335,9 +335,34 @@ describe('domain XML and URIs', () => {
     ).toMatchObject({ ok: false, code: 'VNC_UNREACHABLE' });
   });
 
+  it('reads <graphics> only from /domain/devices: a decoy in <metadata> is never used', () => {
+    // Whoever may set a VM's metadata must not be able to point the console at their own VNC server.
+    const real = `<graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>`;
+    const domain = (device: string) => `<domain type='kvm'>
+  <name>web</name>
+  <metadata>
+    <evil:x xmlns:evil="https://evil.example/ns"><graphics type='vnc' port='5999' listen='203.0.113.7'/></evil:x>
+    <graphics type='vnc' port='5998' listen='198.51.100.1'><listen type='address' address='198.51.100.1'/></graphics>
+  </metadata>
+  <devices>
+    <disk type='file' device='disk'><source file='/x.img'/><target dev='vda'/><graphics type='vnc' port='5997'/></disk>
+    ${device}
+  </devices>
+</domain>`;
+    expect(parseGraphics(domain(real)).map((g) => g.attrs.port)).toEqual(['5901']);
+    expect(resolveVnc(domain(real))).toEqual({
+      ok: true,
+      endpoint: { kind: 'tcp', host: '127.0.0.1', port: 5901, passwordNeeded: false },
+    });
+    expect(resolveVnc(domain(''))).toMatchObject({ ok: false, code: 'NO_GRAPHICS' });
+  });
+
   it('adds a VNC display to a persistent definition', () => {
     const out = addVncToDomainXml('<domain><devices><disk/></devices></domain>');
-    expect(resolveVnc(out.replace("autoport='yes'", "port='5900'"))).toMatchObject({ ok: true });
+    expect(parseGraphics(out).map((g) => g.attrs)).toEqual([
+      { type: 'vnc', autoport: 'yes', listen: '127.0.0.1' },
+    ]);
+    expect(resolveVnc(out.replace('autoport="yes"', 'port="5900"'))).toMatchObject({ ok: true });
   });
 
   it('parses libvirt URIs and builds ssh argument arrays', () => {
@@ -356,12 +381,12 @@ describe('domain XML and URIs', () => {
       'BatchMode=yes',
       '-p',
       '2222',
+      '-l',
+      'admin',
       '-i',
       '/k/id',
       '-o',
       'StrictHostKeyChecking=no',
-      '-l',
-      'admin',
       '-W',
       '127.0.0.1:5900',
       '--',

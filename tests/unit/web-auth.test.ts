@@ -228,12 +228,26 @@ describe('web mode authentication', () => {
 
 describe('serve command line', () => {
   it('defaults to loopback, port 8765-if-free and opening a browser', () => {
-    expect(parseServeArgs([])).toEqual({ host: '127.0.0.1', port: 'auto', open: true, help: false });
+    const defaults = {
+      tlsCert: null,
+      tlsKey: null,
+      insecureNoTls: false,
+      terminal: null,
+      allowRoot: false,
+    };
+    expect(parseServeArgs([])).toEqual({
+      host: '127.0.0.1',
+      port: 'auto',
+      open: true,
+      help: false,
+      ...defaults,
+    });
     expect(parseServeArgs(['--host', '::1', '--port=0', '--no-open'])).toEqual({
       host: '::1',
       port: 0,
       open: false,
       help: false,
+      ...defaults,
     });
     expect(() => parseServeArgs(['--port', '99999'])).toThrow();
     expect(() => parseServeArgs(['--host', 'a b'])).toThrow();

@@ -6,7 +6,7 @@ import type {
   EventPayload,
 } from '../../../shared/contract/index.js';
 import { bridgeTransport, type Transport, type TransportStatus, type VirtdeskBridge } from './transport.js';
-import { WsTransport, webSocketUrl } from './ws.js';
+import { WsTransport, takeWebToken, webSocketUrl } from './ws.js';
 
 /** The typed API over any transport. One generic bridge — no code per call. */
 export interface Api {
@@ -40,13 +40,26 @@ export const createApi = (transport: Transport): Api => {
 
 let api: Api | null = null;
 
+const sessionStorageOrNull = (): Storage | null => {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage blocked by the browser
+  }
+};
+
 /** The process-wide API: Electron bridge when present, else web mode's WebSocket. */
 export const getApi = (): Api => {
   if (!api) {
     api = createApi(
       window.virtdesk
         ? bridgeTransport(window.virtdesk as unknown as VirtdeskBridge)
-        : new WsTransport({ url: webSocketUrl(window.location) }),
+        : new WsTransport({
+            url: webSocketUrl(
+              window.location,
+              takeWebToken(window.location, window.history, sessionStorageOrNull()),
+            ),
+          }),
     );
   }
   return api;

@@ -118,9 +118,43 @@ export class WsTransport implements Transport {
   }
 }
 
-/** The WebSocket URL for web mode: same host, path /ws, the page's `?token=` forwarded. */
-export const webSocketUrl = (loc: Location): string => {
-  const token = new URLSearchParams(loc.search).get('token') ?? '';
+const TOKEN_KEY = 'virtdesk.token';
+
+/**
+ * Web mode's access token. Taken once from the page's `?token=`, kept in this tab's sessionStorage
+ * (so a reload still works) and removed from the address bar, so it does not stay in the history,
+ * bookmarks or a shared screen.
+ */
+export const takeWebToken = (
+  loc: Location,
+  history: Pick<History, 'replaceState' | 'state'> | null,
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null,
+): string => {
+  const params = new URLSearchParams(loc.search);
+  const fromUrl = params.get('token');
+  if (fromUrl !== null) {
+    try {
+      storage?.setItem(TOKEN_KEY, fromUrl);
+    } catch {
+      // storage disabled: the token lives in memory only (a reload then needs the URL again)
+    }
+    params.delete('token');
+    const query = params.toString();
+    history?.replaceState(history.state, '', `${loc.pathname}${query ? `?${query}` : ''}${loc.hash}`);
+    return fromUrl;
+  }
+  try {
+    return storage?.getItem(TOKEN_KEY) ?? '';
+  } catch {
+    return '';
+  }
+};
+
+/** The WebSocket URL for web mode: same host, path /ws, the access token forwarded. */
+export const webSocketUrl = (
+  loc: Location,
+  token: string = new URLSearchParams(loc.search).get('token') ?? '',
+): string => {
   const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${loc.host}/ws?token=${encodeURIComponent(token)}`;
 };

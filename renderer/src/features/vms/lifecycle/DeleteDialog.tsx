@@ -33,7 +33,7 @@ export const DeleteDialog = ({ req }: { req: DialogRequest<'delete'> }) => {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     let live = true;
-    Promise.all(
+    void Promise.all(
       req.uuids.map(async (uuid) => {
         try {
           const list = await getApi().call('vms.volumes', { connectionId: req.connectionId, uuid });

@@ -1,0 +1,95 @@
+/**
+ * The composition root of the main process: the one place that creates every feature service, hands each
+ * the narrow view of its neighbours it depends on, wires their lifecycle to the connections (up/down) and
+ * stops them in order. Handlers get their services from here (handlers/index.ts); nothing else creates a
+ * service or looks one up.
+ */
+import type { EventName, EventPayload } from '../../shared/contract/index.js';
+import { ConsoleService } from '../console/service.js';
+import { HostService } from '../host/service.js';
+import { StatsSampler } from '../stats/sampler.js';
+import type { OpenConnectionFn } from '../base/connections.js';
+import { ConnectionManager, type ReconnectPolicy } from '../connections/connection-manager.js';
+import { MigrationService } from '../migration/service.js';
+import { NewVmService } from '../newvm/service.js';
+import { SnapshotService } from '../snapshots/service.js';
+import { CloneService } from '../vms/clone.js';
+import { VmService } from '../vms/vm-service.js';
+
+export interface Services {
+  connections: ConnectionManager;
+  vms: VmService;
+  clones: CloneService;
+  snapshots: SnapshotService;
+  migration: MigrationService;
+  newVm: NewVmService;
+  consoles: ConsoleService;
+  stats: StatsSampler;
+  host: HostService;
+}
+
+export interface ServicesOptions {
+  configDir: string;
+  openConnection: OpenConnectionFn;
+  reconnect: ReconnectPolicy;
+}
+
+/** Pushes an event to every renderer (the core's sessions). */
+export type Broadcast = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
+
+export interface Composition {
+  services: Services;
+  /** Releases the feature services (ptys, VNC proxy, samplers), then closes the connections. */
+  stop(): Promise<void>;
+}
+
+export function createServices(opts: ServicesOptions, broadcast: Broadcast): Composition {
+  const connections = new ConnectionManager(opts.configDir, opts.openConnection, opts.reconnect);
+  const vms = new VmService(connections);
+  const stats = new StatsSampler();
+  const consoles = new ConsoleService({
+    getClient: (id) => connections.getClient(id),
+    connectionUri: (id) => connections.entry(id).uri,
+  });
+  const services: Services = {
+    connections,
+    vms,
+    clones: new CloneService(connections),
+    snapshots: new SnapshotService(connections),
+    migration: new MigrationService(connections),
+    newVm: new NewVmService(connections),
+    consoles,
+    stats,
+    host: new HostService({
+      connections,
+      hostCpuPercent: (id) => stats.latestHost(id)?.cpu ?? null,
+    }),
+  };
+
+  // Connection up/down: the VM cache first (it lists the VMs), then the sampler.
+  connections.on('connected', (id, client) => vms.attach(id, client));
+  connections.on('disconnected', (id) => vms.detach(id));
+  connections.on('connected', (id, client) => stats.attach(id, client));
+  connections.on('disconnected', (id) => stats.detach(id));
+
+  // What renderers see change.
+  connections.on('changed', () => broadcast('connections.changed', { connections: connections.list() }));
+  connections.on('status', (s) => broadcast('connections.status', s));
+  vms.on('changed', (delta) => broadcast('vms.changed', delta));
+
+  const stop = async (): Promise<void> => {
+    const steps: [string, () => Promise<void> | void][] = [
+      ['consoles', () => consoles.stop()],
+      ['stats', () => stats.stop()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (e) {
+        console.warn(`virtdesk: stopping ${name} failed:`, e);
+      }
+    }
+    await connections.stop();
+  };
+  return { services, stop };
+}

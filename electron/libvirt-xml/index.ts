@@ -1,0 +1,27 @@
+/**
+ * The one libvirt-XML layer: parse, read, edit and build libvirt's XML documents on a standards DOM,
+ * keeping whatever it does not understand. Imports only itself, node:* and @xmldom/xmldom.
+ */
+export {
+  attr,
+  attributes,
+  bytesOf,
+  child,
+  children,
+  descendants,
+  elements,
+  intOf,
+  localName,
+  MAX_XML_CHARS,
+  parseXml,
+  serializeXml,
+  text,
+  XmlError,
+  type XmlElement,
+} from './dom.js';
+export * from './domain.js';
+export * from './new-domain.js';
+export * from './volume.js';
+export * from './pool.js';
+export * from './network.js';
+export * from './snapshot.js';

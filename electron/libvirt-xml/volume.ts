@@ -1,0 +1,81 @@
+/** A storage volume description (formatstorage "Storage volume XML"): reads, and a builder for new ones. */
+import {
+  add,
+  attr,
+  bytesOf,
+  child,
+  newDocument,
+  parseXml,
+  serializeXml,
+  text,
+  XmlError,
+  type XmlElement,
+} from './dom.js';
+
+export interface BackingStore {
+  path: string | null;
+  format: string | null;
+}
+
+export class VolumeXml {
+  private constructor(readonly root: XmlElement) {}
+
+  /** Parses a volume description; throws XmlError when it is malformed or not a <volume>. */
+  static parse(xml: string): VolumeXml {
+    const root = parseXml(xml);
+    if (root.nodeName !== 'volume')
+      throw new XmlError(`Invalid XML: expected a <volume> description, not <${root.nodeName}>`);
+    return new VolumeXml(root);
+  }
+
+  toString(): string {
+    return serializeXml(this.root);
+  }
+
+  get name(): string | null {
+    return text(this.root, 'name');
+  }
+  /** 'file', 'block', 'dir', 'network', … (libvirt's volume type attribute). */
+  get type(): string | null {
+    return attr(this.root, 'type');
+  }
+  get key(): string | null {
+    return text(this.root, 'key');
+  }
+  /** Sizes in bytes (storage sizes default to bytes when no unit is given). */
+  get capacityBytes(): number | null {
+    return bytesOf(child(this.root, 'capacity'), 'bytes');
+  }
+  get allocationBytes(): number | null {
+    return bytesOf(child(this.root, 'allocation'), 'bytes');
+  }
+  get targetPath(): string | null {
+    return text(this.root, 'target/path');
+  }
+  /** The image format ('qcow2', 'raw', …), or null. */
+  get format(): string | null {
+    return attr(child(this.root, 'target/format'), 'type');
+  }
+  get backingStore(): BackingStore | null {
+    const b = child(this.root, 'backingStore');
+    if (!b) return null;
+    return { path: text(b, 'path'), format: attr(child(b, 'format'), 'type') };
+  }
+}
+
+export interface NewVolume {
+  name: string;
+  capacityBytes: number;
+  /** Image format; the pool's default when absent. */
+  format?: string | null;
+}
+
+/** A new volume's description (for storageVolCreateXML / CreateXMLFrom). */
+export function newVolumeXml(v: NewVolume): string {
+  const root = newDocument('volume');
+  add(root, 'name', {}, v.name);
+  add(root, 'capacity', { unit: 'bytes' }, v.capacityBytes);
+  const target = add(root, 'target');
+  if (v.format) add(target, 'format', { type: v.format });
+  return serializeXml(root);
+}
