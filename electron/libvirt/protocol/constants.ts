@@ -109,19 +109,6 @@ export const DomainState = {
 } as const;
 export type DomainStateValue = (typeof DomainState)[keyof typeof DomainState];
 
-/** Lower-case names indexed by virDomainState. */
-export const DOMAIN_STATE_NAMES = [
-  'nostate',
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'shutoff',
-  'crashed',
-  'pmsuspended',
-] as const;
-export type DomainStateName = (typeof DOMAIN_STATE_NAMES)[number];
-
 /** virDomainEventID */
 export const VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0;
 export const VIR_DOMAIN_EVENT_ID_REBOOT = 1;
