@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGuestApp, type GuestApp } from './support/guest-app.js';
 import { sleep, until } from './ui-helpers.js';
+import { DomainXml } from '../../electron/libvirt-xml/index.js';
 
 /** A VNC client asking for the display to itself (RFB ClientInit shared-flag 0), as virt-viewer can. */
 async function exclusiveViewer(port: number): Promise<net.Socket> {
@@ -76,7 +77,7 @@ describe('renderer e2e: the Display tab on a real guest', () => {
 
   it('says another viewer took the display, and Reconnect brings it back', async () => {
     const xml = await g.client.domainGetXMLDesc(g.dom, 0);
-    const port = Number(/<graphics type='vnc' port='(\d+)'/.exec(xml)?.[1]);
+    const port = Number(DomainXml.parse(xml).graphics.find((g) => g.type === 'vnc')?.attrs.port);
     expect(port).toBeGreaterThan(5899);
     const other = await exclusiveViewer(port);
     try {
