@@ -172,4 +172,23 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
     },
     120_000,
   );
+
+  it('a daemon away for 10 s is picked up within 2 s of its return (no long backoff for a local socket)', async () => {
+    await until('connected', 30_000, () => state() === 'connected' || undefined, 20);
+    await daemon.kill();
+    await until('the loss to be noticed', 10_000, () => state() !== 'connected' || undefined, 20);
+    // Long enough that a 1, 2, 4, 8 s backoff would wait well past the daemon's return.
+    await new Promise((r) => setTimeout(r, 10_000));
+    await daemon.restart();
+    const backAt = performance.now();
+    await until(
+      'the connection to be connected again',
+      30_000,
+      () => state() === 'connected' || undefined,
+      20,
+    );
+    const reconnectMs = performance.now() - backAt;
+    console.log(`reconnected ${reconnectMs.toFixed(0)} ms after a 10 s outage`);
+    expect(reconnectMs).toBeLessThan(2000);
+  }, 60_000);
 });
