@@ -14,7 +14,7 @@ import {
 import { CoreError } from '../base/errors.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { readJson, SerialWriter } from '../base/config.js';
-import { redactUri, type CloseInfo, type LibvirtClient } from '../libvirt/index.js';
+import { parseLibvirtUri, redactUri, type CloseInfo, type LibvirtClient } from '../libvirt/index.js';
 
 const fileSchema = z.object({ version: z.literal(1), connections: z.array(z.unknown()) });
 
@@ -23,9 +23,24 @@ export interface ReconnectPolicy {
   initialMs: number;
   /** Upper bound of the delay (ms). */
   maxMs: number;
+  /**
+   * Upper bound for a daemon on this machine (a unix socket): trying one costs a failed connect() and
+   * nothing else, so a restarted local daemon is picked up within this long of its return, however long
+   * it was away. Remote hosts (ssh, tls, tcp) keep backing off to `maxMs`.
+   */
+  localMaxMs?: number;
 }
 
-export const DEFAULT_RECONNECT: ReconnectPolicy = { initialMs: 1000, maxMs: 30_000 };
+export const DEFAULT_RECONNECT: ReconnectPolicy = { initialMs: 1000, maxMs: 30_000, localMaxMs: 1000 };
+
+/** A connection to a daemon on this machine (its unix socket), as opposed to a remote host. */
+const isLocalUri = (uri: string): boolean => {
+  try {
+    return parseLibvirtUri(uri).transport === 'unix';
+  } catch {
+    return false;
+  }
+};
 
 /** Delay before retry number `attempt` (1-based): 1s, 2s, 4s, … capped at 30s. */
 export const backoffDelay = (attempt: number, policy: ReconnectPolicy = DEFAULT_RECONNECT): number =>
@@ -427,7 +442,10 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
   private scheduleRetry(l: Live, reason: string | null): void {
     this.clearTimer(l);
     l.attempt += 1;
-    const delay = backoffDelay(l.attempt, this.policy);
+    const delay = Math.min(
+      backoffDelay(l.attempt, this.policy),
+      isLocalUri(l.conn.uri) ? (this.policy.localMaxMs ?? 1000) : Infinity,
+    );
     l.nextRetryAt = Date.now() + delay;
     this.setState(l, 'reconnecting', reason);
     l.nextRetryAt = Date.now() + delay;

@@ -38,7 +38,14 @@ export interface CoreOptions {
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: RemoteError };
 
-const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, {});
+/**
+ * How long the UI waits for libvirt to answer a read (a lookup, list, XML or stats call) before it says the
+ * host is not answering: a stopped or wedged daemon must not leave a page spinning forever. Calls that
+ * change state (create, migrate, …) keep no deadline; keepalive still ends a dead connection.
+ */
+export const UI_READ_TIMEOUT_MS = 30_000;
+
+const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, { readTimeoutMs: UI_READ_TIMEOUT_MS });
 
 /**
  * The plain-Node core of the main process: contract dispatch, sessions (renderers), connections and VMs.

@@ -60,6 +60,7 @@ export type RemoteErrorCode =
   | 'invalid-input' // the payload failed the call's schema
   | 'unknown-call' // no such call name
   | 'unauthorized' // transport-level refusal (web mode)
+  | 'limit-reached' // a per-window or global cap (consoles, display tokens, stats subscriptions); `message` names it
   | 'internal'; // a bug: see the main-process log
 
 /** Error shape that crosses the boundary: libvirt's own message is kept in `message`. */

@@ -109,19 +109,6 @@ export const DomainState = {
 } as const;
 export type DomainStateValue = (typeof DomainState)[keyof typeof DomainState];
 
-/** Lower-case names indexed by virDomainState. */
-export const DOMAIN_STATE_NAMES = [
-  'nostate',
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'shutoff',
-  'crashed',
-  'pmsuspended',
-] as const;
-export type DomainStateName = (typeof DOMAIN_STATE_NAMES)[number];
-
 /** virDomainPausedReason (the reason domainGetState gives with VIR_DOMAIN_PAUSED) */
 export const VIR_DOMAIN_PAUSED_UNKNOWN = 0;
 export const VIR_DOMAIN_PAUSED_USER = 1;

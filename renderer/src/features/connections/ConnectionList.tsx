@@ -9,6 +9,7 @@ import { useVmListVersion, vmStore } from '../../store/vms.js';
 import { ConfirmDialog } from '../../ui/Dialog.js';
 import { Icon, Spinner } from '../../ui/icons.js';
 import { MenuButton } from '../../ui/Menu.js';
+import { Name, tr } from '../../ui/Name.js';
 import { connect, disconnect, removeConnection } from './connectionActions.js';
 import { problemOf, statusText } from './statusText.js';
 
@@ -37,7 +38,7 @@ const ConnectionGroup = ({ c }: { c: ConnectionEntry }) => {
       <div className="conn-header">
         <span className={`status-dot ${dotClass}`} aria-hidden="true" />
         <span className="name" title={c.uri}>
-          {c.name}
+          <Name>{c.name}</Name>
           <span className="conn-status" data-testid="conn-status">
             {statusText(t, c)}
           </span>
@@ -99,7 +100,7 @@ const ConnectionGroup = ({ c }: { c: ConnectionEntry }) => {
       ))}
       {confirmRemove && (
         <ConfirmDialog
-          title={t('connections.remove.title', { name: c.name })}
+          title={tr('connections.remove.title', { name: <Name>{c.name}</Name> })}
           body={t('connections.remove.body')}
           confirmLabel={t('connections.remove.confirm')}
           cancelLabel={t('common.cancel')}

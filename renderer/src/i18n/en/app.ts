@@ -1,6 +1,8 @@
 /** English — app shell, navigation, menus, common words, keyboard shortcuts. */
 export default {
   'common.cancel': 'Cancel',
+  'common.uuid': 'UUID',
+  'common.bidiName': 'The name holds invisible direction characters; spelled out it reads:',
   'common.close': 'Close',
   'common.dismiss': 'Dismiss',
   'common.details': 'Details',
@@ -9,6 +11,7 @@ export default {
   'common.off': 'Off',
   'common.save': 'Save',
   'nav.sidebar': 'Connections',
+  'nav.sidebarToggle': 'Show connections',
   'nav.skip': 'Skip to content',
   'nav.vms': 'Virtual Machines',
   'nav.back': 'Back',

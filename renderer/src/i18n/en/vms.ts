@@ -1,6 +1,7 @@
 /** English — VM list, lifecycle actions, dialogs, VM page and Overview tab. */
 export default {
   'vms.search': 'Search virtual machines',
+  'vms.moreActions': 'More actions',
   'vms.listLabel': 'Virtual machines',
   'vms.count': '{n} virtual machines',
   'vms.count.one': '{n} virtual machine',

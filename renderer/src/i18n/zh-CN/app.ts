@@ -1,5 +1,7 @@
 /** 简体中文 — 应用框架、导航、菜单、通用词、键盘快捷键。 */
 export default {
+  'common.uuid': 'UUID',
+  'common.bidiName': '名称中含有不可见的方向控制字符；逐字写出为：',
   'common.cancel': '取消',
   'common.close': '关闭',
   'common.dismiss': '关闭提示',
@@ -9,6 +11,7 @@ export default {
   'common.off': '关',
   'common.save': '保存',
   'nav.sidebar': '连接',
+  'nav.sidebarToggle': '显示连接',
   'nav.skip': '跳到内容',
   'nav.vms': '虚拟机',
   'nav.back': '返回',

@@ -1,6 +1,7 @@
 /** 简体中文 — 虚拟机列表、生命周期操作、对话框、虚拟机页面与概览标签页。 */
 export default {
   'vms.search': '搜索虚拟机',
+  'vms.moreActions': '更多操作',
   'vms.listLabel': '虚拟机',
   'vms.count': '{n} 台虚拟机',
   'vms.count.one': '{n} 台虚拟机',
