@@ -17,6 +17,7 @@ interface RemoteErrorShape {
   libvirt?: { code: number; domain: number; level: number };
   issues?: { path: (string | number)[]; message: string }[];
   remedy?: { kind: string; connectionId: string; network?: string; pool?: string };
+  existingId?: string;
 }
 
 type Result = { ok: true; value: unknown } | { ok: false; error: RemoteErrorShape };
@@ -41,6 +42,7 @@ const toError = (e: RemoteErrorShape): Error => {
   if (e?.libvirt !== undefined) err.libvirt = e.libvirt;
   if (e?.issues !== undefined) err.issues = e.issues;
   if (e?.remedy !== undefined) err.remedy = e.remedy;
+  if (e?.existingId !== undefined) err.existingId = e.existingId;
   return err;
 };
 

@@ -14,7 +14,7 @@ import {
 import { CoreError } from '../base/errors.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { readJson, SerialWriter } from '../base/config.js';
-import { redactUri, type CloseInfo, type LibvirtClient } from '../libvirt/index.js';
+import { parseLibvirtUri, redactUri, type CloseInfo, type LibvirtClient } from '../libvirt/index.js';
 
 const fileSchema = z.object({ version: z.literal(1), connections: z.array(z.unknown()) });
 
@@ -23,9 +23,24 @@ export interface ReconnectPolicy {
   initialMs: number;
   /** Upper bound of the delay (ms). */
   maxMs: number;
+  /**
+   * Upper bound for a daemon on this machine (a unix socket): trying one costs a failed connect() and
+   * nothing else, so a restarted local daemon is picked up within this long of its return, however long
+   * it was away. Remote hosts (ssh, tls, tcp) keep backing off to `maxMs`.
+   */
+  localMaxMs?: number;
 }
 
-export const DEFAULT_RECONNECT: ReconnectPolicy = { initialMs: 1000, maxMs: 30_000 };
+export const DEFAULT_RECONNECT: ReconnectPolicy = { initialMs: 1000, maxMs: 30_000, localMaxMs: 1000 };
+
+/** A connection to a daemon on this machine (its unix socket), as opposed to a remote host. */
+const isLocalUri = (uri: string): boolean => {
+  try {
+    return parseLibvirtUri(uri).transport === 'unix';
+  } catch {
+    return false;
+  }
+};
 
 /** Delay before retry number `attempt` (1-based): 1s, 2s, 4s, … capped at 30s. */
 export const backoffDelay = (attempt: number, policy: ReconnectPolicy = DEFAULT_RECONNECT): number =>
@@ -46,7 +61,15 @@ interface Live {
   connecting: Promise<void> | null;
   /** Bumped on every connect/disconnect so stale async results are dropped. */
   generation: number;
+  /** Connected since it was last asked for: a failure now is "lost", not "could not connect". */
+  wasConnected: boolean;
 }
+
+/** Two URIs name the same connection when they differ only in surrounding blanks or a trailing slash. */
+export const sameUri = (a: string, b: string): boolean => {
+  const norm = (u: string): string => u.trim().replace(/\/+$/, '');
+  return norm(a) === norm(b);
+};
 
 export interface ConnectionManagerEvents {
   /** Saved list changed. */
@@ -81,6 +104,8 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
   private readonly file: string;
   private readonly writer: SerialWriter;
   private stopped = false;
+  /** No connections.json was found: autoconnect brings up the local connection once. */
+  private firstRun = false;
 
   constructor(
     readonly configDir: string,
@@ -127,13 +152,43 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       } else console.warn(`virtdesk: ignoring unreadable ${this.file}`);
     }
     for (const c of conns) this.live.set(c.id, this.newLive(c));
+    this.firstRun = raw === undefined;
     if (raw === undefined) await this.save();
   }
 
-  /** Connect every connection marked autoconnect (in the background; failures schedule retries). */
-  autoconnect(): void {
+  /**
+   * Connect every connection marked autoconnect (in the background; failures schedule retries). On a first
+   * run, bring up the local system connection instead, or the user session when this user may not use the
+   * system daemon; the one that connects is marked autoconnect so the next start finds it up too.
+   */
+  autoconnect(): Promise<void> {
+    if (this.firstRun) {
+      this.firstRun = false;
+      return this.firstRunConnect();
+    }
     for (const l of this.live.values()) {
       if (l.conn.autoconnect) this.connect(l.conn.id, { retryOnFailure: true }).catch(() => undefined);
+    }
+    return Promise.resolve();
+  }
+
+  private async firstRunConnect(): Promise<void> {
+    for (const d of DEFAULT_CONNECTIONS) {
+      const l = [...this.live.values()].find((x) => sameUri(x.conn.uri, d.uri));
+      if (!l) continue;
+      try {
+        await this.connect(l.conn.id);
+      } catch {
+        // Not reachable or not allowed: a newcomer is not greeted with that error when the next one works.
+        continue;
+      }
+      for (const other of this.live.values()) {
+        if (other !== l && other.state === 'disconnected' && other.reason !== null) {
+          this.setState(other, 'disconnected', null);
+        }
+      }
+      await this.update({ id: l.conn.id, autoconnect: true }).catch(() => undefined);
+      return;
     }
   }
 
@@ -151,6 +206,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       timer: null,
       connecting: null,
       generation: 0,
+      wasConnected: false,
     };
   }
 
@@ -174,6 +230,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       attempt: l.attempt,
       since: l.since,
       hostname: l.hostname,
+      wasConnected: l.wasConnected,
     };
   }
 
@@ -218,11 +275,56 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     return [...this.live.values()].filter((l) => l.state === 'connected').map((l) => l.conn.id);
   }
 
-  async add(input: { name: string; uri: string; autoconnect: boolean }): Promise<ConnectionEntry> {
+  /** Refuses a URI that is already saved (under another id), naming the saved connection. */
+  private refuseDuplicate(uri: string, except?: string): void {
+    for (const l of this.live.values()) {
+      if (l.conn.id !== except && sameUri(l.conn.uri, uri)) {
+        throw new CoreError(
+          'duplicate',
+          `This connection is already saved as “${l.conn.name}”.`,
+          undefined,
+          undefined,
+          l.conn.id,
+        );
+      }
+    }
+  }
+
+  /**
+   * Save a new connection. With `connect`, it is saved only once it has connected: a URI that does not
+   * work rejects with libvirt's error and nothing is saved (the user may then save it anyway, without
+   * `connect`). A URI already saved is refused with `duplicate` naming the saved one.
+   */
+  async add(
+    input: { name: string; uri: string; autoconnect: boolean },
+    opts: { connect?: boolean } = {},
+  ): Promise<ConnectionEntry> {
     const conn = connectionSchema.parse({ id: randomUUID(), ...input });
+    this.refuseDuplicate(conn.uri);
+    let client: LibvirtClient | null = null;
+    if (opts.connect) {
+      try {
+        client = await this.openConnection(conn.uri);
+      } catch (e) {
+        if (e instanceof Error) e.message = redactUri(e.message);
+        throw e;
+      }
+      try {
+        // Another add of the same URI may have finished while this one was connecting.
+        this.refuseDuplicate(conn.uri);
+      } catch (e) {
+        await Promise.resolve(client.close()).catch(() => undefined);
+        throw e;
+      }
+    }
     this.live.set(conn.id, this.newLive(conn));
     await this.save();
     this.emit('changed');
+    if (client) {
+      const l = this.get(conn.id);
+      l.wanted = true;
+      await this.attempt(l, false, client);
+    }
     return this.entry(conn.id);
   }
 
@@ -233,6 +335,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     autoconnect?: boolean;
   }): Promise<ConnectionEntry> {
     const l = this.get(input.id);
+    if (input.uri !== undefined) this.refuseDuplicate(input.uri, l.conn.id);
     const uriChanged = input.uri !== undefined && input.uri !== l.conn.uri;
     l.conn = connectionSchema.parse({
       ...l.conn,
@@ -270,13 +373,12 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
       await l.connecting;
       return this.statusOf(l);
     }
+    // "Reconnect now" on a connection that is retrying by itself: a failure keeps it retrying, and a
+    // connection that was lost stays "lost" (only a disconnect resets that).
+    const retrying = l.state === 'reconnecting';
     this.clearTimer(l);
     l.attempt = 0;
-    try {
-      await this.attempt(l, opts.retryOnFailure ?? false);
-    } finally {
-      // attempt() records the outcome in the status
-    }
+    await this.attempt(l, opts.retryOnFailure ?? retrying); // records the outcome in the status
     return this.statusOf(l);
   }
 
@@ -286,14 +388,17 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     l.nextRetryAt = null;
   }
 
-  /** One connection attempt. On failure: schedule a retry when `retry`, and rethrow. */
-  private attempt(l: Live, retry: boolean): Promise<void> {
+  /**
+   * One connection attempt (with `opened`: set up a client opened already). On failure: schedule a retry
+   * when `retry`, and rethrow.
+   */
+  private attempt(l: Live, retry: boolean, opened?: LibvirtClient): Promise<void> {
     const gen = ++l.generation;
     if (l.state !== 'reconnecting') this.setState(l, 'connecting', null);
     const p = (async () => {
       let client: LibvirtClient | null = null;
       try {
-        client = await this.openConnection(l.conn.uri);
+        client = opened ?? (await this.openConnection(l.conn.uri));
         if (gen !== l.generation || this.stopped || !this.live.has(l.conn.id)) {
           await Promise.resolve(client.close()).catch(() => undefined);
           throw new CoreError('connection', 'Connection attempt cancelled');
@@ -310,6 +415,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
         l.client = c;
         l.hostname = hostname;
         l.attempt = 0;
+        l.wasConnected = true;
         this.setState(l, 'connected', null);
         this.emit('connected', l.conn.id, c);
       } catch (e) {
@@ -337,7 +443,10 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
   private scheduleRetry(l: Live, reason: string | null): void {
     this.clearTimer(l);
     l.attempt += 1;
-    const delay = backoffDelay(l.attempt, this.policy);
+    const delay = Math.min(
+      backoffDelay(l.attempt, this.policy),
+      isLocalUri(l.conn.uri) ? (this.policy.localMaxMs ?? 1000) : Infinity,
+    );
     l.nextRetryAt = Date.now() + delay;
     this.setState(l, 'reconnecting', reason);
     l.nextRetryAt = Date.now() + delay;
@@ -366,6 +475,7 @@ export class ConnectionManager extends EventEmitter<ConnectionManagerEvents> {
     l.generation++;
     this.clearTimer(l);
     l.attempt = 0;
+    l.wasConnected = false;
     const client = l.client;
     l.client = null;
     const wasUp = l.state !== 'disconnected';

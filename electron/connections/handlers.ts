@@ -4,14 +4,8 @@ import type { ConnectionManager } from './connection-manager.js';
 
 export const connectionHandlers = (connections: ConnectionManager): HandlerMap<typeof connectionCalls> => ({
   'connections.list': async () => connections.list(),
-  'connections.add': async ({ name, uri, autoconnect, connect }) => {
-    const entry = await connections.add({ name, uri, autoconnect });
-    if (connect) {
-      await connections.connect(entry.id);
-      return connections.entry(entry.id);
-    }
-    return entry;
-  },
+  'connections.add': async ({ name, uri, autoconnect, connect }) =>
+    connections.add({ name, uri, autoconnect }, { connect }),
   'connections.update': async (input) => connections.update(input),
   'connections.remove': async ({ id }) => ({ removed: await connections.remove(id) }),
   'connections.connect': async ({ id }) => connections.connect(id),

@@ -63,18 +63,28 @@ export class FlowController {
     }
   }
 
-  /** The renderer has written `n` units. Over-acknowledgement is clamped (never below zero). */
-  acked(n: number): void {
-    this.unacked = Math.max(0, this.unacked - n);
-    if (this.paused && this.unacked < this.opts.lowWatermark) {
-      this.paused = false;
-      this.source.resume();
-    }
+  /**
+   * The renderer has written `n` units. More than is outstanding is refused (returns false, nothing
+   * changes): clamping it would let a client switch flow control off by acknowledging ahead.
+   */
+  acked(n: number): boolean {
+    if (n > this.unacked) return false;
+    this.unacked -= n;
+    this.maybeResume();
+    return true;
   }
 
   /** Forget outstanding output (e.g. the renderer re-attached); resumes the source. */
   reset(): void {
-    this.acked(Number.MAX_SAFE_INTEGER);
+    this.unacked = 0;
+    this.maybeResume();
+  }
+
+  private maybeResume(): void {
+    if (this.paused && this.unacked < this.opts.lowWatermark) {
+      this.paused = false;
+      this.source.resume();
+    }
   }
 
   stats(): FlowStats {

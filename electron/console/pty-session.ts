@@ -16,7 +16,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Duplex } from 'node:stream';
 import type { ClientSession } from '../base/handlers.js';
 import type { EventPayload } from '../../shared/contract/index.js';
+import { CoreError } from '../base/errors.js';
 import { ConsoleError } from './errors.js';
+import { CONSOLE_LIMITS, limitMessage, type ConsoleLimits } from './limits.js';
 import {
   FlowController,
   OutputBatcher,
@@ -153,6 +155,8 @@ export interface ConsoleManagerOptions {
   /** Give up after this many consecutive re-spawns that lived < 2 s. */
   maxQuickRespawns?: number;
   env?: NodeJS.ProcessEnv;
+  /** Override the caps of CONSOLE_LIMITS (tests). */
+  limits?: Partial<ConsoleLimits>;
 }
 
 export interface OpenSerialRequest {
@@ -303,8 +307,25 @@ export class ConsoleManager {
     }
   }
 
+  /**
+   * The renderer wrote `units` more of the output. Acknowledging more than was sent is a broken or
+   * hostile client (it would switch flow control off): the console is closed and the call refused.
+   */
   ack(owner: ClientSession, sessionId: string, units: number): void {
-    this.get(owner, sessionId).flow.acked(units);
+    const s = this.get(owner, sessionId);
+    const unacked = s.flow.stats().unacked;
+    if (s.flow.acked(units)) return;
+    const message =
+      `The console was closed: the window acknowledged ${units} characters of output, ` +
+      `but only ${unacked} were sent and not yet acknowledged.`;
+    this.dispose(s, 'error', null, message);
+    throw new CoreError('invalid-input', message);
+  }
+
+  /** Close a console with a message (e.g. the transport gave up on a renderer that stopped reading). */
+  abort(owner: ClientSession, sessionId: string, message: string): void {
+    const s = this.sessions.get(sessionId);
+    if (s && s.owner === owner) this.dispose(s, 'error', null, message);
   }
 
   close(owner: ClientSession, sessionId: string): void {
@@ -380,6 +401,7 @@ export class ConsoleManager {
     cols: number,
     rows: number,
   ): Session {
+    this.checkCaps(owner, kind);
     const id = randomUUID();
     const send = <N extends 'console.data' | 'console.state' | 'console.exit'>(
       event: N,
@@ -429,6 +451,24 @@ export class ConsoleManager {
       });
     }
     return s;
+  }
+
+  /** Refuse a new console beyond the per-session or the global cap (checked synchronously with create). */
+  private checkCaps(owner: ClientSession, kind: Session['kind']): void {
+    let mine = 0;
+    let all = 0;
+    for (const s of this.sessions.values()) {
+      if (s.kind !== kind) continue;
+      all++;
+      if (s.owner === owner) mine++;
+    }
+    const limits = { ...CONSOLE_LIMITS, ...this.opts.limits };
+    const [perSession, total, what] =
+      kind === 'host'
+        ? [limits.hostShellsPerSession, limits.hostShellsTotal, 'host terminals open']
+        : [limits.serialPerSession, limits.serialTotal, 'serial consoles open'];
+    if (mine >= perSession) throw new CoreError('limit-reached', limitMessage(what, perSession, 'window'));
+    if (all >= total) throw new CoreError('limit-reached', limitMessage(what, total, 'total'));
   }
 
   private setState(s: Session, state: ConsoleState, message?: string): void {

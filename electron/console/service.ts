@@ -15,7 +15,9 @@ import {
   type DomainRef,
   type LibvirtClient,
 } from '../libvirt/index.js';
+import { CoreError } from '../base/errors.js';
 import { ConsoleError } from './errors.js';
+import { CONSOLE_LIMITS, limitMessage, type ConsoleLimits } from './limits.js';
 import { addVncToDomainXml, parseGraphics, resolveVnc, VNC_GRAPHICS_XML } from './graphics-xml.js';
 import { comboKeycodes, KEYCODE_SET_LINUX } from './keys.js';
 import { screenshotToPng } from './png.js';
@@ -34,6 +36,8 @@ export interface ConsoleHost {
 export interface ConsoleServiceOptions {
   consoles?: ConsoleManagerOptions;
   proxy?: VncProxyOptions;
+  /** Override the caps of CONSOLE_LIMITS (tests). */
+  limits?: Partial<ConsoleLimits>;
 }
 
 export class ConsoleService {
@@ -41,13 +45,18 @@ export class ConsoleService {
   private proxy: VncProxy | null = null;
   private proxyStarting: Promise<VncProxy> | null = null;
   /** Display sessions per renderer: pending tokens and live WebSockets, released when it goes away. */
+  readonly limits: ConsoleLimits;
   private readonly displays = new WeakMap<ClientSession, { tokens: Set<string>; sockets: Set<WebSocket> }>();
 
   constructor(
     private readonly host: ConsoleHost,
     private readonly opts: ConsoleServiceOptions = {},
   ) {
-    this.consoles = new ConsoleManager(opts.consoles);
+    this.consoles = new ConsoleManager({
+      ...opts.consoles,
+      limits: { ...opts.limits, ...opts.consoles?.limits },
+    });
+    this.limits = { ...CONSOLE_LIMITS, ...opts.limits };
   }
 
   private async dom(
@@ -162,6 +171,18 @@ export class ConsoleService {
       });
     }
     const entry = mine;
+    // Checked after the awaits above, right before issuing, so parallel calls cannot overshoot.
+    const perSession = this.limits.displayTokensPerSession;
+    if (entry.tokens.size >= perSession)
+      throw new CoreError(
+        'limit-reached',
+        limitMessage('display links waiting to be used', perSession, 'window'),
+      );
+    if (proxy.stats().pendingTokens >= this.limits.displayTokensTotal)
+      throw new CoreError(
+        'limit-reached',
+        limitMessage('display links waiting to be used', this.limits.displayTokensTotal, 'total'),
+      );
     const issued = proxy.issue(route.connect, {
       onConnection: (ws) => {
         entry.tokens.delete(issued.token);

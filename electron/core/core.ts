@@ -15,7 +15,7 @@ import {
 import { resolveConfigDir } from '../base/config.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
-import { toRemoteError, zodIssues } from './errors.js';
+import { inputRefusal, toRemoteError, zodIssues } from './errors.js';
 import { createHandlers, type AnyHandler } from './handlers.js';
 import { openConnection, type LibvirtClient } from '../libvirt/index.js';
 import { createServices, type Services } from './services.js';
@@ -32,11 +32,20 @@ export interface CoreOptions {
   reconnect?: ReconnectPolicy;
   /** Connect the autoconnect connections on start (default true). */
   autoconnect?: boolean;
+  /** How long a guest may take to shut down before Force Off is offered (ms; default 60 s; tests: less). */
+  shutdownGraceMs?: number;
 }
 
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: RemoteError };
 
-const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, {});
+/**
+ * How long the UI waits for libvirt to answer a read (a lookup, list, XML or stats call) before it says the
+ * host is not answering: a stopped or wedged daemon must not leave a page spinning forever. Calls that
+ * change state (create, migrate, …) keep no deadline; keepalive still ends a dead connection.
+ */
+export const UI_READ_TIMEOUT_MS = 30_000;
+
+const defaultOpen: OpenConnectionFn = (uri) => openConnection(uri, { readTimeoutMs: UI_READ_TIMEOUT_MS });
 
 /**
  * The plain-Node core of the main process: contract dispatch, sessions (renderers), connections and VMs.
@@ -60,6 +69,7 @@ export class Core {
         configDir: this.configDir,
         openConnection: options.openConnection ?? defaultOpen,
         reconnect: options.reconnect ?? DEFAULT_RECONNECT,
+        shutdownGraceMs: options.shutdownGraceMs,
       },
       (name, payload) => this.broadcast(name, payload),
     );
@@ -83,7 +93,7 @@ export class Core {
     if (this.started) return;
     this.started = true;
     await this.connections.load();
-    if (this.options.autoconnect ?? true) this.connections.autoconnect();
+    if (this.options.autoconnect ?? true) void this.connections.autoconnect();
   }
 
   /** The live libvirt client of a connected connection (throws `not-connected`). For feature services. */
@@ -122,12 +132,13 @@ export class Core {
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
-      const first = issues[0];
-      const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
       return {
         ok: false,
         error: {
-          message: `Invalid input for ${name}: ${where}${first?.message ?? 'invalid'}`,
+          // A sentence for a person, never a schema path: a refinement's own sentence (written for people,
+          // e.g. the refused password in a URI), else a plain one; the paths stay in `issues`, where forms
+          // put them on their fields.
+          message: inputRefusal(parsed.error),
           code: 'invalid-input',
           issues,
         },

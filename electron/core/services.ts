@@ -34,6 +34,8 @@ export interface ServicesOptions {
   configDir: string;
   openConnection: OpenConnectionFn;
   reconnect: ReconnectPolicy;
+  /** See CoreOptions.shutdownGraceMs. */
+  shutdownGraceMs?: number | undefined;
 }
 
 /** Pushes an event to every renderer (the core's sessions). */
@@ -47,7 +49,10 @@ export interface Composition {
 
 export function createServices(opts: ServicesOptions, broadcast: Broadcast): Composition {
   const connections = new ConnectionManager(opts.configDir, opts.openConnection, opts.reconnect);
-  const vms = new VmService(connections);
+  const vms = new VmService(
+    connections,
+    opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {},
+  );
   const stats = new StatsSampler();
   const consoles = new ConsoleService({
     getClient: (id) => connections.getClient(id),

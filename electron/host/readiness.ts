@@ -2,6 +2,11 @@
  * KVM readiness check: pure functions over facts collected from the host (see facts.ts), so tests can
  * feed a fake host. Every failed or warning item says why (`reason` + `detail`) and carries the exact
  * commands that fix it on Debian/Ubuntu and on Fedora.
+ *
+ * The decisive facts come first: when /dev/kvm can be opened, or libvirt offers the kvm domain type, KVM
+ * works here — whatever the CPU flags say (a VM whose hypervisor hides vmx/svm) and whichever module
+ * provides it (kvm_intel, kvm_amd, or another one such as kvm_pvm). The CPU-flag and module items only
+ * explain a host where KVM does not work, and only name a vendor module when the CPU flags say it applies.
  */
 import { attr, descendants, parseXml, text, XmlError } from '../libvirt-xml/index.js';
 
@@ -82,12 +87,35 @@ const isX86 = (arch: string | null): boolean => arch === null || /^(x86_64|amd64
 
 /** Which vendor module applies: from the flags, else from the vendor string. */
 export function vendorModule(f: Pick<HostFacts, 'cpuFlags' | 'cpuVendor'>): 'kvm_intel' | 'kvm_amd' | null {
+  return flagModule(f) ?? vendorStringModule(f);
+}
+
+/** The vendor module the CPU flags call for: only a CPU that shows vmx/svm can load kvm_intel/kvm_amd. */
+export function flagModule(f: Pick<HostFacts, 'cpuFlags'>): 'kvm_intel' | 'kvm_amd' | null {
   if (f.cpuFlags?.includes('vmx')) return 'kvm_intel';
   if (f.cpuFlags?.includes('svm')) return 'kvm_amd';
-  if (f.cpuVendor === 'GenuineIntel') return 'kvm_intel';
-  if (f.cpuVendor === 'AuthenticAMD' || f.cpuVendor === 'HygonGenuine') return 'kvm_amd';
   return null;
 }
+
+const vendorStringModule = (f: Pick<HostFacts, 'cpuVendor'>): 'kvm_intel' | 'kvm_amd' | null =>
+  f.cpuVendor === 'GenuineIntel'
+    ? 'kvm_intel'
+    : f.cpuVendor === 'AuthenticAMD' || f.cpuVendor === 'HygonGenuine'
+      ? 'kvm_amd'
+      : null;
+
+/** A module that provides KVM: `kvm` itself and its vendor/backends (kvm_intel, kvm_amd, kvm_pvm, …). */
+export const isKvmModule = (m: string): boolean => m === 'kvm' || m.startsWith('kvm_');
+
+/** The decisive facts: can guests use KVM here, as far as this host tells? */
+export function kvmWorks(f: Pick<HostFacts, 'devKvm' | 'kvmDomainCaps'>): boolean {
+  return f.devKvm?.state === 'ok' || f.kvmDomainCaps?.offered === true;
+}
+
+const kvmEvidence = (f: Pick<HostFacts, 'devKvm' | 'kvmDomainCaps'>): string =>
+  [f.devKvm?.state === 'ok' ? '/dev/kvm' : null, f.kvmDomainCaps?.offered ? 'libvirt: kvm' : null]
+    .filter(Boolean)
+    .join(', ');
 
 /** True for a system (privileged) libvirt URI: qemu:///system, qemu+ssh://h/system, … */
 export const isSystemUri = (uri: string): boolean => /^qemu(\+[a-z]+)?:\/\/[^/]*\/system(\?|$)/.test(uri);
@@ -118,8 +146,27 @@ export function checkCpuVirt(f: HostFacts): ReadinessItem {
   if (f.cpuFlags.includes('vmx'))
     return item('cpu-virt', 'pass', 'vmx', 'vmx', 'Intel VT-x is available (vmx).');
   if (f.cpuFlags.includes('svm')) return item('cpu-virt', 'pass', 'svm', 'svm', 'AMD-V is available (svm).');
+  if (kvmWorks(f))
+    return item(
+      'cpu-virt',
+      'pass',
+      'kvm-works',
+      kvmEvidence(f),
+      f.cpuFlags.includes('hypervisor')
+        ? 'This machine is itself a virtual machine and its CPU does not show vmx/svm, but KVM works here.'
+        : 'The CPU does not show vmx/svm, but KVM works here.',
+    );
   if (f.cpuFlags.includes('hypervisor')) {
-    const m = vendorModule(f) ?? 'kvm_intel';
+    // The outer host runs the same CPU vendor: its module is named by this CPU's vendor string. Unknown
+    // vendor → the note only (no guessed module name).
+    const m = vendorStringModule(f);
+    const cmds = m
+      ? [
+          `echo "options ${m} nested=1" | sudo tee /etc/modprobe.d/kvm-nested.conf`,
+          `sudo modprobe -r ${m}`,
+          `sudo modprobe ${m}`,
+        ]
+      : null;
     return item(
       'cpu-virt',
       'fail',
@@ -127,18 +174,7 @@ export function checkCpuVirt(f: HostFacts): ReadinessItem {
       'hypervisor',
       'This machine is itself a virtual machine and its CPU does not expose vmx/svm: enable nested ' +
         'virtualization on the outer host (and pass the host CPU model to this VM).',
-      {
-        debian: [
-          `echo "options ${m} nested=1" | sudo tee /etc/modprobe.d/kvm-nested.conf`,
-          `sudo modprobe -r ${m}`,
-          `sudo modprobe ${m}`,
-        ],
-        fedora: [
-          `echo "options ${m} nested=1" | sudo tee /etc/modprobe.d/kvm-nested.conf`,
-          `sudo modprobe -r ${m}`,
-          `sudo modprobe ${m}`,
-        ],
-      },
+      cmds ? { debian: cmds, fedora: cmds } : null,
       'outer-host',
     );
   }
@@ -155,30 +191,42 @@ export function checkCpuVirt(f: HostFacts): ReadinessItem {
 }
 
 export function checkModules(f: HostFacts): ReadinessItem {
+  const loaded = (f.modules ?? []).filter(isKvmModule).sort();
+  // KVM works: whichever module provides it is fine (kvm_pvm, a kernel with KVM built in, …).
+  if (kvmWorks(f))
+    return item(
+      'kvm-modules',
+      'pass',
+      loaded.length ? 'loaded' : 'kvm-works',
+      loaded.join(', ') || kvmEvidence(f),
+      loaded.length ? `Loaded: ${loaded.join(', ')}.` : 'KVM works here (built into the kernel).',
+    );
   if (f.modules === null)
     return item('kvm-modules', 'warn', 'unknown', '', 'Could not list the loaded kernel modules.');
-  const vm = vendorModule(f);
   const has = (m: string) => f.modules!.includes(m);
+  const vm = isX86(f.arch) ? flagModule(f) : null;
   const missing: string[] = [];
   if (!has('kvm')) missing.push('kvm');
-  if (isX86(f.arch)) {
-    if (vm && !has(vm)) missing.push(vm);
-    if (!vm && !has('kvm_intel') && !has('kvm_amd')) missing.push('kvm_intel');
-  }
-  if (missing.length === 0) {
-    const loaded = ['kvm', 'kvm_intel', 'kvm_amd'].filter(has).join(', ');
-    return item('kvm-modules', 'pass', 'loaded', loaded, `Loaded: ${loaded}.`);
-  }
-  const target = missing.find((m) => m !== 'kvm') ?? 'kvm';
-  const noFlags =
-    isX86(f.arch) && f.cpuFlags !== null && !f.cpuFlags.includes('vmx') && !f.cpuFlags.includes('svm');
+  if (vm && !has(vm)) missing.push(vm);
+  if (missing.length === 0 && loaded.length > 0)
+    return item('kvm-modules', 'pass', 'loaded', loaded.join(', '), `Loaded: ${loaded.join(', ')}.`);
+  const noFlags = isX86(f.arch) && f.cpuFlags !== null && vm === null;
+  if (noFlags)
+    // Without vmx/svm no vendor module can load: the CPU item says what to do; no modprobe to suggest.
+    return item(
+      'kvm-modules',
+      'fail',
+      'missing-no-flags',
+      missing.join(', ') || 'kvm_intel / kvm_amd',
+      'No KVM module can load until the CPU exposes vmx/svm (see the CPU item).',
+    );
+  const target = vm && missing.includes(vm) ? vm : (missing[0] ?? 'kvm');
   return item(
     'kvm-modules',
     'fail',
-    noFlags ? 'missing-no-flags' : 'missing',
+    'missing',
     missing.join(', '),
-    `Not loaded: ${missing.join(', ')}.` +
-      (noFlags ? ' It cannot load until the CPU exposes vmx/svm (see the CPU item).' : ''),
+    `Not loaded: ${missing.join(', ')}.`,
     MODPROBE(target),
   );
 }
@@ -186,7 +234,18 @@ export function checkModules(f: HostFacts): ReadinessItem {
 export function checkDevKvm(f: HostFacts): ReadinessItem {
   const d = f.devKvm;
   if (d === null) return item('dev-kvm', 'warn', 'unknown', '', 'Could not check /dev/kvm.');
-  const m = vendorModule(f) ?? 'kvm_intel';
+  // libvirt offers KVM: its QEMU can open /dev/kvm (on qemu:///system it runs as its own user), so what
+  // this user may do with /dev/kvm does not matter.
+  if (d.state !== 'ok' && f.kvmDomainCaps?.offered)
+    return item(
+      'dev-kvm',
+      'pass',
+      'libvirt-has-kvm',
+      d.error ?? d.state,
+      'This user cannot open /dev/kvm, but libvirt can: it offers KVM to its guests.',
+    );
+  const m = flagModule(f);
+  const modprobe = (...cmds: string[]): string[] => (m ? cmds.map((c) => c.replaceAll('$M', m)) : []);
   switch (d.state) {
     case 'ok':
       return item(
@@ -205,8 +264,8 @@ export function checkDevKvm(f: HostFacts): ReadinessItem {
         '/dev/kvm does not exist: the KVM modules are not loaded or the CPU has no virtualization ' +
           'extensions; without it VMs run in slow emulation (TCG).',
         {
-          debian: [`sudo modprobe ${m}`, 'sudo apt install qemu-system-x86'],
-          fedora: [`sudo modprobe ${m}`, 'sudo dnf install qemu-kvm'],
+          debian: [...modprobe('sudo modprobe $M'), 'sudo apt install qemu-system-x86'],
+          fedora: [...modprobe('sudo modprobe $M'), 'sudo dnf install qemu-kvm'],
         },
       );
     case 'denied':
@@ -230,10 +289,12 @@ export function checkDevKvm(f: HostFacts): ReadinessItem {
         'error',
         d.error ?? '',
         `/dev/kvm could not be opened: ${d.error ?? 'error'}.`,
-        {
-          debian: [`sudo modprobe -r ${m}`, `sudo modprobe ${m}`],
-          fedora: [`sudo modprobe -r ${m}`, `sudo modprobe ${m}`],
-        },
+        m
+          ? {
+              debian: modprobe('sudo modprobe -r $M', 'sudo modprobe $M'),
+              fedora: modprobe('sudo modprobe -r $M', 'sudo modprobe $M'),
+            }
+          : null,
       );
   }
 }
@@ -307,7 +368,24 @@ export function checkKvmDomainCaps(f: HostFacts): ReadinessItem {
   if (c === null)
     return item('kvm-domcaps', 'skip', 'no-daemon', '', 'Not checked: the daemon is not reachable.');
   if (c.offered) return item('kvm-domcaps', 'pass', 'offered', 'kvm', 'libvirt offers the kvm domain type.');
-  const m = vendorModule(f) ?? 'kvm_intel';
+  if (f.devKvm?.state === 'ok')
+    // KVM works for this user, not for the daemon's QEMU: it runs as another user without access to
+    // /dev/kvm, or it probed before KVM was usable (libvirt caches what it probed until restarted).
+    return item(
+      'kvm-domcaps',
+      'fail',
+      'not-offered-kvm-ok',
+      c.error ?? '',
+      "/dev/kvm works for you, but libvirt's QEMU cannot use it: the daemon runs as a user without " +
+        'access to /dev/kvm, or it looked before KVM was usable. Restart the daemon so it looks again.',
+      {
+        debian: ['sudo systemctl restart libvirtd'],
+        fedora: ['sudo systemctl restart virtqemud'],
+      },
+    );
+  // Load a module only when the CPU flags say which one.
+  const m = flagModule(f);
+  const load = m ? [`sudo modprobe ${m}`] : [];
   return item(
     'kvm-domcaps',
     'fail',
@@ -316,8 +394,8 @@ export function checkKvmDomainCaps(f: HostFacts): ReadinessItem {
     'libvirt does not offer the kvm domain type (only emulation): QEMU is missing or /dev/kvm was ' +
       'unusable when the daemon probed it; fix the items above and restart the daemon.',
     {
-      debian: [`sudo modprobe ${m}`, 'sudo apt install qemu-system-x86', 'sudo systemctl restart libvirtd'],
-      fedora: [`sudo modprobe ${m}`, 'sudo dnf install qemu-kvm', 'sudo systemctl restart virtqemud'],
+      debian: [...load, 'sudo apt install qemu-system-x86', 'sudo systemctl restart libvirtd'],
+      fedora: [...load, 'sudo dnf install qemu-kvm', 'sudo systemctl restart virtqemud'],
     },
   );
 }
@@ -351,13 +429,14 @@ export function checkNested(f: HostFacts): ReadinessItem {
 }
 
 export function evaluateReadiness(f: HostFacts): ReadinessReport {
+  // Decisive facts first (/dev/kvm, the daemon and what it offers), then what explains a failure.
   const items = [
-    checkCpuVirt(f),
-    checkModules(f),
     checkDevKvm(f),
     checkDaemon(f),
-    checkGroups(f),
     checkKvmDomainCaps(f),
+    checkGroups(f),
+    checkCpuVirt(f),
+    checkModules(f),
     checkNested(f),
   ];
   return { where: f.where, host: f.host, uri: f.uri, ok: !items.some((i) => i.status === 'fail'), items };

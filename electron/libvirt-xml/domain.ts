@@ -13,7 +13,6 @@ import {
   intOf,
   localName,
   newDocument,
-  parseXml,
   remove,
   serializeXml,
   setAttrs,
@@ -23,6 +22,7 @@ import {
   type Attrs,
   type XmlElement,
 } from './dom.js';
+import { LibvirtXml } from './document.js';
 
 export interface DomainDisk {
   target: string;
@@ -200,24 +200,15 @@ const readCharDevice = (kind: CharDevice['kind'], el: XmlElement): CharDevice =>
   };
 };
 
-export class DomainXml {
-  private constructor(readonly root: XmlElement) {}
-
+export class DomainXml extends LibvirtXml {
   /** Parses a domain description; throws XmlError when it is malformed or not a <domain>. */
   static parse(xml: string): DomainXml {
-    const root = parseXml(xml);
-    if (root.nodeName !== 'domain')
-      throw new XmlError(`Invalid XML: expected a <domain> description, not <${root.nodeName}>`);
-    return new DomainXml(root);
+    return new DomainXml(LibvirtXml.rootOf(xml, 'domain'));
   }
 
   /** A new, empty description of the given virtualization type (kvm, qemu, test…). */
   static create(type: string): DomainXml {
     return new DomainXml(newDocument('domain', { type }));
-  }
-
-  toString(): string {
-    return serializeXml(this.root);
   }
 
   private get devices(): XmlElement | undefined {
@@ -228,15 +219,6 @@ export class DomainXml {
     return child(this.root, 'os');
   }
 
-  get type(): string | null {
-    return attr(this.root, 'type');
-  }
-  get name(): string | null {
-    return text(this.root, 'name');
-  }
-  get uuid(): string | null {
-    return text(this.root, 'uuid');
-  }
   get title(): string | null {
     return text(this.root, 'title');
   }

@@ -1,15 +1,6 @@
 /** A virtual network description (formatnetwork): what the app reads about a network. */
-import {
-  attr,
-  child,
-  children,
-  intOf,
-  parseXml,
-  serializeXml,
-  text,
-  XmlError,
-  type XmlElement,
-} from './dom.js';
+import { attr, child, children, intOf } from './dom.js';
+import { LibvirtXml } from './document.js';
 
 export interface NetworkIp {
   family: 'ipv4' | 'ipv6';
@@ -30,27 +21,12 @@ const prefixOfNetmask = (mask: string): number | null => {
   return Number.isInteger(k) ? 32 - k : null;
 };
 
-export class NetworkXml {
-  private constructor(readonly root: XmlElement) {}
-
+export class NetworkXml extends LibvirtXml {
   /** Parses a network description; throws XmlError when it is malformed or not a <network>. */
   static parse(xml: string): NetworkXml {
-    const root = parseXml(xml);
-    if (root.nodeName !== 'network')
-      throw new XmlError(`Invalid XML: expected a <network> description, not <${root.nodeName}>`);
-    return new NetworkXml(root);
+    return new NetworkXml(LibvirtXml.rootOf(xml, 'network'));
   }
 
-  toString(): string {
-    return serializeXml(this.root);
-  }
-
-  get name(): string | null {
-    return text(this.root, 'name');
-  }
-  get uuid(): string | null {
-    return text(this.root, 'uuid');
-  }
   /** 'nat', 'route', 'open', 'bridge', …; null for an isolated network (no <forward>). */
   get forwardMode(): string | null {
     const forward = child(this.root, 'forward');

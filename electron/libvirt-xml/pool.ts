@@ -1,18 +1,6 @@
 /** A storage pool description (formatstorage "Storage pool XML"): reads, and a builder for directory pools. */
-import {
-  add,
-  attr,
-  bytesOf,
-  child,
-  children,
-  intOf,
-  newDocument,
-  parseXml,
-  serializeXml,
-  text,
-  XmlError,
-  type XmlElement,
-} from './dom.js';
+import { add, attr, child, children, intOf, newDocument, serializeXml, text } from './dom.js';
+import { LibvirtXml } from './document.js';
 
 export interface PoolSource {
   /** Source name (logical VG, RBD pool, gluster volume…). */
@@ -23,40 +11,21 @@ export interface PoolSource {
   format: string | null;
 }
 
-export class PoolXml {
-  private constructor(readonly root: XmlElement) {}
-
+export class PoolXml extends LibvirtXml {
   /** Parses a pool description; throws XmlError when it is malformed or not a <pool>. */
   static parse(xml: string): PoolXml {
-    const root = parseXml(xml);
-    if (root.nodeName !== 'pool')
-      throw new XmlError(`Invalid XML: expected a <pool> description, not <${root.nodeName}>`);
-    return new PoolXml(root);
+    return new PoolXml(LibvirtXml.rootOf(xml, 'pool'));
   }
 
-  toString(): string {
-    return serializeXml(this.root);
-  }
-
-  /** 'dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'rbd', … */
-  get type(): string | null {
-    return attr(this.root, 'type');
-  }
-  get name(): string | null {
-    return text(this.root, 'name');
-  }
-  get uuid(): string | null {
-    return text(this.root, 'uuid');
-  }
   /** Sizes in bytes. */
   get capacityBytes(): number | null {
-    return bytesOf(child(this.root, 'capacity'), 'bytes');
+    return this.bytes('capacity');
   }
   get allocationBytes(): number | null {
-    return bytesOf(child(this.root, 'allocation'), 'bytes');
+    return this.bytes('allocation');
   }
   get availableBytes(): number | null {
-    return bytesOf(child(this.root, 'available'), 'bytes');
+    return this.bytes('available');
   }
   /** Where the pool's volumes appear on the host, or null (e.g. RBD). */
   get targetPath(): string | null {

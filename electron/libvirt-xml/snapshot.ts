@@ -1,35 +1,13 @@
 /** A domain snapshot description (formatsnapshot): reads, and a builder for new snapshots. */
-import {
-  add,
-  attr,
-  child,
-  intOf,
-  newDocument,
-  parseXml,
-  serializeXml,
-  text,
-  XmlError,
-  type XmlElement,
-} from './dom.js';
+import { add, attr, child, intOf, newDocument, serializeXml, text } from './dom.js';
+import { LibvirtXml } from './document.js';
 
-export class SnapshotXml {
-  private constructor(readonly root: XmlElement) {}
-
+export class SnapshotXml extends LibvirtXml {
   /** Parses a snapshot description; throws XmlError when it is malformed or not a <domainsnapshot>. */
   static parse(xml: string): SnapshotXml {
-    const root = parseXml(xml);
-    if (root.nodeName !== 'domainsnapshot')
-      throw new XmlError(`Invalid XML: expected a <domainsnapshot> description, not <${root.nodeName}>`);
-    return new SnapshotXml(root);
+    return new SnapshotXml(LibvirtXml.rootOf(xml, 'domainsnapshot'));
   }
 
-  toString(): string {
-    return serializeXml(this.root);
-  }
-
-  get name(): string | null {
-    return text(this.root, 'name');
-  }
   get description(): string | null {
     return text(this.root, 'description');
   }

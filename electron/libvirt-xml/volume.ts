@@ -1,53 +1,27 @@
 /** A storage volume description (formatstorage "Storage volume XML"): reads, and a builder for new ones. */
-import {
-  add,
-  attr,
-  bytesOf,
-  child,
-  newDocument,
-  parseXml,
-  serializeXml,
-  text,
-  XmlError,
-  type XmlElement,
-} from './dom.js';
+import { add, attr, child, newDocument, serializeXml, text } from './dom.js';
+import { LibvirtXml } from './document.js';
 
 export interface BackingStore {
   path: string | null;
   format: string | null;
 }
 
-export class VolumeXml {
-  private constructor(readonly root: XmlElement) {}
-
+export class VolumeXml extends LibvirtXml {
   /** Parses a volume description; throws XmlError when it is malformed or not a <volume>. */
   static parse(xml: string): VolumeXml {
-    const root = parseXml(xml);
-    if (root.nodeName !== 'volume')
-      throw new XmlError(`Invalid XML: expected a <volume> description, not <${root.nodeName}>`);
-    return new VolumeXml(root);
+    return new VolumeXml(LibvirtXml.rootOf(xml, 'volume'));
   }
 
-  toString(): string {
-    return serializeXml(this.root);
-  }
-
-  get name(): string | null {
-    return text(this.root, 'name');
-  }
-  /** 'file', 'block', 'dir', 'network', … (libvirt's volume type attribute). */
-  get type(): string | null {
-    return attr(this.root, 'type');
-  }
   get key(): string | null {
     return text(this.root, 'key');
   }
   /** Sizes in bytes (storage sizes default to bytes when no unit is given). */
   get capacityBytes(): number | null {
-    return bytesOf(child(this.root, 'capacity'), 'bytes');
+    return this.bytes('capacity');
   }
   get allocationBytes(): number | null {
-    return bytesOf(child(this.root, 'allocation'), 'bytes');
+    return this.bytes('allocation');
   }
   get targetPath(): string | null {
     return text(this.root, 'target/path');

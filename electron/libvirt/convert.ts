@@ -2,7 +2,6 @@
  * Conversions between the wire structs of protocol/types.ts and the plain shapes of types.ts: UUIDs,
  * object references, rpcgen char arrays, CPU bitmaps.
  */
-import { DOMAIN_STATE_NAMES, type DomainStateName } from './protocol/constants.js';
 import type {
   RemoteNonnullDomain,
   RemoteNonnullDomainSnapshot,
@@ -102,10 +101,6 @@ export function charsToString(chars: readonly number[]): string {
     bytes.push(c & 0xff);
   }
   return Buffer.from(bytes).toString('utf8');
-}
-
-export function stateName(state: number): DomainStateName {
-  return DOMAIN_STATE_NAMES[state] ?? 'nostate';
 }
 
 export function cpumapBytes(cpus: readonly number[] | Uint8Array, hostCpus?: number): Buffer {

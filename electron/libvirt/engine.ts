@@ -6,10 +6,14 @@
  * - At most `maxInFlight` calls are outstanding (libvirtd's `max_client_requests` defaults to 5;
  *   the daemon stops reading our socket beyond it, so queueing here keeps small calls responsive).
  * - When the transport dies, every pending call rejects at once and 'close' fires exactly once.
+ * - A call may carry a deadline (`timeoutMs`): past it, the caller gets a LibvirtCallTimeoutError. A
+ *   call that was already sent keeps its in-flight slot until its late reply arrives (the daemon is
+ *   still working on it and counts it against max_client_requests); that reply is then dropped.
+ *   Keepalive stays the judge of the connection itself: a deadline never closes it.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { LibvirtConnectionError, ProtocolError, XdrError } from './errors.js';
+import { LibvirtCallTimeoutError, LibvirtConnectionError, ProtocolError, XdrError } from './errors.js';
 import {
   FrameReassembler,
   MessageStatus,
@@ -19,6 +23,7 @@ import {
   decodePacket,
   decodeRemoteError,
   encodePacket,
+  encodeStreamPacket,
   type Packet,
   type PacketHeader,
 } from './packet.js';
@@ -55,6 +60,15 @@ export interface CallOptions {
   vers?: number;
   /** Registers a stream that shares the call's serial (domainOpenConsole, volume upload…). */
   stream?: StreamSink;
+  /**
+   * Deadline in ms, counted from the call (queued time included); unset or 0 = wait as long as the
+   * connection lives (the default: migrations and creates may legitimately take minutes). A deadline
+   * that passes while we ourselves do not read the socket (a download's consumer lags, see stream.ts)
+   * is postponed until we read again: the reply may be sitting unread on our side.
+   */
+  timeoutMs?: number;
+  /** Name of the call in error messages (the procedure name); defaults to "procedure <number>". */
+  label?: string;
 }
 
 type MessageHandler = (packet: Packet) => void;
@@ -65,6 +79,11 @@ interface PendingCall {
   retSchema: XdrType;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  /** The caller got its answer (reply, error or deadline); a later reply is only bookkeeping. */
+  settled: boolean;
+  timer?: NodeJS.Timeout;
+  /** For a stream-opening call: what an abort of the stream must carry. */
+  streamHeader?: { prog: number; vers: number; proc: number };
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 5;
@@ -93,6 +112,8 @@ export class Engine extends EventEmitter {
     this.corked = false;
     if (!this.closeInfo) this.socket.uncork();
   };
+  /** When reading last resumed after a stream's pause (deadlines count reading time after it). */
+  private resumedAt = -Infinity;
   /** Time (ms, monotonic) of the last byte received; keepalive uses it to judge liveness. */
   lastReceived = performance.now();
 
@@ -157,11 +178,18 @@ export class Engine extends EventEmitter {
         serial,
         frame,
         retSchema,
+        settled: false,
         resolve: (value) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          clearTimeout(pending.timer);
           sink?.activate();
           resolve(value as XdrValue<R>);
         },
         reject: (err) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          clearTimeout(pending.timer);
           if (sink) {
             this.streams.delete(serial);
             sink.openFailed();
@@ -169,6 +197,9 @@ export class Engine extends EventEmitter {
           reject(err);
         },
       };
+      if (sink) pending.streamHeader = { prog, vers, proc };
+      const timeoutMs = opts.timeoutMs ?? 0;
+      if (timeoutMs > 0) this.armDeadline(pending, timeoutMs, opts.label ?? `procedure ${proc}`);
       if (this.inFlight.size < this.maxInFlight) this.dispatch(pending);
       else this.queue.push(pending);
     });
@@ -194,6 +225,11 @@ export class Engine extends EventEmitter {
     this.programHandlers.set(prog, handler);
   }
 
+  /** Bytes written to the socket that the peer has not taken yet (Node's write buffer). */
+  get writeBacklog(): number {
+    return this.socket.writableLength;
+  }
+
   /** True while some stream holds reading paused (keepalive must not count that as silence). */
   get readingPaused(): boolean {
     return this.pausers.size > 0;
@@ -210,6 +246,7 @@ export class Engine extends EventEmitter {
     if (!this.pausers.delete(holder) || this.pausers.size > 0 || this.closeInfo) return;
     // Silence while we were not reading says nothing about the peer.
     this.lastReceived = performance.now();
+    this.resumedAt = this.lastReceived;
     this.socket.resume();
   }
 
@@ -267,6 +304,38 @@ export class Engine extends EventEmitter {
       this.socket.destroy();
     }
     this.emit('close', this.closeInfo);
+  }
+
+  /**
+   * Rejects `p` once `ms` passed without its reply. A queued call is withdrawn (never sent); a sent one
+   * stays in flight, settled, until the daemon's late reply frees its slot. While we ourselves do not
+   * read (a stream's consumer lags), the reply may be sitting unread in our socket: the deadline waits
+   * until we have been reading again for `ms`.
+   */
+  private armDeadline(p: PendingCall, ms: number, label: string): void {
+    const postpone = (delay: number): void => {
+      p.timer = setTimeout(expire, delay);
+      p.timer.unref();
+    };
+    const expire = (): void => {
+      if (p.settled || this.closeInfo) return;
+      if (this.pausers.size > 0) {
+        postpone(Math.min(ms, 1000));
+        return;
+      }
+      // Reading resumed lately: what piled up meanwhile (the reply among it) gets `ms` to be read.
+      const sinceResume = performance.now() - this.resumedAt;
+      if (sinceResume < ms) {
+        postpone(ms - sinceResume);
+        return;
+      }
+      const silentMs = performance.now() - this.lastReceived;
+      const detail = silentMs >= ms ? ' (nothing received from it meanwhile)' : '';
+      const queued = this.queue.indexOf(p);
+      if (queued >= 0) this.queue.splice(queued, 1);
+      p.reject(new LibvirtCallTimeoutError(label, ms, detail));
+    };
+    postpone(ms);
   }
 
   private closedError(): LibvirtConnectionError {
@@ -369,6 +438,12 @@ export class Engine extends EventEmitter {
     const p = this.inFlight.get(header.serial);
     if (!p) throw new ProtocolError(`reply for unknown serial ${header.serial}`);
     this.inFlight.delete(header.serial);
+    if (p.settled) {
+      // The late reply of a call whose deadline passed: nobody waits for it any more.
+      this.abortAbandonedStream(p, header.status);
+      this.pump();
+      return;
+    }
     if (header.status === MessageStatus.OK) {
       let value: unknown;
       try {
@@ -393,6 +468,14 @@ export class Engine extends EventEmitter {
       p.reject(new ProtocolError(`reply with invalid status ${header.status}`));
     }
     this.pump();
+  }
+
+  /** A stream the daemon opened after its caller gave up: tell the daemon to drop it. */
+  private abortAbandonedStream(p: PendingCall, status: number): void {
+    const h = p.streamHeader;
+    if (!h || status !== MessageStatus.OK) return;
+    const abort = { ...h, type: MessageType.STREAM, serial: p.serial, status: MessageStatus.ERROR };
+    this.write(encodeStreamPacket(abort, Buffer.alloc(0)));
   }
 
   private onEvent(packet: Packet): void {

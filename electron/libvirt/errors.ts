@@ -59,6 +59,27 @@ export class LibvirtConnectionError extends Error {
 }
 
 /**
+ * A call got no answer within its deadline (CallOptions.timeoutMs). It is a LibvirtConnectionError
+ * (same `name`, so it crosses the app boundary as a connection problem: the daemon is stopped, stuck or
+ * trickling bytes); `procedure` and `timeoutMs` say which call and how long we waited.
+ */
+export class LibvirtCallTimeoutError extends LibvirtConnectionError {
+  readonly timedOut = true;
+  constructor(
+    readonly procedure: string,
+    readonly timeoutMs: number,
+    detail = '',
+  ) {
+    super(`libvirt did not answer ${procedure} within ${formatSeconds(timeoutMs)} s${detail}`);
+  }
+}
+
+/** 2000 → "2", 1500 → "1.5", 250 → "0.25". */
+function formatSeconds(ms: number): string {
+  return String(Math.round(ms) / 1000);
+}
+
+/**
  * True for an error the daemon answered with. Besides `instanceof`, an Error named 'LibvirtError'
  * with numeric code and domain counts too: a second copy of this module (a dynamic import in another
  * bundle, a test runner's module graph) has its own class, and callers must still recognise it.

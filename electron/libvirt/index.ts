@@ -12,6 +12,7 @@ export type { OpenOptions } from './connection.js';
 export { Connection, connectionOverSocket } from './connection.js';
 export type { CloseInfo, CloseReason } from './engine.js';
 export {
+  LibvirtCallTimeoutError,
   LibvirtConnectionError,
   LibvirtError,
   ProtocolError,
@@ -20,6 +21,9 @@ export {
   libvirtCode,
 } from './errors.js';
 export { withTimeout } from './timeout.js';
+export { isReadProcedure } from './deadlines.js';
+export type { RpcCallOptions } from './rpc-core.js';
+export { MAX_SCREENSHOT_BYTES } from './api/streams.js';
 export type { LibvirtErrorDetails } from './errors.js';
 export { parseLibvirtUri, daemonUriName, redactUri, type LibvirtUri } from './uri.js';
 export * from './client.js';
@@ -29,10 +33,17 @@ export * from './protocol/constants.js';
 export { procedures, eventMessages } from './protocol/remote.js';
 export type { ProcedureName, ProcArgs, ProcRet, EventMessageName } from './protocol/remote.js';
 
+export interface ClientOptions extends OpenOptions {
+  /** Deadline (ms) of every read-only call (see LibvirtClient.setReadTimeout); default none. */
+  readTimeoutMs?: number;
+}
+
 /**
  * Opens a connection (transport, authentication, REMOTE_PROC_CONNECT_OPEN, keepalive) and returns the
  * typed client. Rejects with LibvirtError (the daemon refused) or LibvirtConnectionError (transport).
  */
-export async function openConnection(uri: string, opts: OpenOptions = {}): Promise<LibvirtClient> {
-  return new LibvirtClient(await openWireConnection(uri, opts));
+export async function openConnection(uri: string, opts: ClientOptions = {}): Promise<LibvirtClient> {
+  const client = new LibvirtClient(await openWireConnection(uri, opts));
+  if (opts.readTimeoutMs) client.setReadTimeout(opts.readTimeoutMs);
+  return client;
 }

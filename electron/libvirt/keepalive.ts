@@ -13,6 +13,9 @@ import { KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MessageStatus, MessageTy
 export const KEEPALIVE_PROC_PING = 1;
 export const KEEPALIVE_PROC_PONG = 2;
 
+/** Unsent bytes above which we stop answering PINGs (the peer is not reading what we send). */
+export const MAX_PONG_BACKLOG = 1024 * 1024;
+
 export interface KeepaliveOptions {
   /** Seconds of silence before we ping (default 5). */
   interval?: number;
@@ -33,7 +36,9 @@ export class Keepalive {
     this.count = Math.max(1, Math.floor(opts.count ?? 5));
     engine.setProgramHandler(KEEPALIVE_PROGRAM, (packet) => {
       if (packet.header.type === MessageType.MESSAGE && packet.header.proc === KEEPALIVE_PROC_PING) {
-        this.send(KEEPALIVE_PROC_PONG);
+        // A peer that floods PINGs without reading our PONGs would grow our write buffer without
+        // bound; while it is that far behind, one more PONG tells it nothing new.
+        if (engine.writeBacklog <= MAX_PONG_BACKLOG) this.send(KEEPALIVE_PROC_PONG);
       }
       // PONGs need no handling: any received byte already counts as a sign of life.
     });

@@ -112,60 +112,90 @@ export function decodePacket(frame: Buffer): Packet {
   return { header, payload: frame.subarray(MIN_FRAME_LENGTH) };
 }
 
+/** First buffer size of a partial frame (grown as bytes arrive). */
+const INITIAL_PARTIAL = 64 * 1024;
+
 /**
- * Turns an arbitrarily chunked byte stream into complete frames. Lengths are validated as soon as
- * the length word is complete, so memory held is bounded by one maximum-size frame.
+ * Turns an arbitrarily chunked byte stream into complete frames.
+ *
+ * Hostile peers are bounded here: a length word outside MIN_FRAME_LENGTH..maxFrameLength is refused
+ * as soon as its 4 bytes are in (nothing of the frame is buffered), and a partial frame is copied into
+ * one buffer as it arrives, grown geometrically up to the declared length. A peer trickling a frame
+ * byte by byte therefore costs about what it actually sent (at most one frame), never one Buffer
+ * object per chunk, and a large declared length alone allocates nothing big.
  */
 export class FrameReassembler {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  private expected = -1;
+  /** 0–3 bytes of a length word split across chunks. */
+  private head: Buffer | null = null;
+  /** The frame being filled (its declared length `expected` is known and valid). */
+  private partial: Buffer | null = null;
+  private filled = 0;
+  private expected = 0;
 
   constructor(private readonly maxFrameLength = MAX_FRAME_LENGTH) {}
 
   /** Bytes currently held waiting for the rest of a frame. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.partial ? this.filled : (this.head?.length ?? 0);
   }
 
   /** Feeds bytes; returns the frames completed by them. Throws ProtocolError on a bad length. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     if (chunk.length === 0) return frames;
-    if (this.buffered === 0) {
-      // Fast path (nothing held): cut every complete frame straight out of the chunk, no copies.
-      const n = chunk.length;
-      let off = 0;
-      while (n - off >= 4) {
-        const len = chunk.readUInt32BE(off);
-        this.checkLength(len);
-        if (n - off < len) break;
-        frames.push(chunk.subarray(off, off + len));
-        off += len;
-      }
-      if (off === n) return frames;
-      chunk = off === 0 ? chunk : chunk.subarray(off);
+    if (this.partial) {
+      const k = Math.min(this.expected - this.filled, chunk.length);
+      this.append(chunk, 0, k);
+      if (this.filled < this.expected) return frames;
+      frames.push(this.partial);
+      this.partial = null;
+      this.filled = 0;
+      if (k === chunk.length) return frames;
+      chunk = chunk.subarray(k);
+    } else if (this.head) {
+      // Rare: the length word itself was split. The joined buffer is at most 3 bytes longer.
+      chunk = Buffer.concat([this.head, chunk]);
+      this.head = null;
     }
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    for (;;) {
-      if (this.expected < 0) {
-        if (this.buffered < 4) break;
-        const len = this.peekLength();
-        this.checkLength(len);
+    // Cut every complete frame straight out of the chunk, no copies.
+    const n = chunk.length;
+    let off = 0;
+    while (n - off >= 4) {
+      const len = chunk.readUInt32BE(off);
+      this.checkLength(len);
+      if (n - off < len) {
+        // The declared length is valid: hold the start of the frame until the rest arrives.
         this.expected = len;
+        this.partial = Buffer.allocUnsafe(Math.min(len, Math.max(INITIAL_PARTIAL, n - off)));
+        this.filled = 0;
+        this.append(chunk, off, n);
+        return frames;
       }
-      if (this.buffered < this.expected) break;
-      frames.push(this.take(this.expected));
-      this.expected = -1;
+      frames.push(chunk.subarray(off, off + len));
+      off += len;
     }
+    if (off < n) this.head = Buffer.from(chunk.subarray(off));
     return frames;
   }
 
   reset(): void {
-    this.chunks = [];
-    this.buffered = 0;
-    this.expected = -1;
+    this.head = null;
+    this.partial = null;
+    this.filled = 0;
+    this.expected = 0;
+  }
+
+  /** Copies chunk[from, to) after the bytes held, growing the buffer (×2, capped at the frame's size). */
+  private append(chunk: Buffer, from: number, to: number): void {
+    let partial = this.partial as Buffer;
+    const need = this.filled + (to - from);
+    if (need > partial.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.expected, Math.max(need, partial.length * 2)));
+      partial.copy(grown, 0, 0, this.filled);
+      partial = grown;
+      this.partial = grown;
+    }
+    this.filled += chunk.copy(partial, this.filled, from, to);
   }
 
   private checkLength(len: number): void {
@@ -175,36 +205,6 @@ export class FrameReassembler {
         `invalid frame length ${len} (allowed ${MIN_FRAME_LENGTH}..${this.maxFrameLength})`,
       );
     }
-  }
-
-  private peekLength(): number {
-    const first = this.chunks[0] as Buffer;
-    if (first.length >= 4) return first.readUInt32BE(0);
-    const head = Buffer.concat(this.chunks, this.buffered).subarray(0, 4);
-    return head.readUInt32BE(0);
-  }
-
-  private take(n: number): Buffer {
-    const first = this.chunks[0] as Buffer;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let off = 0;
-      while (off < n) {
-        const c = this.chunks[0] as Buffer;
-        const k = Math.min(c.length, n - off);
-        c.copy(out, off, 0, k);
-        off += k;
-        if (k === c.length) this.chunks.shift();
-        else this.chunks[0] = c.subarray(k);
-      }
-    }
-    this.buffered -= n;
-    return out;
   }
 }
 

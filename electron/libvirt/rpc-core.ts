@@ -4,6 +4,7 @@
  * the 'close' re-emit, and the per-connection feature probes the C library also caches.
  */
 import { EventEmitter } from 'node:events';
+import { isReadProcedure } from './deadlines.js';
 import type { CallOptions, CloseInfo } from './engine.js';
 import type { Packet } from './packet.js';
 import { DrvFeature, TYPED_PARAM_STRING_OKAY } from './protocol/constants.js';
@@ -42,6 +43,16 @@ export interface WireConnection {
   close(): Promise<void> | void;
 }
 
+/** Options of one typed call. */
+export interface RpcCallOptions {
+  /**
+   * Deadline in ms: past it the call rejects with LibvirtCallTimeoutError ("libvirt did not answer
+   * <procedure> within N s") and its late reply is dropped. 0 = no deadline, even for a read that the
+   * client's read timeout would cover. Unset = the client's read timeout for reads, none otherwise.
+   */
+  timeoutMs?: number;
+}
+
 /** `need_results` of the ListAll calls: ask the daemon for the objects, not just their count. */
 export const NEED_RESULTS = 1;
 
@@ -66,6 +77,8 @@ export class RpcCore extends EventEmitter<LibvirtClientEvents> {
   private hostCpus: number | undefined;
   private typedParamString: Promise<number> | undefined;
   private changeProtection: Promise<boolean> | undefined;
+  /** Default deadline (ms) of read-only calls; 0 = none. */
+  private readTimeoutMs = 0;
 
   constructor(readonly connection: WireConnection) {
     super();
@@ -81,12 +94,36 @@ export class RpcCore extends EventEmitter<LibvirtClientEvents> {
     return !this.closed;
   }
 
+  /**
+   * Gives every read-only call (deadlines.ts: Get/List/Lookup/Is… procedures, the stats calls) made
+   * through this client, including the typed methods of api/*.ts, a deadline of `ms`; 0 removes it.
+   * Calls that change state never get it: creating or migrating a VM may take minutes. Keepalive still
+   * closes the connection when the daemon goes silent for good; the deadline only bounds the wait of
+   * one call, the connection stays open and a stopped daemon that resumes answers again.
+   */
+  setReadTimeout(ms: number): void {
+    this.readTimeoutMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
+  }
+
+  /** The read deadline in ms (0 = none). */
+  get readTimeout(): number {
+    return this.readTimeoutMs;
+  }
+
   /** Calls any procedure of the protocol table. */
-  call<N extends ProcedureName>(name: N, args: ProcArgs<N>): Promise<ProcRet<N>> {
+  call<N extends ProcedureName>(name: N, args: ProcArgs<N>, opts?: RpcCallOptions): Promise<ProcRet<N>> {
     const def = procedures[name];
-    return this.connection.call(def.proc, def.args as XdrType, args as never, def.ret as XdrType) as Promise<
-      ProcRet<N>
-    >;
+    const timeoutMs =
+      opts?.timeoutMs ?? (this.readTimeoutMs > 0 && isReadProcedure(name) ? this.readTimeoutMs : 0);
+    const argSchema = def.args as XdrType;
+    const retSchema = def.ret as XdrType;
+    if (timeoutMs > 0) {
+      const callOpts: CallOptions = { timeoutMs, label: name };
+      return this.connection.call(def.proc, argSchema, args as never, retSchema, callOpts) as Promise<
+        ProcRet<N>
+      >;
+    }
+    return this.connection.call(def.proc, argSchema, args as never, retSchema) as Promise<ProcRet<N>>;
   }
 
   /** Sends REMOTE_PROC_CONNECT_CLOSE and closes the transport ('close' fires with reason 'client'). */

@@ -5,7 +5,6 @@
 import type { CloseInfo } from './engine.js';
 import type {
   DomainEventTypeName,
-  DomainStateName,
   NETWORK_EVENT_TYPE_NAMES,
   STORAGE_POOL_EVENT_TYPE_NAMES,
   STORAGE_POOL_STATE_NAMES,
@@ -66,7 +65,6 @@ export interface NodeInfo {
 
 export interface DomainInfo {
   state: number;
-  stateName: DomainStateName;
   /** KiB */
   maxMem: number;
   /** KiB */
@@ -78,7 +76,6 @@ export interface DomainInfo {
 
 export interface DomainStateInfo {
   state: number;
-  stateName: DomainStateName;
   reason: number;
 }
 

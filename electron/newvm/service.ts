@@ -14,7 +14,7 @@ import { detectOs } from '../osinfo/detect.js';
 import { osCatalog, searchOs, type OsEntry } from '../osinfo/catalog.js';
 import { readIsoIdentity } from '../osinfo/iso.js';
 import type { ConnectionDirectory } from '../base/connections.js';
-import { CoreError } from '../base/errors.js';
+import { CoreError, interruptedError } from '../base/errors.js';
 import {
   DomainState,
   DomainXMLFlags,
@@ -268,6 +268,8 @@ export class NewVmService {
     let createdPool: string | null = null;
     let vol: Awaited<ReturnType<LibvirtClient['storageVolCreateXML']>> | null = null;
     let diskPath: string | null = null;
+    /** What was asked of libvirt so far, named for the error if the connection drops meanwhile. */
+    const attempted: string[] = [];
     if (v.disk) {
       let poolName = v.disk.pool;
       if (poolName === null) {
@@ -279,14 +281,20 @@ export class NewVmService {
       }
       const pool = await c.storagePoolLookupByName(poolName);
       const bytes = Math.round(v.disk.sizeGiB * GiB);
-      vol = await c.storageVolCreateXML(
-        pool,
-        newVolumeXml({ name: `${v.name}.qcow2`, capacityBytes: bytes, format: 'qcow2' }),
-      );
+      attempted.push(`a new disk ${v.name}.qcow2 in pool ${v.disk.pool}`);
+      vol = await c
+        .storageVolCreateXML(
+          pool,
+          newVolumeXml({ name: `${v.name}.qcow2`, capacityBytes: bytes, format: 'qcow2' }),
+        )
+        .catch((err: unknown) => {
+          throw interruptedError(err, attempted);
+        });
     }
     let dom;
     try {
       if (vol) diskPath = await c.storageVolGetPath(vol);
+      attempted.push(`the definition of VM '${v.name}'`);
       dom = await c.domainDefineXML(
         newVmXml({
           name: v.name,
@@ -303,7 +311,7 @@ export class NewVmService {
     } catch (err) {
       // The VM was refused (or its disk's path unknown): its new disk must not stay behind.
       if (vol) await c.storageVolDelete(vol, 0).catch(() => undefined);
-      throw err;
+      throw interruptedError(err, attempted);
     }
     const done = { uuid: dom.uuid, createdPool };
     if (!v.start) return { ...done, started: false, startError: null, startRemedy: null };

@@ -23,6 +23,7 @@ import {
   VIR_NODE_CPU_STATS_ALL_CPUS,
   VIR_NODE_MEMORY_STATS_ALL_CELLS,
 } from '../libvirt/index.js';
+import { CoreError } from '../base/errors.js';
 import { SeriesBlock, TickClock } from './ring.js';
 import {
   DomainRateTracker,
@@ -98,7 +99,23 @@ const sameDomain = (vm: VmState, dom: RawRecord['dom']): boolean =>
     ? vm.uuid === dom.uuid
     : vm.uuidBytes !== null && bytesEqual(vm.uuidBytes, dom.uuid));
 
+/**
+ * Subscriptions (distinct ids) one session (a window or web-mode tab) may hold, and all together. The
+ * UI needs a handful (host graphs, the visible list rows, one per open performance view); the caps keep
+ * one renderer from making every tick fan out to thousands of subscriptions.
+ */
+export interface StatsLimits {
+  subscriptionsPerSession: number;
+  subscriptionsTotal: number;
+}
+export const STATS_LIMITS: Readonly<StatsLimits> = Object.freeze({
+  subscriptionsPerSession: 64,
+  subscriptionsTotal: 2048,
+});
+
 export interface SamplerOptions {
+  /** Override STATS_LIMITS (tests). */
+  limits?: Partial<StatsLimits>;
   /** Sampling interval, ms (default 1000, or $VIRTDESK_STATS_INTERVAL_MS). */
   intervalMs?: number;
   /** History kept, seconds (default 3600). */
@@ -201,7 +218,10 @@ export class StatsSampler {
   private readonly row = new Float64Array(VM_HISTORY_SERIES.length);
   private readonly hostRow = new Float64Array(HOST_SERIES.length);
 
+  private readonly limits: StatsLimits;
+
   constructor(opts: SamplerOptions = {}) {
+    this.limits = { ...STATS_LIMITS, ...opts.limits };
     const envInterval = Number(process.env.VIRTDESK_STATS_INTERVAL_MS);
     this.intervalMs = Math.max(100, opts.intervalMs ?? (envInterval > 0 ? envInterval : 1000));
     const seconds = opts.historySeconds ?? 3600;
@@ -444,9 +464,22 @@ export class StatsSampler {
 
   // ---- subscriptions ------------------------------------------------------------------------------
 
-  /** Adds or replaces (same id) a subscription of one session. */
+  /** Adds or replaces (same id) a subscription of one session; a new id beyond the caps is refused. */
   subscribe(sessionId: string, send: (tick: StatsTick) => void, sub: StatsSubscribeInput): void {
     let s = this.sessions.get(sessionId);
+    if (!s?.subs.has(sub.id)) {
+      const { subscriptionsPerSession: mine, subscriptionsTotal: all } = this.limits;
+      if ((s?.subs.size ?? 0) >= mine)
+        throw new CoreError(
+          'limit-reached',
+          `Too many stats subscriptions in this window (the limit is ${mine}); unsubscribe one first.`,
+        );
+      if (this.subscriptionCount() >= all)
+        throw new CoreError(
+          'limit-reached',
+          `Too many stats subscriptions in VirtDesk (the limit is ${all} for all windows together); unsubscribe one first.`,
+        );
+    }
     if (!s) {
       s = { send, subs: new Map() };
       this.sessions.set(sessionId, s);

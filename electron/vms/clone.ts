@@ -8,7 +8,7 @@
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ClientSource } from '../base/connections.js';
-import { CoreError } from '../base/errors.js';
+import { CoreError, interruptedError } from '../base/errors.js';
 import {
   DomainXMLFlags,
   ErrorCode,
@@ -63,13 +63,16 @@ export class CloneService {
     // Every writable disk is checked before anything is copied: a refusal leaves nothing behind.
     const plans = await this.planCopies(c, dom.name, xml);
     const made: StorageVolRef[] = [];
+    /** What was asked of libvirt so far, named for the error if the connection drops meanwhile. */
+    const attempted: string[] = [];
     try {
-      const copies = await this.copyDisks(c, plans, input.newName, made);
+      const copies = await this.copyDisks(c, plans, input.newName, made, attempted);
+      attempted.push(`the definition of VM '${input.newName}'`);
       const clone = await c.domainDefineXML(cloneDomainXml(xml, input.newName, copies));
       return { uuid: clone.uuid };
     } catch (err) {
       for (const v of made) await c.storageVolDelete(v, 0).catch(() => undefined);
-      throw err;
+      throw interruptedError(err, attempted);
     }
   }
 
@@ -113,12 +116,14 @@ export class CloneService {
     plans: DiskCopyPlan[],
     newName: string,
     made: StorageVolRef[],
+    attempted: string[],
   ): Promise<Map<string, string>> {
     const copies = new Map<string, string>();
     for (const [i, { disk, vol, pool }] of plans.entries()) {
       const fmt = VolumeXml.parse(await c.storageVolGetXMLDesc(vol, 0)).format ?? '';
       const ext = fmt === 'qcow2' ? '.qcow2' : fmt === 'raw' ? '.img' : '';
       const name = `${newName}${plans.length > 1 ? `-${i + 1}` : ''}${ext}`;
+      attempted.push(`a partial disk copy ${name} in pool ${pool.name}`);
       const copy = await c.storageVolCreateXMLFrom(
         pool,
         newVolumeXml({ name, capacityBytes: 0, format: fmt || null }),

@@ -37,6 +37,14 @@ const IP_SOURCES = [
 ] as const;
 /** How long VM deltas are collected before one 'vms.changed' goes out (well under a frame). */
 const DELTA_BATCH_MS = 10;
+/**
+ * Event floods (thousands of lifecycle events, e.g. for many distinct domains at once) are coalesced:
+ * at most this many event-driven refreshes run at a time, one per domain (a second event for a domain
+ * being read marks it to be read again) …
+ */
+export const MAX_EVENT_REFRESHES_IN_FLIGHT = 16;
+/** … and at most this many domains wait for one; beyond that the whole list is re-read once instead. */
+export const MAX_PENDING_EVENT_REFRESHES = 512;
 
 interface VmEntry {
   ref: DomainRef;
@@ -55,7 +63,25 @@ interface ConnState {
   removedDuringLoad: Set<string>;
   closed: boolean;
   onEvent: (e: DomainEvent) => void;
+  /** uuid → the grace timer of a requested shutdown. */
+  shutdownTimers: Map<string, NodeJS.Timeout>;
+  /** VMs still running when their shutdown's grace period ended. */
+  shutdownOverdue: Set<string>;
+  /** Domains named by events, waiting for an event-driven refresh (bounded, oldest first). */
+  queued: Map<string, DomainRef>;
+  /** Event-driven refreshes running. */
+  active: number;
+  /** A full re-list runs (the queue overflowed); events meanwhile ask for another one. */
+  resyncing: boolean;
+  resyncAgain: boolean;
 }
+
+export interface VmServiceOptions {
+  /** How long a guest may take to shut down before Force Off is offered (ms; default 60 s). */
+  shutdownGraceMs?: number;
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 60_000;
 
 /** Facts about a domain already known from bulk calls (undefined = read it). */
 interface KnownFacts {
@@ -82,8 +108,14 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   private readonly pending = new Map<string, { upserted: Map<string, VmSummary>; removed: Set<string> }>();
   private flushTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly connections: ClientSource) {
+  private readonly shutdownGraceMs: number;
+
+  constructor(
+    private readonly connections: ClientSource,
+    options: VmServiceOptions = {},
+  ) {
     super();
+    this.shutdownGraceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   }
 
   /** A connection came up: list its VMs and follow its lifecycle events (the composition root calls this). */
@@ -97,12 +129,17 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       loading: true,
       removedDuringLoad: new Set(),
       closed: false,
+      shutdownTimers: new Map(),
+      shutdownOverdue: new Set(),
       onEvent: (e) => {
         // Lifecycle events (defined/undefined/started/stopped/suspended/resumed/…) change what the list
         // shows; only the affected domain is re-read.
-        if (!st.closed && e.kind === 'lifecycle')
-          void this.refresh(connectionId, st, e.dom).catch(() => undefined);
+        if (!st.closed && e.kind === 'lifecycle') this.onLifecycle(connectionId, st, e.dom);
       },
+      queued: new Map(),
+      active: 0,
+      resyncing: false,
+      resyncAgain: false,
     };
     this.conns.set(connectionId, st);
     client.on('domainEvent', st.onEvent);
@@ -110,6 +147,84 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       st.loading = false;
       console.warn(`virtdesk: listing VMs of ${connectionId} failed:`, e);
     });
+  }
+
+  /** Queue a refresh for the domain of an event (see MAX_PENDING_EVENT_REFRESHES). */
+  private onLifecycle(connectionId: string, st: ConnState, ref: DomainRef): void {
+    if (st.resyncing) {
+      st.resyncAgain = true;
+      return;
+    }
+    const uuid = ref.uuid.toLowerCase();
+    const running = st.refreshing.get(uuid);
+    if (running) {
+      running.dirty = true;
+      return;
+    }
+    if (!st.queued.has(uuid) && st.queued.size >= MAX_PENDING_EVENT_REFRESHES) {
+      st.queued.clear();
+      void this.resync(connectionId, st);
+      return;
+    }
+    st.queued.set(uuid, ref); // the newest ref (its id changes when the domain starts)
+    this.pump(connectionId, st);
+  }
+
+  /** Start queued event refreshes up to MAX_EVENT_REFRESHES_IN_FLIGHT. */
+  private pump(connectionId: string, st: ConnState): void {
+    while (!st.closed && !st.resyncing && st.active < MAX_EVENT_REFRESHES_IN_FLIGHT) {
+      const next = st.queued.entries().next();
+      if (next.done) return;
+      const [uuid, ref] = next.value;
+      st.queued.delete(uuid);
+      st.active++;
+      void this.refresh(connectionId, st, ref)
+        .catch(() => undefined)
+        .finally(() => {
+          st.active--;
+          this.pump(connectionId, st);
+        });
+    }
+  }
+
+  /**
+   * Re-read the whole list (bulk calls, like on connect) and emit what changed: the answer to an event
+   * flood too large to follow domain by domain. One at a time; events meanwhile make it run once more.
+   */
+  private async resync(connectionId: string, st: ConnState): Promise<void> {
+    if (st.resyncing) {
+      st.resyncAgain = true;
+      return;
+    }
+    st.resyncing = true;
+    try {
+      await st.loaded;
+      do {
+        st.resyncAgain = false;
+        const entries = await this.readAll(connectionId, st.client);
+        if (st.closed) return;
+        const seen = new Set<string>();
+        for (const entry of entries) {
+          if (!entry) continue;
+          const u = entry.summary.uuid;
+          seen.add(u);
+          const known = st.vms.get(u);
+          st.vms.set(u, entry);
+          if (!known || !sameSummary(known.summary, entry.summary))
+            this.queueDelta(connectionId, u, entry.summary);
+        }
+        for (const u of [...st.vms.keys()]) {
+          if (seen.has(u)) continue;
+          st.vms.delete(u);
+          this.queueDelta(connectionId, u, null);
+        }
+      } while (st.resyncAgain && !st.closed);
+    } catch (e) {
+      if (!st.closed) console.warn(`virtdesk: re-listing VMs of ${connectionId} failed:`, e);
+    } finally {
+      st.resyncing = false;
+      this.pump(connectionId, st);
+    }
   }
 
   /**
@@ -150,6 +265,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     const st = this.conns.get(connectionId);
     if (!st) return;
     st.closed = true;
+    for (const timer of st.shutdownTimers.values()) clearTimeout(timer);
+    st.shutdownTimers.clear();
     st.client.off('domainEvent', st.onEvent);
     this.conns.delete(connectionId);
     this.pending.delete(connectionId);
@@ -157,7 +274,27 @@ export class VmService extends EventEmitter<VmServiceEvents> {
   }
 
   private async loadAll(connectionId: string, st: ConnState): Promise<void> {
-    const c = st.client;
+    const results = await this.readAll(connectionId, st.client);
+    if (st.closed) return;
+    // Events that arrived during the load were applied already and win over the (older) list results.
+    for (const entry of results) {
+      if (!entry) continue;
+      const u = entry.summary.uuid;
+      if (!st.vms.has(u) && !st.removedDuringLoad.has(u)) st.vms.set(u, entry);
+    }
+    st.loading = false;
+    st.removedDuringLoad.clear();
+    this.pending.delete(connectionId);
+    this.emit('changed', {
+      connectionId,
+      reset: true,
+      upserted: [...st.vms.values()].map((v) => v.summary),
+      removed: [],
+    });
+  }
+
+  /** Every domain of the connection, read in bulk (null for one that vanished while it was read). */
+  private async readAll(connectionId: string, c: LibvirtClient): Promise<(VmEntry | null)[]> {
     // A handful of bulk calls give every domain, its state and reason, and who is persistent /
     // autostarted / has a managed save; then only the XML (OS, title, memory, vCPUs, disks) is read per
     // domain, all requests issued at once and pipelined on the one connection.
@@ -179,7 +316,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
         states.set(rec.dom.uuid.toLowerCase(), { state, reason: typeof reason === 'number' ? reason : 0 });
       }
     }
-    const results = await Promise.all(
+    return Promise.all(
       refs.map((ref) => {
         const u = ref.uuid.toLowerCase();
         const known: KnownFacts = {
@@ -195,22 +332,6 @@ export class VmService extends EventEmitter<VmServiceEvents> {
         });
       }),
     );
-    if (st.closed) return;
-    // Events that arrived during the load were applied already and win over the (older) list results.
-    for (const entry of results) {
-      if (!entry) continue;
-      const u = entry.summary.uuid;
-      if (!st.vms.has(u) && !st.removedDuringLoad.has(u)) st.vms.set(u, entry);
-    }
-    st.loading = false;
-    st.removedDuringLoad.clear();
-    this.pending.delete(connectionId);
-    this.emit('changed', {
-      connectionId,
-      reset: true,
-      upserted: [...st.vms.values()].map((v) => v.summary),
-      removed: [],
-    });
   }
 
   /**
@@ -322,6 +443,8 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       return null;
     }
     st.removedDuringLoad.delete(uuid);
+    if (entry.summary.id < 0) this.forgetShutdown(st, uuid);
+    else if (st.shutdownOverdue.has(uuid)) entry.summary = { ...entry.summary, shutdownOverdue: true };
     st.vms.set(uuid, entry);
     if (!known || !sameSummary(known.summary, entry.summary))
       this.queueDelta(connectionId, uuid, entry.summary);
@@ -529,11 +652,37 @@ export class VmService extends EventEmitter<VmServiceEvents> {
     return out;
   }
 
+  private forgetShutdown(st: ConnState, uuid: string): void {
+    clearTimeout(st.shutdownTimers.get(uuid));
+    st.shutdownTimers.delete(uuid);
+    st.shutdownOverdue.delete(uuid);
+  }
+
+  /**
+   * A guest may ignore ACPI (no agent, hung, a firmware menu): when it still runs after the grace period
+   * its summary says `shutdownOverdue` and the renderer offers Force Off.
+   */
+  private watchShutdown(connectionId: string, st: ConnState, entry: VmEntry): void {
+    const uuid = entry.ref.uuid.toLowerCase();
+    this.forgetShutdown(st, uuid);
+    const timer = setTimeout(() => {
+      st.shutdownTimers.delete(uuid);
+      if (st.closed) return;
+      st.shutdownOverdue.add(uuid);
+      void this.refresh(connectionId, st, entry.ref).catch(() => undefined);
+    }, this.shutdownGraceMs);
+    timer.unref?.();
+    st.shutdownTimers.set(uuid, timer);
+  }
+
   /** Run a lifecycle action; resolves with the refreshed VM (null after delete). */
   async action(input: VmActionInput): Promise<VmSummary | null> {
     const { st, entry } = await this.entry(input.connectionId, input.uuid);
     const c = st.client;
     const dom = entry.ref;
+    // Any other action is the user taking over: the shutdown follow-up no longer applies.
+    if (input.action !== 'shutdown' && input.action !== 'setAutostart' && input.action !== 'rename')
+      this.forgetShutdown(st, dom.uuid.toLowerCase());
     switch (input.action) {
       case 'start':
         await startDomain(c, input.connectionId, dom);
@@ -546,6 +695,7 @@ export class VmService extends EventEmitter<VmServiceEvents> {
       }
       case 'shutdown':
         await c.domainShutdown(dom);
+        this.watchShutdown(input.connectionId, st, entry);
         break;
       case 'reboot':
         await c.domainReboot(dom, 0);

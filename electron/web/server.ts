@@ -20,6 +20,8 @@ import type { Duplex } from 'node:stream';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { EventPayload } from '../../shared/contract/index.js';
+import { CONSOLE_LIMITS } from '../console/limits.js';
 import { Core, type CoreOptions } from '../core/core.js';
 import type { Session } from '../core/sessions.js';
 import { mimeType, safeRelativePath, securityHeaders } from '../settings.js';
@@ -78,8 +80,11 @@ const MAX_PENDING_AUTH = 32;
 const MAX_UNAUTHENTICATED_CONNECTIONS = 128;
 /** Time for a connection to send its request headers (short: before that it is unauthenticated). */
 const HEADERS_TIMEOUT_MS = 10_000;
-/** Drop a client whose unsent data exceeds this (it stopped reading). */
-const MAX_BUFFERED = 64 * 1024 * 1024;
+/**
+ * Drop a client whose unsent data exceeds this (it stopped reading). Checked before each frame, so one
+ * large answer (a screenshot) still goes out; what piles up behind a reader that stopped is bounded.
+ */
+const MAX_BUFFERED = 16 * 1024 * 1024;
 
 const HOST_TERMINAL_OFF = {
   code: 'HOST_TERMINAL_UNSUPPORTED',
@@ -304,16 +309,53 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     else pendingAuth.add(ws);
     let session: Session | null = null;
     let inFlight = 0;
-    const sendFrame = (frame: object): void => {
-      if (ws.readyState !== ws.OPEN) return;
+    const sendFrame = (frame: object, sent?: (err?: Error) => void): boolean => {
+      if (ws.readyState !== ws.OPEN) return false;
       if (ws.bufferedAmount > MAX_BUFFERED) {
         ws.close(WS_CLOSE.tooSlow, 'Client too slow');
+        return false;
+      }
+      ws.send(JSON.stringify(frame), sent);
+      return true;
+    };
+    /**
+     * Console output queued in this socket (sent, not yet written out) per console. The renderer's
+     * acknowledgements pace the pty, but a client can acknowledge without reading: past
+     * CONSOLE_LIMITS.queuedOutputPerConsole the console is closed with a message (the socket stays).
+     */
+    const consoleQueued = new Map<string, number>();
+    const sendConsoleData = (s: Session, payload: EventPayload<'console.data'>): void => {
+      const id = payload.sessionId;
+      const queued = consoleQueued.get(id) ?? 0;
+      if (queued < 0) return; // closed for not reading: drop what was still on its way
+      if (queued > CONSOLE_LIMITS.queuedOutputPerConsole) {
+        consoleQueued.set(id, -1);
+        core.services.consoles.consoles.abort(
+          s,
+          id,
+          `The console was closed: more than ${CONSOLE_LIMITS.queuedOutputPerConsole / 1024 / 1024} MiB ` +
+            'of its output were waiting for this window to read them.',
+        );
         return;
       }
-      ws.send(JSON.stringify(frame));
+      const size = payload.data.length;
+      consoleQueued.set(id, queued + size);
+      sendFrame({ t: 'event', name: 'console.data', payload }, () => {
+        const left = (consoleQueued.get(id) ?? 0) - size;
+        if (left < 0) return; // closed meanwhile: keep the marker
+        if (left === 0) consoleQueued.delete(id);
+        else consoleQueued.set(id, left);
+      });
     };
     const startSession = (): void => {
-      session = core.openSession((name, payload) => sendFrame({ t: 'event', name, payload }));
+      const s = core.openSession((name, payload) => {
+        if (name === 'console.data') return sendConsoleData(s, payload as EventPayload<'console.data'>);
+        // The console is gone: forget its count (callbacks still in flight find nothing to lower).
+        if (name === 'console.exit')
+          consoleQueued.delete((payload as EventPayload<'console.exit'>).sessionId);
+        sendFrame({ t: 'event', name, payload });
+      });
+      session = s;
       sendFrame({ t: 'ready', sessionId: session.id });
     };
     let authTimer: NodeJS.Timeout | null = null;

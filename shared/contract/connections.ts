@@ -15,7 +15,11 @@ const byId = z.object({ id: connectionIdSchema }).strict();
 export const connectionCalls = {
   /** All saved connections with their live status. */
   'connections.list': call(z.object({}).strict(), z.array(connectionEntrySchema)),
-  /** Save a new connection; `connect: true` also connects it right away. */
+  /**
+   * Save a new connection. `connect: true` connects first and saves only once connected (a URI that does
+   * not work rejects with libvirt's message and saves nothing); `connect: false` saves it as it is ("Save
+   * anyway"). A URI that is saved already rejects with code `duplicate` and `existingId`.
+   */
   'connections.add': call(
     z
       .object({
@@ -27,7 +31,10 @@ export const connectionCalls = {
       .strict(),
     connectionEntrySchema,
   ),
-  /** Change name/URI/autoconnect. Changing the URI of a live connection reconnects it. */
+  /**
+   * Change name/URI/autoconnect. Changing the URI of a live connection reconnects it; a URI saved under
+   * another connection rejects with `duplicate`.
+   */
   'connections.update': call(
     z
       .object({

@@ -59,9 +59,11 @@ export type RemoteErrorCode =
   | 'connection' // the libvirt connection failed or is closed
   | 'not-connected' // the connection is not connected (connect it first)
   | 'not-found' // unknown connection / VM
+  | 'duplicate' // already saved (e.g. a connection with the same URI); `existingId` names the saved one
   | 'invalid-input' // the payload failed the call's schema
   | 'unknown-call' // no such call name
   | 'unauthorized' // transport-level refusal (web mode)
+  | 'limit-reached' // a per-window or global cap (consoles, display tokens, stats subscriptions); `message` names it
   | 'internal'; // a bug: see the main-process log
 
 /** Error shape that crosses the boundary: libvirt's own message is kept in `message`. */
@@ -73,6 +75,8 @@ export interface RemoteError {
   issues?: { path: (string | number)[]; message: string }[];
   /** A one-click fix the renderer offers beside the message (an action button on the toast/banner). */
   remedy?: RemoteRemedy;
+  /** For duplicate: the id of what is already saved (the renderer selects it). */
+  existingId?: string;
 }
 
 /** What a failure's one-click fix does: start the inactive network or storage pool the VM needs, then retry. */

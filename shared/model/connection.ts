@@ -30,6 +30,11 @@ export const connectionStatusSchema = z.object({
   since: z.number(),
   /** Host name reported by libvirt once connected (null otherwise). */
   hostname: z.string().max(1024).nullable(),
+  /**
+   * Whether this connection was up since the user (or autoconnect) last asked for it: tells "Connection
+   * lost" (it was connected, then dropped) from "Could not connect" (it never got through).
+   */
+  wasConnected: z.boolean().default(false),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
 

@@ -105,6 +105,11 @@ export const vmSummarySchema = z.object({
   osName: z.string().max(1024).nullable(),
   /** Optional domain title from the XML. */
   title: z.string().max(4096).nullable(),
+  /**
+   * A shutdown was requested and the guest still runs after the grace period (it ignores ACPI, or hangs
+   * on the way down): the renderer offers Force Off. Absent otherwise.
+   */
+  shutdownOverdue: z.literal(true).optional(),
 });
 export type VmSummary = z.infer<typeof vmSummarySchema>;
 

@@ -13,6 +13,7 @@ import type { RunningApp } from './support/app.js';
 import { readText, until } from '../support/poll.js';
 import { startGuestApp, type GuestApp } from './support/guest-app.js';
 import { screenshot } from './ui-helpers.js';
+import { DomainXml } from '../../electron/libvirt-xml/index.js';
 
 const pct = (text: string | null): number => {
   const m = /(-?[\d.]+)\s*%/.exec(text ?? '');
@@ -42,7 +43,7 @@ describe('e2e: performance graphs, host dashboard, readiness', () => {
     // boot, then start a busy loop through the serial console (write to the guest's pty)
     await g.waitForBoot();
     const live = await client.domainGetXMLDesc(dom!, 0);
-    const pty = /<serial type='pty'>\s*<source path='([^']+)'/.exec(live)?.[1];
+    const pty = DomainXml.parse(live).serials.find((s) => s.type === 'pty')?.path ?? undefined;
     expect(pty, 'pty path in the live XML').toMatch(/^\/dev\/pts\/\d+$/);
     const fh = await fs.promises.open(pty!, fs.constants.O_WRONLY | fs.constants.O_NOCTTY);
     try {

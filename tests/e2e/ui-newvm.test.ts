@@ -46,6 +46,36 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     fs.rmSync(iso, { force: true });
   });
 
+  it('Enter in the OS search picks the first match and never submits the dialog', async () => {
+    const before = (await app.core.vms.list(app.connectionIds[0]!)).map((v) => v.uuid).sort();
+    await page.getByTestId('vm-search').waitFor();
+    await page.keyboard.press('Control+Shift+N');
+    const dialog = page.getByTestId('newvm-dialog');
+    await dialog.waitFor();
+    await page.keyboard.type(`${name}e`);
+    const os = dialog.getByRole('combobox', { name: 'Operating system' });
+    await os.fill('debian');
+    const first = dialog.locator('#newvm-os-list [role=option]').first();
+    await first.waitFor();
+    const firstName = (await first.evaluate((e) => e.firstChild?.textContent ?? '')).trim();
+    expect(firstName).toMatch(/Debian/);
+    await os.press('Enter');
+    await expect.poll(() => os.inputValue()).toBe(firstName);
+    await dialog.locator('#newvm-os-list').waitFor({ state: 'detached' });
+    // Enter again, with the OS chosen and no list open: still only the search field's Enter
+    await os.press('Enter');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.getByLabel('Name').inputValue()).toBe(`${name}e`);
+    // nothing was created: neither by name through libvirt nor in the contract's list
+    const c = app.core.getClient(app.connectionIds[0]!);
+    await expect(c.domainLookupByName(`${name}e`)).rejects.toThrow();
+    expect((await app.core.vms.list(app.connectionIds[0]!)).map((v) => v.uuid).sort()).toEqual(before);
+    await screenshot(page, 'newvm-os-enter');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  }, 60_000);
+
   it('creates and starts a VM from an ISO, by keyboard', async () => {
     await page.getByTestId('vm-search').waitFor();
     await page.keyboard.press('Control+Shift+N');

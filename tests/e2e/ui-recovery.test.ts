@@ -50,6 +50,9 @@ describe('renderer e2e: daemon loss and recovery', () => {
     const banner = page.getByTestId('connection-banner');
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.textContent()).toMatch(/Connection to Flaky daemon lost/);
+    // it was connected: "lost" (not "could not connect"), and the banner offers to reconnect now
+    expect(await banner.getAttribute('data-problem')).toBe('lost');
+    await banner.getByRole('button', { name: 'Reconnect' }).waitFor();
     await screenshot(page, 'recovery-lost');
   });
 

@@ -102,6 +102,36 @@ describe('consoles against the private daemon', () => {
     }
   });
 
+  it('display links: one window cannot take them all (per-window cap below the global one)', async () => {
+    const svc = new ConsoleService(host(), { limits: { displayTokensPerSession: 4, displayTokensTotal: 6 } });
+    const greedy = fakeSession();
+    const other = fakeSession();
+    const open = (s: ClientSession) => svc.openDisplay({ connectionId: 'c', vmUuid: runDom.uuid }, s);
+    try {
+      // The attack: ask for links in parallel and never use them.
+      const tries = await Promise.allSettled(Array.from({ length: 12 }, () => open(greedy)));
+      expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(4);
+      const refused = tries.find((t) => t.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toMatchObject({ code: 'limit-reached' });
+      expect(String(refused.reason.message)).toMatch(
+        /Too many display links waiting to be used in this window \(the limit is 4\)/,
+      );
+      expect(svc.proxyStats()?.pendingTokens).toBe(4);
+      // Another window still gets links, up to the global cap.
+      await open(other);
+      await open(other);
+      await expect(open(other)).rejects.toThrow(/for all windows together/);
+      // A window that goes away gives its links back.
+      greedy.close();
+      expect(svc.proxyStats()?.pendingTokens).toBe(2);
+      await open(other);
+    } finally {
+      greedy.close();
+      other.close();
+      await svc.stop();
+    }
+  });
+
   it('display: open on a running VNC guest, NO_GRAPHICS / VM_NOT_RUNNING errors, screenshot, send-key', async () => {
     const svc = new ConsoleService(host());
     const session = fakeSession();

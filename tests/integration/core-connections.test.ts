@@ -44,9 +44,13 @@ class FakeClient extends EventEmitter {
 let dir: string;
 let daemonUp = true;
 let opened: FakeClient[] = [];
+/** URIs whose daemon refuses this user (like qemu:///system without the libvirt group). */
+let refused = new Set<string>();
 const open = async (uri: string): Promise<LibvirtClient> => {
   if (!daemonUp)
     throw new Error("Failed to connect socket to '/run/libvirt/libvirt-sock': Connection refused");
+  if (refused.has(uri))
+    throw new Error("Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied");
   const c = new FakeClient(uri);
   opened.push(c);
   return c as unknown as LibvirtClient;
@@ -69,6 +73,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'virtdesk-conn-'));
   daemonUp = true;
   opened = [];
+  refused = new Set();
 });
 afterEach(async () => {
   for (const m of managers.splice(0)) await m.stop();
@@ -76,7 +81,7 @@ afterEach(async () => {
 });
 
 describe('saved connections', () => {
-  it('offers qemu:///system and qemu:///session on first run, without autoconnect', async () => {
+  it('first run: saves qemu:///system and qemu:///session and connects the system one', async () => {
     const m = make();
     await m.load();
     expect(m.list().map((c) => [c.uri, c.autoconnect])).toEqual([
@@ -85,8 +90,58 @@ describe('saved connections', () => {
     ]);
     const file = join(dir, 'connections.json');
     expect(((await stat(file)).mode & 0o777).toString(8)).toBe('600');
-    m.autoconnect();
-    expect(opened).toHaveLength(0);
+    await m.autoconnect();
+    expect(opened.map((c) => c.uri)).toEqual(['qemu:///system']);
+    expect(m.list().map((c) => [c.uri, c.autoconnect, c.status.state])).toEqual([
+      ['qemu:///system', true, 'connected'],
+      ['qemu:///session', false, 'disconnected'],
+    ]);
+    // Only the first run does that: a later start connects what is marked autoconnect, nothing else.
+    await m.stop();
+    opened = [];
+    const again = make();
+    await again.load();
+    await again.autoconnect();
+    await waitFor('autoconnect', () => again.list()[0]!.status.state === 'connected');
+    expect(opened.map((c) => c.uri)).toEqual(['qemu:///system']);
+  });
+
+  it('first run without rights to the system daemon: connects the user session, quietly', async () => {
+    refused.add('qemu:///system');
+    const m = make();
+    await m.load();
+    await m.autoconnect();
+    expect(m.list().map((c) => [c.uri, c.autoconnect, c.status.state, c.status.reason])).toEqual([
+      ['qemu:///system', false, 'disconnected', null],
+      ['qemu:///session', true, 'connected', null],
+    ]);
+  });
+
+  it('saves a new connection only once it connected, refuses a URI saved already', async () => {
+    const m = make();
+    await writeFile(join(dir, 'connections.json'), JSON.stringify({ version: 1, connections: [] }));
+    await m.load();
+    refused.add('qemu+ssh://root@lab/system');
+    const bad = { name: 'Lab', uri: 'qemu+ssh://root@lab/system', autoconnect: true };
+    await expect(m.add(bad, { connect: true })).rejects.toThrow(/Permission denied/);
+    await expect(m.add(bad, { connect: true })).rejects.toThrow(/Permission denied/);
+    expect(m.list()).toEqual([]);
+    expect(JSON.parse(await readFile(join(dir, 'connections.json'), 'utf8')).connections).toEqual([]);
+    // "Save anyway": saved as it is, not connected, nothing claims it was ever connected
+    const saved = await m.add(bad);
+    expect(saved.status).toMatchObject({ state: 'disconnected', reason: null, wasConnected: false });
+    await expect(m.add({ ...bad, name: 'Again' }, { connect: true })).rejects.toMatchObject({
+      code: 'duplicate',
+      existingId: saved.id,
+    });
+    await expect(m.add({ ...bad, uri: `${bad.uri}/` })).rejects.toMatchObject({ code: 'duplicate' });
+    const good = await m.add({ name: 'Test', uri: 'test:///default', autoconnect: false }, { connect: true });
+    expect(good.status).toMatchObject({ state: 'connected', wasConnected: true });
+    await expect(m.update({ id: good.id, uri: bad.uri })).rejects.toMatchObject({
+      code: 'duplicate',
+      existingId: saved.id,
+    });
+    expect(m.list().map((c) => c.uri)).toEqual([bad.uri, 'test:///default']);
   });
 
   it('persists add/update/remove atomically and reloads them', async () => {
@@ -159,11 +214,13 @@ describe('live connections', () => {
   it('autoconnects, and keeps retrying while the daemon is down', async () => {
     daemonUp = false;
     const { m, statuses, state } = await setup(true);
-    m.autoconnect();
+    void m.autoconnect();
     await waitFor('a few retries', () => m.status('c1')[0]!.attempt >= 3);
     expect(state()).toBe('reconnecting');
     expect(m.status('c1')[0]!.reason).toMatch(/Connection refused/);
     expect(m.status('c1')[0]!.nextRetryAt).toBeGreaterThan(0);
+    // never got through: "could not connect", not "lost"
+    expect(m.status('c1')[0]!.wasConnected).toBe(false);
     daemonUp = true;
     await waitFor('connected', () => state() === 'connected');
     expect(m.status('c1')[0]).toMatchObject({ reason: null, attempt: 0, hostname: 'fakehost' });
@@ -187,6 +244,11 @@ describe('live connections', () => {
     );
     expect(() => m.getClient('c1')).toThrow(/not connected/);
     await waitFor('retrying', () => m.status('c1')[0]!.attempt >= 2);
+    // it was up: "lost", through every retry, and when the user's "Reconnect" fails too — which does not
+    // stop the automatic retries
+    expect(m.status('c1')[0]).toMatchObject({ state: 'reconnecting', wasConnected: true });
+    await expect(m.connect('c1')).rejects.toThrow(/Connection refused/);
+    expect(m.status('c1')[0]).toMatchObject({ state: 'reconnecting', wasConnected: true });
     daemonUp = true;
     await waitFor('reconnected', () => state() === 'connected');
     expect(connected).toEqual(['c1', 'c1']);
@@ -241,7 +303,7 @@ describe('live connections', () => {
     const m = make();
     await m.load();
     const a = await m.add({ name: 'A', uri: 'test:///default', autoconnect: false });
-    const b = await m.add({ name: 'B', uri: 'test:///default', autoconnect: false });
+    const b = await m.add({ name: 'B', uri: 'test:///other', autoconnect: false });
     await Promise.all([m.connect(a.id), m.connect(b.id), m.connect(a.id)]);
     expect(m.connectedIds().sort()).toEqual([a.id, b.id].sort());
     expect(opened).toHaveLength(2);

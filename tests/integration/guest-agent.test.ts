@@ -29,6 +29,7 @@ import {
   uniqueGuestName,
 } from '../support/guest.js';
 import { readText, until } from '../support/poll.js';
+import { DomainXml } from '../../electron/libvirt-xml/index.js';
 
 const { AGENT } = constants.DomainInterfaceAddressesSource;
 const { HOSTNAME } = constants.DomainGuestInfoTypes;
@@ -85,7 +86,7 @@ describe('QEMU guest agent in the tiny guest', () => {
       }),
     );
     defined.push(dom);
-    mac = /<mac address='([0-9a-f:]+)'/.exec(await client.domainGetXMLDesc(dom))?.[1] ?? '';
+    mac = DomainXml.parse(await client.domainGetXMLDesc(dom)).interfaces[0]?.mac ?? '';
     expect(mac).toMatch(/^52:54:00:/);
     startedAt = Date.now();
     agentDom = await client.domainCreate(dom);

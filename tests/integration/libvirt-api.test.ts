@@ -20,6 +20,9 @@ import {
   openConnection,
   paramsToRecord,
   toTypedParams,
+  VIR_DOMAIN_PAUSED,
+  VIR_DOMAIN_RUNNING,
+  VIR_DOMAIN_SHUTOFF,
   type DomainEvent,
   type DomainRef,
   type LibvirtClient,
@@ -135,12 +138,12 @@ describe('domains', () => {
     expect(dom.id).toBe(-1);
     expect(await conn.domainGetXMLDesc(dom)).toContain(`<name>${name}</name>`);
     const info = await conn.domainGetInfo(dom);
-    expect(info).toMatchObject({ stateName: 'shutoff', nrVirtCpu: 2, maxMem: 128 * 1024 });
+    expect(info).toMatchObject({ state: VIR_DOMAIN_SHUTOFF, nrVirtCpu: 2, maxMem: 128 * 1024 });
     expect(await conn.domainGetOSType(dom)).toBe('linux'); // what the test driver answers for any guest
     expect(await conn.domainGetMaxMemory(dom)).toBe(128 * 1024);
     await conn.domainSetMaxMemory(dom, 256 * 1024);
     expect(await conn.domainGetMaxMemory(dom)).toBe(256 * 1024);
-    expect(await conn.domainGetState(dom)).toMatchObject({ stateName: 'shutoff' });
+    expect(await conn.domainGetState(dom)).toMatchObject({ state: VIR_DOMAIN_SHUTOFF });
     expect(await conn.domainIsPersistent(dom)).toBe(true);
     expect(await conn.domainIsActive(dom)).toBe(false);
 
@@ -169,19 +172,19 @@ describe('domains', () => {
     let dom = await conn.domainDefineXML(domainXml(`${PREFIX}life`));
     dom = await conn.domainCreate(dom);
     expect(dom.id).toBeGreaterThan(0);
-    expect((await conn.domainGetState(dom)).stateName).toBe('running');
+    expect((await conn.domainGetState(dom)).state).toBe(VIR_DOMAIN_RUNNING);
     expect(await conn.domainGetHostname(dom)).toBe(`${dom.name}host`);
 
     await conn.domainSuspend(dom);
-    expect((await conn.domainGetInfo(dom)).stateName).toBe('paused');
+    expect((await conn.domainGetInfo(dom)).state).toBe(VIR_DOMAIN_PAUSED);
     await conn.domainResume(dom);
-    expect((await conn.domainGetInfo(dom)).stateName).toBe('running');
+    expect((await conn.domainGetInfo(dom)).state).toBe(VIR_DOMAIN_RUNNING);
     await conn.domainReboot(dom);
     await conn.domainReset(dom);
     await conn.domainSendKey(dom, 0, 0, [30, 48]);
 
     await conn.domainManagedSave(dom);
-    expect((await conn.domainGetState(dom)).stateName).toBe('shutoff');
+    expect((await conn.domainGetState(dom)).state).toBe(VIR_DOMAIN_SHUTOFF);
     expect(await conn.domainHasManagedSaveImage(dom)).toBe(true);
     expect(await conn.connectListAllDomains(ConnectListAllDomainsFlags.MANAGEDSAVE)).toContainEqual({
       ...dom,
@@ -192,10 +195,10 @@ describe('domains', () => {
 
     dom = await conn.domainCreate(dom);
     await conn.domainShutdown(dom);
-    expect(await conn.domainGetState(dom)).toMatchObject({ stateName: 'shutoff' });
+    expect(await conn.domainGetState(dom)).toMatchObject({ state: VIR_DOMAIN_SHUTOFF });
     dom = await conn.domainCreate(dom);
     await conn.domainDestroy(dom);
-    expect((await conn.domainGetState(dom)).stateName).toBe('shutoff');
+    expect((await conn.domainGetState(dom)).state).toBe(VIR_DOMAIN_SHUTOFF);
     await conn.domainUndefineFlags(dom);
   });
 

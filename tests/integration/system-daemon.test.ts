@@ -86,11 +86,20 @@ describe.skipIf(!sys.available)(
       await conn?.close();
     });
 
-    it('is a system-mode qemu daemon that sees none of the host’s objects', async () => {
+    it('is a system-mode qemu daemon whose definitions land in its private folder, not /etc/libvirt', async () => {
+      if (!sys.available) return;
       expect(await conn.connectGetURI()).toBe('qemu:///system');
-      expect(await conn.connectListAllDomains()).toEqual([]);
-      expect(await conn.connectListAllNetworks()).toEqual([]);
-      expect(await conn.connectListAllStoragePools()).toEqual([]);
+      const probe = `vdtest-probe-${process.pid}`;
+      const ref = await conn.networkDefineXML(
+        `<network><name>${probe}</name><bridge name='vdtestpr0'/></network>`,
+      );
+      try {
+        const privateConfig = path.join(path.dirname(sys.scratchDir), 'config', 'qemu', 'networks');
+        expect(fs.existsSync(path.join(privateConfig, `${probe}.xml`))).toBe(true);
+        expect(fs.existsSync(path.join('/etc/libvirt/qemu/networks', `${probe}.xml`))).toBe(false);
+      } finally {
+        await conn.networkUndefine(ref);
+      }
     });
 
     it('starts a NAT network whose bridge and dnsmasq exist only inside its network namespace', async () => {

@@ -11,7 +11,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Core } from '../../electron/core/core.js';
+import { Core, type CoreOptions } from '../../electron/core/core.js';
 import type { Session } from '../../electron/core/sessions.js';
 import type { LibvirtClient } from '../../electron/libvirt/index.js';
 import type { RemoteError } from '../../shared/contract/index.js';
@@ -34,11 +34,13 @@ export async function startCore(
     name?: string;
     /** More saved connections, connected too (e.g. a second daemon as a second host). */
     others?: { id: string; uri: string }[];
+    /** More Core options (e.g. a short shutdownGraceMs). */
+    coreOptions?: Omit<CoreOptions, 'configDir'>;
   } = {},
 ): Promise<CoreFixture> {
   const connectionId = opts.connectionId ?? 'qemu';
   const configDir = await mkdtemp(join(tmpdir(), 'virtdesk-core-'));
-  const core = new Core({ configDir, validateOutput: true });
+  const core = new Core({ validateOutput: true, ...opts.coreOptions, configDir });
   const stop = async () => {
     try {
       await core.stop();

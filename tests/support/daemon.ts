@@ -76,6 +76,10 @@ export interface PrivateDaemon {
   pid: number;
   /** Kill guests and helpers, stop the daemon, remove the folder. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILL libvirtd only (a crash: guests and helpers stay); resolves when it is gone. */
+  kill(): Promise<void>;
+  /** Start libvirtd again on the same folder and socket path (after `kill`); resolves when it listens. */
+  restart(): Promise<void>;
 }
 
 interface Account {
@@ -272,7 +276,6 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
 
     const socketPath = path.join(runtime, 'libvirt', 'libvirt-sock');
     const logPath = path.join(dir, 'libvirtd.log');
-    const logFd = fs.openSync(logPath, 'a');
 
     const env: Record<string, string> = {
       HOME: home,
@@ -306,16 +309,21 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       file = LIBVIRTD;
       args = daemonArgs;
     }
-    child = spawn(file, args, {
-      cwd: home,
-      env: isRoot() ? { PATH: env.PATH } : env,
-      stdio: ['ignore', logFd, logFd],
-      detached: true, // own process group: a terminal ^C reaches us, and we tear down in order
-    });
-    fs.closeSync(logFd);
-    const started = child;
-    daemonPid = started.pid;
-    await waitForSocket(started, socketPath, logPath, 'libvirtd', opts.startTimeoutMs ?? 30_000);
+    const launch = async (): Promise<ChildProcess> => {
+      const fd = fs.openSync(logPath, 'a');
+      const c = spawn(file, args, {
+        cwd: home,
+        env: isRoot() ? { PATH: env.PATH } : env,
+        stdio: ['ignore', fd, fd],
+        detached: true, // own process group: a terminal ^C reaches us, and we tear down in order
+      });
+      fs.closeSync(fd);
+      daemonPid = c.pid;
+      await waitForSocket(c, socketPath, logPath, 'libvirtd', opts.startTimeoutMs ?? 30_000);
+      return c;
+    };
+    child = await launch();
+    let started: ChildProcess = child;
 
     let stopping: Promise<void> | undefined;
     const uidFilter = isRoot() ? acct.uid : undefined;
@@ -346,6 +354,19 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       return stopping;
     };
 
+    const kill = async (): Promise<void> => {
+      if (started.exitCode !== null || started.signalCode !== null) return;
+      const gone = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+      signalAll([started.pid!], 'SIGKILL');
+      await Promise.race([gone, sleep(5000)]);
+    };
+    const restart = async (): Promise<void> => {
+      await kill();
+      // The dead daemon's socket file stays behind; without removing it the wait below would pass at once.
+      fs.rmSync(socketPath, { force: true });
+      started = await launch();
+    };
+
     return {
       socketPath,
       qemuUri: `qemu+unix:///session?socket=${socketPath}`,
@@ -355,8 +376,12 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       logPath,
       uid: acct.uid,
       gid: acct.gid,
-      pid: started.pid!,
+      get pid() {
+        return started.pid!;
+      },
       stop,
+      kill,
+      restart,
     };
   } catch (err) {
     syncCleanup();

@@ -14,6 +14,7 @@ const PACKAGES = [
   'qemu-system-x86',
   'qemu-utils',
   'dnsmasq-base',
+  'iproute2', // the private system daemon's network namespace (ip link); libvirt only recommends it
   'chromium',
   'busybox-static',
   'linux-image-cloud-amd64',

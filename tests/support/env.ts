@@ -21,6 +21,8 @@ export interface TestEnvValues {
   /** uid/gid the private daemon runs as (virtdesk-test when the run is root). */
   VIRTDESK_TEST_DAEMON_UID: string;
   VIRTDESK_TEST_DAEMON_GID: string;
+  /** pid of the private libvirtd (tests that stop it with SIGSTOP must SIGCONT it in a `finally`). */
+  VIRTDESK_TEST_DAEMON_PID: string;
 }
 
 export const TEST_ENV_KEYS = [
@@ -33,6 +35,7 @@ export const TEST_ENV_KEYS = [
   'VIRTDESK_TEST_VIRT_TYPE',
   'VIRTDESK_TEST_DAEMON_UID',
   'VIRTDESK_TEST_DAEMON_GID',
+  'VIRTDESK_TEST_DAEMON_PID',
 ] as const satisfies readonly (keyof TestEnvValues)[];
 
 /**
@@ -72,6 +75,7 @@ export interface TestEnv {
   virtType: 'kvm' | 'qemu';
   daemonUid: number;
   daemonGid: number;
+  daemonPid: number;
 }
 
 function lookup(key: keyof TestEnvValues | keyof SystemEnvValues): string | undefined {
@@ -106,6 +110,7 @@ export function testEnv(): TestEnv {
     virtType: read('VIRTDESK_TEST_VIRT_TYPE') === 'kvm' ? 'kvm' : 'qemu',
     daemonUid: Number(read('VIRTDESK_TEST_DAEMON_UID')),
     daemonGid: Number(read('VIRTDESK_TEST_DAEMON_GID')),
+    daemonPid: Number(read('VIRTDESK_TEST_DAEMON_PID')),
   };
 }
 

@@ -47,6 +47,7 @@ export async function startTestBed(
       VIRTDESK_TEST_VIRT_TYPE: virtType,
       VIRTDESK_TEST_DAEMON_UID: String(daemon.uid),
       VIRTDESK_TEST_DAEMON_GID: String(daemon.gid),
+      VIRTDESK_TEST_DAEMON_PID: String(daemon.pid),
     };
     for (const key of TEST_ENV_KEYS) process.env[key] = values[key];
     const env: TestEnv = {
@@ -59,6 +60,7 @@ export async function startTestBed(
       virtType,
       daemonUid: daemon.uid,
       daemonGid: daemon.gid,
+      daemonPid: daemon.pid,
     };
     return {
       daemon,

@@ -97,9 +97,14 @@ describe('FlowController', () => {
     expect(flow.stats()).toMatchObject({ unacked: 120, paused: true, pauseCount: 1 });
     flow.acked(90); // 30 left: still above low
     expect(src.paused).toBe(true);
-    flow.acked(20);
+    expect(flow.acked(20)).toBe(true);
     expect(src.paused).toBe(false);
-    flow.acked(1000); // over-ack is clamped
+    // Over-acknowledgement is refused (it would switch flow control off): nothing changes.
+    expect(flow.acked(11)).toBe(false);
+    expect(flow.stats().unacked).toBe(10);
+    flow.produced(200);
+    expect(src.paused).toBe(true);
+    expect(flow.acked(210)).toBe(true);
     expect(flow.stats().unacked).toBe(0);
     expect(() => new FlowController(src, { highWatermark: 1, lowWatermark: 2 })).toThrow();
   });
@@ -197,6 +202,77 @@ describe('ConsoleManager (fake pty)', () => {
     expect(pty.paused).toBe(true);
     expect(mgr.stats(client, sessionId).pauseCount).toBe(2);
     await mgr.closeAll();
+  });
+
+  it('an acknowledgement beyond what was sent closes the console with a clear error', async () => {
+    const { mgr, client, ptys, open } = setup();
+    const { sessionId } = await open();
+    const pty = ptys[0]!;
+    pty.produce('x'.repeat(1000), 1);
+    await tick(20);
+    mgr.ack(client, sessionId, 400); // honest
+    // The attack: acknowledge far ahead so flow control never pauses the pty again.
+    expect(() => mgr.ack(client, sessionId, 10_000_000)).toThrow(
+      /acknowledged 10000000 characters of output, but only 600 were sent/,
+    );
+    expect(pty.killed).toBe(true);
+    expect(mgr.list()).not.toContain(sessionId);
+    const exit = client.sent.find((x) => x.event === 'console.exit');
+    expect(exit?.payload).toMatchObject({ sessionId, reason: 'error' });
+    expect(() => mgr.stats(client, sessionId)).toThrow(/No console session/);
+    await mgr.closeAll();
+  });
+
+  it('caps serial consoles and host shells per window and in total, naming the limit', async () => {
+    const ptys: FakePty[] = [];
+    const mgr = new ConsoleManager({
+      virsh: '/usr/bin/virsh',
+      spawn: async (file, args) => {
+        const p = new FakePty(file, args);
+        ptys.push(p);
+        return p;
+      },
+      env: { SHELL: '/bin/sh' },
+      limits: { serialPerSession: 3, serialTotal: 5, hostShellsPerSession: 2, hostShellsTotal: 3 },
+    });
+    const a = fakeClient();
+    const b = fakeClient();
+    const serial = (owner: ClientSession) =>
+      mgr.openSerial({
+        owner,
+        uri: 'qemu:///session',
+        vmUuid: '11111111-2222-3333-4444-555555555555',
+        isRunning: async () => true,
+      });
+    const host = (owner: ClientSession) => mgr.openHost({ owner, uri: 'qemu:///session' });
+    // The attack: one window opens consoles in parallel until something gives.
+    const tries = await Promise.allSettled(Array.from({ length: 10 }, () => serial(a)));
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(3);
+    const refused = tries.find((t) => t.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: 'limit-reached' });
+    expect(String(refused.reason.message)).toMatch(
+      /Too many serial consoles open in this window \(the limit is 3\)/,
+    );
+    // Another window still gets its own, up to the global cap.
+    await serial(b);
+    await serial(b);
+    await expect(serial(b)).rejects.toThrow(
+      /serial consoles open in VirtDesk \(the limit is 5 for all windows/,
+    );
+    // Host shells are counted apart.
+    await host(a);
+    await host(a);
+    await expect(host(a)).rejects.toThrow(/Too many host terminals open in this window \(the limit is 2\)/);
+    await host(b);
+    await expect(host(b)).rejects.toThrow(/host terminals open in VirtDesk \(the limit is 3/);
+    expect(mgr.list(a)).toHaveLength(5);
+    // Closing one frees its slot.
+    mgr.close(a, mgr.list(a)[0]!);
+    await serial(b);
+    a.close();
+    b.close();
+    await mgr.settled();
+    expect(mgr.list()).toHaveLength(0);
   });
 
   it('forwards input and resize; only the owner can use a session', async () => {

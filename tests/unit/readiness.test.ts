@@ -34,6 +34,17 @@ const good = (): HostFacts => ({
   nested: { module: 'kvm_intel', value: 'Y' },
 });
 
+/**
+ * The same workstation where KVM does not work: /dev/kvm missing and libvirt offering only emulation
+ * (coherent facts: a broken module or CPU shows in both), plus `over`.
+ */
+const broken = (over: Partial<HostFacts> = {}): HostFacts => ({
+  ...good(),
+  devKvm: { state: 'missing', error: 'ENOENT' },
+  kvmDomainCaps: { offered: false },
+  ...over,
+});
+
 const get = (f: HostFacts, id: ReadinessItemId) => {
   const r = evaluateReadiness(f);
   const it = r.items.find((i) => i.id === id);
@@ -49,19 +60,20 @@ describe('readiness check', () => {
   it('a healthy host passes every item', () => {
     const r = evaluateReadiness(good());
     expect(r.ok).toBe(true);
+    // the decisive facts first
     expect(r.items.map((i) => [i.id, i.status])).toEqual([
-      ['cpu-virt', 'pass'],
-      ['kvm-modules', 'pass'],
       ['dev-kvm', 'pass'],
       ['daemon', 'pass'],
-      ['groups', 'pass'],
       ['kvm-domcaps', 'pass'],
+      ['groups', 'pass'],
+      ['cpu-virt', 'pass'],
+      ['kvm-modules', 'pass'],
       ['nested', 'pass'],
     ]);
   });
 
   it('no /dev/kvm → fail with modprobe and package fixes for both distros', () => {
-    const f = { ...good(), devKvm: { state: 'missing' as const, error: 'ENOENT' } };
+    const f = broken({ modules: ['kvm'] });
     const it = get(f, 'dev-kvm');
     expect(it.status).toBe('fail');
     expect(it.reason).toBe('missing');
@@ -71,22 +83,29 @@ describe('readiness check', () => {
     expect(evaluateReadiness(f).ok).toBe(false);
   });
 
-  it('/dev/kvm not accessible → join the kvm group', () => {
-    const it = get({ ...good(), devKvm: { state: 'denied', error: 'EACCES' } }, 'dev-kvm');
+  it('/dev/kvm not accessible → join the kvm group, unless libvirt offers KVM anyway', () => {
+    const it = get(broken({ devKvm: { state: 'denied', error: 'EACCES' } }), 'dev-kvm');
     expect(it.status).toBe('fail');
     expect(it.fix?.debian).toContain('sudo usermod -aG kvm $USER');
     expect(it.noteKey).toBe('relogin');
+    // qemu:///system: libvirt's QEMU runs as its own user and has /dev/kvm; this user needs nothing
+    const sys = evaluateReadiness({ ...good(), devKvm: { state: 'denied', error: 'EACCES' } });
+    expect(sys.items.find((i) => i.id === 'dev-kvm')).toMatchObject({ status: 'pass', fix: null });
+    expect(sys.ok).toBe(true);
   });
 
   it('no vmx/svm flags → firmware note; inside a VM → nested on the outer host', () => {
-    const bare = get({ ...good(), cpuFlags: ['fpu', 'sse2'] }, 'cpu-virt');
+    const bare = get(broken({ cpuFlags: ['fpu', 'sse2'] }), 'cpu-virt');
     expect(bare.status).toBe('fail');
     expect(bare.reason).toBe('no-flags');
     expect(bare.noteKey).toBe('firmware');
-    const guest = get({ ...good(), cpuFlags: ['fpu', 'hypervisor'] }, 'cpu-virt');
+    const guest = get(broken({ cpuFlags: ['fpu', 'hypervisor'] }), 'cpu-virt');
     expect(guest.status).toBe('fail');
     expect(guest.reason).toBe('nested-guest');
-    expect(guest.fix?.debian.join('\n')).toContain('nested=1');
+    expect(guest.fix?.debian.join('\n')).toContain('options kvm_intel nested=1');
+    // an unknown vendor: no guessed module name, the note only
+    const unknown = get(broken({ cpuFlags: ['hypervisor'], cpuVendor: null }), 'cpu-virt');
+    expect(unknown).toMatchObject({ status: 'fail', fix: null, noteKey: 'outer-host' });
     const amd = get({ ...good(), cpuFlags: ['svm'], cpuVendor: 'AuthenticAMD' }, 'cpu-virt');
     expect(amd.status).toBe('pass');
     expect(amd.detail).toBe('svm');
@@ -94,18 +113,23 @@ describe('readiness check', () => {
   });
 
   it('modules not loaded → the vendor module to modprobe', () => {
-    const intel = get({ ...good(), modules: ['irqbypass'] }, 'kvm-modules');
+    const intel = get(broken({ modules: ['irqbypass'] }), 'kvm-modules');
     expect(intel.status).toBe('fail');
     expect(intel.detail).toBe('kvm, kvm_intel');
-    expect(cmds({ ...good(), modules: ['irqbypass'] }, 'kvm-modules')).toEqual([
+    expect(cmds(broken({ modules: ['irqbypass'] }), 'kvm-modules')).toEqual([
       'sudo modprobe kvm_intel',
       'sudo modprobe kvm_intel',
     ]);
-    const amdFacts: HostFacts = { ...good(), cpuFlags: ['svm'], cpuVendor: 'AuthenticAMD', modules: ['kvm'] };
+    const amdFacts = broken({ cpuFlags: ['svm'], cpuVendor: 'AuthenticAMD', modules: ['kvm'] });
     expect(get(amdFacts, 'kvm-modules').fix?.fedora).toEqual(['sudo modprobe kvm_amd']);
-    const noFlags = get({ ...good(), cpuFlags: [], cpuVendor: 'GenuineIntel', modules: [] }, 'kvm-modules');
+    // no vmx/svm: no vendor module can load, so none is suggested (whatever the vendor string says)
+    const noFlags = get(broken({ cpuFlags: [], cpuVendor: 'GenuineIntel', modules: [] }), 'kvm-modules');
     expect(noFlags.reason).toBe('missing-no-flags');
-    expect(get({ ...good(), modules: null }, 'kvm-modules').status).toBe('warn');
+    expect(noFlags.fix).toBeNull();
+    expect(get(broken({ modules: null }), 'kvm-modules').status).toBe('warn');
+    // KVM works: any module that provides it is fine, even none listed (built in)
+    expect(get({ ...good(), modules: ['kvm', 'kvm_amd'] }, 'kvm-modules').status).toBe('pass');
+    expect(get({ ...good(), modules: [] }, 'kvm-modules')).toMatchObject({ status: 'pass', fix: null });
   });
 
   it('user not in groups (qemu:///system) → usermod for both distros', () => {
@@ -166,6 +190,35 @@ describe('readiness check', () => {
     expect(n.status).toBe('warn');
     expect(n.fix?.debian.join('\n')).toContain('options kvm_intel nested=1');
     expect(get({ ...good(), nested: null }, 'nested').status).toBe('skip');
+    // /dev/kvm works for this user but not for the daemon (another user, or probed too early): restart it
+    const daemonOnly = get({ ...good(), kvmDomainCaps: { offered: false } }, 'kvm-domcaps');
+    expect(daemonOnly).toMatchObject({ status: 'fail', reason: 'not-offered-kvm-ok' });
+    expect(daemonOnly.fix?.debian).toEqual(['sudo systemctl restart libvirtd']);
+  });
+
+  it('this machine: a VM whose CPU hides vmx/svm, KVM from kvm_pvm, /dev/kvm usable, libvirt offers kvm → ready', () => {
+    const facts: HostFacts = {
+      ...good(),
+      uri: 'qemu+unix:///session?socket=/tmp/x',
+      cpuFlags: ['fpu', 'sse2', 'hypervisor'],
+      cpuVendor: 'AuthenticAMD',
+      modules: ['kvm', 'kvm_pvm', 'irqbypass'],
+      devKvm: { state: 'ok' },
+      kvmDomainCaps: { offered: true },
+      nested: null,
+    };
+    const r = evaluateReadiness(facts);
+    expect(r.ok).toBe(true);
+    expect(r.items.filter((i) => i.status === 'fail' || i.status === 'warn')).toEqual([]);
+    expect(r.items.flatMap((i) => [...(i.fix?.debian ?? []), ...(i.fix?.fedora ?? [])])).toEqual([]);
+    expect(get(facts, 'kvm-modules').detail).toBe('kvm, kvm_pvm');
+    expect(get(facts, 'cpu-virt').reason).toBe('kvm-works');
+    // Intel flavour of the same (the case reported with "modprobe kvm_intel"): the same verdict
+    const intel = evaluateReadiness({ ...facts, cpuVendor: 'GenuineIntel', modules: ['kvm', 'kvm_pvm'] });
+    expect(intel.ok).toBe(true);
+    expect(JSON.stringify(intel.items)).not.toContain('modprobe');
+    // either decisive fact alone is enough: /dev/kvm usable, or libvirt offering kvm
+    expect(evaluateReadiness({ ...facts, kvmDomainCaps: null }).ok).toBe(true);
   });
 
   it('this kind of machine: TCG only (no /dev/kvm, no flags), daemon reachable', () => {

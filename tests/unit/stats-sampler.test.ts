@@ -178,3 +178,34 @@ describe('StatsSampler (fake client)', () => {
     s.stop();
   });
 });
+
+describe('StatsSampler subscription caps', () => {
+  it('refuses new subscriptions beyond the per-window and the global cap, naming the limit', () => {
+    const s = new StatsSampler({
+      manual: true,
+      limits: { subscriptionsPerSession: 5, subscriptionsTotal: 8 },
+    });
+    const send = () => undefined;
+    const sub = (id: string) => ({ id, connectionId: 'c', kind: 'host' as const });
+    // The attack: one renderer subscribes with ever new ids.
+    for (let i = 0; i < 5; i++) s.subscribe('greedy', send, sub(`s${i}`));
+    expect(() => s.subscribe('greedy', send, sub('s5'))).toThrow(
+      /Too many stats subscriptions in this window \(the limit is 5\)/,
+    );
+    expect(s.subscriptionCount()).toBe(5);
+    // Replacing an existing id is not a new subscription.
+    s.subscribe('greedy', send, sub('s0'));
+    for (let i = 0; i < 3; i++) s.subscribe('other', send, sub(`o${i}`));
+    let err: unknown;
+    try {
+      s.subscribe('third', send, sub('t0'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'limit-reached' });
+    expect(String((err as Error).message)).toMatch(/the limit is 8 for all windows together/);
+    s.dropSession('greedy');
+    s.subscribe('third', send, sub('t0'));
+    expect(s.subscriptionCount()).toBe(4);
+  });
+});

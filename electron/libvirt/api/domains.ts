@@ -1,7 +1,7 @@
 /**
  * Domains (virDomain*): lookup and listing, definition, lifecycle, information, bulk statistics.
  */
-import { big, charsToString, stateName, toDomainRef, toWireDomain, uuidFromString } from '../convert.js';
+import { big, charsToString, toDomainRef, toWireDomain, uuidFromString } from '../convert.js';
 import { DOMAIN_MEMORY_STAT_NAMES, VIR_IP_ADDR_TYPE_IPV6 } from '../protocol/constants.js';
 import { NEED_RESULTS, RpcCore } from '../rpc-core.js';
 import { fromWireParam } from '../typed-params.js';
@@ -108,7 +108,6 @@ export class DomainApi extends RpcCore {
     const r = await this.call('domainGetInfo', { dom: toWireDomain(dom) });
     return {
       state: r.state,
-      stateName: stateName(r.state),
       maxMem: big(r.maxMem),
       memory: big(r.memory),
       nrVirtCpu: r.nrVirtCpu,
@@ -117,7 +116,7 @@ export class DomainApi extends RpcCore {
   }
   async domainGetState(dom: DomainRef, flags = 0): Promise<DomainStateInfo> {
     const r = await this.call('domainGetState', { dom: toWireDomain(dom), flags });
-    return { state: r.state, stateName: stateName(r.state), reason: r.reason };
+    return { state: r.state, reason: r.reason };
   }
   async domainGetMaxMemory(dom: DomainRef): Promise<number> {
     return big((await this.call('domainGetMaxMemory', { dom: toWireDomain(dom) })).memory);

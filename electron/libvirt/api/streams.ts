@@ -3,8 +3,16 @@
  */
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { toWireDomain } from '../convert.js';
+import { ProtocolError } from '../errors.js';
 import { RpcCore } from '../rpc-core.js';
 import type { DomainRef, StorageVolRef } from '../types.js';
+
+/**
+ * Largest screenshot we accept (64 MiB). A real one is far smaller: an uncompressed PPM of an 8K
+ * (7680×4320) screen is ~95 MiB, but QEMU sends PNG or a PPM of the guest's actual mode, and a
+ * 4K PPM is ~24 MiB. Without a bound a hostile or broken daemon could stream for ever into memory.
+ */
+export const MAX_SCREENSHOT_BYTES = 64 * 1024 * 1024;
 
 export class StreamApi extends RpcCore {
   /**
@@ -20,16 +28,35 @@ export class StreamApi extends RpcCore {
     return stream;
   }
 
-  /** Takes a screenshot of `screen`; the daemon picks the format (usually image/png or PPM). */
-  async domainScreenshot(dom: DomainRef, screen = 0, flags = 0): Promise<{ mime: string; data: Buffer }> {
+  /**
+   * Takes a screenshot of `screen`; the daemon picks the format (usually image/png or PPM). More than
+   * `maxBytes` (default MAX_SCREENSHOT_BYTES) aborts the stream and rejects with a ProtocolError.
+   */
+  async domainScreenshot(
+    dom: DomainRef,
+    screen = 0,
+    flags = 0,
+    maxBytes = MAX_SCREENSHOT_BYTES,
+  ): Promise<{ mime: string; data: Buffer }> {
     const { ret, stream } = await this.callWithStream('domainScreenshot', {
       dom: toWireDomain(dom),
       screen,
       flags,
     });
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return { mime: ret.mime ?? 'application/octet-stream', data: Buffer.concat(chunks) };
+    let total = 0;
+    for await (const chunk of stream) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) {
+        const limit = maxBytes % 1048576 === 0 ? `${maxBytes / 1048576} MiB` : `${maxBytes} bytes`;
+        const err = new ProtocolError(`screenshot larger than the ${limit} limit: stream aborted`);
+        // Aborts towards the daemon (empty STREAM/ERROR) and ends the iteration with `err`.
+        stream.destroy(err);
+        throw err;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { mime: ret.mime ?? 'application/octet-stream', data: Buffer.concat(chunks, total) };
   }
 
   /**

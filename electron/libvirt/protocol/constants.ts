@@ -109,18 +109,37 @@ export const DomainState = {
 } as const;
 export type DomainStateValue = (typeof DomainState)[keyof typeof DomainState];
 
-/** Lower-case names indexed by virDomainState. */
-export const DOMAIN_STATE_NAMES = [
-  'nostate',
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'shutoff',
-  'crashed',
-  'pmsuspended',
-] as const;
-export type DomainStateName = (typeof DOMAIN_STATE_NAMES)[number];
+/** virDomainPausedReason (the reason domainGetState gives with VIR_DOMAIN_PAUSED) */
+export const VIR_DOMAIN_PAUSED_UNKNOWN = 0;
+export const VIR_DOMAIN_PAUSED_USER = 1;
+export const VIR_DOMAIN_PAUSED_MIGRATION = 2;
+export const VIR_DOMAIN_PAUSED_SAVE = 3;
+export const VIR_DOMAIN_PAUSED_DUMP = 4;
+export const VIR_DOMAIN_PAUSED_IOERROR = 5;
+export const VIR_DOMAIN_PAUSED_WATCHDOG = 6;
+export const VIR_DOMAIN_PAUSED_FROM_SNAPSHOT = 7;
+export const VIR_DOMAIN_PAUSED_SHUTTING_DOWN = 8;
+export const VIR_DOMAIN_PAUSED_SNAPSHOT = 9;
+export const VIR_DOMAIN_PAUSED_CRASHED = 10;
+export const VIR_DOMAIN_PAUSED_STARTING_UP = 11;
+export const VIR_DOMAIN_PAUSED_POSTCOPY = 12;
+export const VIR_DOMAIN_PAUSED_POSTCOPY_FAILED = 13;
+export const DomainPausedReason = {
+  UNKNOWN: VIR_DOMAIN_PAUSED_UNKNOWN,
+  USER: VIR_DOMAIN_PAUSED_USER,
+  MIGRATION: VIR_DOMAIN_PAUSED_MIGRATION,
+  SAVE: VIR_DOMAIN_PAUSED_SAVE,
+  DUMP: VIR_DOMAIN_PAUSED_DUMP,
+  IOERROR: VIR_DOMAIN_PAUSED_IOERROR,
+  WATCHDOG: VIR_DOMAIN_PAUSED_WATCHDOG,
+  FROM_SNAPSHOT: VIR_DOMAIN_PAUSED_FROM_SNAPSHOT,
+  SHUTTING_DOWN: VIR_DOMAIN_PAUSED_SHUTTING_DOWN,
+  SNAPSHOT: VIR_DOMAIN_PAUSED_SNAPSHOT,
+  CRASHED: VIR_DOMAIN_PAUSED_CRASHED,
+  STARTING_UP: VIR_DOMAIN_PAUSED_STARTING_UP,
+  POSTCOPY: VIR_DOMAIN_PAUSED_POSTCOPY,
+  POSTCOPY_FAILED: VIR_DOMAIN_PAUSED_POSTCOPY_FAILED,
+} as const;
 
 /** virDomainEventID */
 export const VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0;

@@ -18,6 +18,7 @@ export class ApiError extends Error {
   readonly issues: RemoteError['issues'];
   /** A one-click fix to offer beside the message (see RemoteRemedy). */
   readonly remedy: RemoteError['remedy'];
+  readonly existingId: string | undefined;
   constructor(err: RemoteError) {
     super(err.message);
     this.name = 'ApiError';
@@ -25,6 +26,7 @@ export class ApiError extends Error {
     this.libvirt = err.libvirt;
     this.issues = err.issues;
     this.remedy = err.remedy;
+    this.existingId = err.existingId;
   }
 }
 
@@ -38,6 +40,7 @@ export const toApiError = (raw: unknown): ApiError => {
       libvirt: r.libvirt,
       issues: r.issues,
       remedy: r.remedy,
+      ...(typeof r.existingId === 'string' ? { existingId: r.existingId } : {}),
     });
   }
   return new ApiError({ message: String(raw) });

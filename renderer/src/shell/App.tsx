@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useT } from '../i18n/index.js';
 import { navigate, useRoute } from '../store/route.js';
 import { Icon } from '../ui/icons.js';
@@ -19,15 +20,43 @@ export const App = () => {
   const t = useT();
   const route = useRoute();
   useGlobalShortcuts(route);
+  // Under 1000 px the sidebar is an overlay (styles.css), opened from the header bar, closed by any
+  // navigation, Escape or a click beside it.
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [routeSeen, setRouteSeen] = useState(route);
+  if (routeSeen !== route) {
+    setRouteSeen(route);
+    setSidebarOpen(false);
+  }
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') setSidebarOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [sidebarOpen]);
   return (
-    <div className="app">
+    <div className={`app${sidebarOpen ? ' sidebar-open' : ''}`}>
       <a href="#main" className="sr-only">
         {t('nav.skip')}
       </a>
       <Sidebar />
+      <div className="sidebar-backdrop" aria-hidden="true" onClick={() => setSidebarOpen(false)} />
       <main className="content" id="main">
-        <header className="headerbar">
+        <header className="headerbar" data-testid="main-headerbar">
           <div className="start">
+            <button
+              type="button"
+              className="btn flat icon sidebar-toggle"
+              aria-label={t('nav.sidebarToggle')}
+              aria-expanded={sidebarOpen}
+              title={t('nav.sidebarToggle')}
+              data-testid="sidebar-toggle"
+              onClick={() => setSidebarOpen((o) => !o)}
+            >
+              <Icon name="menu" />
+            </button>
             {route.kind === 'vm' && (
               <button
                 type="button"

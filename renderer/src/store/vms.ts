@@ -30,6 +30,7 @@ export const sameVm = (a: VmSummary, b: VmSummary): boolean =>
   a.autostart === b.autostart &&
   a.id === b.id &&
   a.reason === b.reason &&
+  a.shutdownOverdue === b.shutdownOverdue &&
   a.maxMemory === b.maxMemory &&
   a.persistent === b.persistent &&
   a.hasManagedSave === b.hasManagedSave &&

@@ -13,7 +13,8 @@ export const Dialog = ({
   onSubmit,
   testId,
 }: {
-  title: string;
+  /** A string, or a sentence holding isolated names (`tr` with `<Name>`). */
+  title: ReactNode;
   onClose: () => void;
   children: ReactNode;
   buttons: ReactNode;
@@ -86,7 +87,7 @@ export const ConfirmDialog = ({
   onConfirm,
   onClose,
 }: {
-  title: string;
+  title: ReactNode;
   body: ReactNode;
   confirmLabel: string;
   cancelLabel: string;

@@ -99,7 +99,7 @@ export const MenuButton = ({
       <button
         ref={button}
         type="button"
-        className="btn flat icon"
+        className={children ? 'btn flat with-label' : 'btn flat icon'}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-label={label}
@@ -141,7 +141,8 @@ export const MenuButton = ({
               </div>
             ))}
           </div>,
-          document.body,
+          // In fullscreen only the fullscreen element's subtree is drawn: the popover must live there.
+          document.fullscreenElement ?? document.body,
         )}
     </>
   );

@@ -1,5 +1,5 @@
 import { useT } from '../i18n/index.js';
-import { dismissToast, useToasts } from '../store/toasts.js';
+import { dismissToast, holdToast, useToasts } from '../store/toasts.js';
 import { Icon } from './icons.js';
 
 export const Toasts = () => {
@@ -13,8 +13,19 @@ export const Toasts = () => {
           className={`toast ${toast.kind}`}
           role={toast.kind === 'error' ? 'alert' : undefined}
           data-testid={toast.kind === 'error' ? 'toast-error' : 'toast'}
+          onMouseEnter={() => holdToast(toast.id, true)}
+          onMouseLeave={() => holdToast(toast.id, false)}
+          onFocus={() => holdToast(toast.id, true)}
         >
-          <span className="msg">{toast.message}</span>
+          <div className="msg">
+            {toast.message}
+            {toast.detail && (
+              <details className="toast-detail" data-testid="toast-detail">
+                <summary>{t('common.details')}</summary>
+                <span className="mono">{toast.detail}</span>
+              </details>
+            )}
+          </div>
           {toast.action && (
             <button
               type="button"
@@ -22,7 +33,7 @@ export const Toasts = () => {
               data-testid="toast-action"
               onClick={() => {
                 dismissToast(toast.id);
-                toast.action?.run();
+                toast.action!.run();
               }}
             >
               {toast.action.label}

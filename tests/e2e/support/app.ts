@@ -35,6 +35,8 @@ export interface StartAppOptions {
   waitConnected?: boolean;
   /** Fixed token (default random). */
   token?: string;
+  /** How long a guest may take to shut down before Force Off is offered (ms; default the core's). */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningApp {
@@ -81,7 +83,10 @@ export async function startApp(opts: StartAppOptions = {}): Promise<RunningApp> 
       port: 0,
       configDir,
       ...(opts.token ? { token: opts.token } : {}),
-      coreOptions: { reconnect: { initialMs: 200, maxMs: 2000 } },
+      coreOptions: {
+        reconnect: { initialMs: 200, maxMs: 2000 },
+        ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {}),
+      },
     });
     const core = web.core;
     if (opts.waitConnected ?? true) {

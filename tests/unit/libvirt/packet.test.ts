@@ -72,6 +72,31 @@ describe('FrameReassembler', () => {
     );
   });
 
+  it('reassembles frames larger than the first partial buffer (grown as bytes arrive) from any chunking', () => {
+    const big = [70_000, 10, 300_000, 1_100_000].map((n, i) =>
+      encodeStreamPacket(
+        { ...header, serial: i, type: MessageType.STREAM, status: 2 },
+        Buffer.from(Array.from({ length: n }, (_, k) => (k * 7 + i) & 0xff)),
+      ),
+    );
+    const stream = Buffer.concat(big);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: stream.length }), { maxLength: 60 }), (cuts) => {
+        const r = new FrameReassembler();
+        const out: Buffer[] = [];
+        let prev = 0;
+        for (const p of [...[...new Set(cuts)].sort((x, y) => x - y), stream.length]) {
+          out.push(...r.push(stream.subarray(prev, p)));
+          prev = p;
+        }
+        expect(out.length).toBe(big.length);
+        out.forEach((f, i) => expect(f.equals(big[i] as Buffer)).toBe(true));
+        expect(r.pendingBytes).toBe(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('handles byte-by-byte input', () => {
     const r = new FrameReassembler();
     const out: Buffer[] = [];

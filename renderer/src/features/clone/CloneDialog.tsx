@@ -6,6 +6,7 @@ import { navigate } from '../../store/route.js';
 import { showToast } from '../../store/toasts.js';
 import { vmStore } from '../../store/vms.js';
 import { Dialog } from '../../ui/Dialog.js';
+import { Name, tr } from '../../ui/Name.js';
 import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 
@@ -36,7 +37,7 @@ export const CloneDialog = ({ req }: { req: DialogRequest<'clone'> }) => {
     });
   return (
     <Dialog
-      title={t('clone.title', { name: source })}
+      title={tr('clone.title', { name: <Name>{source}</Name> })}
       onClose={busy ? () => undefined : closeDialog}
       onSubmit={submit}
       testId="clone-dialog"

@@ -1,33 +1,59 @@
 import type { ConnectionEntry } from '../../../../shared/contract/index.js';
 import { useT } from '../../i18n/index.js';
+import { navigate } from '../../store/route.js';
 import { Spinner } from '../../ui/icons.js';
 import { connect } from './connectionActions.js';
+import { problemOf } from './statusText.js';
 
-/** Above the page while the connection is connecting, reconnecting or lost. */
+/**
+ * Above the connection's pages while it is connecting, reconnecting, lost or could not connect: the lasting
+ * problem lives here (not in a toast), with libvirt's words on request and the next step.
+ */
 export const ConnectionBanner = ({ connection: c }: { connection: ConnectionEntry }) => {
   const t = useT();
-  if (c.status.state === 'connected') return null;
-  const lost = c.status.state === 'reconnecting' || (c.status.state === 'disconnected' && !!c.status.reason);
-  if (!lost && c.status.state !== 'connecting') return null;
+  const { state, reason, attempt } = c.status;
+  if (state === 'connected') return null;
+  const problem = problemOf(c);
+  if (!problem && state !== 'connecting') return null;
+  const text =
+    state === 'connecting'
+      ? t('connections.banner.connecting', { name: c.name })
+      : problem === 'lost'
+        ? state === 'reconnecting'
+          ? t('connections.banner.reconnecting', { name: c.name, attempt })
+          : t('connections.banner.lost', { name: c.name })
+        : state === 'reconnecting'
+          ? t('connections.banner.retrying', { name: c.name, attempt })
+          : t('connections.banner.couldNotConnect', { name: c.name });
   return (
-    <div className={`banner ${lost ? 'error' : ''}`} role="alert" data-testid="connection-banner">
-      {c.status.state !== 'disconnected' && <Spinner />}
-      <span className="grow">
-        {c.status.state === 'reconnecting'
-          ? t('connections.banner.reconnecting', { name: c.name, attempt: c.status.attempt })
-          : c.status.state === 'connecting'
-            ? t('connections.banner.connecting', { name: c.name })
-            : t('connections.banner.lost', { name: c.name })}
-        {c.status.reason ? <span style={{ fontWeight: 400 }}> — {c.status.reason}</span> : null}
-      </span>
-      {c.status.state !== 'connecting' && (
+    <div
+      className={`banner ${problem ? 'error' : ''}`}
+      role="alert"
+      data-testid="connection-banner"
+      data-problem={problem ?? ''}
+    >
+      {state !== 'disconnected' && <Spinner />}
+      <div className="grow">
+        {text}
+        {reason && (
+          <details className="banner-detail" data-testid="connection-banner-detail">
+            <summary>{t('common.details')}</summary>
+            <span className="mono">{reason}</span>
+          </details>
+        )}
+      </div>
+      {problem === 'failed' && (
         <button
           type="button"
           className="btn small"
-          style={{ color: 'inherit' }}
-          onClick={() => void connect(c.id)}
+          onClick={() => navigate({ kind: 'host', connectionId: c.id, pageId: 'readiness' })}
         >
-          {t('connections.retryNow')}
+          {t('connections.checkHost')}
+        </button>
+      )}
+      {state !== 'connecting' && (
+        <button type="button" className="btn small" onClick={() => void connect(c.id)}>
+          {problem === 'lost' ? t('connections.reconnect') : t('connections.tryAgain')}
         </button>
       )}
     </div>

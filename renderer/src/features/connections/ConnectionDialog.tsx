@@ -1,11 +1,14 @@
+import { useState } from 'react';
 import type { ConnectionEntry } from '../../../../shared/contract/index.js';
 import { calls } from '../../../../shared/contract/index.js';
 import { getApi } from '../../api/client.js';
+import { toApiError, type ApiError } from '../../api/transport.js';
 import { useT } from '../../i18n/index.js';
 import { closeDialog, type DialogRequest } from '../../shell/dialogs.js';
 import { showToast } from '../../store/toasts.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { useForm } from '../../ui/form/useForm.js';
+import { showExisting, showSaved } from './connectionActions.js';
 
 declare module '../../shell/dialogs.js' {
   interface DialogRequests {
@@ -38,9 +41,35 @@ export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' |
   });
   const { name, uri, autoconnect } = form.values;
   const errors = form.errors;
-  const busy = form.submitting;
+  const [failed, setFailed] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+  const busy = form.submitting || saving;
+
+  // Nothing is saved when the first connect fails: the user fixes the URI, tries again, or saves it anyway.
+  const saveAnyway = async (): Promise<void> => {
+    setSaving(true);
+    try {
+      const entry = await getApi().call('connections.add', {
+        name: name.trim() || uri.trim(),
+        uri: uri.trim(),
+        autoconnect,
+        connect: false,
+      });
+      closeDialog();
+      showSaved(entry);
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.code === 'duplicate' && err.existingId) {
+        closeDialog();
+        showExisting(err.existingId);
+      } else setFailed(err);
+    } finally {
+      setSaving(false);
+    }
+  };
 
   const submit = async (): Promise<void> => {
+    setFailed(null);
     const r = await form.submit(async () => {
       const effectiveName = name.trim() || uri.trim();
       if (existing) {
@@ -60,7 +89,12 @@ export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' |
       }
       closeDialog();
     });
-    if (!r.ok && r.error && !r.onFields) showToast(r.error.message, 'error');
+    if (r.ok || !r.error || r.onFields) return;
+    if (r.error.code === 'duplicate' && r.error.existingId) {
+      closeDialog();
+      showExisting(r.error.existingId);
+    } else if (!existing && r.error.code !== 'invalid-input') setFailed(r.error);
+    else showToast(r.error.message, 'error');
   };
 
   return (
@@ -74,8 +108,19 @@ export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' |
           <button type="button" className="btn" onClick={closeDialog}>
             {t('common.cancel')}
           </button>
+          {failed && (
+            <button
+              type="button"
+              className="btn"
+              disabled={busy}
+              onClick={() => void saveAnyway()}
+              data-testid="save-anyway"
+            >
+              {t('connections.add.saveAnyway')}
+            </button>
+          )}
           <button type="submit" className="btn suggested" disabled={busy || !uri.trim()}>
-            {existing ? t('common.save') : t('connections.add.submit')}
+            {existing ? t('common.save') : failed ? t('connections.tryAgain') : t('connections.add.submit')}
           </button>
         </>
       }
@@ -92,7 +137,10 @@ export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' |
           placeholder="qemu:///system"
           aria-invalid={!!errors.uri}
           aria-describedby="conn-uri-hint"
-          onChange={(e) => form.set('uri', e.target.value)}
+          onChange={(e) => {
+            setFailed(null);
+            form.set('uri', e.target.value);
+          }}
         />
         {errors.uri && <span className="error-text">{errors.uri}</span>}
         <span className="hint" id="conn-uri-hint">
@@ -100,7 +148,15 @@ export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' |
         </span>
         <div className="examples" aria-label={t('connections.examples')}>
           {EXAMPLES.map((ex) => (
-            <button key={ex} type="button" className="chip" onClick={() => form.set('uri', ex)}>
+            <button
+              key={ex}
+              type="button"
+              className="chip"
+              onClick={() => {
+                setFailed(null);
+                form.set('uri', ex);
+              }}
+            >
               {ex}
             </button>
           ))}
@@ -126,10 +182,20 @@ export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' |
         />
         {t('connections.field.autoconnect')}
       </label>
-      {errors.form && (
-        <p className="error-text" role="alert">
-          {errors.form}
-        </p>
+      {failed ? (
+        <div className="problem" role="alert" data-testid="connect-failed">
+          <p>{t('connections.add.failed', { uri: uri.trim() })}</p>
+          <details>
+            <summary>{t('common.details')}</summary>
+            <span className="mono">{failed.message}</span>
+          </details>
+        </div>
+      ) : (
+        errors.form && (
+          <p className="error-text" role="alert">
+            {errors.form}
+          </p>
+        )
       )}
     </Dialog>
   );

@@ -9,8 +9,9 @@ import { useVmListVersion, vmStore } from '../../store/vms.js';
 import { ConfirmDialog } from '../../ui/Dialog.js';
 import { Icon, Spinner } from '../../ui/icons.js';
 import { MenuButton } from '../../ui/Menu.js';
+import { Name, tr } from '../../ui/Name.js';
 import { connect, disconnect, removeConnection } from './connectionActions.js';
-import { statusText } from './statusText.js';
+import { problemOf, statusText } from './statusText.js';
 
 const VmCount = ({ connectionId }: { connectionId: string }) => {
   useVmListVersion(connectionId);
@@ -24,7 +25,7 @@ const ConnectionGroup = ({ c }: { c: ConnectionEntry }) => {
   const [confirmRemove, setConfirmRemove] = useState(false);
   const live = c.status.state === 'connected';
   const busy = c.status.state === 'connecting' || c.status.state === 'reconnecting';
-  const dotClass = c.status.state === 'disconnected' && c.status.reason ? 'lost' : c.status.state;
+  const dotClass = c.status.state === 'disconnected' && problemOf(c) ? 'lost' : c.status.state;
   const current = (kind: string, extra?: string): 'page' | undefined =>
     (route.kind === kind || (kind === 'vms' && route.kind === 'vm')) &&
     'connectionId' in route &&
@@ -37,7 +38,7 @@ const ConnectionGroup = ({ c }: { c: ConnectionEntry }) => {
       <div className="conn-header">
         <span className={`status-dot ${dotClass}`} aria-hidden="true" />
         <span className="name" title={c.uri}>
-          {c.name}
+          <Name>{c.name}</Name>
           <span className="conn-status" data-testid="conn-status">
             {statusText(t, c)}
           </span>
@@ -99,7 +100,7 @@ const ConnectionGroup = ({ c }: { c: ConnectionEntry }) => {
       ))}
       {confirmRemove && (
         <ConfirmDialog
-          title={t('connections.remove.title', { name: c.name })}
+          title={tr('connections.remove.title', { name: <Name>{c.name}</Name> })}
           body={t('connections.remove.body')}
           confirmLabel={t('connections.remove.confirm')}
           cancelLabel={t('common.cancel')}

@@ -8,6 +8,7 @@ import { navigate } from '../../store/route.js';
 import { showToast } from '../../store/toasts.js';
 import { Icon, Spinner } from '../../ui/icons.js';
 import { ReadinessCheck } from '../host/ReadinessPage.js';
+import { showExisting } from './connectionActions.js';
 
 /** Shown when no connection is saved: offers qemu:///system and qemu:///session, or a custom URI. */
 export const FirstRun = () => {
@@ -19,7 +20,9 @@ export const FirstRun = () => {
       const entry = await getApi().call('connections.add', { ...c, autoconnect: true, connect: true });
       navigate({ kind: 'vms', connectionId: entry.id });
     } catch (e) {
-      showToast(toApiError(e).message, 'error');
+      const err = toApiError(e);
+      if (err.code === 'duplicate' && err.existingId) showExisting(err.existingId);
+      else showToast(t('connections.add.failed', { uri: c.uri }), 'error', { detail: err.message });
     } finally {
       setBusy(null);
     }

@@ -5,7 +5,7 @@ import { ReadinessCheck } from '../host/ReadinessPage.js';
 import { connect } from './connectionActions.js';
 import { statusText } from './statusText.js';
 
-/** In place of a page that needs the connection while it is not connected. */
+/** In place of a page that needs the connection while it is not connected (the banner above says why). */
 export const NotConnected = ({ connection: c }: { connection: ConnectionEntry }) => {
   const t = useT();
   const busy = c.status.state === 'connecting' || c.status.state === 'reconnecting';
@@ -14,7 +14,6 @@ export const NotConnected = ({ connection: c }: { connection: ConnectionEntry })
       <Icon name="offline" className="big-icon" />
       <h2>{busy ? statusText(t, c) : t('connections.notConnected', { name: c.name })}</h2>
       <p className="dim mono">{c.uri}</p>
-      {c.status.reason && <p role="alert">{c.status.reason}</p>}
       {!busy && (
         <button type="button" className="btn suggested pill" onClick={() => void connect(c.id)}>
           {t('connections.connectShort')}

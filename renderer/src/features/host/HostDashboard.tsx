@@ -9,6 +9,7 @@ import { newSubscriptionId, onTick, subscribe, unsubscribe } from '../stats/stat
 import { TimeChart } from '../stats/TimeChart.js';
 import { useT } from '../../i18n/index.js';
 import { navigate } from '../../store/route.js';
+import { Name } from '../../ui/Name.js';
 import '../stats/graphs.css';
 import './host.css';
 
@@ -265,7 +266,7 @@ export const HostDashboard = ({ connectionId }: HostPageProps) => {
               {o.labels.flatMap((vm) =>
                 (vm.labels.length ? vm.labels : [null]).map((l, i) => (
                   <tr key={`${vm.uuid}-${i}`}>
-                    <td>{i === 0 ? vm.name : ''}</td>
+                    <td>{i === 0 ? <Name>{vm.name}</Name> : ''}</td>
                     <td>{l?.model ?? '—'}</td>
                     <td>{l?.type ?? '—'}</td>
                     <td className="mono">{l?.label ?? '—'}</td>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ReadinessItemView } from '../../../../shared/contract/host.js';
 import { useCall } from '../../api/hooks.js';
 import type { HostPageProps } from '../../shell/registry.js';
-import { catalogs, useLanguage, useT } from '../../i18n/index.js';
+import { catalogs, tn, useLanguage, useT } from '../../i18n/index.js';
 import './host.css';
 
 const copy = async (text: string): Promise<boolean> => {
@@ -98,7 +98,7 @@ export const ReadinessCheck = (props: { connectionId: string } | { uri: string }
               : t('readiness.checking')
             : report.ok
               ? t('readiness.ready')
-              : t('readiness.notReady', { n: failed })}
+              : tn('readiness.notReady', failed)}
         </h2>
         <button type="button" className="btn" onClick={r.reload} disabled={r.loading}>
           {t('readiness.recheck')}

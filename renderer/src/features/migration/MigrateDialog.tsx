@@ -4,7 +4,8 @@ import { calls } from '../../../../shared/contract/index.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { Dialog } from '../../ui/Dialog.js';
-import { TextField } from '../../ui/Field.js';
+import { isolated, Name, tr } from '../../ui/Name.js';
+import { CheckField, SelectField, TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { useT } from '../../i18n/index.js';
 import { formatBytes } from '../vms/list/vmList.js';
@@ -118,7 +119,7 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
   const fraction = busy ? migrationFraction(phase.progress) : null;
   return (
     <Dialog
-      title={t('migrate.title', { name })}
+      title={tr('migrate.title', { name: <Name>{name}</Name> })}
       onClose={busy ? () => undefined : closeDialog}
       onSubmit={busy ? undefined : () => void submit()}
       wide
@@ -150,24 +151,20 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
         <p data-testid="migrate-no-target">{t('migrate.noTarget')}</p>
       ) : (
         <fieldset disabled={busy} className="plain-fieldset">
-          <div className="field">
-            <label htmlFor="migrate-target">{t('migrate.target')}</label>
-            <select
-              id="migrate-target"
-              className="entry"
-              value={target}
-              autoFocus
-              aria-invalid={errors.target ? true : undefined}
-              onChange={(e) => form.set('target', e.target.value)}
-            >
-              {targets.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name} — {c.uri}
-                </option>
-              ))}
-            </select>
-            {errors.target && <span className="error-text">{errors.target}</span>}
-          </div>
+          <SelectField
+            id="migrate-target"
+            label={t('migrate.target')}
+            value={target}
+            autoFocus
+            error={errors.target}
+            onChange={(v) => form.set('target', v)}
+          >
+            {targets.map((c) => (
+              <option key={c.id} value={c.id}>
+                {isolated(c.name)} — {c.uri}
+              </option>
+            ))}
+          </SelectField>
           <div className="field" role="radiogroup" aria-label={t('migrate.how')}>
             <span className="label">{t('migrate.how')}</span>
             {(['managed', 'p2p'] as const).map((m) => (
@@ -184,38 +181,26 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
           </div>
           <div className="field">
             {running ? (
-              <label className="check-row">
-                <input type="checkbox" checked={live} onChange={(e) => form.set('live', e.target.checked)} />
-                {t('migrate.live')}
-              </label>
+              <CheckField label={t('migrate.live')} checked={live} onChange={(v) => form.set('live', v)} />
             ) : (
               <span className="hint">{t('migrate.offline')}</span>
             )}
-            <label className="check-row">
-              <input
-                type="checkbox"
-                checked={persistent || !running}
-                disabled={!running}
-                onChange={(e) => form.set('persistent', e.target.checked)}
-              />
-              {t('migrate.persistent')}
-            </label>
-            <label className="check-row">
-              <input
-                type="checkbox"
-                checked={compressed}
-                onChange={(e) => form.set('compressed', e.target.checked)}
-              />
-              {t('migrate.compressed')}
-            </label>
-            <label className="check-row">
-              <input
-                type="checkbox"
-                checked={autoConverge}
-                onChange={(e) => form.set('autoConverge', e.target.checked)}
-              />
-              {t('migrate.autoConverge')}
-            </label>
+            <CheckField
+              label={t('migrate.persistent')}
+              checked={persistent || !running}
+              disabled={!running}
+              onChange={(v) => form.set('persistent', v)}
+            />
+            <CheckField
+              label={t('migrate.compressed')}
+              checked={compressed}
+              onChange={(v) => form.set('compressed', v)}
+            />
+            <CheckField
+              label={t('migrate.autoConverge')}
+              checked={autoConverge}
+              onChange={(v) => form.set('autoConverge', v)}
+            />
           </div>
           <TextField
             id="migrate-bandwidth"

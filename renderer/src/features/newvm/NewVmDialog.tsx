@@ -7,6 +7,7 @@ import { getApi } from '../../api/client.js';
 import { applyRemedy, remedyLabel } from '../../api/remedy.js';
 import { toApiError } from '../../api/transport.js';
 import { Dialog } from '../../ui/Dialog.js';
+import { isolated } from '../../ui/Name.js';
 import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { useT } from '../../i18n/index.js';
@@ -362,7 +363,13 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
               if (os && e.target.value !== os.name) setOs(null);
             }}
             onKeyDown={(e) => {
-              if (e.key === 'ArrowDown' && shownResults.length > 0) {
+              // Enter in the search picks the first match; it never submits the dialog (that created the
+              // VM with OS "Unknown" while the user was only choosing an OS).
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                const first = shownResults[0];
+                if (first) chooseOs(first);
+              } else if (e.key === 'ArrowDown' && shownResults.length > 0) {
                 e.preventDefault();
                 (document.querySelector('#newvm-os-list [role=option]') as HTMLElement | null)?.focus();
               }
@@ -476,7 +483,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
                   {activePools.length === 0 && <option value="">{t('newvm.noPool')}</option>}
                   {activePools.map((p) => (
                     <option key={p.name} value={p.name}>
-                      {p.path ? `${p.name} — ${p.path}` : p.name}
+                      {p.path ? `${isolated(p.name)} — ${p.path}` : isolated(p.name)}
                     </option>
                   ))}
                 </select>
@@ -497,7 +504,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             <option value="user">{t('newvm.userNetwork')}</option>
             {options?.networks.map((n) => (
               <option key={n.name} value={n.name}>
-                {n.active ? n.name : t('newvm.inactiveNetwork', { name: n.name })}
+                {n.active ? isolated(n.name) : t('newvm.inactiveNetwork', { name: isolated(n.name) })}
               </option>
             ))}
             <option value="none">{t('newvm.noNetwork')}</option>

@@ -4,6 +4,7 @@ import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { ConfirmDialog } from '../../ui/Dialog.js';
 import { Spinner } from '../../ui/icons.js';
+import { Name, ObjectUuid, tr } from '../../ui/Name.js';
 import type { VmTabProps } from '../../shell/registry.js';
 import { useT } from '../../i18n/index.js';
 import { showToast } from '../../store/toasts.js';
@@ -80,7 +81,7 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
           list.map((s) => (
             <li key={s.name} data-testid="snapshot-row" data-name={s.name}>
               <span className="label">
-                {s.name} {s.current && <span className="badge">{t('snapshots.current')}</span>}
+                <Name>{s.name}</Name> {s.current && <span className="badge">{t('snapshots.current')}</span>}
                 <span className="sub">
                   {new Date(s.createdAt * 1000).toLocaleString()} ·{' '}
                   {t(s.withMemory ? 'snapshots.withMemory' : 'snapshots.diskOnly', { state: s.state })}
@@ -128,8 +129,21 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
       )}
       {pending && pending.kind !== 'create' && (
         <ConfirmDialog
-          title={t(`snapshots.${pending.kind}.title`, { name: pending.name, vm: vmName })}
-          body={t(`snapshots.${pending.kind}.body`)}
+          title={tr(`snapshots.${pending.kind}.title`, {
+            name: <Name>{pending.name}</Name>,
+            vm: <Name>{vmName}</Name>,
+          })}
+          body={
+            <>
+              <p>{t(`snapshots.${pending.kind}.body`)}</p>
+              <ObjectUuid
+                label={t('snapshots.vmUuid')}
+                uuid={vmUuid}
+                name={`${vmName} / ${pending.name}`}
+                revealLabel={t('common.bidiName')}
+              />
+            </>
+          }
           confirmLabel={t(pending.kind === 'revert' ? 'snapshots.revert' : 'snapshots.delete')}
           cancelLabel={t('common.cancel')}
           destructive

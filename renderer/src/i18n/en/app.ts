@@ -1,13 +1,17 @@
 /** English — app shell, navigation, menus, common words, keyboard shortcuts. */
 export default {
   'common.cancel': 'Cancel',
+  'common.uuid': 'UUID',
+  'common.bidiName': 'The name holds invisible direction characters; spelled out it reads:',
   'common.close': 'Close',
   'common.dismiss': 'Dismiss',
+  'common.details': 'Details',
   'common.loading': 'Loading…',
   'common.on': 'On',
   'common.off': 'Off',
   'common.save': 'Save',
   'nav.sidebar': 'Connections',
+  'nav.sidebarToggle': 'Show connections',
   'nav.skip': 'Skip to content',
   'nav.vms': 'Virtual Machines',
   'nav.back': 'Back',

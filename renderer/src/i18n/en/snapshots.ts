@@ -19,6 +19,7 @@ export default {
   'snapshots.revert.title': 'Revert {vm} to {name}?',
   'snapshots.revert.body':
     'Everything that changed since that snapshot is lost, unless you take a snapshot first.',
+  'snapshots.vmUuid': 'VM UUID',
   'snapshots.delete.title': 'Delete snapshot {name}?',
   'snapshots.delete.body': 'The VM stays as it is; you can no longer go back to this snapshot.',
   'snapshots.taking': 'Taking snapshot {name}…',

@@ -65,7 +65,6 @@ export default {
 
   'readiness.checking': 'Checking this host…',
   'readiness.ready': 'This host is ready for KVM virtual machines',
-  'readiness.notReady': '{n} problem(s) to fix before VMs run at full speed',
   'readiness.recheck': 'Check Again',
   'readiness.whereLocal': 'This computer ({host}), {uri}',
   'readiness.whereRemote': 'Remote host {host}, {uri}',
@@ -101,7 +100,7 @@ export default {
   'readiness.kvm-modules.loaded': 'Loaded: {detail}.',
   'readiness.kvm-modules.missing': 'Not loaded: {detail}.',
   'readiness.kvm-modules.missing-no-flags':
-    'Not loaded: {detail}. They cannot load until the CPU exposes vmx/svm.',
+    'No KVM module can load until the CPU exposes vmx/svm (see the CPU item).',
   'readiness.dev-kvm.unknown': 'Could not check /dev/kvm.',
   'readiness.dev-kvm.ok': '/dev/kvm is present and can be opened for read/write.',
   'readiness.dev-kvm.missing':

@@ -1,6 +1,7 @@
 /** English — VM list, lifecycle actions, dialogs, VM page and Overview tab. */
 export default {
   'vms.search': 'Search virtual machines',
+  'vms.moreActions': 'More actions',
   'vms.listLabel': 'Virtual machines',
   'vms.count': '{n} virtual machines',
   'vms.count.one': '{n} virtual machine',
@@ -54,7 +55,6 @@ export default {
   'toast.done.setAutostart': 'Autostart of “{name}” changed',
   'toast.done.rename': '“{name}” renamed',
   'toast.done.delete': '“{name}” deleted',
-  'toast.failed': '{action} “{name}” failed: {message}',
   'confirm.destroy.title': 'Force off “{name}”?',
   'confirm.destroy.body':
     'The virtual machine is stopped immediately, like pulling the power plug. Unsaved data in the guest is lost.',

@@ -1,13 +1,17 @@
 /** 简体中文 — 应用框架、导航、菜单、通用词、键盘快捷键。 */
 export default {
+  'common.uuid': 'UUID',
+  'common.bidiName': '名称中含有不可见的方向控制字符；逐字写出为：',
   'common.cancel': '取消',
   'common.close': '关闭',
   'common.dismiss': '关闭提示',
+  'common.details': '详细信息',
   'common.loading': '正在加载…',
   'common.on': '开',
   'common.off': '关',
   'common.save': '保存',
   'nav.sidebar': '连接',
+  'nav.sidebarToggle': '显示连接',
   'nav.skip': '跳到内容',
   'nav.vms': '虚拟机',
   'nav.back': '返回',

@@ -18,6 +18,7 @@ export default {
   'snapshots.deleteNamed': '删除 {name}',
   'snapshots.revert.title': '将 {vm} 恢复到 {name}？',
   'snapshots.revert.body': '该快照之后的所有更改都会丢失，除非先创建一个快照。',
+  'snapshots.vmUuid': '虚拟机 UUID',
   'snapshots.delete.title': '删除快照 {name}？',
   'snapshots.delete.body': '虚拟机保持不变；但将无法再恢复到此快照。',
   'snapshots.taking': '正在创建快照 {name}…',

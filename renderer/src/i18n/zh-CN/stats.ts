@@ -65,7 +65,6 @@ export default {
 
   'readiness.checking': '正在检查此主机…',
   'readiness.ready': '此主机已可运行 KVM 虚拟机',
-  'readiness.notReady': '需要修复 {n} 个问题，虚拟机才能全速运行',
   'readiness.recheck': '重新检查',
   'readiness.whereLocal': '本机（{host}），{uri}',
   'readiness.whereRemote': '远程主机 {host}，{uri}',
@@ -100,7 +99,8 @@ export default {
   'readiness.kvm-modules.unknown': '无法列出已加载的内核模块。',
   'readiness.kvm-modules.loaded': '已加载：{detail}。',
   'readiness.kvm-modules.missing': '未加载：{detail}。',
-  'readiness.kvm-modules.missing-no-flags': '未加载：{detail}。在 CPU 提供 vmx/svm 之前无法加载。',
+  'readiness.kvm-modules.missing-no-flags':
+    '在 CPU 提供 vmx/svm 之前，任何 KVM 模块都无法加载（见 CPU 一项）。',
   'readiness.dev-kvm.unknown': '无法检查 /dev/kvm。',
   'readiness.dev-kvm.ok': '/dev/kvm 存在且可以读写打开。',
   'readiness.dev-kvm.missing':

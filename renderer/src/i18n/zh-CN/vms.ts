@@ -1,6 +1,7 @@
 /** 简体中文 — 虚拟机列表、生命周期操作、对话框、虚拟机页面与概览标签页。 */
 export default {
   'vms.search': '搜索虚拟机',
+  'vms.moreActions': '更多操作',
   'vms.listLabel': '虚拟机',
   'vms.count': '{n} 台虚拟机',
   'vms.count.one': '{n} 台虚拟机',
@@ -54,7 +55,6 @@ export default {
   'toast.done.setAutostart': '“{name}”的自动启动已更改',
   'toast.done.rename': '“{name}”已重命名',
   'toast.done.delete': '“{name}”已删除',
-  'toast.failed': '{action}“{name}”失败：{message}',
   'confirm.destroy.title': '强制关闭“{name}”？',
   'confirm.destroy.body': '虚拟机将立即停止，如同拔掉电源。客户机中未保存的数据将丢失。',
   'confirm.reset.title': '重置“{name}”？',

@@ -1,11 +1,13 @@
 import type { CallInput } from '../../../../../shared/contract/index.js';
 import { getApi } from '../../../api/client.js';
 import { applyRemedy, remedyLabel } from '../../../api/remedy.js';
-import { toApiError } from '../../../api/transport.js';
+import { toApiError, type ApiError } from '../../../api/transport.js';
 import { t } from '../../../i18n/index.js';
 import { openDialog } from '../../../shell/dialogs.js';
-import { showToast } from '../../../store/toasts.js';
+import { navigate } from '../../../store/route.js';
+import { showToast, type ToastAction } from '../../../store/toasts.js';
 import { busyKey, busyStore, upsertVm, vmStore } from '../../../store/vms.js';
+import { vmAttention } from '../lifecycle/attention.js';
 import { destructiveActions, type SimpleAction } from '../lifecycle/lifecycle.js';
 
 export type VmActionInput = CallInput<'vms.action'>;
@@ -24,25 +26,61 @@ export const runVmAction = async (input: VmActionInput, vmName?: string): Promis
     showToast(t(`toast.done.${input.action}`, { name }));
     return true;
   } catch (e) {
-    const err = toApiError(e);
-    const remedy = err.remedy;
-    showToast(
-      t('toast.failed', { name, action: t(`action.${input.action}`), message: err.message }),
-      'error',
-      // e.g. its network is not running: start it (with autostart) and run the same action again.
-      remedy && {
-        label: remedyLabel(remedy),
-        run: () =>
-          void applyRemedy(remedy).then(
-            () => runVmAction(input, vmName),
-            (f: unknown) => showToast(toApiError(f).message, 'error'),
-          ),
-      },
-    );
+    reportFailure(input, name, toApiError(e), vmName);
     return false;
   } finally {
     busyStore.delete(key);
   }
+};
+
+/** libvirt's words when KVM itself is missing or unusable (start fails): the readiness check helps. */
+const KVM_TROUBLE =
+  /\bkvm\b.*(not supported|not available|could not access|permission denied|no such file)|domaintype=kvm|emulator.*kvm/i;
+
+/**
+ * A failed action as a sentence about the VM, libvirt's words as the detail, and a safe next step when
+ * there is one (Reconnect, Reset / Force Off for a VM paused by an error, the readiness check).
+ */
+const reportFailure = (input: VmActionInput, name: string, err: ApiError, vmName?: string): void => {
+  const { connectionId, uuid } = input;
+  let message = t(`toast.failed.${input.action}`, { name });
+  let detail = err.message;
+  let action: ToastAction | undefined;
+  const vm = vmStore(connectionId).get(uuid);
+  const attention = vm ? vmAttention(vm) : null;
+  const remedy = err.remedy;
+  if (remedy) {
+    // e.g. its network is not running: start it (with autostart) and run the same action again.
+    action = {
+      label: remedyLabel(remedy),
+      run: () =>
+        void applyRemedy(remedy).then(
+          () => runVmAction(input, vmName),
+          (f: unknown) => showToast(toApiError(f).message, 'error'),
+        ),
+    };
+  } else if (err.code === 'not-connected' || err.code === 'connection') {
+    message = t('toast.failed.notConnected', { name });
+    action = {
+      label: t('connections.reconnect'),
+      run: () =>
+        void getApi()
+          .call('connections.connect', { id: connectionId })
+          .catch(() => undefined),
+    };
+  } else if (err.code === 'invalid-input') {
+    message = t('toast.failed.invalid', { name });
+    detail = err.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n') || err.message;
+  } else if (attention && input.action === 'resume') {
+    const next = attention.actions.find((a) => a !== 'resume');
+    if (next) action = { label: t(`action.${next}`), run: () => triggerAction(connectionId, [uuid], next) };
+  } else if (input.action === 'start' && KVM_TROUBLE.test(err.message)) {
+    action = {
+      label: t('toast.openReadiness'),
+      run: () => navigate({ kind: 'host', connectionId, pageId: 'readiness' }),
+    };
+  }
+  showToast(message, 'error', { detail, ...(action ? { action } : {}) });
 };
 
 /** Runs the same simple action on many VMs (bulk actions), a few at a time. */

@@ -1,6 +1,7 @@
 import { useT } from '../../../i18n/index.js';
 import { closeDialog, type DialogRequest } from '../../../shell/dialogs.js';
 import { ConfirmDialog } from '../../../ui/Dialog.js';
+import { Name, ObjectUuid, tr } from '../../../ui/Name.js';
 import { runBulk } from '../actions/actions.js';
 import { vmName } from '../vmName.js';
 import type { SimpleAction } from './lifecycle.js';
@@ -15,11 +16,23 @@ declare module '../../../shell/dialogs.js' {
 export const ConfirmActionDialog = ({ req }: { req: DialogRequest<'confirm'> }) => {
   const t = useT();
   const names = req.uuids.map((u) => vmName(req.connectionId, u));
-  const subject = names.length === 1 ? names[0]! : t('vms.nVms', { n: names.length });
+  const subject = names.length === 1 ? <Name>{names[0]!}</Name> : t('vms.nVms', { n: names.length });
   return (
     <ConfirmDialog
-      title={t(`confirm.${req.action}.title`, { name: subject })}
-      body={t(`confirm.${req.action}.body`)}
+      title={tr(`confirm.${req.action}.title`, { name: subject })}
+      body={
+        <>
+          <p>{t(`confirm.${req.action}.body`)}</p>
+          {req.uuids.length === 1 && (
+            <ObjectUuid
+              label={t('common.uuid')}
+              uuid={req.uuids[0]!}
+              name={names[0]}
+              revealLabel={t('common.bidiName')}
+            />
+          )}
+        </>
+      }
       confirmLabel={t(`action.${req.action}`)}
       cancelLabel={t('common.cancel')}
       destructive

@@ -8,6 +8,7 @@ import { getRoute, navigate } from '../../../store/route.js';
 import { vmStore } from '../../../store/vms.js';
 import { Dialog } from '../../../ui/Dialog.js';
 import { Spinner } from '../../../ui/icons.js';
+import { Name, ObjectUuid, tr } from '../../../ui/Name.js';
 import { runBulk } from '../actions/actions.js';
 import { formatBytes } from '../list/vmList.js';
 import { vmName } from '../vmName.js';
@@ -72,7 +73,7 @@ export const DeleteDialog = ({ req }: { req: DialogRequest<'delete'> }) => {
     <Dialog
       title={
         names.length === 1
-          ? t('delete.title', { name: names[0]! })
+          ? tr('delete.title', { name: <Name>{names[0]!}</Name> })
           : t('delete.titleMany', { n: names.length })
       }
       onClose={closeDialog}
@@ -96,6 +97,14 @@ export const DeleteDialog = ({ req }: { req: DialogRequest<'delete'> }) => {
       }
     >
       <p>{t('delete.body')}</p>
+      {req.uuids.length === 1 && (
+        <ObjectUuid
+          label={t('common.uuid')}
+          uuid={req.uuids[0]!}
+          name={names[0]}
+          revealLabel={t('common.bidiName')}
+        />
+      )}
       {req.uuids.some((u) => {
         const v = vmStore(req.connectionId).get(u);
         return v ? needsForceOffBeforeDelete(v) : false;
@@ -112,7 +121,11 @@ export const DeleteDialog = ({ req }: { req: DialogRequest<'delete'> }) => {
       ) : (
         req.uuids.map((uuid) => (
           <div key={uuid}>
-            {req.uuids.length > 1 && <div className="section-title">{vmName(req.connectionId, uuid)}</div>}
+            {req.uuids.length > 1 && (
+              <div className="section-title">
+                <Name>{vmName(req.connectionId, uuid)}</Name> <span className="dim mono">{uuid}</span>
+              </div>
+            )}
             {(vols[uuid] ?? []).length === 0 ? (
               <p className="dim">{t('delete.noVolumes')}</p>
             ) : (

@@ -8,6 +8,8 @@ import type { KeyedStore } from '../../../store/keyed.js';
 import { navigate } from '../../../store/route.js';
 import { useBusy, useVm, useVmListVersion, vmStore } from '../../../store/vms.js';
 import { Icon, Spinner } from '../../../ui/icons.js';
+import { Name } from '../../../ui/Name.js';
+import { OverflowToolbar, type ToolbarItem } from '../../../ui/OverflowToolbar.js';
 import { triggerAction } from '../actions/actions.js';
 import { VmActionsMenu } from '../actions/VmActionsMenu.js';
 import {
@@ -84,10 +86,10 @@ const VmRow = memo(function VmRow({
         {busy ? <Spinner label={t('vm.busy', { action: t(`action.${busy}`) })} /> : null}
       </span>
       <span role="gridcell" className="cell name" title={vm.title ?? vm.name}>
-        {vm.name}
+        <Name>{vm.name}</Name>
       </span>
       <span role="gridcell" className="cell">
-        <StateLabel state={vm.state} />
+        <StateLabel vm={vm} />
       </span>
       <span role="gridcell" className="cell">
         {vm.vcpus}
@@ -118,7 +120,7 @@ const VmRow = memo(function VmRow({
             onClick={() => triggerAction(connectionId, [uuid], primary)}
           >
             <Icon name={actionIcon[primary]} />
-            {t(`action.${primary}`)}
+            <span className="btn-label">{t(`action.${primary}`)}</span>
           </button>
         )}
         <VmActionsMenu vm={vm} tabIndex={-1} />
@@ -252,91 +254,126 @@ export const VmList = ({ connectionId }: { connectionId: string }) => {
   const items = virtualizer.getVirtualItems();
   const total = store.size;
 
-  return (
-    <div className="vm-list">
-      <div className="toolbar">
-        <div className="search">
-          <Icon name="search" />
-          <input
-            ref={searchRef}
-            className="entry"
-            type="search"
-            placeholder={t('vms.search')}
-            aria-label={t('vms.search')}
-            aria-keyshortcuts="Control+F"
-            value={query}
-            data-testid="vm-search"
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowDown' || e.key === 'Enter') {
-                e.preventDefault();
-                scrollRef.current?.focus();
-                if (!sel.focus && order[0]) setSel(clickSelect(sel, order, order[0]));
-              } else if (e.key === 'Escape' && query) {
-                e.preventDefault();
-                setQuery('');
-              }
-            }}
-          />
-        </div>
-        <span className="sel-info" data-testid="vm-count" aria-live="polite">
-          {sel.selected.size > 0
-            ? t('vms.selectedCount', { n: sel.selected.size, total: order.length })
-            : query
-              ? t('vms.filteredCount', { n: order.length, total })
-              : tn('vms.count', total)}
-        </span>
-        <span className="spacer" />
-        {/* While VMs are selected the toolbar holds their actions instead (one line: no layout shift). */}
-        {selectedVms.length === 0 && (
-          <button
-            type="button"
-            className="btn small"
-            data-testid="new-vm"
-            aria-keyshortcuts="Control+Shift+N"
-            onClick={() => openDialog({ kind: 'newVm', connectionId })}
-          >
-            <Icon name="plus" />
-            {t('newvm.button')}
-          </button>
-        )}
-        {selectedVms.length > 0 &&
-          BULK.map((a) => {
-            const targets = selectedVms.filter((v) => allowedActions(v).includes(a)).map((v) => v.uuid);
-            return (
+  // One line whatever the width: what does not fit goes into the More menu (selection actions first).
+  const bulkCount = (targets: string[]): string =>
+    selectedVms.length > 1 && targets.length > 0 ? ` (${targets.length})` : '';
+  const deletable = selectedVms.filter(canDelete).map((v) => v.uuid);
+  const openNewVm = (): void => openDialog({ kind: 'newVm', connectionId });
+  const openDelete = (): void => openDialog({ kind: 'delete', connectionId, uuids: deletable });
+  const toolbarItems: ToolbarItem[] =
+    selectedVms.length === 0
+      ? [
+          {
+            id: 'new',
+            priority: 9,
+            inline: (
               <button
-                key={a}
                 type="button"
                 className="btn small"
-                disabled={targets.length === 0}
-                data-testid={`bulk-${a}`}
-                onClick={() => triggerAction(connectionId, targets, a)}
+                data-testid="new-vm"
+                aria-keyshortcuts="Control+Shift+N"
+                onClick={openNewVm}
               >
-                <Icon name={actionIcon[a]} />
-                {t(`action.${a}`)}
-                {selectedVms.length > 1 && targets.length > 0 ? ` (${targets.length})` : ''}
+                <Icon name="plus" />
+                {t('newvm.button')}
               </button>
-            );
-          })}
-        {selectedVms.length > 0 && (
-          <button
-            type="button"
-            className="btn small"
-            disabled={!selectedVms.some(canDelete)}
-            data-testid="bulk-delete"
-            onClick={() =>
-              openDialog({
-                kind: 'delete',
-                connectionId,
-                uuids: selectedVms.filter(canDelete).map((v) => v.uuid),
-              })
-            }
-          >
-            <Icon name="trash" />
-            {t('action.delete')}
-          </button>
-        )}
-      </div>
+            ),
+            menu: [{ label: t('newvm.button'), onSelect: openNewVm }],
+          },
+        ]
+      : [
+          ...BULK.map((a, i): ToolbarItem => {
+            const targets = selectedVms.filter((v) => allowedActions(v).includes(a)).map((v) => v.uuid);
+            const run = (): void => triggerAction(connectionId, targets, a);
+            return {
+              id: a,
+              // the ones that apply stay longest, in menu order
+              priority: (targets.length > 0 ? 20 : 0) - i,
+              inline: (
+                <button
+                  type="button"
+                  className="btn small"
+                  disabled={targets.length === 0}
+                  data-testid={`bulk-${a}`}
+                  onClick={run}
+                >
+                  <Icon name={actionIcon[a]} />
+                  {t(`action.${a}`)}
+                  {bulkCount(targets)}
+                </button>
+              ),
+              menu: [
+                {
+                  label: `${t(`action.${a}`)}${bulkCount(targets)}`,
+                  onSelect: run,
+                  disabled: targets.length === 0,
+                },
+              ],
+            };
+          }),
+          {
+            id: 'delete',
+            priority: deletable.length > 0 ? 19 : 0,
+            inline: (
+              <button
+                type="button"
+                className="btn small"
+                disabled={deletable.length === 0}
+                data-testid="bulk-delete"
+                onClick={openDelete}
+              >
+                <Icon name="trash" />
+                {t('action.delete')}
+              </button>
+            ),
+            menu: [{ label: t('action.delete'), onSelect: openDelete, disabled: deletable.length === 0 }],
+          },
+        ];
+
+  return (
+    <div className="vm-list">
+      <OverflowToolbar
+        className="toolbar"
+        moreLabel={t('vms.moreActions')}
+        testId="vm-toolbar"
+        startMinWidth={300}
+        start={
+          <>
+            <div className="search">
+              <Icon name="search" />
+              <input
+                ref={searchRef}
+                className="entry"
+                type="search"
+                placeholder={t('vms.search')}
+                aria-label={t('vms.search')}
+                aria-keyshortcuts="Control+F"
+                value={query}
+                data-testid="vm-search"
+                onChange={(e) => setQuery(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                    e.preventDefault();
+                    scrollRef.current?.focus();
+                    if (!sel.focus && order[0]) setSel(clickSelect(sel, order, order[0]));
+                  } else if (e.key === 'Escape' && query) {
+                    e.preventDefault();
+                    setQuery('');
+                  }
+                }}
+              />
+            </div>
+            <span className="sel-info" data-testid="vm-count" aria-live="polite">
+              {sel.selected.size > 0
+                ? t('vms.selectedCount', { n: sel.selected.size, total: order.length })
+                : query
+                  ? t('vms.filteredCount', { n: order.length, total })
+                  : tn('vms.count', total)}
+            </span>
+          </>
+        }
+        items={toolbarItems}
+      />
       <div
         className="list-card"
         role="grid"
@@ -375,6 +412,17 @@ export const VmList = ({ connectionId }: { connectionId: string }) => {
               <Icon name={query ? 'search' : 'computer'} className="big-icon" />
               <h2>{query ? t('vms.noMatches') : t('vms.none')}</h2>
               <p className="dim">{query ? t('vms.noMatchesHint') : t('vms.noneHint')}</p>
+              {!query && (
+                <button
+                  type="button"
+                  className="btn pill suggested"
+                  onClick={() => openDialog({ kind: 'newVm', connectionId })}
+                  data-testid="empty-new-vm"
+                >
+                  <Icon name="plus" />
+                  {t('newvm.button')}
+                </button>
+              )}
             </div>
           ) : (
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

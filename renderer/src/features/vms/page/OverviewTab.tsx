@@ -49,7 +49,7 @@ export const OverviewTab = ({ connectionId, vmUuid, state }: VmTabProps) => {
       )}
       <div className="section-title">{t('overview.general')}</div>
       <ul className="boxed-list">
-        <Row label={t('overview.state')} value={<StateLabel state={vm.state} />} testId="overview-state" />
+        <Row label={t('overview.state')} value={<StateLabel vm={vm} />} testId="overview-state" />
         <Row label={t('overview.os')} value={vm.osName ?? vm.osId ?? t('overview.unknown')} />
         <Row
           label={t('overview.cpu')}

@@ -5,6 +5,7 @@ import { useVm } from '../../../store/vms.js';
 import { Icon } from '../../../ui/icons.js';
 import { VmActionsMenu } from '../actions/VmActionsMenu.js';
 import { OverviewTab } from './OverviewTab.js';
+import { VmAttentionBanner } from './VmAttentionBanner.js';
 
 const overviewTab = { id: 'overview', titleKey: 'vm.tab.overview', component: OverviewTab };
 
@@ -35,6 +36,7 @@ export const VmPage = ({ connectionId, uuid, tab }: { connectionId: string; uuid
   };
   return (
     <div className="vm-list">
+      <VmAttentionBanner vm={vm} />
       <div className="tabs" role="tablist" aria-label={vm.name} onKeyDown={onTabKey}>
         {tabs.map((x) => (
           <button

@@ -1,0 +1,32 @@
+/** 简体中文 — 虚拟机出了什么问题（针对该虚拟机说明），以及下一步。 */
+export default {
+  'toast.failed.start': '无法启动“{name}”。',
+  'toast.failed.shutdown': '无法请求“{name}”关机。',
+  'toast.failed.reboot': '无法请求“{name}”重启。',
+  'toast.failed.destroy': '无法强制关闭“{name}”。',
+  'toast.failed.reset': '无法重置“{name}”。',
+  'toast.failed.suspend': '无法暂停“{name}”。',
+  'toast.failed.resume': '无法恢复运行“{name}”。',
+  'toast.failed.managedSave': '无法保存“{name}”的状态。',
+  'toast.failed.restore': '无法还原“{name}”。',
+  'toast.failed.setAutostart': '无法更改“{name}”是否开机启动。',
+  'toast.failed.rename': '无法重命名“{name}”。',
+  'toast.failed.delete': '无法删除“{name}”。',
+  'toast.failed.notConnected': '“{name}”：与其主机的连接已断开。',
+  'toast.failed.invalid': '无法更改“{name}”：部分值未被接受。',
+  'toast.openReadiness': '打开就绪检查',
+  'state.pausedWhy.ioerror': '已暂停 — 磁盘错误',
+  'state.pausedWhy.crashed': '已暂停 — 客户机崩溃',
+  'state.pausedWhy.watchdog': '已暂停 — 看门狗',
+  'state.pausedWhy.api_error': '已暂停 — 内部错误',
+  'state.pausedWhy.postcopy_failed': '已暂停 — 迁移失败',
+  'state.shutdownOverdue': '运行中 — 未关机',
+  'attention.ioerror':
+    '由于磁盘无法读写（已满、缺失或故障），QEMU 暂停了“{name}”。请释放空间或修复磁盘后恢复运行，或者强制关机。',
+  'attention.crashed': '“{name}”的客户机崩溃，QEMU 已将其暂停。可重置以重新启动，或强制关机。',
+  'attention.watchdog': '“{name}”的看门狗已触发，QEMU 已将其暂停。可重置，或强制关机。',
+  'attention.api_error': '发生内部错误后，QEMU 暂停了“{name}”。可重置，或强制关机。',
+  'attention.postcopy_failed': '“{name}”的迁移中途失败，已暂停。此处的状态可能不完整：请强制关机。',
+  'attention.shutdownOverdue':
+    '已请求“{name}”关机，但它仍在运行。客户机可能忽略了该请求（不支持 ACPI 或正忙）；可以强制关机——客户机中未保存的数据将丢失。',
+} satisfies Record<string, string>;
