@@ -6,6 +6,7 @@ import { toApiError, type ApiError } from '../../api/transport.js';
 import { useT } from '../../i18n/index.js';
 import { closeDialog, type DialogRequest } from '../../shell/dialogs.js';
 import { showToast } from '../../store/toasts.js';
+import { CheckField, TextField } from '../../ui/Field.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { showExisting, showSaved } from './connectionActions.js';
@@ -162,26 +163,19 @@ export const ConnectionDialog = ({ req }: { req: DialogRequest<'addConnection' |
           ))}
         </div>
       </div>
-      <div className="field">
-        <label htmlFor="conn-name">{t('connections.field.name')}</label>
-        <input
-          id="conn-name"
-          className="entry"
-          value={name}
-          placeholder={uri.trim() || t('connections.field.namePlaceholder')}
-          aria-invalid={!!errors.name}
-          onChange={(e) => form.set('name', e.target.value)}
-        />
-        {errors.name && <span className="error-text">{errors.name}</span>}
-      </div>
-      <label className="check-row">
-        <input
-          type="checkbox"
-          checked={autoconnect}
-          onChange={(e) => form.set('autoconnect', e.target.checked)}
-        />
-        {t('connections.field.autoconnect')}
-      </label>
+      <TextField
+        id="conn-name"
+        label={t('connections.field.name')}
+        value={name}
+        placeholder={uri.trim() || t('connections.field.namePlaceholder')}
+        error={errors.name}
+        onChange={(v) => form.set('name', v)}
+      />
+      <CheckField
+        label={t('connections.field.autoconnect')}
+        checked={autoconnect}
+        onChange={(v) => form.set('autoconnect', v)}
+      />
       {failed ? (
         <div className="problem" role="alert" data-testid="connect-failed">
           <p>{t('connections.add.failed', { uri: uri.trim() })}</p>

@@ -8,7 +8,7 @@ import { applyRemedy, remedyLabel } from '../../api/remedy.js';
 import { toApiError } from '../../api/transport.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { isolated } from '../../ui/Name.js';
-import { TextField } from '../../ui/Field.js';
+import { CheckField, TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { useT } from '../../i18n/index.js';
 import { closeDialog, type DialogRequest } from '../../shell/dialogs.js';
@@ -445,14 +445,11 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             }
           />
         </div>
-        <label className="check-row">
-          <input
-            type="checkbox"
-            checked={withDisk}
-            onChange={(e) => form.set('withDisk', e.target.checked)}
-          />
-          {t('newvm.withDisk')}
-        </label>
+        <CheckField
+          label={t('newvm.withDisk')}
+          checked={withDisk}
+          onChange={(v) => form.set('withDisk', v)}
+        />
         {withDisk && (
           <div className="field-row">
             <TextField
@@ -522,10 +519,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             </label>
           )}
         </div>
-        <label className="check-row">
-          <input type="checkbox" checked={start} onChange={(e) => form.set('start', e.target.checked)} />
-          {t('newvm.start')}
-        </label>
+        <CheckField label={t('newvm.start')} checked={start} onChange={(v) => form.set('start', v)} />
         {options?.virtType === 'qemu' && <p className="hint">{t('newvm.emulated')}</p>}
       </fieldset>
       {(errors.form ?? optionsError) && (
