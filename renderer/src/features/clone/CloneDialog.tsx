@@ -6,6 +6,7 @@ import { navigate } from '../../store/route.js';
 import { showToast } from '../../store/toasts.js';
 import { vmStore } from '../../store/vms.js';
 import { Dialog } from '../../ui/Dialog.js';
+import { FailureNote } from '../../ui/FailureNote.js';
 import { Name, tr } from '../../ui/Name.js';
 import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
@@ -60,9 +61,16 @@ export const CloneDialog = ({ req }: { req: DialogRequest<'clone'> }) => {
         autoFocus
         disabled={busy}
         // libvirt's refusal (a name taken meanwhile, a full pool) is shown where the name is, as before.
-        error={form.errors.name ?? form.errors.form}
+        error={form.errors.name}
         onChange={(v) => form.set('name', v)}
       />
+      {form.errors.form !== undefined && (
+        <FailureNote
+          message={t('clone.failed', { name: source })}
+          detail={form.errors.form}
+          testId="clone-error"
+        />
+      )}
     </Dialog>
   );
 };

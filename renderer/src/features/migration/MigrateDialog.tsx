@@ -4,6 +4,7 @@ import { calls } from '../../../../shared/contract/index.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { Dialog } from '../../ui/Dialog.js';
+import { FailureNote } from '../../ui/FailureNote.js';
 import { isolated, Name, tr } from '../../ui/Name.js';
 import { CheckField, SelectField, TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
@@ -111,7 +112,8 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
     getApi()
       .call('migration.cancel', ref)
       .catch((e: unknown) => {
-        if (mounted.current) showToast(toApiError(e).message, 'error');
+        if (mounted.current)
+          showToast(t('migrate.cancelFailed', { name }), 'error', { detail: toApiError(e).message });
       });
   };
 
@@ -222,9 +224,16 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
           />
         </fieldset>
       )}
-      {phase.kind === 'form' && (errors.form ?? errors.mode) && (
+      {phase.kind === 'form' && errors.form !== undefined && (
+        <FailureNote
+          message={t('migrate.failed', { name, target: list.find((c) => c.id === target)?.name ?? target })}
+          detail={errors.form}
+          testId="migrate-error"
+        />
+      )}
+      {phase.kind === 'form' && errors.form === undefined && errors.mode && (
         <p className="error-text" role="alert" data-testid="migrate-error">
-          {errors.form ?? errors.mode}
+          {errors.mode}
         </p>
       )}
       {busy && (

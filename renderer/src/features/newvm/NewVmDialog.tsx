@@ -14,6 +14,7 @@ import { useT } from '../../i18n/index.js';
 import { closeDialog, type DialogRequest } from '../../shell/dialogs.js';
 import { navigate } from '../../store/route.js';
 import { showToast } from '../../store/toasts.js';
+import { FailureNote } from '../../ui/FailureNote.js';
 
 type Options = CallOutput<'newvm.options'>;
 const DEFAULTS = { memoryMiB: 2048, vcpus: 2, diskGiB: 20 };
@@ -522,10 +523,12 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         <CheckField label={t('newvm.start')} checked={start} onChange={(v) => form.set('start', v)} />
         {options?.virtType === 'qemu' && <p className="hint">{t('newvm.emulated')}</p>}
       </fieldset>
-      {(errors.form ?? optionsError) && (
-        <p className="error-text" role="alert" data-testid="newvm-error">
-          {errors.form ?? optionsError}
-        </p>
+      {errors.form !== undefined ? (
+        <FailureNote message={t('newvm.failed', { name })} detail={errors.form} testId="newvm-error" />
+      ) : (
+        optionsError !== null && (
+          <FailureNote message={t('newvm.optionsFailed')} detail={optionsError} testId="newvm-error" />
+        )
       )}
     </Dialog>
   );

@@ -3,6 +3,7 @@ import type { Snapshot } from '../../../../shared/contract/snapshots.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { ConfirmDialog } from '../../ui/Dialog.js';
+import { FailureNote } from '../../ui/FailureNote.js';
 import { Spinner } from '../../ui/icons.js';
 import { Name, ObjectUuid, tr } from '../../ui/Name.js';
 import type { VmTabProps } from '../../shell/registry.js';
@@ -32,13 +33,19 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
   }, [connectionId, vmUuid]);
   useEffect(reload, [reload]);
 
-  const run = async (label: string, work: () => Promise<unknown>, done: string): Promise<void> => {
+  /** Runs one change; a failure is a sentence about the VM (`failed`), libvirt's words the detail. */
+  const run = async (
+    label: string,
+    work: () => Promise<unknown>,
+    done: string,
+    failed: string,
+  ): Promise<void> => {
     setBusy(label);
     try {
       await work();
       showToast(done);
     } catch (e) {
-      showToast(toApiError(e).message, 'error');
+      showToast(failed, 'error', { detail: toApiError(e).message });
     } finally {
       setBusy(null);
       reload();
@@ -65,11 +72,7 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
           <Spinner label={busy} /> {busy}
         </p>
       )}
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
+      {error !== null && <FailureNote message={t('snapshots.failed.list', { vm: vmName })} detail={error} />}
       <ul className="boxed-list" data-testid="snapshot-list" aria-label={t('snapshots.listLabel')}>
         {list === null ? (
           <li>
@@ -123,6 +126,7 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
               t('snapshots.taking', { name: input.name }),
               () => getApi().call('snapshots.create', input),
               t('snapshots.taken', { name: input.name }),
+              t('snapshots.failed.take', { vm: vmName }),
             );
           }}
         />
@@ -156,6 +160,7 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
               () =>
                 getApi().call(kind === 'revert' ? 'snapshots.revert' : 'snapshots.delete', { ...ref, name }),
               t(kind === 'revert' ? 'snapshots.reverted' : 'snapshots.deleted', { name }),
+              t(`snapshots.failed.${kind}`, { name, vm: vmName }),
             );
           }}
         />

@@ -6,4 +6,5 @@ export default {
   'clone.confirm': 'Clone',
   'clone.busy': 'Copying disks…',
   'clone.done': '{name} was created',
+  'clone.failed': 'Could not clone “{name}”.',
 };

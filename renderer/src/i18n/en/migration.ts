@@ -22,4 +22,6 @@ export default {
   'migrate.cancel': 'Cancel migration',
   'migrate.cancelling': 'Cancelling…',
   'migrate.done': '{name} now runs on {target}',
+  'migrate.failed': 'Could not move “{name}” to {target}.',
+  'migrate.cancelFailed': 'Could not cancel the migration of “{name}”.',
 };

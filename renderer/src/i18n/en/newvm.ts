@@ -39,4 +39,6 @@ export default {
   'newvm.kept': '{name} was kept (not running)',
   'newvm.discarded': '{name} and its disk were deleted',
   'shortcuts.newVm': 'New virtual machine',
+  'newvm.failed': 'Could not create “{name}”.',
+  'newvm.optionsFailed': 'Could not read this host’s storage pools and networks.',
 };

@@ -28,4 +28,8 @@ export default {
   'snapshots.taken': 'Snapshot {name} taken',
   'snapshots.reverted': 'Reverted to {name}',
   'snapshots.deleted': 'Snapshot {name} deleted',
+  'snapshots.failed.take': 'Could not take a snapshot of “{vm}”.',
+  'snapshots.failed.revert': 'Could not revert “{vm}” to snapshot “{name}”.',
+  'snapshots.failed.delete': 'Could not delete snapshot “{name}” of “{vm}”.',
+  'snapshots.failed.list': 'Could not list the snapshots of “{vm}”.',
 };

@@ -5,4 +5,5 @@ export default {
   'clone.confirm': '克隆',
   'clone.busy': '正在复制磁盘…',
   'clone.done': '已创建 {name}',
+  'clone.failed': '无法克隆“{name}”。',
 };

@@ -22,4 +22,6 @@ export default {
   'migrate.cancel': '取消迁移',
   'migrate.cancelling': '正在取消…',
   'migrate.done': '{name} 现在运行在 {target} 上',
+  'migrate.failed': '无法将“{name}”迁移到 {target}。',
+  'migrate.cancelFailed': '无法取消“{name}”的迁移。',
 };

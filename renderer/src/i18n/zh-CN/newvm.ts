@@ -39,4 +39,6 @@ export default {
   'newvm.kept': '已保留 {name}（未运行）',
   'newvm.discarded': '已删除 {name} 及其磁盘',
   'shortcuts.newVm': '新建虚拟机',
+  'newvm.failed': '无法创建“{name}”。',
+  'newvm.optionsFailed': '无法读取此主机的存储池和网络。',
 };

@@ -27,4 +27,8 @@ export default {
   'snapshots.taken': '已创建快照 {name}',
   'snapshots.reverted': '已恢复到 {name}',
   'snapshots.deleted': '已删除快照 {name}',
+  'snapshots.failed.take': '无法为“{vm}”创建快照。',
+  'snapshots.failed.revert': '无法将“{vm}”恢复到快照“{name}”。',
+  'snapshots.failed.delete': '无法删除“{vm}”的快照“{name}”。',
+  'snapshots.failed.list': '无法列出“{vm}”的快照。',
 };
