@@ -19,6 +19,7 @@ import type { EventPayload } from '../../shared/contract/index.js';
 import { CoreError } from '../base/errors.js';
 import { ConsoleError } from './errors.js';
 import { CONSOLE_LIMITS, limitMessage, type ConsoleLimits } from './limits.js';
+import { PolkitNoiseFilter } from './polkit-filter.js';
 import {
   FlowController,
   OutputBatcher,
@@ -214,6 +215,8 @@ interface Session {
   /** (Re)start the process; null for sessions that do not re-spawn. */
   start: (() => Promise<PtyLike>) | null;
   isRunning: (() => Promise<boolean>) | null;
+  /** virsh consoles only: keeps polkit's agent (run by virsh on this pty) out of the guest output. */
+  polkit: PolkitNoiseFilter | null;
 }
 
 const KILL_GRACE_MS = 2000;
@@ -267,6 +270,8 @@ export class ConsoleManager {
     const s = this.create(req.owner, 'serial', backend, req.uri, req.vmUuid, cols, rows);
     s.start = start;
     s.isRunning = req.isRunning;
+    if (backend === 'virsh')
+      s.polkit = new PolkitNoiseFilter((message) => this.setState(s, s.state, message));
     try {
       await this.launch(s);
     } catch (err) {
@@ -442,6 +447,7 @@ export class ConsoleManager {
       closed: false,
       start: null,
       isRunning: null,
+      polkit: null,
     };
     this.sessions.set(id, s);
     if (!this.watchedOwners.has(owner)) {
@@ -493,12 +499,18 @@ export class ConsoleManager {
     s.proc = proc;
     s.startedAt = Date.now();
     s.flow.setSource(proc);
+    const polkit = s.polkit;
+    polkit?.reset();
     proc.onData((data) => {
-      if (s.proc === proc) s.batcher.push(data);
+      if (s.proc !== proc) return;
+      const out = polkit ? polkit.push(data) : data;
+      if (out) s.batcher.push(out);
     });
     proc.onExit((e) => {
       if (s.proc !== proc) return;
       s.proc = null;
+      const rest = polkit?.flush();
+      if (rest) s.batcher.push(rest);
       s.batcher.flush();
       void this.onProcessExit(s, e.exitCode);
     });

@@ -171,6 +171,31 @@ describe('ConsoleManager (fake pty)', () => {
     await mgr.closeAll();
   });
 
+  it("polkit's agent on virsh's pty becomes status messages, not guest output", async () => {
+    const { mgr, client, ptys, open } = setup();
+    const { sessionId } = await open();
+    const pty = ptys[0]!;
+    for (const chunk of [
+      '\x1b[1;31m==== AUTHENTICATING FOR org.libvirt.unix.ma',
+      'nage ====\r\n\x1b[0mSystem policy prevents management of local virtualized systems\r\nPass',
+      'word: ',
+    ])
+      pty.produce(chunk, 1);
+    pty.produce("\r\n==== AUTHENTICATION COMPLETE ====\r\nConnected to domain 'web'\r\nlogin: ", 1);
+    await tick(20);
+    const data = client.sent
+      .filter((s) => s.event === 'console.data')
+      .map((s) => s.payload.data)
+      .join('');
+    expect(data).toBe("Connected to domain 'web'\r\nlogin: ");
+    const messages = client.sent
+      .filter((s) => s.event === 'console.state' && s.payload.sessionId === sessionId)
+      .map((s) => (s.payload as { message?: string }).message);
+    expect(messages).toContain('polkit asks: Password: (type it in the console, then Enter)');
+    expect(messages).toContain('Authorized by polkit.');
+    await mgr.closeAll();
+  });
+
   it('a flood pauses the pty until the renderer acknowledges; memory stays bounded', async () => {
     const { mgr, client, ptys, open } = setup();
     const { sessionId } = await open();

@@ -40,6 +40,8 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
   const searchInput = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<ConsoleState>('connecting');
   const [note, setNote] = useState<string | null>(null);
+  // The main process's word on the connection itself (e.g. polkit asking for a password), not guest output.
+  const [stateMessage, setStateMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [exited, setExited] = useState<EventPayload<'console.exit'> | null>(null);
   const [searching, setSearching] = useState(false);
@@ -137,7 +139,9 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
       }
     });
     const offState = api.on('console.state', (p) => {
-      if (p.sessionId === sessionId) setState(p.state);
+      if (p.sessionId !== sessionId) return;
+      setState(p.state);
+      setStateMessage(p.message ?? null);
     });
     const offExit = api.on('console.exit', (p) => {
       if (p.sessionId !== sessionId) return;
@@ -247,6 +251,11 @@ export const TerminalView = ({ open, openKey, testId, onExit, toolbarExtra }: Te
           {t(`console.state.${state}`)}
         </span>
         {note && <span className="dim">{note}</span>}
+        {stateMessage && (
+          <span className="dim" role="status" data-testid={`${testId}-message`}>
+            {stateMessage}
+          </span>
+        )}
         <span style={{ flex: 1 }} />
         {toolbarExtra}
         <button
