@@ -4,12 +4,14 @@
  * - One sandboxed, context-isolated window without Node; the UI comes from the privileged custom scheme
  *   app://virtdesk/ (files of dist/renderer) with a strict CSP, never file://.
  * - One IPC channel 'vd:call' (sender must be our app:// main frame) → core.dispatch; pushed events go out
- *   on 'vd:event'. The preload (preload.cts) exposes window.virtdesk = { call, onEvent, platform }.
+ *   on 'vd:event'. The preload (preload.cts) exposes window.virtdesk = { call, onEvent, chooseIso, platform };
+ *   'vd:chooseIso' (same sender check) opens the native ISO file chooser (iso-chooser.ts).
  * - Navigation and new windows are denied; permissions are denied; single instance; window bounds remembered.
  */
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   nativeTheme,
   protocol,
@@ -22,6 +24,8 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Core } from './core/core.js';
+import { isoDialogOptions, isoDialogReply, parseChooseIsoRequest } from './iso-chooser.js';
+import { CHOOSE_ISO_CHANNEL } from '../shared/contract/native.js';
 import { readJson, writeFileAtomic } from './base/config.js';
 import type { Session } from './core/sessions.js';
 import {
@@ -121,6 +125,20 @@ const installIpc = (): void => {
     const s = sessions.get(event.sender.id) ?? openSessionFor(event.sender);
     if (!s) return { ok: false, error: { message: 'No session', code: 'internal' } };
     return core.dispatch(s, name, input);
+  });
+  // The New VM dialog's "Choose…" (local connections): a native dialog, the payload checked like a call's.
+  ipcMain.handle(CHOOSE_ISO_CHANNEL, async (event, input: unknown) => {
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
+      log(`refused IPC from ${frame?.url ?? 'unknown frame'}`);
+      return { ok: false, error: { message: 'Unauthorized sender', code: 'unauthorized' } };
+    }
+    const req = parseChooseIsoRequest(input);
+    if (!req.ok) return req;
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options = isoDialogOptions(req.value);
+    const result = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options));
+    return { ok: true, value: isoDialogReply(result) };
   });
 };
 

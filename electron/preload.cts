@@ -1,7 +1,7 @@
 /**
  * Preload of the sandboxed renderer (CommonJS, self-contained: sandboxed preloads cannot import files).
- * Exposes exactly `window.virtdesk = { call(name, input), onEvent(cb) → unsubscribe, platform }` — named
- * methods only; the renderer never sees ipcRenderer.
+ * Exposes exactly `window.virtdesk = { call(name, input), onEvent(cb) → unsubscribe, chooseIso(input),
+ * platform }` — named methods only; the renderer never sees ipcRenderer.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS preload: the only way to load 'electron'
 import electron = require('electron');
@@ -60,6 +60,12 @@ contextBridge.exposeInMainWorld('virtdesk', {
     return () => {
       listeners.delete(l);
     };
+  },
+  // The ISO file chooser (shared/contract/native.ts; the main process validates the payload).
+  chooseIso: async (input: unknown): Promise<unknown> => {
+    const r = (await ipcRenderer.invoke('vd:chooseIso', input)) as Result;
+    if (r && r.ok) return r.value;
+    throw toError(r && !r.ok ? r.error : { message: 'Malformed reply' });
   },
   platform: process.platform,
 });

@@ -8,6 +8,7 @@ import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
+import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -89,6 +90,8 @@ export interface VirtdeskApi {
   call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
   onEvent(cb: (...args: EventArgs) => void): () => void;
   platform: string;
+  /** Electron only: a native file dialog for an ISO image on this machine (see native.ts). */
+  chooseIso?: (input: ChooseIsoInput) => Promise<ChooseIsoOutput>;
 }
 
 export * from '../model/index.js';

@@ -15,6 +15,8 @@ import { closeDialog, type DialogRequest } from '../../shell/dialogs.js';
 import { navigate } from '../../store/route.js';
 import { showToast } from '../../store/toasts.js';
 import { FailureNote } from '../../ui/FailureNote.js';
+import { useConnections } from '../../store/connections.js';
+import { chooserStart, isoChooserFor } from './isoChooser.js';
 
 type Options = CallOutput<'newvm.options'>;
 const DEFAULTS = { memoryMiB: 2048, vcpus: 2, diskGiB: 20 };
@@ -72,6 +74,8 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
   const [os, setOs] = useState<OsChoice | null>(null);
   // The ISO path the dialog could not read (it blocks Create until the path changes).
   const [isoProblem, setIsoProblem] = useState<string | null>(null);
+  const connectionUri = useConnections().list.find((c) => c.id === req.connectionId)?.uri;
+  const chooseIso = isoChooserFor(window.virtdesk, connectionUri);
   // Start the chosen network (with autostart) before creating, when it is not running.
   const [startNetwork, setStartNetwork] = useState(true);
   const [failure, setFailure] = useState<StartFailure | null>(null);
@@ -334,11 +338,37 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             setIsoProblem(null);
           }}
           hint={
-            detected && (
-              <span className="hint" aria-live="polite" data-testid="newvm-detected">
-                {detected}
-              </span>
-            )
+            <>
+              {chooseIso && (
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid="newvm-iso-choose"
+                  onClick={() =>
+                    void chooseIso({
+                      title: t('newvm.isoChooserTitle'),
+                      defaultPath: chooserStart(iso),
+                    }).then(
+                      (path) => {
+                        if (!path || !live.current) return;
+                        form.set('iso', path);
+                        setDetected(null);
+                        setIsoProblem(null);
+                      },
+                      (e: unknown) =>
+                        showToast(t('newvm.isoChooserFailed'), 'error', { detail: toApiError(e).message }),
+                    )
+                  }
+                >
+                  {t('newvm.isoChoose')}
+                </button>
+              )}
+              {detected && (
+                <span className="hint" aria-live="polite" data-testid="newvm-detected">
+                  {detected}
+                </span>
+              )}
+            </>
           }
         />
         {options && options.isoVolumes.length > 0 && (

@@ -41,4 +41,7 @@ export default {
   'shortcuts.newVm': 'New virtual machine',
   'newvm.failed': 'Could not create “{name}”.',
   'newvm.optionsFailed': 'Could not read this host’s storage pools and networks.',
+  'newvm.isoChoose': 'Choose…',
+  'newvm.isoChooserTitle': 'Choose an ISO image',
+  'newvm.isoChooserFailed': 'Could not open the file chooser.',
 };

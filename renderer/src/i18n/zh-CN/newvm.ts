@@ -41,4 +41,7 @@ export default {
   'shortcuts.newVm': '新建虚拟机',
   'newvm.failed': '无法创建“{name}”。',
   'newvm.optionsFailed': '无法读取此主机的存储池和网络。',
+  'newvm.isoChoose': '选择…',
+  'newvm.isoChooserTitle': '选择 ISO 映像',
+  'newvm.isoChooserFailed': '无法打开文件选择器。',
 };
