@@ -67,8 +67,24 @@ describe('renderer e2e: snapshots', () => {
     await page.getByRole('status').getByText(`Reverted to ${snap}`).waitFor({ timeout: 60_000 });
     expect((await client.domainGetState(dom)).state).toBe(1);
 
+    // a second one, taken elsewhere: it shows up when the tab reloads after the next change
+    await client.domainSnapshotCreateXML(dom, '<domainsnapshot><name>elsewhere</name></domainsnapshot>');
     await row.getByRole('button', { name: `Delete ${snap}` }).click();
     await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete' }).click();
+    const other = tab.locator('[data-testid="snapshot-row"][data-name="elsewhere"]');
+    await other.waitFor({ timeout: 30_000 });
+    expect(await snapshotNames()).toEqual(['elsewhere']);
+
+    // deleted behind the window's back: the failure is a sentence about the VM, libvirt's words the detail
+    await client.domainSnapshotDelete(await client.domainSnapshotLookupByName(dom, 'elsewhere'));
+    await other.getByRole('button', { name: 'Delete elsewhere' }).click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Delete' }).click();
+    const toast = page.getByTestId('toast-error');
+    await toast.waitFor({ timeout: 30_000 });
+    expect(await toast.locator('.msg').evaluate((n) => n.firstChild?.textContent)).toBe(
+      `Could not delete snapshot “elsewhere” of “${name}”.`,
+    );
+    expect(await toast.getByTestId('toast-detail').textContent()).toMatch(/snapshot/i);
     await tab.getByText('No snapshots yet').waitFor({ timeout: 30_000 });
     expect(await snapshotNames()).toEqual([]);
   }, 150_000);
