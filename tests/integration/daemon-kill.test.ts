@@ -209,10 +209,24 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
       expect(r.error.remote?.code).toBe('connection');
       expect(r.error.message).toMatch(/connection|closed|libvirt/i);
       expect(r.reconnectMs).toBeLessThan(2000);
+      // The restarted daemon finds the guest paused by the snapshot (QEMU may still be writing it) or
+      // stops it (shut off, reason "daemon"); either way the snapshot may be in the image, unlisted.
+      const { state: vmState, reason } = await client().domainGetState(
+        await client().domainLookupByUUID(dom.uuid),
+      );
       const listed = (await fx.call<Snapshot[]>('snapshots.list', ref)).map((x) => x.name);
-      // What QEMU wrote into the image, whether or not libvirt recorded it (-U: QEMU still holds it).
-      const inImage = execFileSync('qemu-img', ['snapshot', '-l', '-U', disk], { encoding: 'utf8' });
-      console.log(`snapshot: listed ${JSON.stringify(listed)}; in the image:\n${inImage}`);
+      // What QEMU wrote into the image, whether or not libvirt recorded it (-U: QEMU may still hold it);
+      // given a few seconds, as QEMU may not be done with it yet.
+      const imageSnapshots = () =>
+        execFileSync('qemu-img', ['snapshot', '-l', '-U', disk], { encoding: 'utf8' });
+      let inImage = imageSnapshots();
+      for (let i = 0; i < 20 && !inImage.includes(snapName); i++) {
+        await new Promise((res) => setTimeout(res, 250));
+        inImage = imageSnapshots();
+      }
+      console.log(
+        `snapshot: guest state ${vmState}/${reason}; listed ${JSON.stringify(listed)}; in the image:\n${inImage}`,
+      );
       if (listed.includes(snapName) || inImage.includes(snapName))
         expect(r.error.message).toContain(snapName);
     } finally {
