@@ -1,10 +1,13 @@
 /**
- * The daemon dies in the middle of a clone and of a New VM create (SIGKILL of a private libvirtd of this
- * file's own, so the shared one is untouched), and comes back on the same socket path:
+ * The daemon dies in the middle of a clone, a New VM create, a snapshot with memory of a running guest,
+ * and a client-managed migration (the source's or the destination's daemon; a second private daemon is
+ * the other host) — SIGKILL of a private libvirtd of this file's own, so the shared one is untouched —
+ * and comes back on the same socket path:
  *  - the pending call fails within 1 s of the kill, with a clear message;
  *  - the connection manager is connected again within 2 s of the daemon listening again;
- *  - whatever the interrupted call had made (a disk copy, a new disk, a definition) is either gone or
- *    named in the error, never left behind silently.
+ *  - whatever the interrupted call had made (a disk copy, a new disk, a definition, a snapshot written
+ *    into the disk image but not recorded by libvirt, a half-migrated guest on the destination) is
+ *    either gone or named in the error, never left behind silently.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
