@@ -12,6 +12,7 @@ import {
   ErrorCode,
   libvirtCode,
   MigrateFlags,
+  type LibvirtClient,
   type TypedParamValue,
 } from '../libvirt/index.js';
 import type { ConnectionDirectory } from '../base/connections.js';
@@ -40,6 +41,49 @@ export function migrationRequest(v: MigrationStart): {
   return { flags, params };
 }
 
+/**
+ * A client-managed migration fails as soon as either host's connection closes, instead of when the wire
+ * client's remaining steps give up: with the destination gone, only the source's Perform is pending and
+ * would wait for the whole transfer (the destination's QEMU lives on), so the source job is aborted (the
+ * guest keeps running there); with the source gone, the destination's Finish still tears the incoming
+ * guest down, in the background. The error names the half-migrated guest that may be left on the target.
+ */
+function failWhenHostLost<T>(
+  migration: Promise<T>,
+  hosts: { source: LibvirtClient; target: LibvirtClient },
+  abortSource: () => void,
+  vmName: string,
+): Promise<T> {
+  const listeners: [LibvirtClient, () => void][] = [];
+  const lost = new Promise<never>((_, reject) => {
+    for (const side of ['source', 'target'] as const) {
+      const onClose = () => {
+        if (side === 'target') abortSource();
+        const where =
+          side === 'target'
+            ? 'the migration was cancelled and the VM stays on the source'
+            : 'check on which host it runs once the connection is back';
+        reject(
+          new CoreError(
+            'connection',
+            `The connection to the ${side} host closed during the migration of "${vmName}"; ${where}. ` +
+              `A half-migrated "${vmName}" may be left on the target; check for it and delete it once ` +
+              'the connection is back.',
+          ),
+        );
+      };
+      hosts[side].once('close', onClose);
+      listeners.push([hosts[side], onClose]);
+    }
+  });
+  // The migration settles later (rolled back); its outcome no longer matters once a host is lost.
+  migration.catch(() => undefined);
+  lost.catch(() => undefined);
+  return Promise.race([migration, lost]).finally(() => {
+    for (const [client, onClose] of listeners) client.off('close', onClose);
+  });
+}
+
 export class MigrationService {
   constructor(private readonly connections: ConnectionDirectory) {}
 
@@ -60,7 +104,12 @@ export class MigrationService {
       await source.domainMigrateToHost(dom, targetUri, params, flags);
       return { targetConnectionId: v.targetConnectionId, uuid: dom.uuid };
     }
-    const arrived = await source.domainMigrate(dom, target, params, flags);
+    const arrived = await failWhenHostLost(
+      source.domainMigrate(dom, target, params, flags),
+      { source, target },
+      () => void source.domainAbortJob(dom).catch(() => undefined),
+      dom.name,
+    );
     return { targetConnectionId: v.targetConnectionId, uuid: arrived.uuid };
   }
 

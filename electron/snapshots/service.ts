@@ -6,6 +6,7 @@ import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 import type { ClientSource } from '../base/connections.js';
 import type { LibvirtClient } from '../libvirt/index.js';
+import { interruptedError } from '../base/errors.js';
 import { newSnapshotXml, SnapshotXml } from '../libvirt-xml/index.js';
 
 /** One snapshot from its XML (pure; exported for tests). */
@@ -57,11 +58,20 @@ export class SnapshotService {
 
   async create(input: CallInput<'snapshots.create'>): Promise<CallOutput<'snapshots.create'>> {
     const { client, dom } = await this.vm(input);
-    const snap = await client.domainSnapshotCreateXML(
-      dom,
-      newSnapshotXml({ name: input.name, description: input.description }),
-      0,
-    );
+    let snap;
+    try {
+      snap = await client.domainSnapshotCreateXML(
+        dom,
+        newSnapshotXml({ name: input.name, description: input.description }),
+        0,
+      );
+    } catch (err) {
+      // QEMU goes on writing the snapshot into the disk images when libvirtd dies, but libvirt only
+      // records it once QEMU is done: a half-made snapshot may sit in the images, unlisted.
+      throw interruptedError(err, [
+        `a snapshot "${input.name}" of "${dom.name}" in its disk images (possibly not listed)`,
+      ]);
+    }
     return parseSnapshotXml(await client.domainSnapshotGetXMLDesc(snap, 0), true);
   }
 
