@@ -143,7 +143,10 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
       expect(await pool.volumeNames()).toEqual([...before, `${failing}.qcow2`].sort());
       await dialog.getByTestId('newvm-discard').click();
       await dialog.waitFor({ state: 'detached', timeout: 30_000 });
-      await page.getByRole('status').getByText(`${failing} and its disk were deleted`).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(`${isolatedName(failing)} and its disk were deleted`)
+        .waitFor();
       await expect(c.domainLookupByName(failing)).rejects.toThrow();
       expect(await pool.volumeNames()).toEqual(before);
     } finally {
