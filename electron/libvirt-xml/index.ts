@@ -25,3 +25,5 @@ export * from './volume.js';
 export * from './pool.js';
 export * from './network.js';
 export * from './snapshot.js';
+export * from './domain-hardware.js';
+export * from './domain-capabilities.js';
