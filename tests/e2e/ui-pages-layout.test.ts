@@ -8,11 +8,12 @@
  *
  * Scenes: first run, the connection dialog (empty and after a failed connect), a connection not connected,
  * the VM list (empty → New VM; with VMs; a row menu open), the sidebar overlay, each VM tab on a running
- * tiny guest and on a shut-off one (Display on the shut-off VM shows Start), New VM (empty, OS list open,
- * refused input at the fields), clone, migrate, rename, delete, every host page (the test driver's readiness
- * shows the KVM item as not applicable), shortcuts and about.
+ * tiny guest and on a shut-off one (Display and Console on the shut-off VM show Start), New VM (empty, OS
+ * list open, refused input at the fields, a created VM that did not start — kept with "Keep it and edit"),
+ * clone, migrate, rename, delete, every host page (the test driver's readiness shows the KVM item as not
+ * applicable), shortcuts and about.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ import type { LibvirtClient } from '../../electron/libvirt/index.js';
 import { testEnv } from '../support/env.js';
 import { removeGuest } from '../support/guest-life.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { writeFakeIso } from '../support/iso.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { gridTemplates, layoutProblems } from './support/layout-check.js';
 import { ARTIFACTS, testUriForFile, until, writeTestNode } from './ui-helpers.js';
@@ -292,6 +294,48 @@ describe('renderer e2e: every page at three sizes, light and dark, with a layout
       closeDialog,
     );
   }, 120_000);
+
+  it("New VM's last step: a VM created that did not start — “Keep it and edit” keeps it and opens it", async () => {
+    // Readable by VirtDesk (root), not by the daemon's user: the dialog accepts it, QEMU cannot open it.
+    const secret = join(env.scratchDir, `pages-secret-${process.pid}.iso`);
+    writeFakeIso(secret, { volumeId: 'SECRET' });
+    chmodSync(secret, 0o600);
+    const failing = uniqueGuestName('pages-kept');
+    try {
+      await page.setViewportSize(SIZES[0]);
+      await openList(ids.qemu);
+      await page.getByTestId('new-vm').click();
+      const dialog = page.getByTestId('newvm-dialog');
+      await dialog.getByTestId('newvm-host-memory').waitFor();
+      await dialog.getByLabel('Name').fill(failing);
+      await dialog.getByLabel(/Install from ISO/).fill(secret);
+      await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
+      await dialog.getByLabel('Memory (MiB)').fill('128');
+      await dialog.getByLabel('CPUs').fill('1');
+      await dialog.getByLabel('Create a disk').uncheck(); // nothing in a pool
+      await dialog.getByTestId('newvm-create').click();
+      await dialog
+        .getByTestId('newvm-start-failed')
+        .filter({ hasText: `${failing} was created but did not start.` })
+        .waitFor({ timeout: 30_000 });
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(250);
+        expect(await layoutProblems(page, TEMPLATES), `newvm-start-failed at ${size.width}`).toEqual([]);
+        await shots('newvm-start-failed');
+      }
+      await dialog.getByTestId('newvm-keep').click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByRole('status').getByText(`${failing} was kept (not running)`).waitFor();
+      await expect.poll(() => page.getByTestId('header-title').textContent()).toContain(failing);
+      await page.locator('#tab-overview[aria-selected=true]').waitFor();
+      const kept = await qemu.domainLookupByName(failing);
+      expect((await qemu.domainGetState(kept, 0)).state).toBe(5); // defined, shut off
+    } finally {
+      rmSync(secret, { force: true });
+      await removeGuest([qemu], failing);
+    }
+  }, 90_000);
 
   it('clone, migrate, rename and delete dialogs', async () => {
     const cases: [string, string, string, string][] = [
