@@ -13,7 +13,8 @@ import {
 } from '../../shared/contract/hardware.js';
 import { editorFor } from '../../electron/hardware/kinds/index.js';
 import { limitsFrom } from '../../electron/hardware/limits.js';
-import { hardwareView, pendingChanges } from '../../electron/hardware/service.js';
+import { HardwareService, hardwareView, pendingChanges } from '../../electron/hardware/service.js';
+import { LibvirtError } from '../../electron/libvirt/index.js';
 import {
   DomainCapabilitiesXml,
   DomainXml,
@@ -78,8 +79,7 @@ const AWKWARD = `<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domai
   <qemu:commandline><qemu:arg value='-no-hpet'/></qemu:commandline>
 </domain>`;
 
-const LIMITS: HostLimits = limitsFrom(
-  DomainCapabilitiesXml.parse(`<domainCapabilities>
+const CAPS = `<domainCapabilities>
   <path>/usr/bin/qemu-system-x86_64</path><domain>kvm</domain><machine>pc-q35-9.2</machine><arch>x86_64</arch>
   <vcpu max='255'/>
   <os supported='yes'>
@@ -109,9 +109,11 @@ const LIMITS: HostLimits = limitsFrom(
     <graphics supported='yes'><enum name='type'><value>vnc</value><value>spice</value></enum></graphics>
     <video supported='yes'><enum name='modelType'><value>vga</value><value>virtio</value></enum></video>
   </devices>
-</domainCapabilities>`),
-  { cpus: 8, memory: 16 * 1024 * 1024 },
-);
+</domainCapabilities>`;
+const LIMITS: HostLimits = limitsFrom(DomainCapabilitiesXml.parse(CAPS), {
+  cpus: 8,
+  memory: 16 * 1024 * 1024,
+});
 
 /** Applies a change the way the service does (contract check, host check, edit); returns the new XML. */
 const apply = (xml: string, change: HardwareChange): string => {
@@ -436,6 +438,53 @@ describe('hardware view and pending changes', () => {
       memoryBackingSources: ['file', 'anonymous', 'memfd'],
       diskBuses: ['fdc', 'scsi', 'virtio', 'usb', 'sata'],
       videoModels: ['vga', 'virtio'],
+    });
+  });
+});
+
+describe('the service when libvirt refuses', () => {
+  /** Just enough of a client for one apply: libvirt's refusal of the definition is what is tested. */
+  const fakeClient = (defineError: Error | null, liveError: Error | null) => {
+    const calls: string[] = [];
+    const client = {
+      domainLookupByUUID: async (uuid: string) => (calls.push('lookup'), { name: 'web', uuid, id: 7 }),
+      domainGetXMLDesc: async () => (calls.push('xml'), DOMAIN),
+      connectGetDomainCapabilities: async () => (calls.push('caps'), CAPS),
+      nodeGetInfo: async () => (calls.push('node'), { cpus: 8, memory: 16 * 1024 * 1024 }),
+      domainDefineXML: async () => {
+        calls.push('define');
+        if (defineError) throw defineError;
+      },
+      domainSetVcpusFlags: async () => {
+        calls.push('live');
+        if (liveError) throw liveError;
+      },
+    };
+    return { calls, service: new HardwareService({ getClient: () => client as never }) };
+  };
+  const refusal = (msg: string) => new LibvirtError(msg, { code: 1, domain: 10, level: 2 });
+  const input = { connectionId: 'c', uuid: '3e5aeb59-fa31-4be0-9611-f3f7a11c7d6e' };
+
+  it('a refused definition: nothing else is tried, the answer carries libvirt’s words', async () => {
+    const { calls, service } = fakeClient(refusal('unsupported configuration: nope'), null);
+    const r = await service.apply({ ...input, change: { kind: 'cpu', vcpus: 2, maxVcpus: 2 } });
+    expect(r).toMatchObject({
+      live: 'unchanged',
+      config: 'failed',
+      message: 'libvirt refused the change to web; nothing was changed.',
+      detail: 'unsupported configuration: nope',
+    });
+    expect(calls).toEqual(['lookup', 'xml', 'caps', 'node', 'define']);
+  });
+
+  it('saved, but the running VM could not take it', async () => {
+    const { service } = fakeClient(null, refusal('requested vcpus is greater than max allowable vcpus'));
+    const r = await service.apply({ ...input, change: { kind: 'cpu', vcpus: 2, maxVcpus: 2 } });
+    expect(r).toMatchObject({
+      live: 'not-possible',
+      config: 'applied',
+      message:
+        'Saved for next boot; the running VM could not take it now: requested vcpus is greater than max allowable vcpus',
     });
   });
 });

@@ -3,6 +3,7 @@ import {
   hardwareTiming,
   type HardwareApplyOutput,
   type HardwareChange,
+  type HardwareView,
 } from '../../../../shared/contract/hardware.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
@@ -25,6 +26,7 @@ export const ApplyBar = ({
   vmName,
   running,
   change,
+  now,
   invalid,
   onIssues,
   onApplied,
@@ -36,6 +38,8 @@ export const ApplyBar = ({
   running: boolean;
   /** The change the form describes, or null when nothing differs from the config. */
   change: HardwareChange | null;
+  /** The next-boot config as it is (to tell what the change really changes). */
+  now: HardwareView;
   /** The form has field errors: Apply is refused. */
   invalid: boolean;
   onIssues: (issues: HwFieldIssues) => void;
@@ -46,7 +50,7 @@ export const ApplyBar = ({
   const [busy, setBusy] = useState<'apply' | 'preview' | null>(null);
   const [preview, setPreview] = useState<{ before: string; after: string } | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const timing = change ? hardwareTiming(change, running) : null;
+  const timing = change ? hardwareTiming(change, running, now) : null;
 
   const fail = (e: unknown): void => {
     const err = toApiError(e);

@@ -215,6 +215,7 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
         vmName={vmName}
         running={running}
         change={change}
+        now={hw.config}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
         onApplied={onApplied}

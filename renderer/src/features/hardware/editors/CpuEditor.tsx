@@ -176,6 +176,7 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
         vmName={vmName}
         running={running}
         change={change}
+        now={hw.config}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
         onApplied={onApplied}

@@ -102,6 +102,7 @@ export const MemoryEditor = ({ connectionId, vmUuid, vmName, running, hw, onAppl
         vmName={vmName}
         running={running}
         change={change}
+        now={hw.config}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
         onApplied={onApplied}
