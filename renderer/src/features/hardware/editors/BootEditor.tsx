@@ -214,6 +214,7 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
         vmUuid={vmUuid}
         vmName={vmName}
         running={running}
+        itemId="boot"
         change={change}
         now={hw.config}
         invalid={Object.keys(shown).length > 0}

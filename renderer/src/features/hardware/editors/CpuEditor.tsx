@@ -175,6 +175,7 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
         vmUuid={vmUuid}
         vmName={vmName}
         running={running}
+        itemId="cpu"
         change={change}
         now={hw.config}
         invalid={Object.keys(shown).length > 0}

@@ -101,6 +101,7 @@ export const MemoryEditor = ({ connectionId, vmUuid, vmName, running, hw, onAppl
         vmUuid={vmUuid}
         vmName={vmName}
         running={running}
+        itemId="memory"
         change={change}
         now={hw.config}
         invalid={Object.keys(shown).length > 0}
