@@ -42,6 +42,7 @@ async function shots(page: Page, name: string): Promise<void> {
     [1280, 800],
   ] as const) {
     await page.setViewportSize({ width, height });
+    await page.waitForTimeout(500); // the sidebar's slide at a narrow width
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: join(dir, `${name}-${width}x${height}-${scheme}.png`) });
