@@ -3,11 +3,19 @@
  * An editor names the item types it takes (`cpu`, or device element names such as `disk`); a device no
  * editor takes shows its XML read-only. Adders are the "Add hardware" choices.
  */
+import { BootEditor } from './BootEditor.js';
 import { CpuEditor } from './CpuEditor.js';
+import { MemoryEditor } from './MemoryEditor.js';
 import type { HwAdderEntry, HwEditorEntry } from './types.js';
 
 export const hwEditors: readonly HwEditorEntry[] = [
   { types: ['cpu'], component: CpuEditor, fixed: { id: 'cpu', titleKey: 'hw.item.cpu', order: 10 } },
+  {
+    types: ['memory'],
+    component: MemoryEditor,
+    fixed: { id: 'memory', titleKey: 'hw.item.memory', order: 20 },
+  },
+  { types: ['boot'], component: BootEditor, fixed: { id: 'boot', titleKey: 'hw.item.boot', order: 30 } },
 ];
 
 export const hwAdders: readonly HwAdderEntry[] = [];
