@@ -8,6 +8,7 @@ import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
+import { domainXmlCalls, domainXmlEvents } from './domainxml.js';
 import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
@@ -25,6 +26,7 @@ export const calls = {
   ...newVmCalls,
   ...snapshotCalls,
   ...networkCalls,
+  ...domainXmlCalls,
 } as const;
 
 export const events = {
@@ -37,6 +39,7 @@ export const events = {
   ...newVmEvents,
   ...snapshotEvents,
   ...networkEvents,
+  ...domainXmlEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -65,6 +68,7 @@ export type RemoteErrorCode =
   | 'unknown-call' // no such call name
   | 'unauthorized' // transport-level refusal (web mode)
   | 'limit-reached' // a per-window or global cap (consoles, display tokens, stats subscriptions); `message` names it
+  | 'conflict' // changed elsewhere since it was read (e.g. a VM's XML being edited): reload, then try again
   | 'internal'; // a bug: see the main-process log
 
 /** Error shape that crosses the boundary: libvirt's own message is kept in `message`. */
