@@ -14,7 +14,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 import { useT } from '../i18n/index.js';
-import { stopHandledKeys, xmlLook } from './xml-theme.js';
+import { stopHandledKeys, xmlLook, xmlPhrases } from './xml-theme.js';
 
 export const XmlDiffView = ({ before, after }: { before: string; after: string }) => {
   const t = useT();
@@ -35,6 +35,7 @@ export const XmlDiffView = ({ before, after }: { before: string; after: string }
         search({ top: true }),
         keymap.of(searchKeymap),
         looks[i]!.extension,
+        xmlPhrases(t),
         EditorState.readOnly.of(true),
         EditorView.contentAttributes.of({ 'aria-label': name, 'aria-readonly': 'true' }),
       ],
@@ -51,7 +52,7 @@ export const XmlDiffView = ({ before, after }: { before: string; after: string }
       for (const l of looks) l.dispose();
       merge.destroy();
     };
-  }, [before, after, same, beforeLabel, afterLabel]);
+  }, [before, after, same, beforeLabel, afterLabel, t]);
 
   return (
     <div className="xml-diff" data-testid="xml-diff">

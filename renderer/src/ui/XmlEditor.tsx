@@ -21,7 +21,8 @@ import {
   lineNumbers,
 } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
-import { stopHandledKeys, xmlLook } from './xml-theme.js';
+import { useT } from '../i18n/index.js';
+import { stopHandledKeys, xmlLook, xmlPhrases } from './xml-theme.js';
 
 export interface XmlEditorProps {
   /** The document. A new value replaces the text (keeping the undo history); typing calls `onChange`. */
@@ -55,6 +56,7 @@ export const XmlEditor = ({
   testId,
   className,
 }: XmlEditorProps) => {
+  const t = useT();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
   const mode = useRef(new Compartment());
@@ -85,6 +87,7 @@ export const XmlEditor = ({
           search({ top: true }),
           xml(),
           look.extension,
+          xmlPhrases(t),
           keymap.of([
             {
               key: 'Mod-s',

@@ -4,7 +4,7 @@
  * the syntax colours of xml-editor.css.
  */
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { Compartment, type Extension } from '@codemirror/state';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import type { KeyboardEvent } from 'react';
@@ -84,7 +84,7 @@ const look = EditorView.theme({
   '&.cm-merge-b .cm-changedText': { background: 'var(--xml-inserted-text-bg)' },
   '&.cm-merge-a .cm-changedLineGutter': { backgroundColor: 'var(--destructive-bg-color)' },
   '&.cm-merge-b .cm-changedLineGutter': { backgroundColor: 'var(--success-bg-color)' },
-  '.cm-collapsedLines': {
+  '& .cm-content .cm-collapsedLines': {
     color: 'var(--dim-fg-color)',
     backgroundColor: 'var(--window-bg-color)',
     backgroundImage: 'none',
@@ -92,6 +92,8 @@ const look = EditorView.theme({
     padding: '4px 12px',
     cursor: 'pointer',
   },
+  // CodeMirror frames the label with ⦚, which common UI fonts lack (it shows as a box).
+  '& .cm-content .cm-collapsedLines:before, & .cm-content .cm-collapsedLines:after': { content: '""' },
 });
 
 const prefersDark = (): boolean =>
@@ -122,3 +124,31 @@ export const xmlLook = (
 export const stopHandledKeys = (e: KeyboardEvent): void => {
   if (e.defaultPrevented) e.stopPropagation();
 };
+
+/** CodeMirror's own words (search panel, folding, the diff's collapsed lines) in the app's language. */
+const PHRASES: Record<string, string> = {
+  Find: 'xmlcm.find',
+  Replace: 'xmlcm.replaceField',
+  next: 'xmlcm.next',
+  previous: 'xmlcm.previous',
+  all: 'xmlcm.all',
+  'match case': 'xmlcm.matchCase',
+  regexp: 'xmlcm.regexp',
+  'by word': 'xmlcm.byWord',
+  replace: 'xmlcm.replace',
+  'replace all': 'xmlcm.replaceAll',
+  close: 'xmlcm.close',
+  'current match': 'xmlcm.currentMatch',
+  'on line': 'xmlcm.onLine',
+  'replaced $ matches': 'xmlcm.replacedMatches',
+  'replaced match on line $': 'xmlcm.replacedOnLine',
+  'Go to line': 'xmlcm.goToLine',
+  go: 'xmlcm.go',
+  'folded code': 'xmlcm.foldedCode',
+  unfold: 'xmlcm.unfold',
+  'Control character': 'xmlcm.controlCharacter',
+  '$ unchanged lines': 'xmlcm.unchangedLines',
+};
+
+export const xmlPhrases = (t: (key: string) => string): Extension =>
+  EditorState.phrases.of(Object.fromEntries(Object.entries(PHRASES).map(([cm, key]) => [cm, t(key)])));

@@ -213,7 +213,9 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
                 </button>
               </div>
             ) : (
-              <span className="dim">{t('xmleditor.nextBootHint')}</span>
+              <span className="dim xml-tab-hint" title={t('xmleditor.nextBootHint')}>
+                {t('xmleditor.nextBootHint')}
+              </span>
             )}
             <span className="spacer" />
             <button type="button" className="btn small" onClick={() => copy(shown)}>
@@ -235,8 +237,9 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
         )}
         {mode === 'edit' && (
           <>
-            <span className="dim">{t('xmleditor.editingHint')}</span>
-            <span className="spacer" />
+            <span className="dim xml-tab-hint" title={t('xmleditor.editingHint')}>
+              {t('xmleditor.editingHint')}
+            </span>
             <button type="button" className="btn small" data-testid="xml-cancel" onClick={cancel}>
               {t('xmleditor.cancel')}
             </button>
@@ -254,8 +257,9 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
         )}
         {mode === 'review' && (
           <>
-            <span className="dim">{t('xmleditor.reviewHint')}</span>
-            <span className="spacer" />
+            <span className="dim xml-tab-hint" title={t('xmleditor.reviewHint')}>
+              {t('xmleditor.reviewHint')}
+            </span>
             {loaded.internalSnapshots && (
               <label className="check-row xml-snapshot-first">
                 <input
