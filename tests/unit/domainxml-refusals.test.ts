@@ -1,7 +1,12 @@
-/** The XML editor's checks before libvirt (pure): well-formed, same UUID, same name; snapshot support. */
+/**
+ * The XML editor's checks before libvirt (pure): well-formed, same UUID, same name; snapshot support; the
+ * name of the snapshot taken first.
+ */
 import { describe, expect, it } from 'vitest';
 import { refusalOf, supportsInternalSnapshots } from '../../electron/domainxml/service.js';
 import { DomainXml, parseXml, XmlError } from '../../electron/libvirt-xml/index.js';
+import { snapshotNameNow } from '../../renderer/src/features/xmleditor/checks.js';
+import { snapshotNameSchema } from '../../shared/contract/snapshots.js';
 
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';
 const vm = { name: 'web & db', uuid: UUID };
@@ -68,5 +73,13 @@ describe('supportsInternalSnapshots', () => {
     expect(supportsInternalSnapshots(devices(disk('qcow2') + disk('raw')))).toBe(false);
     expect(supportsInternalSnapshots(devices(''))).toBe(false);
     expect(supportsInternalSnapshots(devices(disk('qcow2'), "<os firmware='efi'/>"))).toBe(false);
+  });
+});
+
+describe('the snapshot taken before an XML edit', () => {
+  it('is named by the local time and is a valid snapshot name', () => {
+    const name = snapshotNameNow(new Date(2026, 11, 3, 9, 5, 7));
+    expect(name).toBe('before-xml-edit-2026-12-03-090507');
+    expect(snapshotNameSchema.safeParse(name).success).toBe(true);
   });
 });
