@@ -199,6 +199,16 @@ describe('renderer e2e: XML editor', () => {
       .poll(() => note.evaluate((n) => n.firstChild?.textContent ?? ''))
       .toMatch(/^The XML is not well-formed: .*line \d+/);
     expect(await mode()).toBe('edit');
+    // Leaving the tab and coming back resumes the edit.
+    await page.locator('#tab-overview').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('vm-overview').waitFor();
+    await page.locator('#tab-xml').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(mode).toBe('edit');
+    await expect.poll(() => editor().evaluate((n) => n === document.activeElement)).toBe(true);
+    await page.keyboard.press('Control+End'); // the editor draws only the lines in view
+    await expect.poll(() => editor().textContent()).toContain('<bogus>');
     await page.getByTestId('xml-cancel').focus();
     await page.keyboard.press('Enter');
     await expect.poll(mode).toBe('view');

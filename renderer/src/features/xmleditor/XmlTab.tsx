@@ -23,6 +23,12 @@ interface Failure {
 }
 
 /**
+ * Edits in progress, by VM: leaving the tab (or the VM's page) and coming back resumes the edit instead of
+ * losing it. Cleared by Cancel and by a successful Apply.
+ */
+const unsaved = new Map<string, { base: string; draft: string }>();
+
+/**
  * A VM's domain XML: the next-boot (inactive) definition, editable, and while the VM runs its running
  * (live) definition, read-only. Edit → Review changes (Ctrl+S) shows the diff → Apply defines it with
  * libvirt's validation (optionally after a snapshot), or Back to editing (Esc).
@@ -32,9 +38,15 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [which, setWhich] = useState<'inactive' | 'live'>('inactive');
-  const [mode, setMode] = useState<Mode>('view');
-  const [base, setBase] = useState('');
-  const [draft, setDraft] = useState('');
+  const key = `${connectionId}/${vmUuid}`;
+  const resumed = unsaved.get(key);
+  const [mode, setMode] = useState<Mode>(resumed ? 'edit' : 'view');
+  const [base, setBase] = useState(resumed?.base ?? '');
+  const [draft, setDraftState] = useState(resumed?.draft ?? '');
+  const setDraft = (text: string): void => {
+    setDraftState(text);
+    if (mode !== 'view') unsaved.set(key, { base, draft: text });
+  };
   const [failure, setFailure] = useState<Failure | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [snapshotFirst, setSnapshotFirst] = useState(false);
@@ -65,13 +77,14 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
   // (Re)load on open and whenever the VM starts or stops while nobody is editing (the live XML comes
   // and goes); an edit in progress keeps its base, the define checks it is still current.
   useEffect(() => {
-    if (mode === 'view') void load();
+    if (mode === 'view' || !loaded) void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [load, state]);
 
   const startEditing = (from: Loaded): void => {
     setBase(from.inactive);
-    setDraft(from.inactive);
+    setDraftState(from.inactive);
+    unsaved.set(key, { base: from.inactive, draft: from.inactive });
     setWhich('inactive');
     setFailure(null);
     setSaved(null);
@@ -97,6 +110,7 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
   const backToEditing = (): void => setMode('edit');
 
   const cancel = (): void => {
+    unsaved.delete(key);
     setMode('view');
     setFailure(null);
     requestAnimationFrame(() => editButton.current?.focus());
@@ -133,6 +147,7 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
       const note = r.active ? t('xmleditor.savedNextBoot') : t('xmleditor.saved');
       setSaved(note);
       showToast(note);
+      unsaved.delete(key);
       setMode('view');
       setWhich('inactive');
       setLoaded((l) => (l ? { ...l, inactive: r.xml } : l));
