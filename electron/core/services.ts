@@ -11,6 +11,7 @@ import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { ConnectionManager, type ReconnectPolicy } from '../connections/connection-manager.js';
+import { DomainXmlService } from '../domainxml/service.js';
 import { MigrationService } from '../migration/service.js';
 import { NetworkService } from '../networks/service.js';
 import { NewVmService } from '../newvm/service.js';
@@ -26,6 +27,7 @@ export interface Services {
   migration: MigrationService;
   newVm: NewVmService;
   networks: NetworkService;
+  domainXml: DomainXmlService;
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
@@ -68,6 +70,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     migration: new MigrationService(connections),
     newVm: new NewVmService(connections),
     networks: new NetworkService(connections),
+    domainXml: new DomainXmlService(connections),
     consoles,
     stats,
     host: new HostService({

@@ -23,6 +23,13 @@ export type XmlElement = Element;
 /** Malformed or refused XML; `message` is plain words ("Invalid XML: …"). */
 export class XmlError extends Error {
   override name = 'XmlError';
+  constructor(
+    message: string,
+    /** Where the parser stopped (1-based), when it knows: shown beside the message in the XML editor. */
+    readonly position?: { line: number; column: number },
+  ) {
+    super(message);
+  }
 }
 
 /** libvirt never sends a longer string (REMOTE_STRING_MAX), and no osinfo-db file comes near it. */
@@ -134,12 +141,15 @@ export const parseDocument = (xml: string): Document => {
   checkCharacters(xml);
   let refused: XmlError | null = null;
   const parser = new DOMParser({
-    locator: false,
+    locator: true,
     normalizeLineEndings,
     onError: (level, message, context) => {
       if (level === 'warning' && message.startsWith(HARMLESS_WARNING)) return;
-      const hasDoctype = !!(context as { doc?: Document } | undefined)?.doc?.doctype;
-      refused = hasDoctype ? dtdRefused() : invalid(message);
+      const ctx = context as { doc?: Document; locator?: { lineNumber?: number; columnNumber?: number } };
+      const { lineNumber: line, columnNumber: column } = ctx?.locator ?? {};
+      refused = ctx?.doc?.doctype
+        ? dtdRefused()
+        : new XmlError(`Invalid XML: ${message}`, line && column ? { line, column } : undefined);
       throw refused;
     },
   });

@@ -9,6 +9,7 @@ import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
 import { hardwareCalls, hardwareEvents } from './hardware.js';
+import { domainXmlCalls, domainXmlEvents } from './domainxml.js';
 import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
@@ -27,6 +28,7 @@ export const calls = {
   ...snapshotCalls,
   ...networkCalls,
   ...hardwareCalls,
+  ...domainXmlCalls,
 } as const;
 
 export const events = {
@@ -40,6 +42,7 @@ export const events = {
   ...snapshotEvents,
   ...networkEvents,
   ...hardwareEvents,
+  ...domainXmlEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -68,6 +71,7 @@ export type RemoteErrorCode =
   | 'unknown-call' // no such call name
   | 'unauthorized' // transport-level refusal (web mode)
   | 'limit-reached' // a per-window or global cap (consoles, display tokens, stats subscriptions); `message` names it
+  | 'conflict' // changed elsewhere since it was read (e.g. a VM's XML being edited): reload, then try again
   | 'internal'; // a bug: see the main-process log
 
 /** Error shape that crosses the boundary: libvirt's own message is kept in `message`. */

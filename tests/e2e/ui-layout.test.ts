@@ -253,7 +253,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
     const vm = domains[0]!; // running
     for (const size of SIZES.slice(0, 2)) {
       await page.setViewportSize(size);
-      for (const tab of ['overview', 'console', 'performance', 'snapshots']) {
+      for (const tab of ['overview', 'console', 'performance', 'snapshots', 'xml']) {
         await openVmTab(vm, tab);
         await page.locator(`#tab-${tab}[aria-selected=true]`).waitFor();
         await page.waitForTimeout(300);

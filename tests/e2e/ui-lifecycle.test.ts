@@ -114,7 +114,10 @@ describe('renderer e2e: lifecycle of a real guest', () => {
     await expect.poll(uiState).toBe('running');
     // Only what the state allows: no Start while running.
     expect(await page.getByTestId('action-start').count()).toBe(0);
+    await page.locator('#tab-xml').click();
     await expect.poll(() => page.getByTestId('vm-xml').textContent()).toContain(`<name>${name}</name>`);
+    await page.locator('#tab-overview').click();
+    await page.getByTestId('vm-overview').waitFor();
     await expect.poll(() => page.getByTestId('overview-disks').textContent()).toContain(volPath);
     await screenshot(page, 'lifecycle-overview');
     await page.getByTestId('action-suspend').click();

@@ -132,14 +132,16 @@ describe('renderer e2e: 1,000 domains on the test driver', () => {
     await menu.waitFor({ state: 'detached' });
   });
 
-  it('opens a VM with Enter and shows the Overview with its XML', async () => {
+  it('opens a VM with Enter and shows the Overview, whose Edit XML leads to its XML', async () => {
     await page.getByTestId('vm-scroll').focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
     await page.getByTestId('vm-overview').waitFor();
     await expect.poll(() => page.getByTestId('header-title').textContent()).toContain('e2e-vm-0000');
-    await expect.poll(() => page.getByTestId('vm-xml').textContent()).toContain('<name>e2e-vm-0000</name>');
     await screenshot(page, 'vm-overview');
+    await page.getByTestId('overview-edit-xml').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('vm-xml').textContent()).toContain('<name>e2e-vm-0000</name>');
     await page.keyboard.press('Alt+ArrowLeft');
     await page.getByTestId('vm-scroll').waitFor();
   });

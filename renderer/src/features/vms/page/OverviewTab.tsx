@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useCall } from '../../../api/hooks.js';
 import { useT } from '../../../i18n/index.js';
 import type { VmTabProps } from '../../../shell/registry.js';
-import { showToast } from '../../../store/toasts.js';
+import { navigate } from '../../../store/route.js';
 import { useVm } from '../../../store/vms.js';
 import { Icon, Spinner } from '../../../ui/icons.js';
 import { StateLabel } from '../list/StateLabel.js';
@@ -18,7 +18,7 @@ const Row = ({ label, value, testId }: { label: string; value: React.ReactNode; 
   </li>
 );
 
-/** The first tab of a VM: actions, general facts, disks, network interfaces, the domain XML. */
+/** The first tab of a VM: actions, general facts, disks, network interfaces, a link to its XML. */
 export const OverviewTab = ({ connectionId, vmUuid, state }: VmTabProps) => {
   const t = useT();
   const vm = useVm(connectionId, vmUuid);
@@ -29,16 +29,8 @@ export const OverviewTab = ({ connectionId, vmUuid, state }: VmTabProps) => {
     setStateSeen(state);
     details.reload();
   }
-  const xml = useCall('vms.xml', { connectionId, uuid: vmUuid, inactive: false });
   if (!vm) return null;
   const d = details.data;
-  const copyXml = (): void => {
-    if (!xml.data) return;
-    navigator.clipboard.writeText(xml.data.xml).then(
-      () => showToast(t('overview.xmlCopied')),
-      () => showToast(t('overview.copyFailed'), 'error'),
-    );
-  };
   return (
     <div className="clamp" data-testid="vm-overview">
       <VmActionButtons vm={vm} />
@@ -133,16 +125,17 @@ export const OverviewTab = ({ connectionId, vmUuid, state }: VmTabProps) => {
           ))
         )}
       </ul>
-      <div className="section-title" style={{ display: 'flex', alignItems: 'center' }}>
-        <span style={{ flex: 1 }}>{t('overview.xml')}</span>
-        <button type="button" className="btn small" onClick={copyXml} disabled={!xml.data}>
-          <Icon name="copy" />
-          {t('overview.copy')}
+      <p>
+        <button
+          type="button"
+          className="btn small"
+          data-testid="overview-edit-xml"
+          onClick={() => navigate({ kind: 'vm', connectionId, uuid: vmUuid, tab: 'xml' })}
+        >
+          <Icon name="edit" />
+          {t('xmleditor.editLink')}
         </button>
-      </div>
-      <pre className="xml" tabIndex={0} aria-label={t('overview.xml')} data-testid="vm-xml">
-        {xml.data?.xml ?? (xml.error ? xml.error.message : '…')}
-      </pre>
+      </p>
     </div>
   );
 };
