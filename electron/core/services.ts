@@ -85,11 +85,13 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
   connections.on('disconnected', (id) => vms.detach(id));
   connections.on('connected', (id, client) => stats.attach(id, client));
   connections.on('disconnected', (id) => stats.detach(id));
+  connections.on('connected', (id, client) => services.networks.attach(id, client));
 
   // What renderers see change.
   connections.on('changed', () => broadcast('connections.changed', { connections: connections.list() }));
   connections.on('status', (s) => broadcast('connections.status', s));
   vms.on('changed', (delta) => broadcast('vms.changed', delta));
+  services.networks.on('changed', (connectionId) => broadcast('networks.changed', { connectionId }));
 
   const stop = async (): Promise<void> => {
     const steps: [string, () => Promise<void> | void][] = [

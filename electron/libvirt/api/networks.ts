@@ -45,6 +45,24 @@ export class NetworkApi extends RpcCore {
   async networkIsActive(net: NetworkRef): Promise<boolean> {
     return (await this.call('networkIsActive', { net: toWireNetwork(net) })).active !== 0;
   }
+  async networkIsPersistent(net: NetworkRef): Promise<boolean> {
+    return (await this.call('networkIsPersistent', { net: toWireNetwork(net) })).persistent !== 0;
+  }
+  /**
+   * virNetworkUpdate: one element (`xml`) of one section (VIR_NETWORK_SECTION_*) added, deleted or
+   * modified (VIR_NETWORK_UPDATE_COMMAND_*), live and/or in the definition (VIR_NETWORK_UPDATE_AFFECT_*).
+   * `parentIndex` picks the <ip> element for the ip-dhcp-* sections (-1: the first that fits).
+   */
+  async networkUpdate(
+    net: NetworkRef,
+    command: number,
+    section: number,
+    xml: string,
+    flags: number,
+    parentIndex = -1,
+  ): Promise<void> {
+    await this.call('networkUpdate', { net: toWireNetwork(net), command, section, parentIndex, xml, flags });
+  }
   async networkGetBridgeName(net: NetworkRef): Promise<string> {
     return (await this.call('networkGetBridgeName', { net: toWireNetwork(net) })).name;
   }

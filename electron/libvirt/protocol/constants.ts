@@ -280,6 +280,38 @@ export const NetworkEventId = {
 } as const;
 export const NETWORK_EVENT_TYPE_NAMES = ['defined', 'undefined', 'started', 'stopped'] as const;
 
+/** virNetworkUpdateCommand (virNetworkUpdate's `command`) */
+export const VIR_NETWORK_UPDATE_COMMAND_MODIFY = 1;
+export const VIR_NETWORK_UPDATE_COMMAND_DELETE = 2;
+export const VIR_NETWORK_UPDATE_COMMAND_ADD_LAST = 3;
+export const VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST = 4;
+export const NetworkUpdateCommand = {
+  MODIFY: VIR_NETWORK_UPDATE_COMMAND_MODIFY,
+  DELETE: VIR_NETWORK_UPDATE_COMMAND_DELETE,
+  ADD_LAST: VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
+  ADD_FIRST: VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST,
+} as const;
+/** virNetworkUpdateSection (virNetworkUpdate's `section`) */
+export const VIR_NETWORK_SECTION_IP_DHCP_HOST = 4;
+export const VIR_NETWORK_SECTION_IP_DHCP_RANGE = 5;
+export const VIR_NETWORK_SECTION_DNS_HOST = 10;
+export const NetworkUpdateSection = {
+  IP_DHCP_HOST: VIR_NETWORK_SECTION_IP_DHCP_HOST,
+  IP_DHCP_RANGE: VIR_NETWORK_SECTION_IP_DHCP_RANGE,
+  DNS_HOST: VIR_NETWORK_SECTION_DNS_HOST,
+} as const;
+/** virNetworkUpdateFlags */
+export const VIR_NETWORK_UPDATE_AFFECT_CURRENT = 0;
+export const VIR_NETWORK_UPDATE_AFFECT_LIVE = 1;
+export const VIR_NETWORK_UPDATE_AFFECT_CONFIG = 2;
+export const NetworkUpdateFlags = {
+  AFFECT_CURRENT: VIR_NETWORK_UPDATE_AFFECT_CURRENT,
+  AFFECT_LIVE: VIR_NETWORK_UPDATE_AFFECT_LIVE,
+  AFFECT_CONFIG: VIR_NETWORK_UPDATE_AFFECT_CONFIG,
+} as const;
+/** virNetworkXMLFlags */
+export const VIR_NETWORK_XML_INACTIVE = 1;
+
 /** virStoragePoolEventID / virStoragePoolEventLifecycleType */
 export const VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0;
 export const VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1;

@@ -531,6 +531,7 @@ export const procedures = {
   networkUndefine: p(49, netOnly, v),
   networkIsActive: p(152, netOnly, s({ active: int })),
   networkIsPersistent: p(153, netOnly, s({ persistent: int })),
+  networkUpdate: p(291, s({ net, command: uint, section: uint, parentIndex: int, xml: str, flags }), v),
   connectListAllNetworks: p(
     283,
     s({ need_results: int, flags }),

@@ -10,6 +10,7 @@ import { contribution as clone } from './clone/index.js';
 import { contribution as migration } from './migration/index.js';
 import { contribution as hardware } from './hardware/index.js';
 import { contribution as xmleditor } from './xmleditor/index.js';
+import { contribution as networks } from './networks/index.js';
 
 /**
  * Every feature of the UI, in one list: the app root installs it into the shell's registry. Adding a
@@ -28,4 +29,5 @@ export const features: readonly FeatureContribution[] = [
   migration,
   hardware,
   xmleditor,
+  networks,
 ];

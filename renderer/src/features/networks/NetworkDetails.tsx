@@ -1,0 +1,283 @@
+import { useEffect, useState } from 'react';
+import { calls } from '../../../../shared/contract/index.js';
+import { getApi } from '../../api/client.js';
+import { useCall } from '../../api/hooks.js';
+import { toApiError } from '../../api/transport.js';
+import { useT } from '../../i18n/index.js';
+import { showToast } from '../../store/toasts.js';
+import { FailureNote } from '../../ui/FailureNote.js';
+import { TextField } from '../../ui/Field.js';
+import { useForm } from '../../ui/form/useForm.js';
+
+const expiryText = (unix: number, never: string): string =>
+  unix === 0 ? never : new Date(unix * 1000).toLocaleString();
+
+const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
+
+/** The selected network: DHCP leases, static DHCP hosts and DNS hosts (added/removed live). */
+export const NetworkDetails = ({
+  connectionId,
+  name,
+  nonce,
+  onChanged,
+}: {
+  connectionId: string;
+  name: string;
+  nonce: number;
+  onChanged: () => void;
+}) => {
+  const t = useT();
+  const details = useCall('networks.get', { connectionId, name });
+  const { reload } = details;
+  useEffect(() => {
+    if (nonce > 0) reload();
+  }, [nonce, reload]);
+  const [busy, setBusy] = useState(false);
+
+  const dhcpForm = useForm({
+    schema: calls['networks.dhcpHost'].input,
+    initial: { mac: '', hostname: '', ip: '' },
+    toInput: (v) => ({
+      connectionId,
+      name,
+      op: 'add',
+      host: { mac: orNull(v.mac), name: orNull(v.hostname), ip: v.ip },
+    }),
+    paths: { 'host.mac': 'mac', 'host.name': 'hostname', 'host.ip': 'ip' },
+  });
+  const dnsForm = useForm({
+    schema: calls['networks.dnsHost'].input,
+    initial: { dnsIp: '', dnsNames: '' },
+    toInput: (v) => ({
+      connectionId,
+      name,
+      op: 'add',
+      host: { ip: v.dnsIp, hostnames: v.dnsNames.split(/[\s,]+/).filter(Boolean) },
+    }),
+    paths: { 'host.ip': 'dnsIp', 'host.hostnames': 'dnsNames' },
+  });
+  const done = (): void => {
+    reload();
+    onChanged();
+  };
+  const removeEntry = async (fn: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    try {
+      await fn();
+    } catch (e) {
+      showToast(t('networks.failed.entry'), 'error', { detail: toApiError(e).message });
+    } finally {
+      setBusy(false);
+      done();
+    }
+  };
+
+  const d = details.data && details.data.name === name ? details.data : undefined;
+  if (details.error && !d)
+    return <FailureNote message={t('networks.failed.details')} detail={details.error.message} />;
+  if (!d) return null;
+  const isolatedAddrs = d.ips.length > 0;
+  return (
+    <div className="network-sections">
+      <h4>{t('networks.leases')}</h4>
+      {!d.active ? (
+        <p className="dim">{t('networks.leases.inactive')}</p>
+      ) : d.leases.length === 0 ? (
+        <p className="dim" data-testid="network-leases-none">
+          {t('networks.leases.none')}
+        </p>
+      ) : (
+        <table className="host-table" data-testid="network-leases">
+          <thead>
+            <tr>
+              <th>{t('networks.col.mac')}</th>
+              <th>{t('networks.col.ip')}</th>
+              <th>{t('networks.col.hostname')}</th>
+              <th>{t('networks.col.expiry')}</th>
+              <th>{t('networks.col.vm')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.leases.map((l) => (
+              <tr key={`${l.mac ?? ''}-${l.ip}`}>
+                <td className="mono">{l.mac ?? '—'}</td>
+                <td className="mono">
+                  {l.ip}/{l.prefix}
+                </td>
+                <td>{l.hostname ?? '—'}</td>
+                <td>{expiryText(l.expiry, t('networks.never'))}</td>
+                <td>{l.vm ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {isolatedAddrs && (
+        <>
+          <h4>{t('networks.dhcpHosts')}</h4>
+          {d.dhcpHosts.length > 0 && (
+            <table className="host-table" data-testid="network-dhcp-hosts">
+              <thead>
+                <tr>
+                  <th>{t('networks.col.mac')}</th>
+                  <th>{t('networks.col.hostname')}</th>
+                  <th>{t('networks.col.ip')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {d.dhcpHosts.map((h) => (
+                  <tr key={`${h.mac ?? ''}-${h.name ?? ''}-${h.ip ?? ''}`}>
+                    <td className="mono">{h.mac ?? '—'}</td>
+                    <td>{h.name ?? '—'}</td>
+                    <td className="mono">{h.ip ?? '—'}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="btn small"
+                        disabled={busy}
+                        aria-label={t('networks.removeEntry', { what: h.ip ?? h.mac ?? '' })}
+                        onClick={() =>
+                          void removeEntry(() =>
+                            getApi().call('networks.dhcpHost', {
+                              connectionId,
+                              name,
+                              op: 'remove',
+                              host: { mac: h.mac, name: h.name, ip: h.ip ?? '' },
+                            }),
+                          )
+                        }
+                      >
+                        {t('networks.remove')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <form
+            className="entry-row"
+            data-testid="network-dhcp-add"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void dhcpForm
+                .submit((input) => getApi().call('networks.dhcpHost', input))
+                .then((r) => {
+                  if (r.ok) {
+                    dhcpForm.set('mac', '');
+                    dhcpForm.set('hostname', '');
+                    dhcpForm.set('ip', '');
+                    done();
+                  }
+                });
+            }}
+          >
+            <TextField
+              id="dhcp-mac"
+              label={t('networks.col.mac')}
+              value={dhcpForm.values.mac}
+              placeholder="52:54:00:…"
+              error={dhcpForm.errors.mac}
+              onChange={(v) => dhcpForm.set('mac', v)}
+            />
+            <TextField
+              id="dhcp-name"
+              label={t('networks.col.hostname')}
+              value={dhcpForm.values.hostname}
+              error={dhcpForm.errors.hostname}
+              onChange={(v) => dhcpForm.set('hostname', v)}
+            />
+            <TextField
+              id="dhcp-ip"
+              label={t('networks.col.ip')}
+              value={dhcpForm.values.ip}
+              error={dhcpForm.errors.ip}
+              onChange={(v) => dhcpForm.set('ip', v)}
+            />
+            <button type="submit" className="btn" disabled={dhcpForm.submitting}>
+              {t('networks.add')}
+            </button>
+          </form>
+          {dhcpForm.errors.form !== undefined && (
+            <FailureNote message={t('networks.failed.entry')} detail={dhcpForm.errors.form} />
+          )}
+
+          <h4>{t('networks.dnsHosts')}</h4>
+          {d.dnsHosts.length > 0 && (
+            <table className="host-table" data-testid="network-dns-hosts">
+              <thead>
+                <tr>
+                  <th>{t('networks.col.ip')}</th>
+                  <th>{t('networks.col.hostnames')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {d.dnsHosts.map((h) => (
+                  <tr key={h.ip}>
+                    <td className="mono">{h.ip}</td>
+                    <td>{h.hostnames.join(', ')}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="btn small"
+                        disabled={busy}
+                        aria-label={t('networks.removeEntry', { what: h.ip })}
+                        onClick={() =>
+                          void removeEntry(() =>
+                            getApi().call('networks.dnsHost', { connectionId, name, op: 'remove', host: h }),
+                          )
+                        }
+                      >
+                        {t('networks.remove')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <form
+            className="entry-row"
+            data-testid="network-dns-add"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void dnsForm
+                .submit((input) => getApi().call('networks.dnsHost', input))
+                .then((r) => {
+                  if (r.ok) {
+                    dnsForm.set('dnsIp', '');
+                    dnsForm.set('dnsNames', '');
+                    done();
+                  }
+                });
+            }}
+          >
+            <TextField
+              id="dns-ip"
+              label={t('networks.col.ip')}
+              value={dnsForm.values.dnsIp}
+              error={dnsForm.errors.dnsIp}
+              onChange={(v) => dnsForm.set('dnsIp', v)}
+            />
+            <TextField
+              id="dns-names"
+              label={t('networks.col.hostnames')}
+              value={dnsForm.values.dnsNames}
+              error={dnsForm.errors.dnsNames}
+              onChange={(v) => dnsForm.set('dnsNames', v)}
+            />
+            <button type="submit" className="btn" disabled={dnsForm.submitting}>
+              {t('networks.add')}
+            </button>
+          </form>
+          {dnsForm.errors.form !== undefined && (
+            <FailureNote message={t('networks.failed.entry')} detail={dnsForm.errors.form} />
+          )}
+        </>
+      )}
+    </div>
+  );
+};

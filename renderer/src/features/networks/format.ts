@@ -1,0 +1,12 @@
+import type { NetworkSummary } from '../../../../shared/contract/networks.js';
+
+/** "192.168.122.1/24" per address block. */
+export const addressesOf = (n: NetworkSummary): string[] =>
+  n.ips.filter((ip) => ip.address).map((ip) => `${ip.address}/${ip.prefix ?? '?'}`);
+
+/** "192.168.122.2 – 192.168.122.254" per DHCP range. */
+export const rangesOf = (n: NetworkSummary): string[] =>
+  n.ips.flatMap((ip) => ip.dhcpRanges.map((r) => `${r.start} – ${r.end}`));
+
+/** The i18n key of a forward mode (null = isolated). */
+export const modeKey = (mode: string | null): string => `networks.mode.${mode ?? 'isolated'}`;

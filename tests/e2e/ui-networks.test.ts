@@ -1,0 +1,124 @@
+/**
+ * E2E (renderer): the Networks page on the private *system* daemon, by keyboard — open the page from the
+ * sidebar, create an isolated network with New network, see it listed and started, delete it with the
+ * confirmation that says what goes, checked through a second connection. Screenshots of the page and the
+ * dialog go to $VD_SHOTS_DIR when set (800×600 and 1280×800, light and dark).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
+import { systemTestEnv } from '../support/env.js';
+import { until } from '../support/poll.js';
+import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+
+const sys = systemTestEnv();
+const TAG = randomBytes(3).toString('hex');
+const SIZES = [
+  { width: 800, height: 600 },
+  { width: 1280, height: 800 },
+] as const;
+
+/** Saves light and dark screenshots at both sizes when VD_SHOTS_DIR is set (manual review). */
+async function shots(page: Page, name: string): Promise<void> {
+  const dir = process.env.VD_SHOTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const before = page.viewportSize()!;
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(200);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(before);
+}
+
+describe.skipIf(!sys.available)(
+  `renderer e2e: networks page${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
+  () => {
+    const name = `vdui-iso-${TAG}`;
+    let app: RunningApp;
+    let page: Page;
+    let other: LibvirtClient;
+
+    beforeAll(async () => {
+      if (!sys.available) return;
+      other = await openConnection(sys.uri);
+      app = await startApp({ connections: [{ name: 'This computer', uri: sys.uri }] });
+      page = await (await launchBrowser()).newPage();
+      await page.setViewportSize(SIZES[1]);
+      await page.goto(app.url);
+    }, 180_000);
+
+    afterAll(async () => {
+      if (other) {
+        const net = await other.networkLookupByName(name).catch(() => null);
+        if (net) {
+          await other.networkDestroy(net).catch(() => undefined);
+          await other.networkUndefine(net).catch(() => undefined);
+        }
+        await other.close();
+      }
+      await stopAll();
+    });
+
+    it('creates an isolated network by keyboard, sees it listed and running, deletes it', async () => {
+      await page.getByTestId('vm-search').waitFor();
+      await page.getByRole('button', { name: 'Networks', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('networks-page').waitFor();
+      await page.getByTestId('networks-new').focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByTestId('new-network-dialog');
+      await dialog.waitFor();
+      await shots(page, 'networks-new-dialog');
+      await page.keyboard.type(name); // the name has focus
+      await page.keyboard.press('Tab'); // Kind: NAT → Isolated
+      await page.keyboard.press('ArrowDown');
+      expect(await dialog.getByLabel('Kind').inputValue()).toBe('isolated');
+      // A first try on a range outside the subnet is refused at the field, nothing made.
+      await dialog.getByLabel('DHCP range end').fill('192.168.101.10');
+      await page.keyboard.press('Enter');
+      await dialog
+        .getByText('The DHCP range must lie inside the network 192.168.100.0/24: 192.168.101.10 does not')
+        .waitFor();
+      expect((await other.connectListAllNetworks()).map((n) => n.name)).not.toContain(name);
+      await dialog.getByLabel('DHCP range end').fill('192.168.100.254');
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'detached' });
+
+      const row = page.getByTestId(`network-row-${name}`);
+      await row.waitFor();
+      await until('the network to show as active', 15_000, async () =>
+        (await row.getByTestId('network-state').textContent()) === 'Active' ? true : undefined,
+      );
+      expect(await row.getByTestId('network-mode').textContent()).toBe('Isolated');
+      const ref = await other.networkLookupByName(name);
+      expect(await other.networkIsActive(ref)).toBe(true);
+      expect(await other.networkGetAutostart(ref)).toBe(true);
+      await row.click();
+      await page.getByTestId('network-details').waitFor();
+      await shots(page, 'networks-page');
+
+      // Delete: the key on the row asks first, saying what goes; Cancel has focus, Tab to Delete.
+      await row.focus();
+      await page.keyboard.press('Delete');
+      const confirm = page.getByTestId('delete-network-dialog');
+      await confirm.waitFor();
+      expect(await confirm.textContent()).toContain('it stops now');
+      expect(await confirm.textContent()).toContain('Its definition is removed from the host.');
+      await shots(page, 'networks-delete-dialog');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await confirm.waitFor({ state: 'detached' });
+      await row.waitFor({ state: 'detached' });
+      expect((await other.connectListAllNetworks()).map((n) => n.name)).not.toContain(name);
+    }, 120_000);
+  },
+);
