@@ -8,6 +8,7 @@ import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
+import { storageCalls, storageEvents } from './storage.js';
 import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
@@ -25,6 +26,7 @@ export const calls = {
   ...newVmCalls,
   ...snapshotCalls,
   ...networkCalls,
+  ...storageCalls,
 } as const;
 
 export const events = {
@@ -37,6 +39,7 @@ export const events = {
   ...newVmEvents,
   ...snapshotEvents,
   ...networkEvents,
+  ...storageEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -64,6 +67,8 @@ export type RemoteErrorCode =
   | 'invalid-input' // the payload failed the call's schema
   | 'unknown-call' // no such call name
   | 'unauthorized' // transport-level refusal (web mode)
+  | 'cancelled' // the person cancelled it (an upload or download); nothing was kept
+  | 'in-use' // a storage volume or pool a VM uses (the VMs are named in `message`)
   | 'limit-reached' // a per-window or global cap (consoles, display tokens, stats subscriptions); `message` names it
   | 'internal'; // a bug: see the main-process log
 
