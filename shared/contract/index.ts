@@ -9,7 +9,7 @@ import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
 import { storageCalls, storageEvents } from './storage.js';
-import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
+import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -97,6 +97,8 @@ export interface VirtdeskApi {
   platform: string;
   /** Electron only: a native file dialog for an ISO image on this machine (see native.ts). */
   chooseIso?: (input: ChooseIsoInput) => Promise<ChooseIsoOutput>;
+  /** Electron only: a native open/save dialog for a file to upload or download into (see native.ts). */
+  chooseFile?: (input: ChooseFileInput) => Promise<ChooseFileOutput>;
 }
 
 export * from '../model/index.js';
