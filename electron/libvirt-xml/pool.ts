@@ -66,7 +66,7 @@ export function newDirPoolXml(name: string, targetPath: string): string {
   return serializeXml(root);
 }
 
-/** What a new pool's definition holds; which fields a type needs is `POOL_TYPE_NEEDS`. */
+/** What a new pool's definition holds; which fields each type needs is the contract's POOL_TYPE_NEEDS. */
 export interface NewPool {
   name: string;
   type: string;
@@ -76,36 +76,6 @@ export interface NewPool {
   sourceDir?: string | undefined;
   sourceName?: string | undefined;
   sourceFormat?: string | undefined;
-}
-
-export type PoolField = 'targetPath' | 'sourceDevice' | 'sourceHost' | 'sourceDir' | 'sourceName';
-
-/**
- * The fields each pool type needs (formatstorage): dir a folder; fs a block device mounted on a folder;
- * netfs an NFS/CIFS export mounted on a folder; logical a volume group (optionally built on devices);
- * disk a whole disk whose partitions are the volumes; iscsi a target on a server (volumes under
- * /dev/disk/by-path); iscsi-direct the same through libiscsi (no target path); scsi a host adapter
- * (given as sourceName, e.g. host0); mpath the multipath devices (/dev/mapper); rbd/gluster a volume on
- * a server; zfs a zpool.
- */
-export const POOL_TYPE_NEEDS: Readonly<Record<string, readonly PoolField[]>> = {
-  dir: ['targetPath'],
-  fs: ['sourceDevice', 'targetPath'],
-  netfs: ['sourceHost', 'sourceDir', 'targetPath'],
-  logical: ['sourceName'],
-  disk: ['sourceDevice', 'targetPath'],
-  iscsi: ['sourceHost', 'sourceDevice', 'targetPath'],
-  'iscsi-direct': ['sourceHost', 'sourceDevice'],
-  scsi: ['sourceName', 'targetPath'],
-  mpath: ['targetPath'],
-  rbd: ['sourceHost', 'sourceName'],
-  gluster: ['sourceHost', 'sourceName'],
-  zfs: ['sourceName'],
-};
-
-/** The fields `p` lacks for its type (empty when complete; unknown types need nothing we know of). */
-export function missingPoolFields(p: NewPool): PoolField[] {
-  return (POOL_TYPE_NEEDS[p.type] ?? []).filter((f) => !p[f]);
 }
 
 /** A new pool's description (for storagePoolDefineXML / CreateXML). */

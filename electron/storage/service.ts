@@ -8,11 +8,12 @@
  * buildable is undefined again), so bad input leaves nothing behind.
  */
 import type { CallOutput } from '../../shared/contract/index.js';
-import type {
-  CreatePoolInput,
-  CreateVolumeInput,
-  StoragePool,
-  StorageVolume,
+import {
+  missingPoolFields,
+  type CreatePoolInput,
+  type CreateVolumeInput,
+  type StoragePool,
+  type StorageVolume,
 } from '../../shared/contract/storage.js';
 import type { ClientSource } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
@@ -26,14 +27,7 @@ import {
   type StoragePoolRef,
   type StorageVolRef,
 } from '../libvirt/index.js';
-import {
-  PoolXml,
-  VolumeXml,
-  missingPoolFields,
-  newPoolXml,
-  newVolumeXml,
-  parsePoolCapabilities,
-} from '../libvirt-xml/index.js';
+import { PoolXml, VolumeXml, newPoolXml, newVolumeXml, parsePoolCapabilities } from '../libvirt-xml/index.js';
 import { StorageUsage, vmList, type StorageUser } from './usage.js';
 
 /** Tells renderers that storage of a connection changed (`pool`: which one, when known). */

@@ -44,6 +44,42 @@ export const POOL_TYPES = [
 export const poolTypeSchema = z.enum(POOL_TYPES);
 export type PoolType = z.infer<typeof poolTypeSchema>;
 
+export type PoolField = 'targetPath' | 'sourceDevice' | 'sourceHost' | 'sourceDir' | 'sourceName';
+
+/**
+ * The fields each pool type needs (formatstorage): dir a folder; fs a block device mounted on a folder;
+ * netfs an NFS/CIFS export mounted on a folder; logical a volume group (optionally built on a device);
+ * disk a whole disk whose partitions are the volumes; iscsi a target on a server (volumes under
+ * /dev/disk/by-path); iscsi-direct the same through libiscsi (no target path); scsi a host adapter
+ * (sourceName, e.g. host0); mpath the multipath devices (/dev/mapper); rbd/gluster a volume on a server;
+ * zfs a zpool. The New pool dialog shows these fields; the service refuses a pool without them.
+ */
+export const POOL_TYPE_NEEDS: Readonly<Record<PoolType, readonly PoolField[]>> = {
+  dir: ['targetPath'],
+  fs: ['sourceDevice', 'targetPath'],
+  netfs: ['sourceHost', 'sourceDir', 'targetPath'],
+  logical: ['sourceName'],
+  disk: ['sourceDevice', 'targetPath'],
+  iscsi: ['sourceHost', 'sourceDevice', 'targetPath'],
+  'iscsi-direct': ['sourceHost', 'sourceDevice'],
+  scsi: ['sourceName', 'targetPath'],
+  mpath: ['targetPath'],
+  rbd: ['sourceHost', 'sourceName'],
+  gluster: ['sourceHost', 'sourceName'],
+  zfs: ['sourceName'],
+};
+
+/** Optional fields a type also takes (shown in the dialog, not required). */
+export const POOL_TYPE_OPTIONAL: Readonly<Partial<Record<PoolType, readonly PoolField[]>>> = {
+  logical: ['sourceDevice'],
+  gluster: ['sourceDir'],
+};
+
+/** The fields `p` lacks for its type (empty when complete). */
+export const missingPoolFields = (
+  p: { type: PoolType } & Partial<Record<PoolField, string | undefined>>,
+): PoolField[] => POOL_TYPE_NEEDS[p.type].filter((f) => !p[f]);
+
 /** A VM whose disk is in the pool / is the volume (persistent definition or running one). */
 export const storageUserSchema = z.object({ uuid: z.string(), name: z.string() });
 

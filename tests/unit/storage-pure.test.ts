@@ -9,13 +9,16 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import {
-  missingPoolFields,
   newPoolXml,
   newVolumeXml,
   parsePoolCapabilities,
   PoolXml,
 } from '../../electron/libvirt-xml/index.js';
-import { createPoolInputSchema, storagePathSchema } from '../../shared/contract/storage.js';
+import {
+  createPoolInputSchema,
+  missingPoolFields,
+  storagePathSchema,
+} from '../../shared/contract/storage.js';
 import { Meter, SpeedWindow } from '../../electron/storage/meter.js';
 import {
   fileDialogReply,
@@ -72,13 +75,9 @@ describe('pool definitions', () => {
   });
 
   it('says which fields a type lacks', () => {
-    expect(missingPoolFields({ name: 'x', type: 'fs', targetPath: '/mnt/x' })).toEqual(['sourceDevice']);
-    expect(missingPoolFields({ name: 'x', type: 'netfs' })).toEqual([
-      'sourceHost',
-      'sourceDir',
-      'targetPath',
-    ]);
-    expect(missingPoolFields({ name: 'x', type: 'dir', targetPath: '/srv/x' })).toEqual([]);
+    expect(missingPoolFields({ type: 'fs', targetPath: '/mnt/x' })).toEqual(['sourceDevice']);
+    expect(missingPoolFields({ type: 'netfs' })).toEqual(['sourceHost', 'sourceDir', 'targetPath']);
+    expect(missingPoolFields({ type: 'dir', targetPath: '/srv/x' })).toEqual([]);
   });
 
   it('escapes names into XML instead of injecting them', () => {
