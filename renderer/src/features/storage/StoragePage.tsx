@@ -142,7 +142,7 @@ export const StoragePage = ({ connectionId }: HostPageProps) => {
           size: fmtBytes(total),
           path: pool.targetPath ?? pool.source.devices.join(', ') ?? pool.name,
         }),
-        label: t('storage.deletePool'),
+        label: t('storage.confirmLabel.deletePool'),
       };
     }
     if (what === 'delete-volume' && v)
@@ -151,7 +151,7 @@ export const StoragePage = ({ connectionId }: HostPageProps) => {
           v.usedBy.length > 0
             ? t('storage.confirm.deleteVolume.used', { vms: v.usedBy.map((u) => u.name).join(', ') })
             : t('storage.confirm.deleteVolume.body', { path: v.path, size: fmtBytes(v.allocation) }),
-        label: t(v.usedBy.length > 0 ? 'storage.deleteAnyway' : 'storage.delete'),
+        label: t(v.usedBy.length > 0 ? 'storage.deleteAnyway' : 'storage.confirmLabel.delete'),
       };
     if (what === 'wipe' && v)
       return {
@@ -159,10 +159,11 @@ export const StoragePage = ({ connectionId }: HostPageProps) => {
           v.usedBy.length > 0
             ? t('storage.confirm.wipe.used', { vms: v.usedBy.map((u) => u.name).join(', ') })
             : t('storage.confirm.wipe.body', { size: fmtBytes(v.capacity) }),
-        label: t('storage.wipe'),
+        label: t('storage.confirmLabel.wipe'),
       };
-    if (what === 'stop') return { body: t('storage.confirm.stop.body'), label: t('storage.stop') };
-    return { body: t('storage.confirm.undefine.body'), label: t('storage.undefine') };
+    if (what === 'stop')
+      return { body: t('storage.confirm.stop.body'), label: t('storage.confirmLabel.stop') };
+    return { body: t('storage.confirm.undefine.body'), label: t('storage.confirmLabel.undefine') };
   };
 
   const doConfirm = (what: Confirm, v: StorageVolume | undefined) => {

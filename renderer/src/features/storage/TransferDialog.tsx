@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { calls, type CallInput } from '../../../../shared/contract/index.js';
 import type {
   StoragePool,
@@ -75,6 +75,12 @@ export const TransferDialog = ({
       }
     });
 
+  // Once done, Enter closes: the Close button takes the focus (the field that had it is gone).
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (phase.kind === 'done') closeRef.current?.focus();
+  }, [phase.kind]);
+
   const cancel = () => void getApi().call('storage.cancelTransfer', { transferId: transferId.current });
   const running = phase.kind === 'running';
   const pct = progress && progress.total > 0 ? Math.min(100, (progress.bytes / progress.total) * 100) : null;
@@ -90,7 +96,7 @@ export const TransferDialog = ({
       onSubmit={phase.kind === 'form' ? start : onClose}
       buttons={
         phase.kind === 'done' ? (
-          <button type="submit" className="btn suggested" autoFocus>
+          <button ref={closeRef} type="submit" className="btn suggested" data-testid="transfer-close">
             {t('common.close')}
           </button>
         ) : running ? (

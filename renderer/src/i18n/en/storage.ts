@@ -1,4 +1,9 @@
 export default {
+  'storage.confirmLabel.deletePool': 'Delete pool',
+  'storage.confirmLabel.delete': 'Delete',
+  'storage.confirmLabel.wipe': 'Wipe',
+  'storage.confirmLabel.stop': 'Stop',
+  'storage.confirmLabel.undefine': 'Remove',
   'storage.page': 'Storage',
   'storage.title': 'Storage pools',
   'storage.pools': 'Storage pools',

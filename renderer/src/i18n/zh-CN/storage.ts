@@ -1,4 +1,9 @@
 export default {
+  'storage.confirmLabel.deletePool': '删除存储池',
+  'storage.confirmLabel.delete': '删除',
+  'storage.confirmLabel.wipe': '擦除',
+  'storage.confirmLabel.stop': '停止',
+  'storage.confirmLabel.undefine': '移除',
   'storage.page': '存储',
   'storage.title': '存储池',
   'storage.pools': '存储池',
