@@ -5,7 +5,8 @@
  *   app://virtdesk/ (files of dist/renderer) with a strict CSP, never file://.
  * - One IPC channel 'vd:call' (sender must be our app:// main frame) → core.dispatch; pushed events go out
  *   on 'vd:event'. The preload (preload.cts) exposes window.virtdesk = { call, onEvent, chooseIso, platform };
- *   'vd:chooseIso' (same sender check) opens the native ISO file chooser (iso-chooser.ts).
+ *   'vd:chooseIso' (same sender check) opens the native ISO file chooser (iso-chooser.ts), 'vd:chooseFile'
+ *   the Storage page's upload/download file chooser (file-chooser.ts).
  * - Navigation and new windows are denied; permissions are denied; single instance; window bounds remembered.
  */
 import {
@@ -25,7 +26,13 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Core } from './core/core.js';
 import { isoDialogOptions, isoDialogReply, parseChooseIsoRequest } from './iso-chooser.js';
-import { CHOOSE_ISO_CHANNEL } from '../shared/contract/native.js';
+import {
+  fileDialogReply,
+  openFileDialogOptions,
+  parseChooseFileRequest,
+  saveFileDialogOptions,
+} from './file-chooser.js';
+import { CHOOSE_FILE_CHANNEL, CHOOSE_ISO_CHANNEL } from '../shared/contract/native.js';
 import { readJson, writeFileAtomic } from './base/config.js';
 import type { Session } from './core/sessions.js';
 import {
@@ -139,6 +146,26 @@ const installIpc = (): void => {
     const options = isoDialogOptions(req.value);
     const result = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options));
     return { ok: true, value: isoDialogReply(result) };
+  });
+  // The Storage page's upload/download file (any connection: the main process reads/writes the file).
+  ipcMain.handle(CHOOSE_FILE_CHANNEL, async (event, input: unknown) => {
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
+      log(`refused IPC from ${frame?.url ?? 'unknown frame'}`);
+      return { ok: false, error: { message: 'Unauthorized sender', code: 'unauthorized' } };
+    }
+    const req = parseChooseFileRequest(input);
+    if (!req.ok) return req;
+    const win = BrowserWindow.fromWebContents(event.sender);
+    let result: { canceled: boolean; filePaths?: string[]; filePath?: string | undefined };
+    if (req.value.mode === 'open') {
+      const options = openFileDialogOptions(req.value);
+      result = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options));
+    } else {
+      const options = saveFileDialogOptions(req.value);
+      result = await (win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options));
+    }
+    return { ok: true, value: fileDialogReply(result) };
   });
 };
 

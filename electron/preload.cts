@@ -67,5 +67,11 @@ contextBridge.exposeInMainWorld('virtdesk', {
     if (r && r.ok) return r.value;
     throw toError(r && !r.ok ? r.error : { message: 'Malformed reply' });
   },
+  // The Storage page's upload/download file chooser (shared/contract/native.ts, validated in main).
+  chooseFile: async (input: unknown): Promise<unknown> => {
+    const r = (await ipcRenderer.invoke('vd:chooseFile', input)) as Result;
+    if (r && r.ok) return r.value;
+    throw toError(r && !r.ok ? r.error : { message: 'Malformed reply' });
+  },
   platform: process.platform,
 });

@@ -10,6 +10,7 @@ import { networkHandlers } from '../networks/handlers.js';
 import { newVmHandlers } from '../newvm/handlers.js';
 import { snapshotHandlers } from '../snapshots/handlers.js';
 import { statsHandlers } from '../stats/handlers.js';
+import { storageHandlers } from '../storage/handlers.js';
 import { vmHandlers } from '../vms/handlers.js';
 import type { Services } from './services.js';
 
@@ -33,6 +34,7 @@ export const createHandlers = (s: Services) =>
     ...networkHandlers(s.networks),
     ...hardwareHandlers(s.hardware),
     ...domainXmlHandlers(s.domainXml),
+    ...storageHandlers(s.storage, s.transfers),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -16,6 +16,8 @@ import { MigrationService } from '../migration/service.js';
 import { NetworkService } from '../networks/service.js';
 import { NewVmService } from '../newvm/service.js';
 import { SnapshotService } from '../snapshots/service.js';
+import { StorageService } from '../storage/service.js';
+import { TransferService } from '../storage/transfers.js';
 import { CloneService } from '../vms/clone.js';
 import { VmService } from '../vms/vm-service.js';
 
@@ -28,6 +30,8 @@ export interface Services {
   newVm: NewVmService;
   networks: NetworkService;
   domainXml: DomainXmlService;
+  storage: StorageService;
+  transfers: TransferService;
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
@@ -62,6 +66,10 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     getClient: (id) => connections.getClient(id),
     connectionUri: (id) => connections.entry(id).uri,
   });
+  const storageChanged = (connectionId: string, pool: string | null): void =>
+    broadcast('storage.changed', { connectionId, pool });
+  const storage = new StorageService(connections, storageChanged);
+  const transfers = new TransferService(connections, storage, storageChanged);
   const services: Services = {
     connections,
     vms,
@@ -71,6 +79,8 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     newVm: new NewVmService(connections),
     networks: new NetworkService(connections),
     domainXml: new DomainXmlService(connections),
+    storage,
+    transfers,
     consoles,
     stats,
     host: new HostService({
@@ -86,6 +96,8 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
   connections.on('connected', (id, client) => stats.attach(id, client));
   connections.on('disconnected', (id) => stats.detach(id));
   connections.on('connected', (id, client) => services.networks.attach(id, client));
+  connections.on('connected', (id, client) => storage.attach(id, client));
+  connections.on('disconnected', (id) => storage.detach(id));
 
   // What renderers see change.
   connections.on('changed', () => broadcast('connections.changed', { connections: connections.list() }));
@@ -96,6 +108,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
   const stop = async (): Promise<void> => {
     const steps: [string, () => Promise<void> | void][] = [
       ['consoles', () => consoles.stop()],
+      ['transfers', () => transfers.stop()],
       ['stats', () => stats.stop()],
     ];
     for (const [name, step] of steps) {

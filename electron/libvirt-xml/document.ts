@@ -8,6 +8,10 @@ export abstract class LibvirtXml {
   protected constructor(readonly root: XmlElement) {}
 
   /** Parses `xml`; throws XmlError when it is malformed or its root is not `<expected>`. */
+  static rootElement(xml: string, expected: string): XmlElement {
+    return LibvirtXml.rootOf(xml, expected);
+  }
+
   protected static rootOf(xml: string, expected: string): XmlElement {
     const root = parseXml(xml);
     if (root.nodeName !== expected)

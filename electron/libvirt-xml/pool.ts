@@ -1,5 +1,18 @@
-/** A storage pool description (formatstorage "Storage pool XML"): reads, and a builder for directory pools. */
-import { add, attr, child, children, intOf, newDocument, serializeXml, text } from './dom.js';
+/**
+ * A storage pool description (formatstorage "Storage pool XML"): reads, builders for new pools of every
+ * type VirtDesk offers, and the storage driver's pool capabilities (formatstoragecaps).
+ */
+import {
+  add,
+  attr,
+  child,
+  children,
+  intOf,
+  newDocument,
+  serializeXml,
+  text,
+  type XmlElement,
+} from './dom.js';
 import { LibvirtXml } from './document.js';
 
 export interface PoolSource {
@@ -51,4 +64,65 @@ export function newDirPoolXml(name: string, targetPath: string): string {
   add(root, 'name', {}, name);
   add(add(root, 'target'), 'path', {}, targetPath);
   return serializeXml(root);
+}
+
+/** What a new pool's definition holds; which fields each type needs is the contract's POOL_TYPE_NEEDS. */
+export interface NewPool {
+  name: string;
+  type: string;
+  targetPath?: string | undefined;
+  sourceDevice?: string | undefined;
+  sourceHost?: string | undefined;
+  sourceDir?: string | undefined;
+  sourceName?: string | undefined;
+  sourceFormat?: string | undefined;
+}
+
+/** A new pool's description (for storagePoolDefineXML / CreateXML). */
+export function newPoolXml(p: NewPool): string {
+  const root = newDocument('pool', { type: p.type });
+  add(root, 'name', {}, p.name);
+  const source = add(root, 'source');
+  if (p.sourceHost) add(source, 'host', { name: p.sourceHost });
+  if (p.sourceDevice) add(source, 'device', { path: p.sourceDevice });
+  if (p.sourceDir) add(source, 'dir', { path: p.sourceDir });
+  if (p.type === 'scsi' && p.sourceName) add(source, 'adapter', { type: 'scsi_host', name: p.sourceName });
+  else if (p.sourceName) add(source, 'name', {}, p.sourceName);
+  if (p.sourceFormat) add(source, 'format', { type: p.sourceFormat });
+  // An iSCSI-direct pool needs an initiator name: the IQN the host logs in with.
+  if (p.type === 'iscsi-direct')
+    add(add(source, 'initiator'), 'iqn', { name: `iqn.2024-01.org.virtdesk:${p.name}` });
+  if (source.firstChild === null) root.removeChild(source);
+  if (p.targetPath) add(add(root, 'target'), 'path', {}, p.targetPath);
+  return serializeXml(root);
+}
+
+/** One pool type of the storage driver's capabilities. */
+export interface PoolTypeCapability {
+  type: string;
+  supported: boolean;
+  sourceFormats: string[];
+  defaultSourceFormat: string | null;
+  volumeFormats: string[];
+}
+
+/** Parses virConnectGetStoragePoolCapabilities' XML (`<storagepoolCapabilities>`). */
+export function parsePoolCapabilities(xml: string): PoolTypeCapability[] {
+  const root = LibvirtXml.rootElement(xml, 'storagepoolCapabilities');
+  const values = (el: XmlElement | undefined, name: string): string[] =>
+    children(el, 'enum')
+      .filter((e) => attr(e, 'name') === name)
+      .flatMap((e) => children(e, 'value').map((v) => text(v) ?? ''))
+      .filter(Boolean);
+  return children(root, 'pool').map((p) => {
+    const pool = child(p, 'poolOptions');
+    const vol = child(p, 'volOptions');
+    return {
+      type: attr(p, 'type') ?? '',
+      supported: attr(p, 'supported') === 'yes',
+      sourceFormats: values(pool, 'sourceFormatType'),
+      defaultSourceFormat: attr(child(pool, 'defaultFormat'), 'type'),
+      volumeFormats: values(vol, 'targetFormatType'),
+    };
+  });
 }

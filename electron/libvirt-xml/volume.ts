@@ -23,6 +23,10 @@ export class VolumeXml extends LibvirtXml {
   get allocationBytes(): number | null {
     return this.bytes('allocation');
   }
+  /** Size of the file/device itself (a qcow2's file, not its virtual size), when libvirt says. */
+  get physicalBytes(): number | null {
+    return this.bytes('physical');
+  }
   get targetPath(): string | null {
     return text(this.root, 'target/path');
   }
@@ -42,6 +46,10 @@ export interface NewVolume {
   capacityBytes: number;
   /** Image format; the pool's default when absent. */
   format?: string | null;
+  /** Bytes to allocate now (0: thin/sparse); libvirt allocates the whole capacity when absent. */
+  allocationBytes?: number;
+  /** A volume the new one starts from (copy-on-write, qcow2): its path and format. */
+  backing?: { path: string; format: string | null } | null;
 }
 
 /** A new volume's description (for storageVolCreateXML / CreateXMLFrom). */
@@ -49,7 +57,13 @@ export function newVolumeXml(v: NewVolume): string {
   const root = newDocument('volume');
   add(root, 'name', {}, v.name);
   add(root, 'capacity', { unit: 'bytes' }, v.capacityBytes);
+  if (v.allocationBytes !== undefined) add(root, 'allocation', { unit: 'bytes' }, v.allocationBytes);
   const target = add(root, 'target');
   if (v.format) add(target, 'format', { type: v.format });
+  if (v.backing) {
+    const b = add(root, 'backingStore');
+    add(b, 'path', {}, v.backing.path);
+    if (v.backing.format) add(b, 'format', { type: v.backing.format });
+  }
   return serializeXml(root);
 }

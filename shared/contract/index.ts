@@ -10,7 +10,8 @@ import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
 import { hardwareCalls, hardwareEvents } from './hardware.js';
 import { domainXmlCalls, domainXmlEvents } from './domainxml.js';
-import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
+import { storageCalls, storageEvents } from './storage.js';
+import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -29,6 +30,7 @@ export const calls = {
   ...networkCalls,
   ...hardwareCalls,
   ...domainXmlCalls,
+  ...storageCalls,
 } as const;
 
 export const events = {
@@ -43,6 +45,7 @@ export const events = {
   ...networkEvents,
   ...hardwareEvents,
   ...domainXmlEvents,
+  ...storageEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -70,6 +73,8 @@ export type RemoteErrorCode =
   | 'invalid-input' // the payload failed the call's schema
   | 'unknown-call' // no such call name
   | 'unauthorized' // transport-level refusal (web mode)
+  | 'cancelled' // the person cancelled it (an upload or download); nothing was kept
+  | 'in-use' // a storage volume or pool a VM uses (the VMs are named in `message`)
   | 'limit-reached' // a per-window or global cap (consoles, display tokens, stats subscriptions); `message` names it
   | 'conflict' // changed elsewhere since it was read (e.g. a VM's XML being edited): reload, then try again
   | 'internal'; // a bug: see the main-process log
@@ -99,6 +104,8 @@ export interface VirtdeskApi {
   platform: string;
   /** Electron only: a native file dialog for an ISO image on this machine (see native.ts). */
   chooseIso?: (input: ChooseIsoInput) => Promise<ChooseIsoOutput>;
+  /** Electron only: a native open/save dialog for a file to upload or download into (see native.ts). */
+  chooseFile?: (input: ChooseFileInput) => Promise<ChooseFileOutput>;
 }
 
 export * from '../model/index.js';

@@ -28,3 +28,21 @@ export type ChooseIsoOutput = z.infer<typeof chooseIsoOutputSchema>;
  * goes through TCP/TLS and counts as remote: the safe answer when unsure.
  */
 export const isLocalLibvirtUri = (uri: string): boolean => /^[a-z][a-z0-9]*(\+unix)?:\/\/\//i.test(uri);
+
+/** The IPC channel of the upload/download file chooser of the Storage page (the preload repeats it). */
+export const CHOOSE_FILE_CHANNEL = 'vd:chooseFile';
+
+/**
+ * Ask for a file on this machine: one to upload ('open') or a new one to download into ('save'). The
+ * file is read or written by the main process, so any connection (local or remote) can use it.
+ */
+export const chooseFileInputSchema = z
+  .object({
+    title: z.string().min(1).max(200),
+    mode: z.enum(['open', 'save']),
+    defaultPath: hostPathSchema.optional(),
+  })
+  .strict();
+export type ChooseFileInput = z.infer<typeof chooseFileInputSchema>;
+export const chooseFileOutputSchema = chooseIsoOutputSchema;
+export type ChooseFileOutput = ChooseIsoOutput;

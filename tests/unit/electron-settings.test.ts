@@ -160,7 +160,7 @@ describe('window state', () => {
 });
 
 describe('preload', () => {
-  it('exposes only call/onEvent/chooseIso/platform and unwraps results', async () => {
+  it('exposes only call/onEvent/chooseIso/chooseFile/platform and unwraps results', async () => {
     const exposed: Record<string, unknown> = {};
     let eventHandler: ((e: unknown, name: unknown, payload: unknown) => void) | undefined;
     const invoke = vi.fn(async (_ch: string, name: string) =>
@@ -189,16 +189,22 @@ describe('preload', () => {
       call(n: string, i: unknown): Promise<unknown>;
       onEvent(cb: (n: string, p: unknown) => void): () => void;
       chooseIso(i: unknown): Promise<unknown>;
+      chooseFile(i: unknown): Promise<unknown>;
       platform: string;
     };
     expect(Object.keys(exposed)).toEqual(['virtdesk']);
-    expect(Object.keys(api).sort()).toEqual(['call', 'chooseIso', 'onEvent', 'platform']);
+    expect(Object.keys(api).sort()).toEqual(['call', 'chooseFile', 'chooseIso', 'onEvent', 'platform']);
     expect(api.platform).toBe('linux');
     expect(await api.call('ok', {})).toBe(42);
     expect(invoke).toHaveBeenCalledWith('vd:call', 'ok', {});
     // the ISO chooser has its own channel; a refusal comes back as the same kind of error
     await expect(api.chooseIso({ title: 'Choose' })).rejects.toMatchObject({ message: 'Domain not found' });
     expect(invoke).toHaveBeenCalledWith('vd:chooseIso', { title: 'Choose' });
+    // so has the Storage page's upload/download chooser
+    await expect(api.chooseFile({ title: 'Upload', mode: 'open' })).rejects.toMatchObject({
+      message: 'Domain not found',
+    });
+    expect(invoke).toHaveBeenCalledWith('vd:chooseFile', { title: 'Upload', mode: 'open' });
     await expect(api.call('bad', {})).rejects.toMatchObject({ message: 'Domain not found', code: 'libvirt' });
     const seen: unknown[] = [];
     const off = api.onEvent((n, p) => seen.push([n, p]));

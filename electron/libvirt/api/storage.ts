@@ -67,6 +67,13 @@ export class StorageApi extends RpcCore {
   async storagePoolIsActive(pool: StoragePoolRef): Promise<boolean> {
     return (await this.call('storagePoolIsActive', { pool: toWirePool(pool) })).active !== 0;
   }
+  /** The storage driver's pool capabilities XML (formatstoragecaps): which pool types it supports. */
+  async connectGetStoragePoolCapabilities(flags = 0): Promise<string> {
+    return (await this.call('connectGetStoragePoolCapabilities', { flags })).capabilities;
+  }
+  async storagePoolIsPersistent(pool: StoragePoolRef): Promise<boolean> {
+    return (await this.call('storagePoolIsPersistent', { pool: toWirePool(pool) })).persistent !== 0;
+  }
   async storagePoolListAllVolumes(pool: StoragePoolRef, flags = 0): Promise<StorageVolRef[]> {
     const r = await this.call('storagePoolListAllVolumes', {
       pool: toWirePool(pool),

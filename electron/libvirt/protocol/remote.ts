@@ -496,6 +496,8 @@ export const procedures = {
     s({ need_results: int, flags }),
     s({ pools: array(pool, REMOTE_STORAGE_POOL_LIST_MAX), ret: uint }),
   ),
+  /** Which pool types this daemon's storage driver supports (libvirt ≥ 5.2), as XML. */
+  connectGetStoragePoolCapabilities: p(403, s({ flags }), s({ capabilities: str })),
   storagePoolListAllVolumes: p(
     282,
     s({ pool, need_results: int, flags }),

@@ -11,6 +11,7 @@ import { contribution as migration } from './migration/index.js';
 import { contribution as hardware } from './hardware/index.js';
 import { contribution as xmleditor } from './xmleditor/index.js';
 import { contribution as networks } from './networks/index.js';
+import { contribution as storage } from './storage/index.js';
 
 /**
  * Every feature of the UI, in one list: the app root installs it into the shell's registry. Adding a
@@ -30,4 +31,5 @@ export const features: readonly FeatureContribution[] = [
   hardware,
   xmleditor,
   networks,
+  storage,
 ];
