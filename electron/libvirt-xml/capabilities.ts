@@ -103,19 +103,22 @@ const readCell = (el: XmlElement, index: number): HostCell => ({
     .sort((a, b) => a.id - b.id),
 });
 
-export class CapabilitiesXml extends LibvirtXml {
-  static parse(xml: string): CapabilitiesXml {
-    return new CapabilitiesXml(LibvirtXml.rootOf(xml, 'capabilities'));
-  }
+/** virNodeInfo's counts (sockets are per NUMA node). */
+export interface HostShape {
+  cpus: number;
+  nodes: number;
+  sockets: number;
+  cores: number;
+  threads: number;
+}
 
-  /**
-   * The host's NUMA cells with their CPUs. A host whose capabilities have no `<topology>` (some drivers)
-   * gives one cell 0 holding the CPUs `fallbackCpus` names, each its own core on socket 0.
-   */
-  cells(fallbackCpus = 0): HostCell[] {
-    const cells = children(child(this.root, 'host'), 'topology/cells/cell').map(readCell);
-    if (cells.length > 0) return cells;
-    const cpus: HostCpu[] = Array.from({ length: fallbackCpus }, (_, id) => ({
+const cellsFromShape = (shape: HostShape): HostCell[] => {
+  const nodes = Math.max(1, shape.nodes);
+  const threads = Math.max(1, shape.threads);
+  const perNode = Math.max(1, shape.sockets) * Math.max(1, shape.cores) * threads;
+  // Counts that do not multiply up to the CPU total: one core per CPU in one cell says nothing false.
+  if (shape.cores <= 0 || perNode * nodes !== shape.cpus) {
+    const cpus = Array.from({ length: Math.max(0, shape.cpus) }, (_, id) => ({
       id,
       socket: 0,
       die: 0,
@@ -124,6 +127,40 @@ export class CapabilitiesXml extends LibvirtXml {
       online: true,
     }));
     return [{ id: 0, memoryKiB: null, pages: [], cpus }];
+  }
+  return Array.from({ length: nodes }, (_, node) => {
+    const cpus: HostCpu[] = [];
+    for (let s = 0; s < Math.max(1, shape.sockets); s++)
+      for (let c = 0; c < shape.cores; c++) {
+        const first = node * perNode + (s * shape.cores + c) * threads;
+        const siblings = Array.from({ length: threads }, (_, t) => first + t);
+        for (const id of siblings)
+          cpus.push({
+            id,
+            socket: node * Math.max(1, shape.sockets) + s,
+            die: 0,
+            core: c,
+            siblings,
+            online: true,
+          });
+      }
+    return { id: node, memoryKiB: null, pages: [], cpus };
+  });
+};
+
+export class CapabilitiesXml extends LibvirtXml {
+  static parse(xml: string): CapabilitiesXml {
+    return new CapabilitiesXml(LibvirtXml.rootOf(xml, 'capabilities'));
+  }
+
+  /**
+   * The host's NUMA cells with their CPUs. A host whose capabilities have no `<topology>` (the test
+   * driver with a node file, some other drivers) gets one drawn from node info's counts: `nodes` cells of
+   * `sockets` (per node, as virNodeInfo counts them) × `cores` × `threads`, numbered in that order.
+   */
+  cells(fallback: HostShape = { cpus: 0, nodes: 1, sockets: 1, cores: 0, threads: 1 }): HostCell[] {
+    const cells = children(child(this.root, 'host'), 'topology/cells/cell').map(readCell);
+    return cells.length > 0 ? cells : cellsFromShape(fallback);
   }
 
   /** The host CPU's model name (`host/cpu/model`), or null. */

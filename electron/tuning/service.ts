@@ -34,7 +34,7 @@ import {
   iotuneParamNames,
   readDomainTuning,
 } from '../libvirt-xml/index.js';
-import { checkTuningChange } from './validate.js';
+import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
 
 type Step = (client: LibvirtClient, dom: DomainRef, flags: number) => Promise<void>;
 
@@ -133,7 +133,7 @@ export class TuningService {
   private async hostCells(client: LibvirtClient): Promise<{ cells: HostCell[]; cpuModel: string | null }> {
     const [caps, info] = await Promise.all([client.connectGetCapabilities(), client.nodeGetInfo()]);
     const xml = CapabilitiesXml.parse(caps);
-    return { cells: xml.cells(info.cpus), cpuModel: xml.cpuModel };
+    return { cells: xml.cells(info), cpuModel: xml.cpuModel };
   }
 
   async get(input: CallInput<'tuning.get'>): Promise<CallOutput<'tuning.get'>> {

@@ -7,7 +7,7 @@ import {
   parseCpuList,
   readDomainTuning,
 } from '../../electron/libvirt-xml/index.js';
-import { checkTuningChange } from '../../electron/tuning/validate.js';
+import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
 
 const CAPS = `<capabilities><host><uuid>x</uuid><cpu><arch>x86_64</arch><model>Skylake</model></cpu>
 <topology><cells num='2'>
@@ -72,10 +72,32 @@ describe('CapabilitiesXml', () => {
   it('marks a CPU listed without its topology as offline', () => {
     expect(cells[1]!.cpus[1]).toMatchObject({ id: 5, online: false });
   });
-  it('gives one cell of the node-info CPUs when the driver has no topology', () => {
-    const flat = CapabilitiesXml.parse('<capabilities><host/></capabilities>').cells(3);
-    expect(flat).toHaveLength(1);
-    expect(flat[0]!.cpus.map((c) => c.id)).toEqual([0, 1, 2]);
+  it('draws the topology from node info when the driver has none (2 nodes × 1 socket × 8 cores × 2 threads)', () => {
+    const drawn = CapabilitiesXml.parse('<capabilities><host/></capabilities>').cells({
+      cpus: 32,
+      nodes: 2,
+      sockets: 1,
+      cores: 8,
+      threads: 2,
+    });
+    expect(drawn.map((c) => c.cpus.length)).toEqual([16, 16]);
+    expect(drawn[1]!.cpus[3]).toEqual({
+      id: 19,
+      socket: 1,
+      die: 0,
+      core: 1,
+      siblings: [18, 19],
+      online: true,
+    });
+    const odd = CapabilitiesXml.parse('<capabilities><host/></capabilities>').cells({
+      cpus: 3,
+      nodes: 1,
+      sockets: 1,
+      cores: 2,
+      threads: 1,
+    });
+    expect(odd).toHaveLength(1);
+    expect(odd[0]!.cpus.map((c) => c.id)).toEqual([0, 1, 2]);
   });
   it('reads the host CPU model', () => {
     expect(CapabilitiesXml.parse(CAPS).cpuModel).toBe('Skylake');

@@ -3,7 +3,7 @@
  * here — a CPU that does not exist or is offline, a NUMA node the host lacks, an empty set, a hard limit
  * below the memory the VM has now — is refused with a plain sentence; the rest is libvirt's to judge.
  */
-import type { HostCell, TuningChange, TuningView } from '../../shared/contract/tuning.js';
+import type { HostCell, TuningChange, TuningView } from './tuning.js';
 
 export interface TuningIssue {
   path: (string | number)[];
