@@ -9,6 +9,7 @@ import { contribution as newvm } from './newvm/index.js';
 import { contribution as clone } from './clone/index.js';
 import { contribution as migration } from './migration/index.js';
 import { contribution as hardware } from './hardware/index.js';
+import { contribution as tuning } from './tuning/index.js';
 
 /**
  * Every feature of the UI, in one list: the app root installs it into the shell's registry. Adding a
@@ -26,4 +27,5 @@ export const features: readonly FeatureContribution[] = [
   clone,
   migration,
   hardware,
+  tuning,
 ];
