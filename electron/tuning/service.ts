@@ -14,6 +14,7 @@ import {
   DOMAIN_MEMORY_PARAM_UNLIMITED,
   DomainNumatuneMemMode,
   isLibvirtError,
+  paramsToRecord,
   VIR_DOMAIN_BLKIO_WEIGHT,
   VIR_DOMAIN_MEMORY_HARD_LIMIT,
   VIR_DOMAIN_MEMORY_SOFT_LIMIT,
@@ -139,20 +140,46 @@ export class TuningService {
   async get(input: CallInput<'tuning.get'>): Promise<CallOutput<'tuning.get'>> {
     const { client, dom } = await this.vm(input);
     const running = dom.id >= 0;
-    const [host, inactive, active, actual, emulatorActual] = await Promise.all([
+    const [host, inactive, active, actual, emulatorActual, effective] = await Promise.all([
       this.hostCells(client),
       client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE),
       running ? client.domainGetXMLDesc(dom, 0) : null,
       // Where the threads are: libvirt can say only for a running VM, and not every driver can.
       running ? client.domainGetVcpus(dom).catch(() => null) : null,
       running ? client.domainGetEmulatorPinInfo(dom, DomainAffect.LIVE).catch(() => null) : null,
+      this.effective(client, dom, running),
     ]);
     return {
       host,
+      effective,
       config: readDomainTuning(DomainXml.parse(inactive)),
       live: active === null ? null : readDomainTuning(DomainXml.parse(active)),
       actual: actual?.map((v) => ({ vcpu: v.number, cpu: v.cpu, affinity: v.affinity })) ?? null,
       emulatorActual,
+    };
+  }
+
+  /** Scheduler, memory and blkio values in effect; each null when the driver cannot tell (session mode). */
+  private async effective(
+    client: LibvirtClient,
+    dom: DomainRef,
+    running: boolean,
+  ): Promise<CallOutput<'tuning.get'>['effective']> {
+    const flags = running ? DomainAffect.LIVE : DomainAffect.CONFIG;
+    const read = (p: Promise<TypedParam[]>) => p.then(paramsToRecord, () => ({}) as Record<string, unknown>);
+    const [sched, mem, blkio] = await Promise.all([
+      read(client.domainGetSchedulerParameters(dom, flags)),
+      read(client.domainGetMemoryParameters(dom, flags)),
+      read(client.domainGetBlkioParameters(dom, flags)),
+    ]);
+    const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    return {
+      shares: n(sched[VIR_DOMAIN_SCHEDULER_CPU_SHARES]),
+      period: n(sched[VIR_DOMAIN_SCHEDULER_VCPU_PERIOD]),
+      quota: n(sched[VIR_DOMAIN_SCHEDULER_VCPU_QUOTA]),
+      hardLimitKiB: n(mem[VIR_DOMAIN_MEMORY_HARD_LIMIT]),
+      softLimitKiB: n(mem[VIR_DOMAIN_MEMORY_SOFT_LIMIT]),
+      blkioWeight: n(blkio[VIR_DOMAIN_BLKIO_WEIGHT]),
     };
   }
 

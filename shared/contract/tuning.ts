@@ -100,6 +100,18 @@ export const tuningGetOutputSchema = z.object({
   actual: z.array(vcpuActualSchema).max(16384).nullable(),
   /** The emulator threads' CPUs as libvirt reports them for the running VM. */
   emulatorActual: cpuList.nullable(),
+  /**
+   * The values in effect as libvirt's tuning calls report them (the running VM, else the next-boot
+   * config): defaults included, which the XML leaves out. Null where the driver cannot say.
+   */
+  effective: z.object({
+    shares: nullableNumber,
+    period: nullableNumber,
+    quota: nullableNumber,
+    hardLimitKiB: nullableNumber,
+    softLimitKiB: nullableNumber,
+    blkioWeight: nullableNumber,
+  }),
 });
 export type TuningGetOutput = z.infer<typeof tuningGetOutputSchema>;
 

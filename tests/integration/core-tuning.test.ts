@@ -165,6 +165,7 @@ describe.skipIf(!sys.available)(
       expect(readFile(path.join(cpu, 'vcpu0', 'cpu.cfs_quota_us'))).toBe('50000');
       const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
       expect([t.config.shares, t.config.quota]).toEqual([333, 50000]);
+      expect([t.effective.shares, t.effective.period, t.effective.quota]).toEqual([333, 100000, 50000]);
     });
 
     it('sets a memory hard limit; memory.limit_in_bytes shows it', async () => {
@@ -174,6 +175,8 @@ describe.skipIf(!sys.available)(
       expect(readFile(path.join(cgroup('memory', name), 'memory.limit_in_bytes'))).toBe(
         String(768 * 1024 * 1024),
       );
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      expect(t.effective.hardLimitKiB).toBe(768 * 1024);
       const cfg = paramsToRecord(await f.client.domainGetMemoryParameters(dom, DomainAffect.CONFIG));
       expect(cfg.hard_limit).toBe(768 * 1024);
     });

@@ -9,8 +9,10 @@ interface FieldDef {
   /** The change's field name (issues name it by this path). */
   key: string;
   label: string;
-  /** The current value as text ('' = none). */
+  /** The value the VM's definition states, as text ('' = none): the field starts with it. */
   current: string;
+  /** The value in effect as libvirt reports it (defaults included), for the "Now:" line; else `current`. */
+  now?: string | undefined;
   /** What "none" means for this field, when it may be left empty (else empty is refused). */
   emptyMeans?: string;
   min: number;
@@ -112,11 +114,7 @@ const LimitGroup = ({
               if (errors[f.key]) setErrors({ ...errors, [f.key]: '' });
             }}
             error={errorOf(f.key)}
-            hint={
-              <span className="dim">
-                {t('tune.field.now', { value: f.current === '' ? (f.emptyMeans ?? '—') : f.current })}
-              </span>
-            }
+            hint={<span className="dim">{t('tune.field.now', { value: nowText(f) })}</span>}
           />
         ))}
       </div>
@@ -137,6 +135,11 @@ const LimitGroup = ({
   );
 };
 
+const nowText = (f: FieldDef): string => {
+  const v = f.now || f.current;
+  return v === '' ? (f.emptyMeans ?? '—') : v;
+};
+
 const text = (n: number | null | undefined, scale = 1): string =>
   n === null || n === undefined ? '' : String(Math.round(n / scale));
 
@@ -154,8 +157,9 @@ export const Limits = (props: {
 }) => {
   const t = useT();
   const c: TuningView = props.data.config;
+  const e = props.data.effective;
   // A new form after an apply: it starts from the values as they are now.
-  const k = JSON.stringify([c.memtune, c.shares, c.period, c.quota, c.blkioWeight, c.disks]);
+  const k = JSON.stringify([c.memtune, c.shares, c.period, c.quota, c.blkioWeight, c.disks, e]);
   return (
     <section className="tune-card" aria-labelledby="tune-limits-title" data-testid="tune-limits" key={k}>
       <h3 id="tune-limits-title">{t('tune.limits.title')}</h3>
@@ -169,6 +173,7 @@ export const Limits = (props: {
               key: 'hardLimitKiB',
               label: t('tune.mem.hard'),
               current: limitText(c.memtune.hardLimitKiB),
+              now: limitText(e.hardLimitKiB),
               emptyMeans: t('tune.noLimit'),
               min: 1,
               max: 2 ** 42,
@@ -177,6 +182,7 @@ export const Limits = (props: {
               key: 'softLimitKiB',
               label: t('tune.mem.soft'),
               current: limitText(c.memtune.softLimitKiB),
+              now: limitText(e.softLimitKiB),
               emptyMeans: t('tune.noLimit'),
               min: 1,
               max: 2 ** 42,
@@ -197,6 +203,7 @@ export const Limits = (props: {
               key: 'shares',
               label: t('tune.sched.shares'),
               current: text(c.shares),
+              now: text(e.shares),
               emptyMeans: t('tune.unchanged'),
               min: 2,
               max: 262144,
@@ -205,6 +212,7 @@ export const Limits = (props: {
               key: 'period',
               label: t('tune.sched.period'),
               current: text(c.period),
+              now: text(e.period),
               emptyMeans: t('tune.unchanged'),
               min: 1000,
               max: 1000000,
@@ -213,6 +221,7 @@ export const Limits = (props: {
               key: 'quota',
               label: t('tune.sched.quota'),
               current: text(c.quota),
+              now: text(e.quota),
               emptyMeans: t('tune.unchanged'),
               min: -1,
               max: 17592186044415,
@@ -234,6 +243,7 @@ export const Limits = (props: {
               key: 'weight',
               label: t('tune.blkio.weight'),
               current: text(c.blkioWeight),
+              now: text(e.blkioWeight),
               min: 10,
               max: 1000,
             },
