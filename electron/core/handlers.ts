@@ -4,6 +4,7 @@ import { connectionHandlers } from '../connections/handlers.js';
 import { consoleHandlers } from '../console/handlers.js';
 import { hardwareHandlers } from '../hardware/handlers.js';
 import { domainXmlHandlers } from '../domainxml/handlers.js';
+import { tuningHandlers } from '../tuning/handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
@@ -35,6 +36,7 @@ export const createHandlers = (s: Services) =>
     ...hardwareHandlers(s.hardware),
     ...domainXmlHandlers(s.domainXml),
     ...storageHandlers(s.storage, s.transfers),
+    ...tuningHandlers(s.tuning),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -7,6 +7,7 @@
 import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
+import { TuningService } from '../tuning/service.js';
 import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
@@ -36,6 +37,7 @@ export interface Services {
   stats: StatsSampler;
   host: HostService;
   hardware: HardwareService;
+  tuning: TuningService;
 }
 
 export interface ServicesOptions {
@@ -88,6 +90,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
       hostCpuPercent: (id) => stats.latestHost(id)?.cpu ?? null,
     }),
     hardware: new HardwareService(connections),
+    tuning: new TuningService(connections),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

@@ -27,3 +27,5 @@ export * from './network.js';
 export * from './snapshot.js';
 export * from './domain-hardware.js';
 export * from './domain-capabilities.js';
+export * from './capabilities.js';
+export * from './domain-tuning.js';

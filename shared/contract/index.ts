@@ -12,6 +12,7 @@ import { hardwareCalls, hardwareEvents } from './hardware.js';
 import { domainXmlCalls, domainXmlEvents } from './domainxml.js';
 import { storageCalls, storageEvents } from './storage.js';
 import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput } from './native.js';
+import { tuningCalls, tuningEvents } from './tuning.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -31,6 +32,7 @@ export const calls = {
   ...hardwareCalls,
   ...domainXmlCalls,
   ...storageCalls,
+  ...tuningCalls,
 } as const;
 
 export const events = {
@@ -46,6 +48,7 @@ export const events = {
   ...hardwareEvents,
   ...domainXmlEvents,
   ...storageEvents,
+  ...tuningEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -180,6 +180,34 @@ export class DomainTuningApi extends RpcCore {
     });
     return r.ret > 0 ? cpumapToList(r.cpumaps, host) : [];
   }
+  /** Pins the emulator threads to host CPUs (a list of CPU numbers or a raw bitmap). */
+  async domainPinEmulator(dom: DomainRef, cpus: readonly number[] | Uint8Array, flags = 0): Promise<void> {
+    const host = await this.hostCpuCount();
+    await this.call('domainPinEmulator', { dom: toWireDomain(dom), cpumap: cpumapBytes(cpus, host), flags });
+  }
+  /** A disk's I/O throttling (total/read/write bytes and IOPS per second…); `disk` is its target or path. */
+  async domainGetBlockIoTune(dom: DomainRef, disk: string, flags = 0): Promise<TypedParam[]> {
+    const wire = toWireDomain(dom);
+    const f = flags | (await this.stringOkay());
+    const n = (await this.call('domainGetBlockIoTune', { dom: wire, disk, nparams: 0, flags: f })).nparams;
+    if (n <= 0) return [];
+    const r = await this.call('domainGetBlockIoTune', { dom: wire, disk, nparams: n, flags: f });
+    return r.params.map(fromWireParam);
+  }
+  async domainSetBlockIoTune(
+    dom: DomainRef,
+    disk: string,
+    params: TypedParam[] | Record<string, TypedParamValue>,
+    flags = 0,
+  ): Promise<void> {
+    const list = await paramList(params, () => this.domainGetBlockIoTune(dom, disk, flags));
+    await this.call('domainSetBlockIoTune', {
+      dom: toWireDomain(dom),
+      disk,
+      params: list.map(toWireParam),
+      flags,
+    });
+  }
   /** Per-vCPU state/time/physical CPU (running domains only). */
   async domainGetVcpus(dom: DomainRef): Promise<(VcpuInfo & { affinity: number[] })[]> {
     const host = await this.hostCpuCount();

@@ -1089,3 +1089,36 @@ export const ErrorLevel = {
   WARNING: VIR_ERR_WARNING,
   ERROR: VIR_ERR_ERROR,
 } as const;
+
+/** Typed-parameter names of the tuning calls (virDomainSet{Memory,Blkio,Scheduler,Numa}Parameters, SetBlockIoTune). */
+export const VIR_DOMAIN_MEMORY_HARD_LIMIT = 'hard_limit';
+export const VIR_DOMAIN_MEMORY_SOFT_LIMIT = 'soft_limit';
+export const VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT = 'swap_hard_limit';
+export const VIR_DOMAIN_BLKIO_WEIGHT = 'weight';
+export const VIR_DOMAIN_SCHEDULER_CPU_SHARES = 'cpu_shares';
+export const VIR_DOMAIN_SCHEDULER_VCPU_PERIOD = 'vcpu_period';
+export const VIR_DOMAIN_SCHEDULER_VCPU_QUOTA = 'vcpu_quota';
+export const VIR_DOMAIN_NUMA_MODE = 'numa_mode';
+export const VIR_DOMAIN_NUMA_NODESET = 'numa_nodeset';
+export const VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_BYTES_SEC = 'total_bytes_sec';
+export const VIR_DOMAIN_BLOCK_IOTUNE_READ_BYTES_SEC = 'read_bytes_sec';
+export const VIR_DOMAIN_BLOCK_IOTUNE_WRITE_BYTES_SEC = 'write_bytes_sec';
+export const VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_IOPS_SEC = 'total_iops_sec';
+export const VIR_DOMAIN_BLOCK_IOTUNE_READ_IOPS_SEC = 'read_iops_sec';
+export const VIR_DOMAIN_BLOCK_IOTUNE_WRITE_IOPS_SEC = 'write_iops_sec';
+/**
+ * libvirt's VIR_DOMAIN_MEMORY_PARAM_UNLIMITED (INT64_MAX >> 10 KiB): "no limit" for the memory
+ * parameters. Not a VIR_ export: libvirt-api.xml spells it with a C suffix the constants test cannot read.
+ */
+export const DOMAIN_MEMORY_PARAM_UNLIMITED = 9007199254740991;
+/** virDomainNumatuneMemMode */
+export const VIR_DOMAIN_NUMATUNE_MEM_STRICT = 0;
+export const VIR_DOMAIN_NUMATUNE_MEM_PREFERRED = 1;
+export const VIR_DOMAIN_NUMATUNE_MEM_INTERLEAVE = 2;
+export const VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE = 3;
+export const DomainNumatuneMemMode = {
+  STRICT: VIR_DOMAIN_NUMATUNE_MEM_STRICT,
+  PREFERRED: VIR_DOMAIN_NUMATUNE_MEM_PREFERRED,
+  INTERLEAVE: VIR_DOMAIN_NUMATUNE_MEM_INTERLEAVE,
+  RESTRICTIVE: VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE,
+} as const;

@@ -25,6 +25,7 @@ import {
   REMOTE_CPUMAP_MAX,
   REMOTE_CPUMAPS_MAX,
   REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX,
+  REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX,
   REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX,
   REMOTE_DOMAIN_INTERFACE_MAX,
   REMOTE_DOMAIN_JOB_STATS_MAX,
@@ -351,6 +352,17 @@ export const procedures = {
     280,
     s({ dom, maplen: int, flags }),
     s({ cpumaps: opaque(REMOTE_CPUMAPS_MAX), ret: int }),
+  ),
+  domainPinEmulator: p(279, s({ dom, cpumap: opaque(REMOTE_CPUMAP_MAX), flags }), v),
+  domainSetBlockIoTune: p(
+    252,
+    s({ dom, disk: str, params: typedParams(REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX), flags }),
+    v,
+  ),
+  domainGetBlockIoTune: p(
+    253,
+    s({ dom, disk: optString, nparams: int, flags }),
+    s({ params: typedParams(REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX), nparams: int }),
   ),
 
   // ---- domains: devices, input, console --------------------------------------------------------

@@ -12,6 +12,7 @@ import { contribution as hardware } from './hardware/index.js';
 import { contribution as xmleditor } from './xmleditor/index.js';
 import { contribution as networks } from './networks/index.js';
 import { contribution as storage } from './storage/index.js';
+import { contribution as tuning } from './tuning/index.js';
 
 /**
  * Every feature of the UI, in one list: the app root installs it into the shell's registry. Adding a
@@ -32,4 +33,5 @@ export const features: readonly FeatureContribution[] = [
   xmleditor,
   networks,
   storage,
+  tuning,
 ];

@@ -1,0 +1,232 @@
+/**
+ * The Tuning tab's service: reads a VM's tuning (next-boot XML, running XML, where its vCPU threads
+ * actually run) with the host's CPU map, and applies one change through libvirt's tuning calls —
+ * checked against the host first, then to the next-boot config (AFFECT_CONFIG) and, when the VM runs,
+ * to the running VM (AFFECT_LIVE). Config goes first: when libvirt refuses it nothing has changed.
+ */
+import type { CallInput, CallOutput } from '../../shared/contract/index.js';
+import type { HostCell, TuningChange, TuningView } from '../../shared/contract/tuning.js';
+import type { ClientSource } from '../base/connections.js';
+import { CoreError } from '../base/errors.js';
+import {
+  DomainAffect,
+  DomainXMLFlags,
+  DOMAIN_MEMORY_PARAM_UNLIMITED,
+  DomainNumatuneMemMode,
+  isLibvirtError,
+  paramsToRecord,
+  VIR_DOMAIN_BLKIO_WEIGHT,
+  VIR_DOMAIN_MEMORY_HARD_LIMIT,
+  VIR_DOMAIN_MEMORY_SOFT_LIMIT,
+  VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT,
+  VIR_DOMAIN_NUMA_MODE,
+  VIR_DOMAIN_NUMA_NODESET,
+  VIR_DOMAIN_SCHEDULER_CPU_SHARES,
+  VIR_DOMAIN_SCHEDULER_VCPU_PERIOD,
+  VIR_DOMAIN_SCHEDULER_VCPU_QUOTA,
+  type DomainRef,
+  type LibvirtClient,
+  type TypedParam,
+} from '../libvirt/index.js';
+import {
+  CapabilitiesXml,
+  DomainXml,
+  formatCpuList,
+  iotuneParamNames,
+  readDomainTuning,
+} from '../libvirt-xml/index.js';
+import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
+
+type Step = (client: LibvirtClient, dom: DomainRef, flags: number) => Promise<void>;
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const ullong = (field: string, value: number): TypedParam => ({ field, type: 'ullong', value });
+
+/** The memory parameters of a memtune change (null = libvirt's "unlimited"; absent = unchanged). */
+const memtuneParams = (c: Extract<TuningChange, { kind: 'memtune' }>): TypedParam[] => {
+  const out: TypedParam[] = [];
+  const put = (field: string, v: number | null | undefined) => {
+    if (v !== undefined) out.push(ullong(field, v ?? DOMAIN_MEMORY_PARAM_UNLIMITED));
+  };
+  // libvirt checks soft ≤ hard ≤ swap against the values it already has, so order matters when the
+  // limits go up: the swap limit first, then hard, then soft (virsh memtune's order).
+  put(VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT, c.swapHardLimitKiB);
+  put(VIR_DOMAIN_MEMORY_HARD_LIMIT, c.hardLimitKiB);
+  put(VIR_DOMAIN_MEMORY_SOFT_LIMIT, c.softLimitKiB);
+  return out;
+};
+
+const NUMA_MODES: Readonly<Record<Extract<TuningChange, { kind: 'numatune' }>['mode'], number>> = {
+  strict: DomainNumatuneMemMode.STRICT,
+  preferred: DomainNumatuneMemMode.PREFERRED,
+  interleave: DomainNumatuneMemMode.INTERLEAVE,
+  restrictive: DomainNumatuneMemMode.RESTRICTIVE,
+};
+
+/** The libvirt call that makes one change, for the given AFFECT_* flags. */
+export const tuningStep = (change: TuningChange): Step => {
+  switch (change.kind) {
+    case 'vcpupin':
+      return (c, d, f) => c.domainPinVcpuFlags(d, change.vcpu, change.cpus, f);
+    case 'emulatorpin':
+      return (c, d, f) => c.domainPinEmulator(d, change.cpus, f);
+    case 'memtune':
+      return (c, d, f) => c.domainSetMemoryParameters(d, memtuneParams(change), f);
+    case 'blkio':
+      return (c, d, f) =>
+        c.domainSetBlkioParameters(
+          d,
+          [{ field: VIR_DOMAIN_BLKIO_WEIGHT, type: 'uint', value: change.weight }],
+          f,
+        );
+    case 'iotune':
+      return (c, d, f) =>
+        c.domainSetBlockIoTune(
+          d,
+          change.disk,
+          Object.entries(iotuneParamNames).map(([key, field]) =>
+            ullong(field, change.iotune[key as keyof typeof change.iotune]),
+          ),
+          f,
+        );
+    case 'sched': {
+      const params: TypedParam[] = [];
+      if (change.shares !== undefined) params.push(ullong(VIR_DOMAIN_SCHEDULER_CPU_SHARES, change.shares));
+      if (change.period !== undefined) params.push(ullong(VIR_DOMAIN_SCHEDULER_VCPU_PERIOD, change.period));
+      if (change.quota !== undefined)
+        params.push({ field: VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, type: 'llong', value: change.quota });
+      return (c, d, f) => c.domainSetSchedulerParameters(d, params, f);
+    }
+    case 'numatune':
+      return (c, d, f) =>
+        c.domainSetNumaParameters(
+          d,
+          [
+            { field: VIR_DOMAIN_NUMA_MODE, type: 'int', value: NUMA_MODES[change.mode] },
+            { field: VIR_DOMAIN_NUMA_NODESET, type: 'string', value: formatCpuList(change.nodeset) },
+          ],
+          f,
+        );
+  }
+};
+
+/** What a change is, in words for the messages ("vCPU 1 pinning", "memory limits"…). */
+const changeName = (change: TuningChange): string =>
+  ({
+    vcpupin: `the pinning of vCPU ${'vcpu' in change ? change.vcpu : ''}`,
+    emulatorpin: 'the emulator pinning',
+    memtune: 'the memory limits',
+    blkio: 'the disk I/O weight',
+    iotune: `the I/O limits of ${'disk' in change ? change.disk : ''}`,
+    sched: 'the CPU shares and quota',
+    numatune: 'the NUMA memory placement',
+  })[change.kind];
+
+export class TuningService {
+  constructor(private readonly connections: ClientSource) {}
+
+  private async vm(input: { connectionId: string; uuid: string }) {
+    const client = this.connections.getClient(input.connectionId);
+    return { client, dom: await client.domainLookupByUUID(input.uuid) };
+  }
+
+  private async hostCells(client: LibvirtClient): Promise<{ cells: HostCell[]; cpuModel: string | null }> {
+    const [caps, info] = await Promise.all([client.connectGetCapabilities(), client.nodeGetInfo()]);
+    const xml = CapabilitiesXml.parse(caps);
+    return { cells: xml.cells(info), cpuModel: xml.cpuModel };
+  }
+
+  async get(input: CallInput<'tuning.get'>): Promise<CallOutput<'tuning.get'>> {
+    const { client, dom } = await this.vm(input);
+    const running = dom.id >= 0;
+    const [host, inactive, active, actual, emulatorActual, effective] = await Promise.all([
+      this.hostCells(client),
+      client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE),
+      running ? client.domainGetXMLDesc(dom, 0) : null,
+      // Where the threads are: libvirt can say only for a running VM, and not every driver can.
+      running ? client.domainGetVcpus(dom).catch(() => null) : null,
+      running ? client.domainGetEmulatorPinInfo(dom, DomainAffect.LIVE).catch(() => null) : null,
+      this.effective(client, dom, running),
+    ]);
+    return {
+      host,
+      effective,
+      config: readDomainTuning(DomainXml.parse(inactive)),
+      live: active === null ? null : readDomainTuning(DomainXml.parse(active)),
+      actual: actual?.map((v) => ({ vcpu: v.number, cpu: v.cpu, affinity: v.affinity })) ?? null,
+      emulatorActual,
+    };
+  }
+
+  /** Scheduler, memory and blkio values in effect; each null when the driver cannot tell (session mode). */
+  private async effective(
+    client: LibvirtClient,
+    dom: DomainRef,
+    running: boolean,
+  ): Promise<CallOutput<'tuning.get'>['effective']> {
+    const flags = running ? DomainAffect.LIVE : DomainAffect.CONFIG;
+    const read = (p: Promise<TypedParam[]>) => p.then(paramsToRecord, () => ({}) as Record<string, unknown>);
+    const [sched, mem, blkio] = await Promise.all([
+      read(client.domainGetSchedulerParameters(dom, flags)),
+      read(client.domainGetMemoryParameters(dom, flags)),
+      read(client.domainGetBlkioParameters(dom, flags)),
+    ]);
+    const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    return {
+      shares: n(sched[VIR_DOMAIN_SCHEDULER_CPU_SHARES]),
+      period: n(sched[VIR_DOMAIN_SCHEDULER_VCPU_PERIOD]),
+      quota: n(sched[VIR_DOMAIN_SCHEDULER_VCPU_QUOTA]),
+      hardLimitKiB: n(mem[VIR_DOMAIN_MEMORY_HARD_LIMIT]),
+      softLimitKiB: n(mem[VIR_DOMAIN_MEMORY_SOFT_LIMIT]),
+      blkioWeight: n(blkio[VIR_DOMAIN_BLKIO_WEIGHT]),
+    };
+  }
+
+  async apply(input: CallInput<'tuning.apply'>): Promise<CallOutput<'tuning.apply'>> {
+    const change = input.change as TuningChange;
+    const { client, dom } = await this.vm(input);
+    const running = dom.id >= 0;
+    const [host, inactive] = await Promise.all([
+      this.hostCells(client),
+      client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE),
+    ]);
+    const config: TuningView = readDomainTuning(DomainXml.parse(inactive));
+    const issues = checkTuningChange(change, { cells: host.cells, config, running });
+    if (issues.length > 0)
+      throw new CoreError(
+        'invalid-input',
+        issues[0]!.message,
+        issues.map((i) => ({ path: ['change', ...i.path], message: i.message })),
+      );
+
+    const step = tuningStep(change);
+    const timing = running ? 'both' : 'next-boot';
+    try {
+      await step(client, dom, DomainAffect.CONFIG);
+    } catch (e) {
+      if (!isLibvirtError(e)) throw e;
+      return {
+        timing,
+        live: 'unchanged',
+        config: 'failed',
+        message: `libvirt refused ${changeName(change)} of ${dom.name}; nothing was changed.`,
+        detail: e.message,
+      };
+    }
+    if (!running) return { timing, live: 'not-running', config: 'applied' };
+    try {
+      await step(client, dom, DomainAffect.LIVE);
+      return { timing, live: 'applied', config: 'applied' };
+    } catch (e) {
+      const text = errorText(e);
+      return {
+        timing,
+        live: 'failed',
+        config: 'applied',
+        message: `Saved for the next boot of ${dom.name}; the running VM could not take ${changeName(change)} now.`,
+        detail: text,
+      };
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * E2E (renderer), by keyboard: the Tuning tab of a running tiny guest on the private system daemon
+ * (cgroup tuning needs one) — pin two vCPUs on the host map and find the pinning in libvirt's XML through
+ * a second connection; a memory hard limit below the VM's memory refused at the field (nothing sent, the
+ * XML unchanged), then a good one set. Screenshots at 800x600 and 1280x800, light and dark, go to
+ * $VD_SHOTS_DIR when set.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DomainAffect,
+  DomainXMLFlags,
+  openConnection,
+  paramsToRecord,
+  type DomainRef,
+  type LibvirtClient,
+} from '../../electron/libvirt/index.js';
+import { DomainXml, readDomainTuning } from '../../electron/libvirt-xml/index.js';
+import { systemTestEnv, testEnv } from '../support/env.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+
+const sys = systemTestEnv();
+
+async function shots(page: Page, name: string): Promise<void> {
+  const dir = process.env.VD_SHOTS_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const size of [
+    { width: 800, height: 600 },
+    { width: 1280, height: 800 },
+  ]) {
+    await page.setViewportSize(size);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+describe.skipIf(!sys.available)(
+  `renderer e2e: tuning${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
+  () => {
+    const name = uniqueGuestName('ui-tune');
+    let app: RunningApp;
+    let page: Page;
+    let second: LibvirtClient;
+    let dom: DomainRef;
+    const configTuning = async () =>
+      readDomainTuning(DomainXml.parse(await second.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)));
+
+    beforeAll(async () => {
+      if (!sys.available) return;
+      const { guestKernel, guestInitrd, virtType } = testEnv();
+      const dir = path.join(sys.scratchDir, 'tiny-guest-ui-tuning');
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const kernel = path.join(dir, 'vmlinuz');
+      const initrd = path.join(dir, 'initrd.img');
+      fs.copyFileSync(guestKernel, kernel);
+      fs.copyFileSync(guestInitrd, initrd);
+      second = await openConnection(sys.uri);
+      dom = await second.domainDefineXML(tinyGuestXml({ name, virtType, kernel, initrd, vcpus: 2 }));
+      await second.domainCreate(dom);
+      app = await startApp({ connections: [{ name: 'System', uri: sys.uri }] });
+      page = await (await launchBrowser()).newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(app.url);
+    }, 120_000);
+
+    afterAll(async () => {
+      if (!sys.available) return;
+      await second?.domainDestroy(dom).catch(() => {});
+      await second?.domainUndefineFlags(dom).catch(() => {});
+      await second?.close();
+      await stopAll();
+    });
+
+    it('pins two vCPUs on the host map by keyboard; libvirt’s XML has the pinning', async () => {
+      const host = (await second.nodeGetInfo()).cpus;
+      await page.getByTestId('vm-search').fill(name);
+      await page.getByTestId('vm-search').press('Enter');
+      await page.keyboard.press('Enter');
+      await page.locator('#tab-tuning').click();
+      await page.getByTestId('tune-map').waitFor();
+      expect(await page.getByTestId('tune-timing').first().textContent()).toBe(
+        'Applies now and at next boot',
+      );
+
+      // vCPU 0: everything but CPU 0 (unpinned, every CPU is on: Space turns the first one off).
+      await page.getByTestId('tune-target-0').focus();
+      await page.keyboard.press('Tab'); // into the map, on its first CPU
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('tune-pin-outcome').getByText('Done: in effect now and at next boot.').waitFor();
+      const rest = Array.from({ length: host - 1 }, (_, i) => i + 1);
+
+      // vCPU 1: only CPU 0 (turn every other CPU off).
+      await page.getByTestId('tune-target-0').focus();
+      await page.keyboard.press('ArrowRight');
+      expect(await page.getByTestId('tune-target-1').getAttribute('aria-checked')).toBe('true');
+      await page.keyboard.press('Tab');
+      for (let i = 1; i < host; i++) {
+        await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('Space');
+      }
+      await page.keyboard.press('Enter');
+      await page.getByTestId('tune-pin-outcome').getByText('Done: in effect now and at next boot.').waitFor();
+
+      const t = await configTuning();
+      expect(t.vcpuPins).toEqual([
+        { vcpu: 0, cpus: rest },
+        { vcpu: 1, cpus: [0] },
+      ]);
+      expect(await second.domainGetVcpuPinInfo(dom, DomainAffect.LIVE)).toEqual([rest, [0]]);
+      await page.getByTestId('tune-asked').getByText('0', { exact: true }).waitFor();
+      await shots(page, 'tuning');
+    }, 60_000);
+
+    it('refuses a hard limit below the VM’s memory at the field, then sets a good one', async () => {
+      const field = page.getByTestId('tune-mem-hardLimitKiB');
+      await field.focus();
+      await field.fill('64');
+      await page.keyboard.press('Enter');
+      await page
+        .getByTestId('tune-mem')
+        .getByText(
+          'A hard limit of 64 MiB is below the 128 MiB this VM has; it would be killed. Give at least 128 MiB.',
+        )
+        .waitFor();
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect((await configTuning()).memtune.hardLimitKiB).toBeNull();
+      await shots(page, 'tuning-refused');
+
+      await field.fill('512');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('tune-mem-outcome').getByText('Done: in effect now and at next boot.').waitFor();
+      expect((await configTuning()).memtune.hardLimitKiB).toBe(512 * 1024);
+      const live = paramsToRecord(await second.domainGetMemoryParameters(dom, DomainAffect.LIVE));
+      expect(live.hard_limit).toBe(512 * 1024);
+    }, 60_000);
+  },
+);

@@ -1,0 +1,239 @@
+/**
+ * The Tuning tab's calls against the private system-mode libvirtd (cgroups need a privileged daemon):
+ * each setting applied through `tuning.apply` on a running tiny guest, read back from libvirt (running
+ * VM and next-boot config) and verified where the kernel shows it — each vCPU thread's Cpus_allowed_list
+ * in /proc/<qemu>/task/*\/status, the emulator thread's, and the guest's cgroup files for CPU shares and
+ * quota, the memory limit and the block I/O weight. Bad input is refused before libvirt, VM unchanged.
+ *
+ * Not covered here: reading through a throttled disk with dd inside the guest (the tiny guest has no
+ * block driver or dd; the throttle is read back from libvirt and the running VM's XML instead).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DomainAffect,
+  DomainXMLFlags,
+  paramsToRecord,
+  type DomainRef,
+} from '../../electron/libvirt/index.js';
+import type { RemoteError } from '../../shared/contract/index.js';
+import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../shared/contract/tuning.js';
+import { startCore, type CoreFixture } from '../support/core.js';
+import { testEnv, systemTestEnv } from '../support/env.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { until } from '../support/poll.js';
+
+const sys = systemTestEnv();
+
+/** The tiny guest, copied where the system daemon's qemu user may read it. */
+function stageGuest(scratchDir: string): { kernel: string; initrd: string } {
+  const { guestKernel, guestInitrd } = testEnv();
+  const dir = path.join(scratchDir, 'tiny-guest-tuning');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const kernel = path.join(dir, 'vmlinuz');
+  const initrd = path.join(dir, 'initrd.img');
+  if (!fs.existsSync(kernel)) fs.copyFileSync(guestKernel, kernel);
+  if (!fs.existsSync(initrd)) fs.copyFileSync(guestInitrd, initrd);
+  return { kernel, initrd };
+}
+
+/** The host pid of the guest's QEMU (its command line names the guest). */
+function qemuPid(name: string): number {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.startsWith(`guest=${name},`) || a === `guest=${name}`)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no QEMU process for ${name}`);
+}
+
+/** Thread name → Cpus_allowed_list of each thread of a process. */
+function threadCpus(pid: number): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    const field = (k: string) =>
+      status
+        .split('\n')
+        .find((l) => l.startsWith(`${k}:`))
+        ?.slice(k.length + 1)
+        .trim() ?? '';
+    out.set(Number(tid) === pid ? 'main' : field('Name'), field('Cpus_allowed_list'));
+  }
+  return out;
+}
+
+/** The guest's cgroup folder under a v1 controller. */
+function cgroup(controller: string, name: string): string {
+  const machine = path.join('/sys/fs/cgroup', controller, 'machine');
+  const group = fs.readdirSync(machine).find((g) => g.endsWith(`-${name}.libvirt-qemu`));
+  if (!group) throw new Error(`no ${controller} cgroup for ${name}`);
+  return path.join(machine, group);
+}
+const readFile = (file: string): string => fs.readFileSync(file, 'utf8').trim();
+
+describe.skipIf(!sys.available)(
+  `tuning on the private system libvirtd${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
+  () => {
+    let f: CoreFixture;
+    let dom: DomainRef;
+    const name = uniqueGuestName('tune');
+    let uuid = '';
+
+    const apply = (change: TuningChange) =>
+      f.call<TuningApplyOutput>('tuning.apply', { connectionId: f.connectionId, uuid, change });
+    const refused = async (change: TuningChange): Promise<RemoteError> => {
+      try {
+        await apply(change);
+      } catch (e) {
+        return (e as { remote: RemoteError }).remote;
+      }
+      throw new Error(`${change.kind} was not refused`);
+    };
+
+    beforeAll(async () => {
+      if (!sys.available) return;
+      f = await startCore(sys.uri);
+      const { kernel, initrd } = stageGuest(sys.scratchDir);
+      const disk = path.join(sys.scratchDir, `${name}.img`);
+      fs.writeFileSync(disk, Buffer.alloc(8 * 1024 * 1024));
+      const xml = tinyGuestXml({ name, virtType: testEnv().virtType, kernel, initrd, vcpus: 2, disk });
+      dom = await f.client.domainDefineXML(xml);
+      await f.client.domainCreate(dom);
+      dom = await f.client.domainLookupByName(name);
+      uuid = dom.uuid;
+    }, 60_000);
+    afterAll(async () => {
+      if (!sys.available) return;
+      await f.client.domainDestroy(dom).catch(() => {});
+      await f.client.domainUndefineFlags(dom).catch(() => {});
+      await f.stop();
+    });
+
+    it('reads the host map and the VM’s vCPUs with where their threads run', async () => {
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      const hostCpus = t.host.cells.flatMap((c) => c.cpus.map((p) => p.id));
+      expect(hostCpus.length).toBe((await f.client.nodeGetInfo()).cpus);
+      expect(t.config.vcpus).toBe(2);
+      expect(t.live?.disks.map((d) => d.target)).toEqual(['vda']);
+      expect(t.actual?.map((a) => a.vcpu)).toEqual([0, 1]);
+    });
+
+    it('pins each vCPU live and for the next boot; each vCPU thread’s allowed CPUs follow', async () => {
+      const host = (await f.client.nodeGetInfo()).cpus;
+      const last = host - 1;
+      expect(await apply({ kind: 'vcpupin', vcpu: 0, cpus: [last] })).toMatchObject({
+        live: 'applied',
+        config: 'applied',
+        timing: 'both',
+      });
+      await apply({ kind: 'vcpupin', vcpu: 1, cpus: [0] });
+      expect(await f.client.domainGetVcpuPinInfo(dom, DomainAffect.LIVE)).toEqual([[last], [0]]);
+      expect(await f.client.domainGetVcpuPinInfo(dom, DomainAffect.CONFIG)).toEqual([[last], [0]]);
+      const threads = threadCpus(qemuPid(name));
+      const vcpu = (n: number) => [...threads].find(([k]) => k.startsWith(`CPU ${n}/`))?.[1];
+      expect(vcpu(0)).toBe(String(last));
+      expect(vcpu(1)).toBe('0');
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      expect(t.actual?.map((a) => a.affinity)).toEqual([[last], [0]]);
+      expect(t.config.vcpuPins).toEqual([
+        { vcpu: 0, cpus: [last] },
+        { vcpu: 1, cpus: [0] },
+      ]);
+    });
+
+    it('pins the emulator threads', async () => {
+      await apply({ kind: 'emulatorpin', cpus: [0] });
+      expect(await f.client.domainGetEmulatorPinInfo(dom, DomainAffect.LIVE)).toEqual([0]);
+      expect(threadCpus(qemuPid(name)).get('main')).toBe('0');
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      expect(t.config.emulatorPin).toEqual([0]);
+      expect(t.emulatorActual).toEqual([0]);
+    });
+
+    it('sets CPU shares and the vCPU quota; the cgroup files show them', async () => {
+      await apply({ kind: 'sched', shares: 333, period: 100000, quota: 50000 });
+      const sched = paramsToRecord(await f.client.domainGetSchedulerParameters(dom, DomainAffect.LIVE));
+      expect(sched).toMatchObject({ cpu_shares: 333, vcpu_period: 100000, vcpu_quota: 50000 });
+      const cpu = cgroup('cpu', name);
+      expect(readFile(path.join(cpu, 'cpu.shares'))).toBe('333');
+      expect(readFile(path.join(cpu, 'vcpu0', 'cpu.cfs_quota_us'))).toBe('50000');
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      expect([t.config.shares, t.config.quota]).toEqual([333, 50000]);
+      expect([t.effective.shares, t.effective.period, t.effective.quota]).toEqual([333, 100000, 50000]);
+    });
+
+    it('sets a memory hard limit; memory.limit_in_bytes shows it', async () => {
+      await apply({ kind: 'memtune', hardLimitKiB: 768 * 1024 });
+      const mem = paramsToRecord(await f.client.domainGetMemoryParameters(dom, DomainAffect.LIVE));
+      expect(mem.hard_limit).toBe(768 * 1024);
+      expect(readFile(path.join(cgroup('memory', name), 'memory.limit_in_bytes'))).toBe(
+        String(768 * 1024 * 1024),
+      );
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      expect(t.effective.hardLimitKiB).toBe(768 * 1024);
+      const cfg = paramsToRecord(await f.client.domainGetMemoryParameters(dom, DomainAffect.CONFIG));
+      expect(cfg.hard_limit).toBe(768 * 1024);
+    });
+
+    it('sets the block I/O weight; the blkio cgroup shows it', async () => {
+      await apply({ kind: 'blkio', weight: 321 });
+      expect(paramsToRecord(await f.client.domainGetBlkioParameters(dom, DomainAffect.LIVE)).weight).toBe(
+        321,
+      );
+      const dir = cgroup('blkio', name);
+      const file = ['blkio.bfq.weight', 'blkio.weight']
+        .map((n) => path.join(dir, n))
+        .find((p) => fs.existsSync(p));
+      expect(file, 'a blkio weight file').toBeDefined();
+      expect(readFile(file!)).toMatch(/(^|\s)321$/);
+    });
+
+    it('throttles a disk to 1 MiB/s, live and for the next boot', async () => {
+      const iotune = {
+        totalBytesSec: 1048576,
+        readBytesSec: 0,
+        writeBytesSec: 0,
+        totalIopsSec: 0,
+        readIopsSec: 0,
+        writeIopsSec: 0,
+      };
+      expect(await apply({ kind: 'iotune', disk: 'vda', iotune })).toMatchObject({ live: 'applied' });
+      const live = paramsToRecord(await f.client.domainGetBlockIoTune(dom, 'vda', DomainAffect.LIVE));
+      expect(live.total_bytes_sec).toBe(1048576);
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      expect(t.live?.disks[0]?.iotune.totalBytesSec).toBe(1048576);
+      expect(t.config.disks[0]?.iotune.totalBytesSec).toBe(1048576);
+    });
+
+    it('refuses bad input before libvirt, in words, and leaves the VM as it was', async () => {
+      const before = await f.client.domainGetXMLDesc(dom, 0);
+      const host = (await f.client.nodeGetInfo()).cpus;
+      const e1 = await refused({ kind: 'vcpupin', vcpu: 0, cpus: [host + 5] });
+      expect(e1.code).toBe('invalid-input');
+      expect(e1.message).toMatch(new RegExp(`This host has no CPU ${host + 5}`));
+      const e2 = await refused({ kind: 'memtune', hardLimitKiB: 16 * 1024 });
+      expect(e2.message).toMatch(/16 MiB is below the 128 MiB this VM has/);
+      const e3 = await refused({ kind: 'numatune', mode: 'strict', nodeset: [] });
+      expect(e3.message).toBe('Choose at least one NUMA node.');
+      expect(await f.client.domainGetXMLDesc(dom, 0)).toBe(before);
+    });
+
+    it('gives libvirt’s own words when libvirt refuses', async () => {
+      // Changing the NUMA mode of a running VM is something only libvirt knows it refuses.
+      const r = await apply({ kind: 'numatune', mode: 'interleave', nodeset: [0] });
+      if (r.live === 'failed') {
+        expect(r.message).toMatch(/Saved for the next boot/);
+        expect(r.detail).toBeTruthy();
+      } else expect(r.live).toBe('applied');
+      await until('the config to hold the NUMA mode', 5000, async () =>
+        (await f.client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).includes("mode='interleave'"),
+      );
+    });
+  },
+);
