@@ -4,7 +4,7 @@
  * software does), so opening the Hardware tab again costs no extra round trips.
  */
 import type { HostLimits } from '../../shared/contract/hardware.js';
-import type { LibvirtClient } from '../libvirt/index.js';
+import { isLibvirtError, type LibvirtClient } from '../libvirt/index.js';
 import { DomainCapabilitiesXml, type DomainXml } from '../libvirt-xml/index.js';
 
 /** QEMU's NIC models: libvirt's domain capabilities do not list them. */
@@ -53,9 +53,15 @@ export class HostLimitsCache {
     const key = JSON.stringify(opts);
     let limits = cache.get(key);
     if (!limits) {
-      limits = Promise.all([client.connectGetDomainCapabilities(opts, 0), client.nodeGetInfo()]).then(
-        ([caps, node]) => limitsFrom(DomainCapabilitiesXml.parse(caps), node),
-      );
+      limits = Promise.all([
+        // A driver without domain capabilities (libvirt's test driver, old daemons): no limits from
+        // them — libvirt still checks what it is given.
+        client.connectGetDomainCapabilities(opts, 0).catch((e: unknown) => {
+          if (!isLibvirtError(e)) throw e;
+          return '<domainCapabilities/>';
+        }),
+        client.nodeGetInfo(),
+      ]).then(([caps, node]) => limitsFrom(DomainCapabilitiesXml.parse(caps), node));
       // A failure is not kept: the next open asks again.
       limits.catch(() => cache.delete(key));
       cache.set(key, limits);

@@ -152,6 +152,43 @@ describe('hardware editor through the core', () => {
     expect(await configXml()).toBe(before);
   });
 
+  it('Secure Boot on a q35 VM: libvirt finds firmware with enrolled keys and the VM starts', async () => {
+    const q35 = DomainXml.parse(
+      tinyGuestXml({
+        name: `${name}-q35`,
+        kernel: env.guestKernel,
+        initrd: env.guestInitrd,
+        virtType: env.virtType,
+        machine: 'q35',
+        serial: 'pty',
+      }),
+    );
+    const other = await fx.client.domainDefineXML(q35.toString());
+    try {
+      const r = await fx.call<HardwareGetOutput>('hardware.get', {
+        connectionId: fx.connectionId,
+        uuid: other.uuid,
+      });
+      expect(r.limits.firmware.choices).toContain('efi');
+      expect(r.limits.firmware.secureBoot).toBe(true);
+      await fx.call('hardware.apply', {
+        connectionId: fx.connectionId,
+        uuid: other.uuid,
+        change: { kind: 'boot', firmware: 'efi', secureBoot: true },
+      });
+      const xml = DomainXml.parse(await fx.client.domainGetXMLDesc(other, DomainXMLFlags.INACTIVE));
+      expect(readBoot(xml)).toMatchObject({ firmware: 'efi', secureBoot: true });
+      // Autoselection happens at start (libvirt 9.0): it must find a Secure Boot build with SMM on.
+      await fx.client.domainCreate(other);
+      const live = DomainXml.parse(
+        await fx.client.domainGetXMLDesc(await fx.client.domainLookupByUUID(other.uuid), 0),
+      );
+      expect(readBoot(live).loader).toMatch(/secboot|ms\.fd|secure/i);
+    } finally {
+      await removeGuest([fx.client], `${name}-q35`);
+    }
+  }, 90_000);
+
   describe('running', () => {
     beforeAll(async () => {
       await fx.client.domainCreate(dom);

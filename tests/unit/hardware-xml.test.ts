@@ -15,6 +15,7 @@ import { editorFor } from '../../electron/hardware/kinds/index.js';
 import { limitsFrom } from '../../electron/hardware/limits.js';
 import { HardwareService, hardwareView, pendingChanges } from '../../electron/hardware/service.js';
 import { LibvirtError } from '../../electron/libvirt/index.js';
+import { add, child } from '../../electron/libvirt-xml/dom.js';
 import {
   DomainCapabilitiesXml,
   DomainXml,
@@ -486,5 +487,38 @@ describe('the service when libvirt refuses', () => {
       message:
         'Saved for next boot; the running VM could not take it now: requested vcpus is greater than max allowable vcpus',
     });
+  });
+});
+
+describe('a domain with 100 disks', () => {
+  const big = (() => {
+    const d = DomainXml.parse(AWKWARD);
+    const devices = child(d.root, 'devices')!;
+    for (let i = 0; i < 100; i++) {
+      const disk = add(devices, 'disk', { type: 'file', device: 'disk' });
+      add(disk, 'source', { file: `/srv/disks/d${i}.qcow2` });
+      add(disk, 'target', {
+        dev: `sd${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`,
+        bus: 'scsi',
+      });
+    }
+    return d.toString();
+  })();
+
+  it('one field changes, the 100 disks and everything else do not', () => {
+    const out = apply(big, { kind: 'memory', currentKiB: 1024 * 1024 });
+    expect(xmlMeaning(out)).toEqual(
+      expected(big, (t) => {
+        const i = t.children.findIndex((c) => c.name === 'memory');
+        t.children.splice(i + 1, 0, el('currentMemory', { unit: 'KiB' }, [], '1048576'));
+      }),
+    );
+    const moved = apply(big, { kind: 'boot', order: ['disk:sdad', 'disk:sda'] });
+    const boot = readBoot(DomainXml.parse(moved));
+    expect(boot.devices.slice(0, 2).map((d) => [d.id, d.order])).toEqual([
+      ['disk:sdad', 1],
+      ['disk:sda', 2],
+    ]);
+    expect(hardwareView(DomainXml.parse(big)).devices).toHaveLength(105);
   });
 });

@@ -49,13 +49,12 @@ export const cpuEditor: HardwareEditor<'cpu', CpuChange> = {
 
   check(change, { config, limits }) {
     const issues: HwIssue[] = [];
-    const next = merged(readCpu(config), change);
+    const now = readCpu(config);
+    const next = merged(now, change);
     const cap = limits.maxVcpus;
-    if (cap !== null && next.maxVcpus > cap)
-      issues.push({
-        path: [change.maxVcpus !== undefined ? 'maxVcpus' : 'vcpus'],
-        message: `This host allows at most ${cap} vCPUs for this VM.`,
-      });
+    // Only a new maximum is held against the host (a VM defined elsewhere may already have more).
+    if (cap !== null && next.maxVcpus !== now.maxVcpus && next.maxVcpus > cap)
+      issues.push({ path: ['maxVcpus'], message: `This host allows at most ${cap} vCPUs for this VM.` });
     if (next.vcpus > next.maxVcpus)
       issues.push({
         path: ['vcpus'],

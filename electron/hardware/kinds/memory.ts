@@ -40,13 +40,17 @@ export const memoryEditor: HardwareEditor<'memory', MemoryChange> = {
 
   check(change, { config, limits }) {
     const issues: HwIssue[] = [];
-    const next = merged(readMemory(config), change);
+    const now = readMemory(config);
+    const next = merged(now, change);
     const host = limits.hostMemoryKiB;
-    if (next.maxKiB > host)
-      issues.push({
-        path: [change.maxKiB !== undefined ? 'maxKiB' : 'currentKiB'],
-        message: `This host has ${mib(host)} of memory; a VM cannot have more.`,
-      });
+    // Only what changes is held against the host (a VM defined elsewhere may already have more).
+    const over = (field: 'maxKiB' | 'currentKiB') => {
+      const v = change[field];
+      return v !== undefined && v !== now[field] && v > host;
+    };
+    const field = over('maxKiB') ? 'maxKiB' : over('currentKiB') ? 'currentKiB' : null;
+    if (field)
+      issues.push({ path: [field], message: `This host has ${mib(host)} of memory; a VM cannot have more.` });
     if (next.currentKiB > next.maxKiB)
       issues.push({
         path: ['currentKiB'],

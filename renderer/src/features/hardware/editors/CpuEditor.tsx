@@ -59,7 +59,7 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
       for (const [k, v] of Object.entries(topo)) if (v === null) issues[k] = t('hw.cpu.enterCount');
     if (vcpus === null || maxVcpus === null || Object.keys(issues).length > 0)
       return { change: null, issues };
-    if (limits.maxVcpus !== null && maxVcpus > limits.maxVcpus)
+    if (limits.maxVcpus !== null && maxVcpus !== now.maxVcpus && maxVcpus > limits.maxVcpus)
       issues.maxVcpus = t('hw.cpu.overHostMax', { n: limits.maxVcpus });
     const c: CpuChange = { kind: 'cpu' };
     const topology = values.manualTopology

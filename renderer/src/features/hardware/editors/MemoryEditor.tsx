@@ -41,8 +41,11 @@ export const MemoryEditor = ({ connectionId, vmUuid, vmName, running, hw, onAppl
     if (cur === null) issues.currentKiB = t('hw.mem.enterMiB');
     if (max === null) issues.maxKiB = t('hw.mem.enterMiB');
     if (cur === null || max === null) return { change: null, issues };
-    if (max > hostMiB) issues.maxKiB = t('hw.mem.overHost', { n: hostMiB });
-    if (cur > hostMiB) issues.currentKiB = t('hw.mem.overHost', { n: hostMiB });
+    // Only what changes is held against the host (a VM made elsewhere may already have more).
+    if (values.maxMiB !== toMiB(now.maxKiB) && max > hostMiB)
+      issues.maxKiB = t('hw.mem.overHost', { n: hostMiB });
+    if (values.currentMiB !== toMiB(now.currentKiB) && cur > hostMiB)
+      issues.currentKiB = t('hw.mem.overHost', { n: hostMiB });
     const c: MemoryChange = { kind: 'memory' };
     // Unchanged MiB text keeps the exact KiB (a size that is not whole MiB is not rounded away).
     const curKiB = values.currentMiB === toMiB(now.currentKiB) ? now.currentKiB : cur * 1024;
