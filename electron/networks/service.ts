@@ -216,11 +216,15 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
     const c = this.connections.getClient(parsed.connectionId);
     const nets = await c.connectListAllNetworks();
     const blocks: ExistingBlock[] = [];
+    const bridges: { network: string; bridge: string }[] = [];
     for (const net of nets) {
       const xml = await c
         .networkGetXMLDesc(net)
         .then((x) => NetworkXml.parse(x))
         .catch(() => null);
+      // Host-bridge networks name the host's bridge, which many may share; libvirt's own bridges are one each.
+      if (xml?.bridge && xml.forwardMode !== 'bridge')
+        bridges.push({ network: net.name, bridge: xml.bridge });
       for (const ip of xml?.ips ?? [])
         if (ip.address && ip.prefix !== null)
           blocks.push({
@@ -234,7 +238,7 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
     const host = await this.hostInterfaces(parsed.connectionId).catch(() => null);
     const refusals = checkNewNetwork(
       parsed,
-      { names: nets.map((n) => n.name), blocks },
+      { names: nets.map((n) => n.name), blocks, bridges },
       host && !host.unavailable ? host.interfaces : null,
     );
     if (refusals.length > 0) throw new CoreError('invalid-input', refusals[0]!.message, refusals);
