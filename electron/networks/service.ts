@@ -22,8 +22,10 @@ import {
   type NetworkRef,
 } from '../libvirt/index.js';
 import {
+  attr,
   DomainXml,
   NetworkXml,
+  parseXml,
   dhcpHostXml,
   dnsHostXml,
   newNetworkXml,
@@ -194,9 +196,11 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
       const refs = await c.connectListAllInterfaces();
       const interfaces = [];
       for (const ref of refs) {
-        const xml = await c.interfaceGetXMLDesc(ref).catch(() => '');
-        const type = /<interface[^>]*\stype=['"]([^'"]+)['"]/.exec(xml)?.[1] ?? 'ethernet';
-        interfaces.push({ name: ref.name, mac: ref.mac, type, active: true });
+        const type = await c
+          .interfaceGetXMLDesc(ref)
+          .then((xml) => attr(parseXml(xml), 'type'))
+          .catch(() => null);
+        interfaces.push({ name: ref.name, mac: ref.mac, type: type ?? 'ethernet', active: true });
       }
       const inactive = await c.connectListAllInterfaces(1).catch(() => []);
       for (const i of interfaces) if (inactive.some((x) => x.name === i.name)) i.active = false;
