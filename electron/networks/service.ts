@@ -22,8 +22,10 @@ import {
   type NetworkRef,
 } from '../libvirt/index.js';
 import {
+  attr,
   DomainXml,
   NetworkXml,
+  parseXml,
   dhcpHostXml,
   dnsHostXml,
   newNetworkXml,
@@ -194,9 +196,11 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
       const refs = await c.connectListAllInterfaces();
       const interfaces = [];
       for (const ref of refs) {
-        const xml = await c.interfaceGetXMLDesc(ref).catch(() => '');
-        const type = /<interface[^>]*\stype=['"]([^'"]+)['"]/.exec(xml)?.[1] ?? 'ethernet';
-        interfaces.push({ name: ref.name, mac: ref.mac, type, active: true });
+        const type = await c
+          .interfaceGetXMLDesc(ref)
+          .then((xml) => attr(parseXml(xml), 'type'))
+          .catch(() => null);
+        interfaces.push({ name: ref.name, mac: ref.mac, type: type ?? 'ethernet', active: true });
       }
       const inactive = await c.connectListAllInterfaces(1).catch(() => []);
       for (const i of interfaces) if (inactive.some((x) => x.name === i.name)) i.active = false;
@@ -216,11 +220,15 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
     const c = this.connections.getClient(parsed.connectionId);
     const nets = await c.connectListAllNetworks();
     const blocks: ExistingBlock[] = [];
+    const bridges: { network: string; bridge: string }[] = [];
     for (const net of nets) {
       const xml = await c
         .networkGetXMLDesc(net)
         .then((x) => NetworkXml.parse(x))
         .catch(() => null);
+      // Host-bridge networks name the host's bridge, which many may share; libvirt's own bridges are one each.
+      if (xml?.bridge && xml.forwardMode !== 'bridge')
+        bridges.push({ network: net.name, bridge: xml.bridge });
       for (const ip of xml?.ips ?? [])
         if (ip.address && ip.prefix !== null)
           blocks.push({
@@ -234,7 +242,7 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
     const host = await this.hostInterfaces(parsed.connectionId).catch(() => null);
     const refusals = checkNewNetwork(
       parsed,
-      { names: nets.map((n) => n.name), blocks },
+      { names: nets.map((n) => n.name), blocks, bridges },
       host && !host.unavailable ? host.interfaces : null,
     );
     if (refusals.length > 0) throw new CoreError('invalid-input', refusals[0]!.message, refusals);

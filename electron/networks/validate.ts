@@ -108,7 +108,7 @@ function checkBlock(input: NetworkCreateInput, key: BlockKey, out: Refusal[]): C
  */
 export function checkNewNetwork(
   input: NetworkCreateInput,
-  existing: { names: string[]; blocks: ExistingBlock[] },
+  existing: { names: string[]; blocks: ExistingBlock[]; bridges?: { network: string; bridge: string }[] },
   hostInterfaces: { name: string; type: string }[] | null,
 ): Refusal[] {
   const out: Refusal[] = [];
@@ -165,7 +165,17 @@ export function checkNewNetwork(
     if (routed && input.forwardDev && !find(input.forwardDev))
       out.push({ path: ['forwardDev'], message: `The host has no interface '${input.forwardDev}'` });
   }
-  if ((input.kind === 'isolated' || routed) && input.bridgeName && find0(hostInterfaces, input.bridgeName))
+  const taken = existing.bridges?.find((b) => b.bridge === input.bridgeName);
+  if ((input.kind === 'isolated' || routed) && input.bridgeName && taken)
+    out.push({
+      path: ['bridgeName'],
+      message: `Network '${taken.network}' uses the bridge '${input.bridgeName}' already`,
+    });
+  else if (
+    (input.kind === 'isolated' || routed) &&
+    input.bridgeName &&
+    find0(hostInterfaces, input.bridgeName)
+  )
     out.push({
       path: ['bridgeName'],
       message: `The host has an interface named '${input.bridgeName}' already; leave the bridge name empty to let libvirt pick one`,

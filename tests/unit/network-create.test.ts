@@ -204,6 +204,17 @@ describe('checkNewNetwork', () => {
     ).toEqual(['bridgeName']);
   });
 
+  it('refuses a bridge name another network uses', () => {
+    const r = checkNewNetwork(
+      input({ bridgeName: 'virbr0', ipv4: v4('10.1.0.1', 24) }),
+      { names: [], blocks: [], bridges: [{ network: 'default', bridge: 'virbr0' }] },
+      null,
+    );
+    expect(r).toEqual([
+      { path: ['bridgeName'], message: "Network 'default' uses the bridge 'virbr0' already" },
+    ]);
+  });
+
   it('has the schema ask for what each kind needs', () => {
     const r = networkCreateSchema.safeParse({ connectionId: 'c1', name: 'x', kind: 'bridge' });
     expect(r.success).toBe(false);
