@@ -25,3 +25,4 @@ export * from './volume.js';
 export * from './pool.js';
 export * from './network.js';
 export * from './snapshot.js';
+export * from './domain-devices.js';
