@@ -212,6 +212,28 @@ describe('hardware editor: disks and NICs on the QEMU session daemon', () => {
     expect(await refusal(() => changeMedia(client, dom, newTarget, null), 'target')).toMatch(/not a CD-ROM/);
   }, 60_000);
 
+  it('a CD-ROM on a bus without hotplug goes to the config only, and the result says so', async () => {
+    const r = await addDisk(client, dom, {
+      device: 'cdrom',
+      source: { kind: 'file', path: mediaPath },
+      bus: 'ide',
+    });
+    expect(r).toMatchObject({ live: 'not-possible', config: 'applied', target: 'hda' });
+    expect(r.message).toBe(
+      'A drive on the ide bus cannot be added to a running VM; it is added at next boot',
+    );
+    expect((await liveXml()).disks.find((d) => d.target === 'hda')).toBeUndefined();
+    expect((await configXml()).disks.find((d) => d.target === 'hda')).toMatchObject({ source: mediaPath });
+    // Ejecting and removing it touch the config only, and say the running VM does not have it.
+    expect(await changeMedia(client, dom, 'hda', null)).toMatchObject({
+      live: 'not-possible',
+      config: 'applied',
+    });
+    expect((await configXml()).disks.find((d) => d.target === 'hda')?.source).toBeNull();
+    expect(await removeDisk(client, dom, 'hda')).toMatchObject({ live: 'not-possible', config: 'applied' });
+    expect((await configXml()).disks.find((d) => d.target === 'hda')).toBeUndefined();
+  }, 60_000);
+
   it('removes the disk: gone from live and config XML and from the guest; the volume stays', async () => {
     const r = await removeDisk(client, dom, newTarget);
     expect(r).toMatchObject({ live: 'applied', config: 'applied', message: null });

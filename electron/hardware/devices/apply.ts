@@ -92,11 +92,18 @@ export async function attachDevice(
   client: DeviceClient,
   s: DomainState,
   xml: string,
+  /** Why this device cannot be added to a running VM, when that is known beforehand. */
+  notLive?: string,
 ): Promise<DeviceChangeResult> {
   if (!s.active) {
     await client.domainAttachDeviceFlags(s.dom, xml, DomainAffect.CONFIG);
     return { live: 'not-running', config: 'applied', message: null };
   }
+  if (notLive && s.persistent) {
+    await client.domainAttachDeviceFlags(s.dom, xml, DomainAffect.CONFIG);
+    return { live: 'not-possible', config: 'applied', message: `${notLive}; it is added at next boot` };
+  }
+  if (notLive) throw new CoreError('invalid-input', notLive);
   try {
     await client.domainAttachDeviceFlags(
       s.dom,
@@ -130,12 +137,25 @@ export async function updateDevice(
   const from = inLive ? s.live! : s.config!;
   const flags = (inLive ? DomainAffect.LIVE : 0) | (inConfig ? DomainAffect.CONFIG : 0);
   await client.domainUpdateDeviceFlags(s.dom, xmlFor(from), flags);
-  return {
-    live: inLive ? 'applied' : 'not-running',
-    config: inConfig ? 'applied' : 'transient',
-    message: null,
-  };
+  return { ...liveWhenOnlyInConfig(s, inLive), config: inConfig ? 'applied' : 'transient' };
 }
+
+/**
+ * The live side of a change made where the device is: to the running VM, or — when the VM runs without
+ * it (added for next boot only) — nothing live, which is said plainly.
+ */
+const liveWhenOnlyInConfig = (
+  s: DomainState,
+  inLive: boolean,
+): Pick<DeviceChangeResult, 'live' | 'message'> =>
+  inLive
+    ? { live: 'applied', message: null }
+    : s.active
+      ? {
+          live: 'not-possible',
+          message: 'The running VM does not have this device yet; the change applies at next boot',
+        }
+      : { live: 'not-running', message: null };
 
 export interface DetachOptions {
   /** True when the description has the device. */
@@ -169,7 +189,7 @@ export async function detachDevice(
   const config: ConfigOutcome = inConfig ? 'applied' : 'transient';
   if (!inLive) {
     await client.domainDetachDeviceFlags(s.dom, o.xmlFor(s.config!), flags);
-    return { live: 'not-running', config, message: null };
+    return { ...liveWhenOnlyInConfig(s, false), config };
   }
   const removed = waitForRemoval(client, s.dom, o, o.waitMs ?? 20_000);
   try {

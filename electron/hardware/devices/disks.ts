@@ -88,6 +88,12 @@ export interface DiskChangeResult extends DeviceChangeResult {
   target: string;
 }
 
+/**
+ * Buses whose drives QEMU cannot hot-plug (IDE, AHCI/SATA and floppy controllers have no hotplug); asked
+ * anyway, libvirt passes the request on and QEMU fails it with an internal error.
+ */
+const NO_HOTPLUG_BUSES: readonly string[] = ['ide', 'sata', 'fdc'];
+
 /** A refusal about one field of the input, before anything reached libvirt. */
 const refuse = (path: (string | number)[], message: string): CoreError =>
   new CoreError('invalid-input', message, [{ path, message }]);
@@ -212,8 +218,11 @@ export async function addDisk(
     shareable: input.shareable ?? false,
     serial: input.serial ?? null,
   });
+  const notLive = NO_HOTPLUG_BUSES.includes(input.bus)
+    ? `A drive on the ${input.bus} bus cannot be added to a running VM`
+    : undefined;
   try {
-    return { ...(await attachDevice(client, s, xml)), target };
+    return { ...(await attachDevice(client, s, xml, notLive)), target };
   } catch (e) {
     if (!created) throw e;
     // The VM did not take the new volume: it goes again, so nothing is left behind.
@@ -224,6 +233,15 @@ export async function addDisk(
     if (deleted) throw e;
     throw interruptedError(e, [`the new volume ${src.kind === 'new-volume' ? src.name : ''}`]);
   }
+}
+
+/** The disk `target` as the running VM has it, else as the configuration has it. */
+function diskIn(s: DomainState, target: string): { disk: DomainXml['disks'][number]; inLive: boolean } {
+  const live = s.live?.disks.find((d) => d.target === target);
+  if (live) return { disk: live, inLive: true };
+  const config = s.config?.disks.find((d) => d.target === target);
+  if (config) return { disk: config, inLive: false };
+  throw new CoreError('not-found', `${s.dom.name} has no disk ${target}`);
 }
 
 const hasDisk = (target: string) => (x: DomainXml) => !!findDiskElement(x, target);
@@ -253,8 +271,7 @@ export async function changeMedia(
   media: { kind: 'volume'; pool: string; volume: string } | { kind: 'file'; path: string } | null,
 ): Promise<DiskChangeResult> {
   const s = await readDomainState(client, dom);
-  const disk = currentXml(s).disks.find((d) => d.target === target);
-  if (!disk) throw new CoreError('not-found', `${dom.name} has no disk ${target}`);
+  const { disk } = diskIn(s, target);
   if (disk.device !== 'cdrom' && disk.device !== 'floppy')
     throw refuse(['target'], `${target} is a disk, not a CD-ROM: its media cannot be changed`);
   const source: DiskSource | null = !media
@@ -289,12 +306,11 @@ export async function resizeDisk(
   capacityBytes: number,
 ): Promise<DiskChangeResult> {
   const s = await readDomainState(client, dom);
-  const disk = currentXml(s).disks.find((d) => d.target === target);
-  if (!disk) throw new CoreError('not-found', `${dom.name} has no disk ${target}`);
+  const { disk, inLive } = diskIn(s, target);
   if (disk.device !== 'disk')
     throw refuse(['target'], `${target} is a ${disk.device}; only disks can be resized`);
   const vol = await volumeOf(client, disk);
-  const current = s.active
+  const current = inLive
     ? (await client.domainGetBlockInfo(dom, target)).capacity
     : vol
       ? (await client.storageVolGetInfo(vol)).capacity
@@ -320,10 +336,17 @@ export async function resizeDisk(
         `Growing ${target} by ${sizeText(capacityBytes - current)} needs more than the ${sizeText(free)} free in its pool`,
       );
   }
-  if (s.active) {
+  if (inLive) {
     await client.domainBlockResize(dom, target, capacityBytes, DomainBlockResizeFlags.BYTES);
     return { live: 'applied', config: 'applied', message: null, target };
   }
   await client.storageVolResize(vol!, capacityBytes, 0);
-  return { live: 'not-running', config: 'applied', message: null, target };
+  return s.active
+    ? {
+        live: 'not-possible',
+        config: 'applied',
+        message: 'The running VM does not have this disk yet',
+        target,
+      }
+    : { live: 'not-running', config: 'applied', message: null, target };
 }
