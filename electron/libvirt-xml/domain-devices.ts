@@ -9,6 +9,7 @@ import {
   attr,
   child,
   children,
+  elements,
   newDocument,
   parseXml,
   remove,
@@ -18,7 +19,9 @@ import {
   XmlError,
   type XmlElement,
 } from './dom.js';
-import type { DomainDisk, DomainInterface, DomainXml } from './domain.js';
+import { DomainXml, type DomainDisk, type DomainInterface } from './domain.js';
+
+const TEXT_NODE = 3;
 
 // ---- disks ----
 
@@ -110,9 +113,9 @@ const addDiskSource = (disk: XmlElement, source: DiskSource): void => {
   add(disk, 'source', attrs);
 };
 
-/** A new `<disk>` for attach-device. */
-export function diskDeviceXml(spec: DiskSpec): string {
-  const disk = newDocument('disk', { type: spec.source?.type ?? 'file', device: spec.device });
+/** Fills an empty `<disk>` element from `spec`. */
+const fillDisk = (disk: XmlElement, spec: DiskSpec): XmlElement => {
+  setAttrs(disk, { type: spec.source?.type ?? 'file', device: spec.device });
   add(disk, 'driver', {
     name: 'qemu',
     type: spec.format ?? null,
@@ -126,7 +129,91 @@ export function diskDeviceXml(spec: DiskSpec): string {
   if (spec.readonly || spec.device === 'cdrom') add(disk, 'readonly');
   if (spec.shareable) add(disk, 'shareable');
   if (spec.serial) add(disk, 'serial', {}, spec.serial);
-  return serializeXml(disk);
+  return disk;
+};
+
+/** A new `<disk>` for attach-device. */
+export function diskDeviceXml(spec: DiskSpec): string {
+  return serializeXml(fillDisk(newDocument('disk'), spec));
+}
+
+/** The domain's `<devices>`; throws XmlError when it has none. */
+const devicesOf = (dom: DomainXml): XmlElement => {
+  const devices = child(dom.root, 'devices');
+  if (!devices) throw new XmlError('The domain XML has no <devices> element');
+  return devices;
+};
+
+/**
+ * A new, empty device element placed after the last one of its name (else at the end of <devices>),
+ * indented like it so the XML preview reads well.
+ */
+const newDevice = (dom: DomainXml, name: string): XmlElement => {
+  const devices = devicesOf(dom);
+  const same = children(devices, name);
+  const last = same[same.length - 1] ?? elements(devices).at(-1);
+  const el = add(devices, name);
+  if (!last || last === el) return el;
+  devices.insertBefore(el, last.nextSibling);
+  const indent = last.previousSibling;
+  if (indent?.nodeType === TEXT_NODE && (indent.nodeValue ?? '').trim() === '')
+    devices.insertBefore(devices.ownerDocument!.createTextNode(indent.nodeValue ?? ''), el);
+  return el;
+};
+
+/** Adds a disk to the domain description (the next-boot edit of an add). */
+export function addDiskTo(dom: DomainXml, spec: DiskSpec): DomainXml {
+  fillDisk(newDevice(dom, 'disk'), spec);
+  return dom;
+}
+
+/** Removes the disk `target` from the description; throws XmlError when it has none. */
+export function removeDiskFrom(dom: DomainXml, target: string): DomainXml {
+  const el = findDiskElement(dom, target);
+  if (!el) throw new XmlError(`The domain has no disk ${target}`);
+  remove(el);
+  return dom;
+}
+
+export interface DiskOptionsEdit {
+  cache?: string | null;
+  io?: string | null;
+  discard?: string | null;
+  readonly?: boolean;
+  shareable?: boolean;
+  serial?: string | null;
+}
+
+/**
+ * Changes the options of disk `target` that are given (null removes a driver option or the serial, which
+ * lets libvirt's default apply); the rest of the disk stays as it is.
+ */
+export function setDiskOptions(dom: DomainXml, target: string, o: DiskOptionsEdit): DomainXml {
+  const el = findDiskElement(dom, target);
+  if (!el) throw new XmlError(`The domain has no disk ${target}`);
+  const driverAttrs: Record<string, string | null> = {};
+  for (const k of ['cache', 'io', 'discard'] as const)
+    if (o[k] !== undefined) driverAttrs[k] = o[k] === 'default' ? null : o[k];
+  if (Object.keys(driverAttrs).length > 0) {
+    let driver = child(el, 'driver');
+    if (!driver) {
+      driver = add(el, 'driver', { name: 'qemu' });
+      if (el.firstChild !== driver) el.insertBefore(driver, el.firstChild); // libvirt writes it first
+    }
+    setAttrs(driver, driverAttrs);
+  }
+  for (const flag of ['readonly', 'shareable'] as const) {
+    const want = o[flag];
+    if (want === undefined) continue;
+    const has = child(el, flag);
+    if (want && !has) add(el, flag);
+    if (!want && has) remove(has);
+  }
+  if (o.serial !== undefined) {
+    for (const old of children(el, 'serial')) remove(old);
+    if (o.serial) add(el, 'serial', {}, o.serial);
+  }
+  return dom;
 }
 
 /** The domain's own `<disk>` for `target` as XML (for detach-device); throws XmlError when absent. */
@@ -136,17 +223,13 @@ export function diskElementXml(dom: DomainXml, target: string): string {
   return serializeXml(el);
 }
 
-/**
- * The CD-ROM (or floppy) `target` with other media, or none (`null` ejects), for update-device: the
- * domain's own element with its `<source>` replaced, so driver, bus, address and alias stay as they are.
- */
-export function mediaChangeXml(dom: DomainXml, target: string, media: DiskSource | null): string {
-  const found = findDiskElement(dom, target);
-  if (!found) throw new XmlError(`The domain has no disk ${target}`);
-  const device = attr(found, 'device') ?? 'disk';
+/** Puts other media into the CD-ROM (or floppy) `target` of the description, or ejects it (`null`). */
+export function setDiskMedia(dom: DomainXml, target: string, media: DiskSource | null): DomainXml {
+  const el = findDiskElement(dom, target);
+  if (!el) throw new XmlError(`The domain has no disk ${target}`);
+  const device = attr(el, 'device') ?? 'disk';
   if (device !== 'cdrom' && device !== 'floppy')
     throw new XmlError(`${target} is not a CD-ROM or floppy drive, its media cannot be changed`);
-  const el = parseXml(serializeXml(found)); // a detached copy: the domain's document stays as it was
   for (const name of ['source', 'backingStore']) for (const c of children(el, name)) remove(c);
   setAttrs(el, { type: media?.type ?? 'file' });
   if (media) {
@@ -156,7 +239,25 @@ export function mediaChangeXml(dom: DomainXml, target: string, media: DiskSource
     const targetEl = child(el, 'target');
     if (source && targetEl) el.insertBefore(source, targetEl);
   }
-  return serializeXml(el);
+  return dom;
+}
+
+/** A detached copy of a device element, in a description of its own (edits leave `dom` as it was). */
+const copyOf = (el: XmlElement): DomainXml => {
+  const copy = DomainXml.create('copy');
+  devicesOrNew(copy).appendChild(copy.root.ownerDocument!.importNode(el, true));
+  return copy;
+};
+const devicesOrNew = (dom: DomainXml): XmlElement => child(dom.root, 'devices') ?? add(dom.root, 'devices');
+
+/**
+ * The CD-ROM (or floppy) `target` with other media, or none (`null` ejects), for update-device: the
+ * domain's own element with its `<source>` replaced, so driver, bus, address and alias stay as they are.
+ */
+export function mediaChangeXml(dom: DomainXml, target: string, media: DiskSource | null): string {
+  const found = findDiskElement(dom, target);
+  if (!found) throw new XmlError(`The domain has no disk ${target}`);
+  return diskElementXml(setDiskMedia(copyOf(found), target, media), target);
 }
 
 // ---- network interfaces ----
@@ -223,22 +324,78 @@ export function normalizeMac(mac: string): string | null {
   return parts.join(':').toLowerCase();
 }
 
-/** A new `<interface>` for attach-device; throws XmlError for a MAC address that is not usable. */
-export function nicDeviceXml(spec: NicSpec): string {
-  const nic = newDocument('interface', { type: spec.source.type === 'user' ? 'user' : spec.source.type });
+const setNicSource = (nic: XmlElement, s: NicSource): void => {
+  setAttrs(nic, { type: s.type });
+  const old = children(nic, 'source');
+  for (const o of old) remove(o);
+  if (s.type === 'user') return;
+  const attrs =
+    s.type === 'network'
+      ? { network: s.network }
+      : s.type === 'bridge'
+        ? { bridge: s.bridge }
+        : { dev: s.dev, mode: s.mode };
+  const src = add(nic, 'source', attrs);
+  const mac = child(nic, 'mac');
+  // After the MAC address, as libvirt writes it.
+  if (mac && mac.nextSibling !== src) nic.insertBefore(src, mac.nextSibling);
+};
+
+/** Fills an empty `<interface>` from `spec`; throws XmlError for a MAC address that is not usable. */
+const fillNic = (nic: XmlElement, spec: NicSpec): XmlElement => {
+  setAttrs(nic, { type: spec.source.type });
   if (spec.mac) {
     const mac = normalizeMac(spec.mac);
     if (!mac)
       throw new XmlError(`${spec.mac} is not a unicast MAC address (six hex pairs like 52:54:00:12:34:56)`);
     add(nic, 'mac', { address: mac });
   }
-  const s = spec.source;
-  if (s.type === 'network') add(nic, 'source', { network: s.network });
-  else if (s.type === 'bridge') add(nic, 'source', { bridge: s.bridge });
-  else if (s.type === 'direct') add(nic, 'source', { dev: s.dev, mode: s.mode });
+  setNicSource(nic, spec.source);
   if (spec.model) add(nic, 'model', { type: spec.model });
   if (spec.linkState) add(nic, 'link', { state: spec.linkState });
-  return serializeXml(nic);
+  return nic;
+};
+
+/** A new `<interface>` for attach-device; throws XmlError for a MAC address that is not usable. */
+export function nicDeviceXml(spec: NicSpec): string {
+  return serializeXml(fillNic(newDocument('interface'), spec));
+}
+
+/** Adds a NIC to the description (the next-boot edit of an add). */
+export function addNicTo(dom: DomainXml, spec: NicSpec): DomainXml {
+  fillNic(newDevice(dom, 'interface'), spec);
+  return dom;
+}
+
+const nicOrThrow = (dom: DomainXml, mac: string): XmlElement => {
+  const el = findNicElement(dom, mac);
+  if (!el) throw new XmlError(`The domain has no network interface ${mac}`);
+  return el;
+};
+
+/** Removes the NIC with MAC `mac` from the description; throws XmlError when it has none. */
+export function removeNicFrom(dom: DomainXml, mac: string): DomainXml {
+  remove(nicOrThrow(dom, mac));
+  return dom;
+}
+
+/** Sets the link state of the NIC `mac` in the description. */
+export function setNicLinkState(dom: DomainXml, mac: string, state: 'up' | 'down'): DomainXml {
+  const el = nicOrThrow(dom, mac);
+  setAttrs(child(el, 'link') ?? add(el, 'link'), { state });
+  return dom;
+}
+
+/** Changes what the NIC `mac` is connected to and/or its model; the rest stays as it is. */
+export function setNicOptions(
+  dom: DomainXml,
+  mac: string,
+  o: { source?: NicSource; model?: string },
+): DomainXml {
+  const el = nicOrThrow(dom, mac);
+  if (o.source) setNicSource(el, o.source);
+  if (o.model) setAttrs(child(el, 'model') ?? add(el, 'model'), { type: o.model });
+  return dom;
 }
 
 /** The domain's own `<interface>` with MAC `mac` as XML (for detach-device); throws XmlError when absent. */
@@ -250,12 +407,7 @@ export function nicElementXml(dom: DomainXml, mac: string): string {
 
 /** The domain's `<interface>` with MAC `mac` and link `state`, for update-device. */
 export function nicLinkStateXml(dom: DomainXml, mac: string, state: 'up' | 'down'): string {
-  const found = findNicElement(dom, mac);
-  if (!found) throw new XmlError(`The domain has no network interface ${mac}`);
-  const el = parseXml(serializeXml(found));
-  const link = child(el, 'link') ?? add(el, 'link');
-  setAttrs(link, { state });
-  return serializeXml(el);
+  return nicElementXml(setNicLinkState(copyOf(nicOrThrow(dom, mac)), mac, state), mac);
 }
 
 // ---- domain capabilities ----

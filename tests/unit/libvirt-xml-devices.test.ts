@@ -1,12 +1,15 @@
 /** Disk and NIC device XML (electron/libvirt-xml/domain-devices.ts): built, cut from a domain, edited. */
 import { describe, expect, it } from 'vitest';
 import {
+  addDiskTo,
+  addNicTo,
   child,
   diskDetails,
   diskDeviceXml,
   diskElementXml,
   domainCapsEnum,
   DomainXml,
+  elements,
   freeTarget,
   mediaChangeXml,
   nicDetails,
@@ -14,7 +17,12 @@ import {
   nicLinkStateXml,
   normalizeMac,
   parseXml,
+  removeDiskFrom,
+  removeNicFrom,
   serializeXml,
+  setDiskOptions,
+  setNicLinkState,
+  setNicOptions,
   XmlError,
 } from '../../electron/libvirt-xml/index.js';
 
@@ -213,5 +221,93 @@ describe('domain capabilities enums', () => {
     expect(domainCapsEnum(CAPS, 'hostdev', 'mode')).toEqual([]);
     expect(domainCapsEnum(CAPS, 'disk', 'model')).toBeNull();
     expect(domainCapsEnum(CAPS, 'video', 'modelType')).toBeNull();
+  });
+});
+
+describe('next-boot edits of the description', () => {
+  const base = () => DomainXml.parse(DOMAIN);
+  it('adds a disk after the last disk and a NIC after the last NIC, and removes them again', () => {
+    const dom = base();
+    addDiskTo(dom, {
+      device: 'disk',
+      source: { type: 'file', path: '/x.raw' },
+      format: 'raw',
+      bus: 'virtio',
+      target: 'vdb',
+    });
+    addNicTo(dom, { source: { type: 'bridge', bridge: 'br0' }, mac: '52:54:00:00:00:09', model: 'e1000e' });
+    const names = elements(child(dom.root, 'devices')).map((e) => `${e.nodeName}:${e.getAttribute('type')}`);
+    expect(names).toEqual([
+      'disk:file',
+      'disk:file',
+      'disk:file',
+      'interface:network',
+      'interface:direct',
+      'interface:bridge',
+    ]);
+    expect(dom.disks.map((d) => d.target)).toEqual(['vda', 'sda', 'vdb']);
+    expect(nicDetails(dom)[2]).toMatchObject({
+      mac: '52:54:00:00:00:09',
+      type: 'bridge',
+      source: 'br0',
+      model: 'e1000e',
+    });
+    removeDiskFrom(dom, 'vdb');
+    removeNicFrom(dom, '52:54:00:00:00:09');
+    expect(dom.toString()).toBe(
+      base()
+        .toString()
+        .replace(/\n\s*\n/g, '\n'),
+    );
+  });
+
+  it('disk options: only the given ones change; default and null drop the attribute or element', () => {
+    const dom = setDiskOptions(base(), 'vda', {
+      cache: 'default',
+      io: 'threads',
+      readonly: true,
+      serial: null,
+    });
+    expect(diskDetails(dom)[0]).toMatchObject({
+      cache: null,
+      io: 'threads',
+      discard: 'unmap',
+      readonly: true,
+      serial: null,
+      format: 'qcow2',
+    });
+    expect(dom.toString()).toContain('<v:unknown/>');
+    const cd = setDiskOptions(base(), 'sda', { shareable: true, serial: 'NEW' });
+    expect(diskDetails(cd)[1]).toMatchObject({ shareable: true, serial: 'NEW', readonly: true });
+  });
+
+  it('a disk without <driver> gets one, first', () => {
+    const dom = DomainXml.parse(
+      "<domain><devices><disk type='file' device='disk'><source file='/a'/><target dev='vda' bus='virtio'/></disk></devices></domain>",
+    );
+    setDiskOptions(dom, 'vda', { cache: 'none' });
+    expect(elements(child(dom.root, 'devices/disk')).map((e) => e.nodeName)).toEqual([
+      'driver',
+      'source',
+      'target',
+    ]);
+  });
+
+  it('NIC options: source and model change, MAC and unknown elements stay', () => {
+    const dom = setNicOptions(base(), '52:54:00:aa:bb:cc', {
+      source: { type: 'direct', dev: 'eth1', mode: 'vepa' },
+      model: 'e1000e',
+    });
+    expect(nicDetails(dom)[0]).toMatchObject({
+      mac: '52:54:00:aa:bb:cc',
+      type: 'direct',
+      source: 'eth1',
+      directMode: 'vepa',
+      model: 'e1000e',
+    });
+    expect(dom.toString()).toContain('<v:tag/>');
+    const user = setNicOptions(base(), '52:54:00:aa:bb:cc', { source: { type: 'user' } });
+    expect(nicDetails(user)[0]).toMatchObject({ type: 'user', source: null });
+    expect(() => setNicLinkState(base(), '52:54:00:12:12:12', 'down')).toThrow(XmlError);
   });
 });
