@@ -2,6 +2,7 @@ import type { CallName, Calls } from '../../shared/contract/index.js';
 import type { CallContext, HandlerMap } from '../base/handlers.js';
 import { connectionHandlers } from '../connections/handlers.js';
 import { consoleHandlers } from '../console/handlers.js';
+import { hardwareHandlers } from '../hardware/handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
@@ -29,6 +30,7 @@ export const createHandlers = (s: Services) =>
     ...newVmHandlers(s.newVm),
     ...snapshotHandlers(s.snapshots),
     ...networkHandlers(s.networks),
+    ...hardwareHandlers(s.hardware),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -6,6 +6,7 @@
  */
 import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
+import { HardwareService } from '../hardware/service.js';
 import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
@@ -28,6 +29,7 @@ export interface Services {
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
+  hardware: HardwareService;
 }
 
 export interface ServicesOptions {
@@ -72,6 +74,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
       connections,
       hostCpuPercent: (id) => stats.latestHost(id)?.cpu ?? null,
     }),
+    hardware: new HardwareService(connections),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

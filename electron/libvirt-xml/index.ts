@@ -26,3 +26,5 @@ export * from './pool.js';
 export * from './network.js';
 export * from './snapshot.js';
 export * from './domain-devices.js';
+export * from './domain-hardware.js';
+export * from './domain-capabilities.js';

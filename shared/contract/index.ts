@@ -8,6 +8,7 @@ import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
+import { hardwareCalls, hardwareEvents } from './hardware.js';
 import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
@@ -25,6 +26,7 @@ export const calls = {
   ...newVmCalls,
   ...snapshotCalls,
   ...networkCalls,
+  ...hardwareCalls,
 } as const;
 
 export const events = {
@@ -37,6 +39,7 @@ export const events = {
   ...newVmEvents,
   ...snapshotEvents,
   ...networkEvents,
+  ...hardwareEvents,
 } as const;
 
 export type Calls = typeof calls;

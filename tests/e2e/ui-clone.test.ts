@@ -11,6 +11,7 @@ import { createTestPool, type TestPool } from '../support/pool.js';
 import { removeGuest } from '../support/guest-life.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { isolatedName } from './ui-helpers.js';
 
 const TAG = randomBytes(3).toString('hex');
 
@@ -55,7 +56,10 @@ describe('renderer e2e: clone', () => {
     expect(await dialog.getByLabel('Name').inputValue()).toBe(`${name}-clone`);
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
-    await page.getByRole('status').getByText(`${name}-clone was created`).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(`${isolatedName(`${name}-clone`)} was created`)
+      .waitFor();
     await page.getByTestId('vm-overview').waitFor();
     const copy = await client.domainLookupByName(`${name}-clone`);
     expect(await client.domainGetXMLDesc(copy, 0)).toContain(`${poolName}/${name}-clone.qcow2`);

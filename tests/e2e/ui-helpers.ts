@@ -95,3 +95,9 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs
     await sleep(100);
   }
 }
+
+/**
+ * A libvirt name as plain-string messages (toasts, failure notes) show it: isolated with FSI…PDI so a
+ * name holding bidi controls cannot reorder the sentence around it.
+ */
+export const isolatedName = (name: string): string => `\u2068${name}\u2069`;

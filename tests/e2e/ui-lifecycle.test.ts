@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
-import { screenshot, until, virsh } from './ui-helpers.js';
+import { isolatedName, screenshot, until, virsh } from './ui-helpers.js';
 
 describe('renderer e2e: lifecycle of a real guest', () => {
   let env: TestEnv;
@@ -102,7 +102,7 @@ describe('renderer e2e: lifecycle of a real guest', () => {
     expect(domstate()).toBe('running');
     await page
       .getByTestId('toast')
-      .filter({ hasText: `“${name}” started` })
+      .filter({ hasText: `“${isolatedName(name)}” started` })
       .waitFor();
     await screenshot(page, 'lifecycle-running');
   });
@@ -164,7 +164,7 @@ describe('renderer e2e: lifecycle of a real guest', () => {
     await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Reset' }).click();
     await page
       .getByTestId('toast')
-      .filter({ hasText: `“${name}” reset` })
+      .filter({ hasText: `“${isolatedName(name)}” reset` })
       .waitFor({ timeout: 30_000 });
     expect(domstate()).toBe('running');
     await page.getByTestId('action-destroy').click();
@@ -190,7 +190,7 @@ describe('renderer e2e: lifecycle of a real guest', () => {
     const toast = page.getByTestId('toast-error');
     await toast.waitFor({ timeout: 30_000 });
     expect(await toast.locator('.msg').evaluate((n) => n.firstChild?.textContent)).toBe(
-      `Could not start “${badName}”.`,
+      `Could not start “${isolatedName(badName)}”.`,
     );
     // libvirt's words are one click away
     const detail = toast.getByTestId('toast-detail');

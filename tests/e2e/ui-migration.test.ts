@@ -10,7 +10,7 @@ import { testEnv } from '../support/env.js';
 import { removeGuest, startSecondHost, bootTinyGuest } from '../support/guest-life.js';
 import { uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
-import { screenshot } from './ui-helpers.js';
+import { isolatedName, screenshot } from './ui-helpers.js';
 
 describe('renderer e2e: migrate a VM to another host', () => {
   const env = testEnv();
@@ -66,7 +66,10 @@ describe('renderer e2e: migrate a VM to another host', () => {
     await dialog.getByText(/ of .* sent/).waitFor({ timeout: 20_000 });
     await screenshot(page, 'migrate-progress');
     await dialog.waitFor({ state: 'detached', timeout: 90_000 });
-    await page.getByRole('status').getByText(`${name} now runs on There`).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(`${isolatedName(name)} now runs on There`)
+      .waitFor();
     // The VM page now belongs to the new host, and the source list no longer has the VM.
     await page.getByTestId('vm-overview').waitFor();
     expect(await page.getByTestId(`conn-${there}`).locator('[aria-current=page]').count()).toBe(1);

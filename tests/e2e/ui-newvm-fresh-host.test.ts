@@ -17,6 +17,7 @@ import { systemTestEnv } from '../support/env.js';
 import { writeFakeIso } from '../support/iso.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { isolatedName } from './ui-helpers.js';
 
 const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
@@ -138,7 +139,10 @@ describe.skipIf(!sys.available || !fs.existsSync(STOCK_NETWORK) || !fs.existsSyn
       expect(await inventory(other)).toEqual(['net:default:false']);
       await press('Enter');
       await dialog.waitFor({ state: 'detached', timeout: 60_000 });
-      await page.getByRole('status').getByText(`${name} was created and started`).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(`${isolatedName(name)} was created and started`)
+        .waitFor();
       // libvirt's view, through another connection.
       const dom = await other.domainLookupByName(name);
       expect((await other.domainGetState(dom)).state).toBe(1);

@@ -13,7 +13,7 @@ import { createTestPool, type TestPool } from '../support/pool.js';
 import { removeGuest } from '../support/guest-life.js';
 import { writeFakeIso } from '../support/iso.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
-import { screenshot } from './ui-helpers.js';
+import { isolatedName, screenshot } from './ui-helpers.js';
 
 const TAG = randomBytes(3).toString('hex');
 
@@ -101,7 +101,10 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     await screenshot(page, 'newvm-dialog');
     await dialog.getByLabel('Disk size (GiB)').press('Enter');
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByRole('status').getByText(`${name} was created and started`).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(`${isolatedName(name)} was created and started`)
+      .waitFor();
     const c = app.core.getClient(app.connectionIds[0]!);
     const dom = await c.domainLookupByName(name);
     expect((await c.domainGetState(dom)).state).toBe(1);
@@ -140,7 +143,10 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
       expect(await pool.volumeNames()).toEqual([...before, `${failing}.qcow2`].sort());
       await dialog.getByTestId('newvm-discard').click();
       await dialog.waitFor({ state: 'detached', timeout: 30_000 });
-      await page.getByRole('status').getByText(`${failing} and its disk were deleted`).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(`${isolatedName(failing)} and its disk were deleted`)
+        .waitFor();
       await expect(c.domainLookupByName(failing)).rejects.toThrow();
       expect(await pool.volumeNames()).toEqual(before);
     } finally {

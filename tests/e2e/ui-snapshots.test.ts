@@ -11,7 +11,7 @@ import { createTestPool, type TestPool } from '../support/pool.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
 import { uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
-import { screenshot } from './ui-helpers.js';
+import { isolatedName, screenshot } from './ui-helpers.js';
 
 const TAG = randomBytes(3).toString('hex');
 
@@ -82,7 +82,7 @@ describe('renderer e2e: snapshots', () => {
     const toast = page.getByTestId('toast-error');
     await toast.waitFor({ timeout: 30_000 });
     expect(await toast.locator('.msg').evaluate((n) => n.firstChild?.textContent)).toBe(
-      `Could not delete snapshot “elsewhere” of “${name}”.`,
+      `Could not delete snapshot “${isolatedName('elsewhere')}” of “${isolatedName(name)}”.`,
     );
     expect(await toast.getByTestId('toast-detail').textContent()).toMatch(/snapshot/i);
     await tab.getByText('No snapshots yet').waitFor({ timeout: 30_000 });

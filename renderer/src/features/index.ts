@@ -8,6 +8,7 @@ import { contribution as connections } from './connections/index.js';
 import { contribution as newvm } from './newvm/index.js';
 import { contribution as clone } from './clone/index.js';
 import { contribution as migration } from './migration/index.js';
+import { contribution as hardware } from './hardware/index.js';
 
 /**
  * Every feature of the UI, in one list: the app root installs it into the shell's registry. Adding a
@@ -24,4 +25,5 @@ export const features: readonly FeatureContribution[] = [
   newvm,
   clone,
   migration,
+  hardware,
 ];

@@ -36,6 +36,8 @@ export interface VmTab {
   titleKey: string;
   order: number;
   component: ComponentType<VmTabProps>;
+  /** Shown after the title (e.g. a count of changes waiting for a restart); renders nothing when empty. */
+  badge?: ComponentType<{ connectionId: string; vmUuid: string; state: string }>;
 }
 
 export interface HostPageProps {

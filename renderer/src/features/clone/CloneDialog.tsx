@@ -7,7 +7,7 @@ import { showToast } from '../../store/toasts.js';
 import { vmStore } from '../../store/vms.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { FailureNote } from '../../ui/FailureNote.js';
-import { Name, tr } from '../../ui/Name.js';
+import { isolated, Name, tr } from '../../ui/Name.js';
 import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 
@@ -32,7 +32,7 @@ export const CloneDialog = ({ req }: { req: DialogRequest<'clone'> }) => {
   const submit = (): void =>
     void form.submit(async (input) => {
       const r = await getApi().call('vms.clone', input);
-      showToast(t('clone.done', { name: input.newName }));
+      showToast(t('clone.done', { name: isolated(input.newName) }));
       closeDialog();
       navigate({ kind: 'vm', connectionId: req.connectionId, uuid: r.uuid, tab: 'overview' });
     });
@@ -66,7 +66,7 @@ export const CloneDialog = ({ req }: { req: DialogRequest<'clone'> }) => {
       />
       {form.errors.form !== undefined && (
         <FailureNote
-          message={t('clone.failed', { name: source })}
+          message={t('clone.failed', { name: isolated(source) })}
           detail={form.errors.form}
           testId="clone-error"
         />

@@ -96,7 +96,7 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
       try {
         const r = await getApi().call('migration.start', input);
         const targetName = list.find((c) => c.id === r.targetConnectionId)?.name ?? r.targetConnectionId;
-        showToast(t('migrate.done', { name, target: targetName }));
+        showToast(t('migrate.done', { name: isolated(name), target: targetName }));
         closeDialog();
         navigate({ kind: 'vm', connectionId: r.targetConnectionId, uuid: r.uuid, tab: 'overview' });
       } catch (e) {
@@ -113,7 +113,9 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
       .call('migration.cancel', ref)
       .catch((e: unknown) => {
         if (mounted.current)
-          showToast(t('migrate.cancelFailed', { name }), 'error', { detail: toApiError(e).message });
+          showToast(t('migrate.cancelFailed', { name: isolated(name) }), 'error', {
+            detail: toApiError(e).message,
+          });
       });
   };
 
@@ -226,7 +228,10 @@ export const MigrateDialog = ({ req }: { req: DialogRequest<'migrate'> }) => {
       )}
       {phase.kind === 'form' && errors.form !== undefined && (
         <FailureNote
-          message={t('migrate.failed', { name, target: list.find((c) => c.id === target)?.name ?? target })}
+          message={t('migrate.failed', {
+            name: isolated(name),
+            target: list.find((c) => c.id === target)?.name ?? target,
+          })}
           detail={errors.form}
           testId="migrate-error"
         />

@@ -211,7 +211,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         setFailure({ uuid: r.uuid, message: r.startError, remedy: r.startRemedy });
         return;
       }
-      showToast(t(r.started ? 'newvm.createdStarted' : 'newvm.created', { name }));
+      showToast(t(r.started ? 'newvm.createdStarted' : 'newvm.created', { name: isolated(name) }));
       openVm(r.uuid, r.started);
     });
   };
@@ -220,7 +220,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
   const resolveFailure = async (how: 'remedy' | 'delete' | 'keep'): Promise<void> => {
     if (!failure) return;
     if (how === 'keep') {
-      showToast(t('newvm.kept', { name }));
+      showToast(t('newvm.kept', { name: isolated(name) }));
       openVm(failure.uuid, false);
       return;
     }
@@ -228,7 +228,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
     try {
       if (how === 'delete') {
         await getApi().call('newvm.discard', { connectionId: req.connectionId, uuid: failure.uuid });
-        showToast(t('newvm.discarded', { name }));
+        showToast(t('newvm.discarded', { name: isolated(name) }));
         closeDialog();
         return;
       }
@@ -238,7 +238,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
         uuid: failure.uuid,
         action: 'start',
       });
-      showToast(t('newvm.createdStarted', { name }));
+      showToast(t('newvm.createdStarted', { name: isolated(name) }));
       openVm(failure.uuid, true);
     } catch (e) {
       const err = toApiError(e);

@@ -5,7 +5,7 @@ import { toApiError } from '../../api/transport.js';
 import { ConfirmDialog } from '../../ui/Dialog.js';
 import { FailureNote } from '../../ui/FailureNote.js';
 import { Spinner } from '../../ui/icons.js';
-import { Name, ObjectUuid, tr } from '../../ui/Name.js';
+import { isolated, Name, ObjectUuid, tr } from '../../ui/Name.js';
 import type { VmTabProps } from '../../shell/registry.js';
 import { useT } from '../../i18n/index.js';
 import { showToast } from '../../store/toasts.js';
@@ -125,8 +125,8 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
             void run(
               t('snapshots.taking', { name: input.name }),
               () => getApi().call('snapshots.create', input),
-              t('snapshots.taken', { name: input.name }),
-              t('snapshots.failed.take', { vm: vmName }),
+              t('snapshots.taken', { name: isolated(input.name) }),
+              t('snapshots.failed.take', { vm: isolated(vmName) }),
             );
           }}
         />
@@ -160,7 +160,7 @@ export const SnapshotsTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps
               () =>
                 getApi().call(kind === 'revert' ? 'snapshots.revert' : 'snapshots.delete', { ...ref, name }),
               t(kind === 'revert' ? 'snapshots.reverted' : 'snapshots.deleted', { name }),
-              t(`snapshots.failed.${kind}`, { name, vm: vmName }),
+              t(`snapshots.failed.${kind}`, { name: isolated(name), vm: isolated(vmName) }),
             );
           }}
         />

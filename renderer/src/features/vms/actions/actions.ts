@@ -7,6 +7,7 @@ import { openDialog } from '../../../shell/dialogs.js';
 import { navigate } from '../../../store/route.js';
 import { showToast, type ToastAction } from '../../../store/toasts.js';
 import { busyKey, busyStore, upsertVm, vmStore } from '../../../store/vms.js';
+import { isolated } from '../../../ui/Name.js';
 import { vmAttention } from '../lifecycle/attention.js';
 import { destructiveActions, type SimpleAction } from '../lifecycle/lifecycle.js';
 
@@ -23,7 +24,7 @@ export const runVmAction = async (input: VmActionInput, vmName?: string): Promis
   try {
     const vm = await getApi().call('vms.action', input);
     if (vm) upsertVm(vm);
-    showToast(t(`toast.done.${input.action}`, { name }));
+    showToast(t(`toast.done.${input.action}`, { name: isolated(name) }));
     return true;
   } catch (e) {
     reportFailure(input, name, toApiError(e), vmName);
@@ -43,7 +44,7 @@ const KVM_TROUBLE =
  */
 const reportFailure = (input: VmActionInput, name: string, err: ApiError, vmName?: string): void => {
   const { connectionId, uuid } = input;
-  let message = t(`toast.failed.${input.action}`, { name });
+  let message = t(`toast.failed.${input.action}`, { name: isolated(name) });
   let detail = err.message;
   let action: ToastAction | undefined;
   const vm = vmStore(connectionId).get(uuid);
@@ -60,7 +61,7 @@ const reportFailure = (input: VmActionInput, name: string, err: ApiError, vmName
         ),
     };
   } else if (err.code === 'not-connected' || err.code === 'connection') {
-    message = t('toast.failed.notConnected', { name });
+    message = t('toast.failed.notConnected', { name: isolated(name) });
     action = {
       label: t('connections.reconnect'),
       run: () =>
@@ -69,7 +70,7 @@ const reportFailure = (input: VmActionInput, name: string, err: ApiError, vmName
           .catch(() => undefined),
     };
   } else if (err.code === 'invalid-input') {
-    message = t('toast.failed.invalid', { name });
+    message = t('toast.failed.invalid', { name: isolated(name) });
     detail = err.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n') || err.message;
   } else if (attention && input.action === 'resume') {
     const next = attention.actions.find((a) => a !== 'resume');

@@ -1,5 +1,5 @@
 import { useT } from '../../../i18n/index.js';
-import { getRegistry } from '../../../shell/registry.js';
+import { getRegistry, type VmTab } from '../../../shell/registry.js';
 import { navigate } from '../../../store/route.js';
 import { useVm } from '../../../store/vms.js';
 import { Icon } from '../../../ui/icons.js';
@@ -7,7 +7,7 @@ import { VmActionsMenu } from '../actions/VmActionsMenu.js';
 import { OverviewTab } from './OverviewTab.js';
 import { VmAttentionBanner } from './VmAttentionBanner.js';
 
-const overviewTab = { id: 'overview', titleKey: 'vm.tab.overview', component: OverviewTab };
+const overviewTab: VmTab = { id: 'overview', titleKey: 'vm.tab.overview', order: 0, component: OverviewTab };
 
 export const VmPage = ({ connectionId, uuid, tab }: { connectionId: string; uuid: string; tab: string }) => {
   const t = useT();
@@ -51,6 +51,7 @@ export const VmPage = ({ connectionId, uuid, tab }: { connectionId: string; uuid
             onClick={() => navigate({ kind: 'vm', connectionId, uuid, tab: x.id })}
           >
             {t(x.titleKey)}
+            {x.badge && <x.badge connectionId={connectionId} vmUuid={uuid} state={vm.state} />}
           </button>
         ))}
         <span style={{ flex: 1 }} />

@@ -1,0 +1,14 @@
+/**
+ * Every editor kind of the main process, one line each (the contract's side is
+ * shared/contract/hardware/index.ts; the renderer's, renderer/src/features/hardware/editors/index.ts).
+ */
+import { bootEditor } from './boot.js';
+import { cpuEditor } from './cpu.js';
+import { memoryEditor } from './memory.js';
+import type { AnyHardwareEditor } from './types.js';
+
+export const hardwareEditors: readonly AnyHardwareEditor[] = [cpuEditor, memoryEditor, bootEditor];
+
+/** The editor taking a change kind (`'cpu'`, `'disk.add'`, …). */
+export const editorFor = (changeKind: string): AnyHardwareEditor | undefined =>
+  hardwareEditors.find((e) => e.changeKinds.includes(changeKind));

@@ -1,0 +1,171 @@
+import { useState } from 'react';
+import {
+  hardwareTiming,
+  type HardwareApplyOutput,
+  type HardwareChange,
+} from '../../../../shared/contract/hardware.js';
+import { getApi } from '../../api/client.js';
+import { toApiError } from '../../api/transport.js';
+import { useT } from '../../i18n/index.js';
+import { FailureNote } from '../../ui/FailureNote.js';
+import { Spinner } from '../../ui/icons.js';
+import { remoteIssues, type HwFieldIssues } from './issues.js';
+import { XmlChanges } from './XmlChanges.js';
+
+type Outcome =
+  { kind: 'result'; result: HardwareApplyOutput } | { kind: 'error'; message: string; detail?: string };
+
+/**
+ * The foot of every editor: when the change takes effect ("Applies now", "At next boot", "Now and at
+ * next boot"), its XML preview, Apply and Revert, and the outcome in plain words with libvirt's text.
+ */
+export const ApplyBar = ({
+  connectionId,
+  vmUuid,
+  vmName,
+  running,
+  change,
+  invalid,
+  onIssues,
+  onApplied,
+  onRevert,
+}: {
+  connectionId: string;
+  vmUuid: string;
+  vmName: string;
+  running: boolean;
+  /** The change the form describes, or null when nothing differs from the config. */
+  change: HardwareChange | null;
+  /** The form has field errors: Apply is refused. */
+  invalid: boolean;
+  onIssues: (issues: HwFieldIssues) => void;
+  onApplied: () => void;
+  onRevert: () => void;
+}) => {
+  const t = useT();
+  const [busy, setBusy] = useState<'apply' | 'preview' | null>(null);
+  const [preview, setPreview] = useState<{ before: string; after: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const timing = change ? hardwareTiming(change, running) : null;
+
+  const fail = (e: unknown): void => {
+    const err = toApiError(e);
+    const onFields = remoteIssues(err);
+    if (onFields) onIssues(onFields);
+    setOutcome({
+      kind: 'error',
+      message: onFields ? err.message : t('hw.failed', { vm: vmName }),
+      detail: err.message,
+    });
+  };
+
+  const showPreview = async (): Promise<void> => {
+    if (!change) return;
+    if (preview) return setPreview(null);
+    setBusy('preview');
+    try {
+      const r = await getApi().call('hardware.apply', { connectionId, uuid: vmUuid, change, preview: true });
+      setPreview({ before: r.before ?? '', after: r.after ?? '' });
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const apply = async (): Promise<void> => {
+    if (!change || invalid) return;
+    setBusy('apply');
+    setOutcome(null);
+    setPreview(null);
+    try {
+      const result = await getApi().call('hardware.apply', { connectionId, uuid: vmUuid, change });
+      setOutcome({ kind: 'result', result });
+      if (result.config !== 'failed') onApplied();
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="hw-apply" data-testid="hw-apply">
+      <div className="hw-apply-row">
+        <span className="hw-timing" data-testid="hw-timing">
+          {timing ? t(`hw.timing.${timing}`) : t('hw.noChange')}
+        </span>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="btn small"
+          disabled={!change || busy !== null}
+          aria-expanded={preview !== null}
+          data-testid="hw-preview"
+          onClick={() => void showPreview()}
+        >
+          {preview ? t('hw.hideXml') : t('hw.showXml')}
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          disabled={!change || busy !== null}
+          data-testid="hw-revert"
+          onClick={() => {
+            setPreview(null);
+            setOutcome(null);
+            onRevert();
+          }}
+        >
+          {t('hw.revert')}
+        </button>
+        <button
+          type="button"
+          className="btn small suggested"
+          disabled={!change || invalid || busy !== null}
+          data-testid="hw-apply-button"
+          onClick={() => void apply()}
+        >
+          {t('hw.apply')}
+        </button>
+      </div>
+      {busy && (
+        <p role="status">
+          <Spinner label={t(busy === 'apply' ? 'hw.applying' : 'hw.previewing')} />
+        </p>
+      )}
+      {preview && <XmlChanges before={preview.before} after={preview.after} />}
+      {outcome && <OutcomeNote outcome={outcome} vmName={vmName} />}
+    </div>
+  );
+};
+
+const OutcomeNote = ({ outcome, vmName }: { outcome: Outcome; vmName: string }) => {
+  const t = useT();
+  if (outcome.kind === 'error')
+    return <FailureNote message={outcome.message} detail={outcome.detail} testId="hw-outcome" />;
+  const r = outcome.result;
+  if (r.config === 'failed')
+    return <FailureNote message={t('hw.refused', { vm: vmName })} detail={r.detail} testId="hw-outcome" />;
+  if (r.live === 'not-possible' || r.live === 'failed')
+    return (
+      <FailureNote
+        message={t('hw.savedNotLive', { detail: r.detail ?? '' })}
+        detail={r.detail}
+        testId="hw-outcome"
+      />
+    );
+  const key =
+    r.live === 'applied'
+      ? r.config === 'applied'
+        ? 'hw.done.both'
+        : 'hw.done.now'
+      : r.config === 'applied'
+        ? 'hw.done.nextBoot'
+        : 'hw.done.nothing';
+  return (
+    <p className="hw-outcome" role="status" data-testid="hw-outcome">
+      {t(key)}
+    </p>
+  );
+};

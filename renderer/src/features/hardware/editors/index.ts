@@ -1,0 +1,13 @@
+/**
+ * The Hardware tab's editors, one line each (the main process's side is electron/hardware/kinds/index.ts).
+ * An editor names the item types it takes (`cpu`, or device element names such as `disk`); a device no
+ * editor takes shows its XML read-only. Adders are the "Add hardware" choices.
+ */
+import { CpuEditor } from './CpuEditor.js';
+import type { HwAdderEntry, HwEditorEntry } from './types.js';
+
+export const hwEditors: readonly HwEditorEntry[] = [
+  { types: ['cpu'], component: CpuEditor, fixed: { id: 'cpu', titleKey: 'hw.item.cpu', order: 10 } },
+];
+
+export const hwAdders: readonly HwAdderEntry[] = [];
