@@ -3,6 +3,7 @@ import type { CallContext, HandlerMap } from '../base/handlers.js';
 import { connectionHandlers } from '../connections/handlers.js';
 import { consoleHandlers } from '../console/handlers.js';
 import { hardwareHandlers } from '../hardware/handlers.js';
+import { hardwareDeviceHandlers } from '../hardware/devices/handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
@@ -31,6 +32,7 @@ export const createHandlers = (s: Services) =>
     ...snapshotHandlers(s.snapshots),
     ...networkHandlers(s.networks),
     ...hardwareHandlers(s.hardware),
+    ...hardwareDeviceHandlers(s.hardwareDevices),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

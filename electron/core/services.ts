@@ -7,6 +7,7 @@
 import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
+import { HardwareDeviceService } from '../hardware/devices/choices.js';
 import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
@@ -30,6 +31,7 @@ export interface Services {
   stats: StatsSampler;
   host: HostService;
   hardware: HardwareService;
+  hardwareDevices: HardwareDeviceService;
 }
 
 export interface ServicesOptions {
@@ -75,6 +77,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
       hostCpuPercent: (id) => stats.latestHost(id)?.cpu ?? null,
     }),
     hardware: new HardwareService(connections),
+    hardwareDevices: new HardwareDeviceService(connections),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

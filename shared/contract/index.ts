@@ -9,6 +9,7 @@ import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
 import { networkCalls, networkEvents } from './networks.js';
 import { hardwareCalls, hardwareEvents } from './hardware.js';
+import { hardwareDeviceCalls, hardwareDeviceEvents } from './hardware-devices.js';
 import type { ChooseIsoInput, ChooseIsoOutput } from './native.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
@@ -27,6 +28,7 @@ export const calls = {
   ...snapshotCalls,
   ...networkCalls,
   ...hardwareCalls,
+  ...hardwareDeviceCalls,
 } as const;
 
 export const events = {
@@ -40,6 +42,7 @@ export const events = {
   ...snapshotEvents,
   ...networkEvents,
   ...hardwareEvents,
+  ...hardwareDeviceEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -129,6 +129,17 @@ describe('hardware.apply for disks and NICs through the core', () => {
       });
     expect(await pool.volumeNames()).toEqual(['hw.qcow2']);
     expect((await get()).config.disk.map((d) => d.target)).toEqual(['vda']);
+    // What the editors pick from and show: the pool with its volume, the disk's size.
+    const choices = await fx.call<{
+      pools: { name: string; active: boolean; volumes: { name: string }[] }[];
+    }>('hardware.deviceChoices', { connectionId: fx.connectionId });
+    expect(choices.pools.find((p) => p.name === pool.name)).toMatchObject({
+      active: true,
+      volumes: [expect.objectContaining({ name: 'hw.qcow2', capacityBytes: 8 * MiB, format: 'qcow2' })],
+    });
+    expect(
+      await fx.call('hardware.diskSize', { connectionId: fx.connectionId, uuid, target: 'vda' }),
+    ).toEqual({ capacityBytes: 8 * MiB });
   }, 60_000);
 
   it('refuses a taken target, a bus the host lacks, a volume larger than the pool: on the field, VM unchanged', async () => {

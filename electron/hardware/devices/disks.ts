@@ -236,7 +236,10 @@ export async function addDisk(
 }
 
 /** The disk `target` as the running VM has it, else as the configuration has it. */
-function diskIn(s: DomainState, target: string): { disk: DomainXml['disks'][number]; inLive: boolean } {
+export function diskIn(
+  s: DomainState,
+  target: string,
+): { disk: DomainXml['disks'][number]; inLive: boolean } {
   const live = s.live?.disks.find((d) => d.target === target);
   if (live) return { disk: live, inLive: true };
   const config = s.config?.disks.find((d) => d.target === target);
@@ -284,7 +287,10 @@ export async function changeMedia(
 }
 
 /** The disk's volume in a pool, or null when its image is not in one. */
-async function volumeOf(client: DiskClient, disk: DomainXml['disks'][number]): Promise<StorageVolRef | null> {
+export async function volumeOf(
+  client: DiskClient,
+  disk: DomainXml['disks'][number],
+): Promise<StorageVolRef | null> {
   if (disk.type === 'volume' && disk.pool && disk.volume) {
     const pool = await client.storagePoolLookupByName(disk.pool).catch(() => null);
     return pool ? client.storageVolLookupByName(pool, disk.volume).catch(() => null) : null;
