@@ -3,11 +3,20 @@
  * An editor names the item types it takes (`cpu`, or device element names such as `disk`); a device no
  * editor takes shows its XML read-only. Adders are the "Add hardware" choices.
  */
+import { AddDisk } from './AddDisk.js';
+import { AddNic } from './AddNic.js';
 import { CpuEditor } from './CpuEditor.js';
+import { DiskEditor } from './DiskEditor.js';
+import { NicEditor } from './NicEditor.js';
 import type { HwAdderEntry, HwEditorEntry } from './types.js';
 
 export const hwEditors: readonly HwEditorEntry[] = [
   { types: ['cpu'], component: CpuEditor, fixed: { id: 'cpu', titleKey: 'hw.item.cpu', order: 10 } },
+  { types: ['disk'], component: DiskEditor },
+  { types: ['interface'], component: NicEditor },
 ];
 
-export const hwAdders: readonly HwAdderEntry[] = [];
+export const hwAdders: readonly HwAdderEntry[] = [
+  { id: 'disk', titleKey: 'hwd.add.disk', order: 10, component: AddDisk },
+  { id: 'nic', titleKey: 'hwd.add.nic', order: 20, component: AddNic },
+];
