@@ -128,8 +128,11 @@ async function freeBytes(client: DiskClient, pool: StoragePoolRef): Promise<numb
 }
 
 const GiB = 1024 ** 3;
-const sizeText = (bytes: number): string =>
-  bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+const sizeText = (bytes: number): string => {
+  if (bytes < GiB) return `${Math.round(bytes / 1024 ** 2)} MiB`;
+  const g = bytes / GiB;
+  return `${Number.isInteger(g) ? g : g.toFixed(1)} GiB`;
+};
 
 /** Checks the target and bus; returns the target to use. */
 async function checkPlacement(client: DiskClient, s: DomainState, input: AddDiskInput): Promise<string> {

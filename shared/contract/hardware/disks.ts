@@ -28,7 +28,7 @@ const capacitySchema = z
   .number()
   .int()
   .min(1024 * 1024, 'At least 1 MiB')
-  .max(Number.MAX_SAFE_INTEGER);
+  .max(Number.MAX_SAFE_INTEGER, 'At most 8 PiB');
 
 /** What the guest sees as the disk's serial number; libvirt refuses other characters than these. */
 export const diskSerialSchema = z
