@@ -161,6 +161,21 @@ describe('renderer e2e: Hardware tab, disks and NICs', () => {
     expect(await pool.volumeNames()).toEqual(['e2e-data.qcow2']);
   }, 60_000);
 
+  it('removes the disk after a confirmation naming it; gone live and from the config, the volume stays', async () => {
+    await press('[data-item="disk:vda"]');
+    await page.getByTestId('hw-editor-disk').waitFor();
+    await press('[data-testid="hwd-remove"]');
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Remove Disk vda?');
+    expect(await dialog.textContent()).toContain('removed from the running');
+    await shots(page, 'remove-disk');
+    await press('[data-testid="confirm-dialog"] button.destructive');
+    await page.locator('[data-item="disk:vda"]').waitFor({ state: 'detached', timeout: 60_000 });
+    for (const x of await xmls()) expect(x.disks).toEqual([]);
+    expect(await pool.volumeNames()).toEqual(['e2e-data.qcow2']);
+  }, 90_000);
+
   it('adds a user-mode NIC by keyboard; libvirt has it live and in the config', async () => {
     await press('[data-testid="hw-add-nic"]');
     const form = page.getByTestId('hw-add-nic-form');
