@@ -26,9 +26,19 @@ const FOOTER = /^==== AUTHENTICATION (COMPLETE|FAILED|CANCELED) ====/;
 /** Lines of the agent that can also come alone (its PAM helper, a message printed outside a block). */
 const STRAY =
   /^(polkit-agent-helper-1: |Authentication is required\b|Error executing command as another user)/;
+/**
+ * virsh's own note when no polkit service answers (containers, minimal hosts): it goes on without an
+ * agent, so the note says nothing about the guest nor asks anything of the user — dropped silently.
+ */
+const NO_AGENT = /^Authorization not available\. Check if polkit service is running\b/;
 const CONNECTED = /^(Connected to domain\b|Escape character is\b)/;
 /** What polkit writes right before its banner: holding these back keeps the guest's colours intact. */
-const BANNER_PREFIXES = ['==== AUTHENTICATING FOR ', 'polkit-agent-helper-1: ', 'Authentication is required'];
+const BANNER_PREFIXES = [
+  '==== AUTHENTICATING FOR ',
+  'polkit-agent-helper-1: ',
+  'Authentication is required',
+  'Authorization not available',
+];
 
 const plain = (s: string): string => s.replace(ANSI, '').replace(ANSI_TAIL, '').replace(/\r/g, '');
 
@@ -38,6 +48,8 @@ export class PolkitNoiseFilter {
   private inBlock = false;
   private prelude = true;
   private lastStatus = '';
+  /** The start of the current line, already passed on by `partial` (plain text). */
+  private shown = '';
 
   /** `report` receives plain-words messages about the authentication (shown next to the console). */
   constructor(private readonly report: (message: string) => void) {}
@@ -57,7 +69,9 @@ export class PolkitNoiseFilter {
       }
       const line = text.slice(0, nl + 1);
       text = text.slice(nl + 1);
-      if (this.keep(plain(line).replace(/\n$/, ''))) out += line;
+      const shown = this.shown;
+      this.shown = '';
+      if (this.keep(plain(line).replace(/\n$/, ''), shown)) out += line;
     }
     return out;
   }
@@ -76,6 +90,7 @@ export class PolkitNoiseFilter {
     this.inBlock = false;
     this.prelude = true;
     this.lastStatus = '';
+    this.shown = '';
   }
 
   private status(message: string): void {
@@ -85,8 +100,8 @@ export class PolkitNoiseFilter {
     this.report(message);
   }
 
-  /** One complete line (without escapes); false drops it. */
-  private keep(line: string): boolean {
+  /** One complete line (without escapes; `shown`: its start, passed on already); false drops it. */
+  private keep(line: string, shown = ''): boolean {
     const header = HEADER.exec(line);
     if (header) {
       this.inBlock = true;
@@ -106,11 +121,13 @@ export class PolkitNoiseFilter {
         this.status(`polkit: ${line.trim()}`);
       return false;
     }
+    if (NO_AGENT.test(line)) return false;
     if (STRAY.test(line)) {
       this.status(`polkit: ${line.trim()}`);
       return false;
     }
-    if (CONNECTED.test(line)) this.prelude = false;
+    // virsh's line may have come in pieces, its start passed on already: the whole line decides
+    if (CONNECTED.test(shown + line)) this.prelude = false;
     return true;
   }
 
@@ -132,6 +149,7 @@ export class PolkitNoiseFilter {
       this.held = text;
       return '';
     }
+    this.shown += p;
     return text;
   }
 }

@@ -96,7 +96,7 @@ export class HardwareService {
     }
     const before = config.toString();
     const after = edited.toString();
-    const timing = hardwareTiming(change, running);
+    const timing = hardwareTiming(change, running, hardwareView(config));
     if (input.preview) return { live: 'unchanged', config: 'unchanged', timing, before, after };
     const deviceStep = editor.deviceStep?.(change as never);
     if (deviceStep) return { ...(await deviceStep(client, dom)), timing };

@@ -64,8 +64,13 @@ export interface HostFacts {
     configuredGroups: string[] | null;
   } | null;
   daemon: { reachable: boolean; error?: string };
-  /** KVM offered by the daemon's domain capabilities; null when not checked (daemon unreachable) */
-  kvmDomainCaps: { offered: boolean; error?: string } | null;
+  /**
+   * KVM offered by the daemon's domain capabilities; null when not checked (daemon unreachable).
+   * `unsupported`: the connection's driver has no domain capabilities at all (libvirt answered
+   * VIR_ERR_NO_SUPPORT / VIR_ERR_OPERATION_UNSUPPORTED, e.g. the test:// driver) and its capabilities
+   * list no kvm guest: it does not run KVM guests, so the check does not apply.
+   */
+  kvmDomainCaps: { offered: boolean; error?: string; unsupported?: boolean } | null;
   /** content of /sys/module/kvm_{intel,amd}/parameters/nested */
   nested: { module: 'kvm_intel' | 'kvm_amd'; value: string } | null;
 }
@@ -116,6 +121,9 @@ const kvmEvidence = (f: Pick<HostFacts, 'devKvm' | 'kvmDomainCaps'>): string =>
   [f.devKvm?.state === 'ok' ? '/dev/kvm' : null, f.kvmDomainCaps?.offered ? 'libvirt: kvm' : null]
     .filter(Boolean)
     .join(', ');
+
+/** The driver part of a libvirt URI: `test` of test+unix:///default, `qemu` of qemu+ssh://h/system. */
+export const driverName = (uri: string): string => /^([a-z0-9]+)[+:]/i.exec(uri)?.[1] ?? uri;
 
 /** True for a system (privileged) libvirt URI: qemu:///system, qemu+ssh://h/system, … */
 export const isSystemUri = (uri: string): boolean => /^qemu(\+[a-z]+)?:\/\/[^/]*\/system(\?|$)/.test(uri);
@@ -368,6 +376,16 @@ export function checkKvmDomainCaps(f: HostFacts): ReadinessItem {
   if (c === null)
     return item('kvm-domcaps', 'skip', 'no-daemon', '', 'Not checked: the daemon is not reachable.');
   if (c.offered) return item('kvm-domcaps', 'pass', 'offered', 'kvm', 'libvirt offers the kvm domain type.');
+  if (c.unsupported)
+    // Not a failure: a driver without domain capabilities (test://, lxc://, …) has no KVM to offer.
+    return item(
+      'kvm-domcaps',
+      'skip',
+      'not-applicable',
+      c.error ?? '',
+      `This connection's driver (${driverName(f.uri)}) does not run KVM guests, so there is no KVM ` +
+        'support to check here.',
+    );
   if (f.devKvm?.state === 'ok')
     // KVM works for this user, not for the daemon's QEMU: it runs as another user without access to
     // /dev/kvm, or it probed before KVM was usable (libvirt caches what it probed until restarted).

@@ -6,7 +6,14 @@
 import { hostname } from 'node:os';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ConnectionDirectory } from '../base/connections.js';
-import { openConnection, withTimeout, type LibvirtClient } from '../libvirt/index.js';
+import {
+  libvirtCode,
+  openConnection,
+  VIR_ERR_NO_SUPPORT,
+  VIR_ERR_OPERATION_UNSUPPORTED,
+  withTimeout,
+  type LibvirtClient,
+} from '../libvirt/index.js';
 import { collectLocalFacts, collectRemoteFacts, sshTarget, type SystemFacts } from './facts.js';
 import { collectHostOverview, type HostClientPort } from './overview.js';
 import { evaluateReadiness, kvmInCapabilities, type HostFacts } from './readiness.js';
@@ -27,6 +34,9 @@ export interface HostServiceDeps {
 
 /** How long a daemon that is not connected may take to answer the readiness probe. */
 const PROBE_TIMEOUT_MS = 15_000;
+
+/** libvirt's answers meaning "this driver has no such call" (not "KVM is unusable"). */
+const DRIVER_UNSUPPORTED = new Set([VIR_ERR_NO_SUPPORT, VIR_ERR_OPERATION_UNSUPPORTED]);
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -92,12 +102,15 @@ export class HostService {
         const xml = await client.connectGetDomainCapabilities({ virttype: 'kvm' }, 0);
         kvmDomainCaps = { offered: kvmInCapabilities(xml) };
       } catch (e) {
-        // no kvm domain caps: fall back to the guest list of the capabilities
+        // no kvm domain caps: fall back to the guest list of the capabilities. A driver that has no
+        // domain capabilities at all (test://) does not run KVM guests: not applicable, not a failure.
+        const unsupported = DRIVER_UNSUPPORTED.has(libvirtCode(e) ?? -1);
+        const notOffered = { offered: false, error: errText(e), ...(unsupported ? { unsupported } : {}) };
         try {
           const caps = await client.connectGetCapabilities();
-          kvmDomainCaps = kvmInCapabilities(caps) ? { offered: true } : { offered: false, error: errText(e) };
+          kvmDomainCaps = kvmInCapabilities(caps) ? { offered: true } : notOffered;
         } catch {
-          kvmDomainCaps = { offered: false, error: errText(e) };
+          kvmDomainCaps = notOffered;
         }
       }
       host = await client.connectGetHostname().catch(() => '');

@@ -11,7 +11,6 @@ import {
   children,
   elements,
   ensureChild,
-  insertBefore,
   intOf,
   remove,
   serializeXml,
@@ -234,10 +233,18 @@ export const readBoot = (d: DomainXml): HwBoot => {
 const ensurePlaced = (parent: XmlElement, name: string, after: readonly string[]): XmlElement => {
   const found = child(parent, name);
   if (found) return found;
+  const anchors = elements(parent).filter((c) => after.includes(c.nodeName));
   const el = add(parent, name);
-  const anchors = elements(parent).filter((c) => after.includes(c.nodeName) && c !== el);
   const anchor = anchors[anchors.length - 1];
-  if (anchor) insertBefore(el, (anchor.nextSibling as XmlElement | null) ?? undefined);
+  if (anchor) parent.insertBefore(el, anchor.nextSibling);
+  return el;
+};
+
+/** A new first child element named `name`. */
+const addFirst = (parent: XmlElement, name: string): XmlElement => {
+  const first = elements(parent)[0];
+  const el = add(parent, name);
+  if (first) parent.insertBefore(el, first);
   return el;
 };
 
@@ -265,7 +272,7 @@ export const setCpuMode = (d: DomainXml, mode: string, model?: string): void => 
   const cpu = ensureCpu(d);
   setAttrs(cpu, { mode });
   if (mode === 'custom') {
-    const m = child(cpu, 'model') ?? insertBefore(add(cpu, 'model'), elements(cpu)[0]);
+    const m = child(cpu, 'model') ?? addFirst(cpu, 'model');
     if (model !== undefined && text(m) !== model) setText(m, model);
     if (!attr(m, 'fallback')) setAttrs(m, { fallback: 'forbid' });
     if (!attr(cpu, 'match')) setAttrs(cpu, { match: 'exact' });

@@ -99,13 +99,22 @@ describe('renderer e2e: the Display tab on a real guest', () => {
     await connected();
   }, 60_000);
 
-  it('goes fullscreen with its toolbar: the send-keys menu opens there', async () => {
+  it('goes fullscreen with a toolbar revealed on hover: the send-keys menu opens there', async () => {
     await page.getByTestId('display-fullscreen').click();
     await until(
       () => page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid') === 'vm-display'),
       'fullscreen',
       10_000,
     );
+    // the guest's screen takes the focus and the pointer: the toolbar slides away above the top edge…
+    const toolbar = page.getByTestId('display-toolbar');
+    const screen = (await page.getByTestId('display-screen').boundingBox())!;
+    await page.mouse.click(screen.x + screen.width / 2, screen.y + screen.height / 2);
+    await until(async () => (await toolbar.boundingBox())!.y < -10, 'the toolbar to hide', 5_000);
+    expect(screen.y).toBeLessThan(10); // the screen has the whole height
+    // …and comes back when the pointer reaches that edge
+    await page.mouse.move(screen.x + screen.width / 2, 2);
+    await until(async () => (await toolbar.boundingBox())!.y === 0, 'the toolbar to show', 5_000);
     await page.getByTestId('display-send-keys').click();
     const item = page.getByRole('menuitem', { name: 'Ctrl+Alt+F1', exact: true });
     await item.waitFor();
@@ -122,6 +131,7 @@ describe('renderer e2e: the Display tab on a real guest', () => {
       .locator('[data-testid=vm-display] [role=status]')
       .filter({ hasText: 'Sent Ctrl+Alt+F1' })
       .waitFor({ timeout: 10_000 });
+    await page.mouse.move(screen.x + screen.width / 2, 2); // the toolbar again, to leave fullscreen
     await page.getByTestId('display-fullscreen').click();
     await until(() => page.evaluate(() => document.fullscreenElement === null), 'fullscreen to end', 10_000);
   }, 60_000);

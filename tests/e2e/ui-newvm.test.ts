@@ -155,4 +155,36 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
       await removeGuest([c], failing);
     }
   }, 60_000);
+
+  it('“Keep it and edit” keeps the VM that did not start and opens its Hardware tab', async () => {
+    const secret = path.join(env.scratchDir, `ui-secret-keep-${TAG}.iso`);
+    writeFakeIso(secret, { volumeId: 'SECRET' });
+    fs.chmodSync(secret, 0o600);
+    const kept = `vdk-${TAG}`;
+    const c = app.core.getClient(app.connectionIds[0]!);
+    try {
+      await page.goto(app.url);
+      await page.getByTestId('vm-search').waitFor();
+      await page.keyboard.press('Control+Shift+N');
+      const dialog = page.getByTestId('newvm-dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Name').fill(kept);
+      await dialog.getByLabel(/Install from ISO/).fill(secret);
+      await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
+      await dialog.getByLabel('Memory (MiB)').fill('256');
+      await dialog.getByLabel('CPUs').fill('1');
+      await dialog.getByLabel('Disk size (GiB)').fill('0.0625');
+      await dialog.getByLabel('Disk size (GiB)').press('Enter');
+      await dialog.getByTestId('newvm-start-failed').waitFor({ timeout: 30_000 });
+      await dialog.getByTestId('newvm-keep').click();
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+      await page.getByTestId('vm-hardware').waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('tab', { name: 'Hardware', selected: true }).count()).toBe(1);
+      // kept as it was made: defined, shut off
+      expect((await c.domainGetState(await c.domainLookupByName(kept))).state).toBe(5);
+    } finally {
+      fs.rmSync(secret, { force: true });
+      await removeGuest([c], kept);
+    }
+  }, 60_000);
 });

@@ -25,6 +25,7 @@ const PACKAGES = [
   'osinfo-db', // OS list and ISO detection (New VM); unit tests read the real catalogue when present
   'libvirt-dev', // libvirt-api.xml: the unit tests check our libvirt constants against it
   'pkg-config', // finds libvirt-api.xml
+  'ovmf', // UEFI firmware: the Hardware tab's BIOS → UEFI switch (integration and e2e tests)
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;

@@ -221,6 +221,31 @@ describe('readiness check', () => {
     expect(evaluateReadiness({ ...facts, kvmDomainCaps: null }).ok).toBe(true);
   });
 
+  it('a driver without domain capabilities (test://): the KVM check does not apply, it does not fail', () => {
+    const noSupport = {
+      offered: false,
+      unsupported: true,
+      error: 'this function is not supported by the connection driver: virConnectGetDomainCapabilities',
+    };
+    // this host's KVM works: the test driver's connection is ready, the item says why it was skipped
+    const f: HostFacts = { ...good(), uri: 'test+unix:///default?socket=/tmp/s', kvmDomainCaps: noSupport };
+    const r = evaluateReadiness(f);
+    const k = get(f, 'kvm-domcaps');
+    expect(k).toMatchObject({ status: 'skip', reason: 'not-applicable', fix: null, detail: noSupport.error });
+    expect(k.message).toBe(
+      "This connection's driver (test) does not run KVM guests, so there is no KVM support to check here.",
+    );
+    expect(r.ok).toBe(true);
+    expect(r.items.filter((i) => i.status === 'fail')).toEqual([]);
+    // on a host without KVM the host items still fail, the driver item still does not
+    const noKvm = { ...broken(), uri: 'test:///default', kvmDomainCaps: noSupport };
+    expect(get(noKvm, 'kvm-domcaps').status).toBe('skip');
+    expect(get(noKvm, 'dev-kvm').status).toBe('fail');
+    // a QEMU driver that refuses kvm (INVALID_ARG "KVM is not supported…") is still a failure
+    const qemuNoKvm = { ...broken(), kvmDomainCaps: { offered: false, error: 'KVM is not supported' } };
+    expect(get(qemuNoKvm, 'kvm-domcaps').status).toBe('fail');
+  });
+
   it('this kind of machine: TCG only (no /dev/kvm, no flags), daemon reachable', () => {
     const r = evaluateReadiness({
       ...good(),

@@ -59,12 +59,18 @@ export const cpuChangeSchema = z
   });
 export type CpuChange = z.infer<typeof cpuChangeSchema>;
 
-/** vCPUs go live (hot-plug) when running; everything else only at the next start. */
-export const cpuTiming = (c: CpuChange, running: boolean): HwTiming => {
-  const onlyCount = c.mode === undefined && c.model === undefined && c.topology === undefined;
-  if (!running) return 'next-boot';
-  if (c.vcpus !== undefined && onlyCount && c.maxVcpus === undefined) return 'both';
-  return 'next-boot';
+/**
+ * The vCPU count goes live (hot-plug) when running; a new maximum, mode, model or topology only at the
+ * next start (a change with both is "at next boot": the running VM may take its count, the rest waits).
+ */
+export const cpuTiming = (c: CpuChange, running: boolean, now?: CpuView): HwTiming => {
+  if (!running || c.vcpus === undefined) return 'next-boot';
+  const newMax = c.maxVcpus !== undefined && c.maxVcpus !== now?.maxVcpus;
+  const newTopology =
+    c.topology !== undefined && JSON.stringify(c.topology) !== JSON.stringify(now?.topology);
+  const newModel =
+    (c.mode !== undefined && c.mode !== now?.mode) || (c.model !== undefined && c.model !== now?.model);
+  return newMax || newTopology || newModel ? 'next-boot' : 'both';
 };
 
 export const cpuKind = hardwareKind({ view: cpuViewSchema, change: cpuChangeSchema, timing: cpuTiming });

@@ -57,10 +57,11 @@ export const hardwareChangeSchema = z.discriminatedUnion(
 export type HardwareChange = z.output<typeof hardwareChangeSchema>;
 
 /** When a change takes effect on a VM that is (not) running (pure: the editor shows it before Apply). */
-export const hardwareTiming = (change: HardwareChange, running: boolean): HwTiming => {
-  const k = hardwareKinds[kindOfChange(change.kind) as keyof Kinds] as
-    { timing: (c: HardwareChange, running: boolean) => HwTiming } | undefined;
-  return k ? k.timing(change, running) : 'next-boot';
+export const hardwareTiming = (change: HardwareChange, running: boolean, now?: HardwareView): HwTiming => {
+  const key = kindOfChange(change.kind) as keyof Kinds;
+  const k = hardwareKinds[key] as
+    { timing: (c: HardwareChange, running: boolean, now?: unknown) => HwTiming } | undefined;
+  return k ? k.timing(change, running, now?.[key]) : 'next-boot';
 };
 
 export const hardwareGetOutputSchema = z.object({

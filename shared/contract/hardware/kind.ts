@@ -9,7 +9,8 @@ import type { HwTiming } from './common.js';
 export interface HardwareKind<V extends z.ZodType, C extends z.ZodType> {
   view: V;
   change: C;
-  timing: (change: z.output<C>, running: boolean) => HwTiming;
+  /** `now`: this kind's part of the next-boot config as it is (to tell which fields really change). */
+  timing: (change: z.output<C>, running: boolean, now?: z.output<V>) => HwTiming;
 }
 
 export const hardwareKind = <V extends z.ZodType, C extends z.ZodType>(

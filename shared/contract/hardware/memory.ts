@@ -34,10 +34,13 @@ export const memoryChangeSchema = z
 export type MemoryChange = z.infer<typeof memoryChangeSchema>;
 
 /** The balloon (current memory) moves live; the maximum and the backing only at the next start. */
-export const memoryTiming = (c: MemoryChange, running: boolean): HwTiming => {
-  if (!running) return 'next-boot';
-  const onlyCurrent = c.maxKiB === undefined && c.hugepages === undefined && c.sharedAccess === undefined;
-  return c.currentKiB !== undefined && onlyCurrent ? 'both' : 'next-boot';
+export const memoryTiming = (c: MemoryChange, running: boolean, now?: MemoryView): HwTiming => {
+  if (!running || c.currentKiB === undefined) return 'next-boot';
+  const other =
+    (c.maxKiB !== undefined && c.maxKiB !== now?.maxKiB) ||
+    (c.hugepages !== undefined && c.hugepages !== now?.hugepages) ||
+    (c.sharedAccess !== undefined && c.sharedAccess !== now?.sharedAccess);
+  return other ? 'next-boot' : 'both';
 };
 
 export const memoryKind = hardwareKind({

@@ -161,6 +161,8 @@ describe('endless screenshot', () => {
 describe('call deadlines', () => {
   it('a reply trickled byte by byte fails the call at its deadline; the late reply is dropped safely', async () => {
     let trickler: NodeJS.Timeout | undefined;
+    let sent = 0;
+    let frameLength = Infinity;
     const { client, conn } = await setup((p, c) => {
       if (p.header.type !== MessageType.CALL) return;
       const frame = encodePacket(
@@ -172,9 +174,11 @@ describe('call deadlines', () => {
         return;
       }
       let i = 0;
+      frameLength = frame.length;
       trickler = setInterval(() => {
         c.socket.write(frame.subarray(i, i + 1));
-        if (++i === frame.length) clearInterval(trickler);
+        sent = ++i;
+        if (i === frame.length) clearInterval(trickler);
       }, 15);
     });
     let closed: CloseInfo | undefined;
@@ -184,13 +188,15 @@ describe('call deadlines', () => {
       .call('connectGetVersion', undefined, { timeoutMs: 250 })
       .catch((e: unknown) => e);
     const waited = performance.now() - t0;
+    const sentAtFailure = sent;
     expect(err).toBeInstanceOf(LibvirtCallTimeoutError);
     expect(err).toBeInstanceOf(LibvirtConnectionError);
     // Bytes kept arriving, so the message does not claim silence.
     expect((err as Error).message).toBe('libvirt did not answer connectGetVersion within 0.25 s');
     expect((err as Error).name).toBe('LibvirtConnectionError'); // crosses the app boundary as such
     expect(waited).toBeGreaterThanOrEqual(240);
-    expect(waited).toBeLessThan(1000);
+    // It gave up while the reply was still trickling in (no wall-clock bound: the machine may be loaded).
+    expect(sentAtFailure).toBeLessThan(frameLength);
     // The trickle completes later: the reply for the abandoned serial is dropped, the connection lives.
     await until(() => conn.engine.pendingCalls === 0);
     clearInterval(trickler);
@@ -354,9 +360,8 @@ describe('oversized and trickled frames', () => {
       c.socket.write(word); // and then nothing: no need to wait for the 32 MiB
     });
     const closed = new Promise<CloseInfo>((resolve) => conn.on('close', resolve));
-    const t0 = performance.now();
+    // No deadline here: without the length check this call would wait for 32 MiB that never come.
     const err = await client.call('connectGetVersion', undefined).catch((e: unknown) => e);
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(err).toBeInstanceOf(LibvirtConnectionError);
     expect((err as Error).message).toBe(
       `connection closed (error): invalid frame length ${MAX_FRAME_LENGTH + 1} (allowed 28..${MAX_FRAME_LENGTH})`,

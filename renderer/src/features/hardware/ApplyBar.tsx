@@ -3,6 +3,7 @@ import {
   hardwareTiming,
   type HardwareApplyOutput,
   type HardwareChange,
+  type HardwareView,
 } from '../../../../shared/contract/hardware.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
@@ -16,6 +17,12 @@ type Outcome =
   { kind: 'result'; result: HardwareApplyOutput } | { kind: 'error'; message: string; detail?: string };
 
 /**
+ * The last outcome per VM and item: an apply reads the hardware again, which gives the editor a fresh
+ * form (and this bar a fresh mount); the outcome must still be there to read.
+ */
+const lastOutcome = new Map<string, Outcome>();
+
+/**
  * The foot of every editor: when the change takes effect ("Applies now", "At next boot", "Now and at
  * next boot"), its XML preview, Apply and Revert, and the outcome in plain words with libvirt's text.
  */
@@ -24,7 +31,9 @@ export const ApplyBar = ({
   vmUuid,
   vmName,
   running,
+  itemId,
   change,
+  now,
   invalid,
   onIssues,
   onApplied,
@@ -34,8 +43,12 @@ export const ApplyBar = ({
   vmUuid: string;
   vmName: string;
   running: boolean;
+  /** The item edited (`cpu`, `disk:vda`…): keeps its outcome across the form's refresh after an apply. */
+  itemId: string;
   /** The change the form describes, or null when nothing differs from the config. */
   change: HardwareChange | null;
+  /** The next-boot config as it is (to tell what the change really changes). */
+  now: HardwareView;
   /** The form has field errors: Apply is refused. */
   invalid: boolean;
   onIssues: (issues: HwFieldIssues) => void;
@@ -45,8 +58,21 @@ export const ApplyBar = ({
   const t = useT();
   const [busy, setBusy] = useState<'apply' | 'preview' | null>(null);
   const [preview, setPreview] = useState<{ before: string; after: string } | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const timing = change ? hardwareTiming(change, running) : null;
+  const key = `${connectionId}|${vmUuid}|${itemId}`;
+  const [outcome, setOutcomeState] = useState<Outcome | null>(() => lastOutcome.get(key) ?? null);
+  const setOutcome = (o: Outcome | null): void => {
+    if (o) lastOutcome.set(key, o);
+    else lastOutcome.delete(key);
+    setOutcomeState(o);
+  };
+  // A new edit makes the last outcome old news.
+  const changeKey = change ? JSON.stringify(change) : null;
+  const [seenChange, setSeenChange] = useState(changeKey);
+  if (changeKey !== seenChange) {
+    setSeenChange(changeKey);
+    if (changeKey !== null && outcome) setOutcome(null);
+  }
+  const timing = change ? hardwareTiming(change, running, now) : null;
 
   const fail = (e: unknown): void => {
     const err = toApiError(e);

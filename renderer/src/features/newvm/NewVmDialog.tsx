@@ -192,9 +192,9 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
   };
   const blocked = !!(local.name ?? local.memoryMiB ?? local.iso);
 
-  const openVm = (uuid: string, started: boolean): void => {
+  const openVm = (uuid: string, started: boolean, tab = started ? 'display' : 'overview'): void => {
     closeDialog();
-    navigate({ kind: 'vm', connectionId: req.connectionId, uuid, tab: started ? 'display' : 'overview' });
+    navigate({ kind: 'vm', connectionId: req.connectionId, uuid, tab });
   };
 
   const submit = (): void => {
@@ -221,7 +221,8 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
     if (!failure) return;
     if (how === 'keep') {
       showToast(t('newvm.kept', { name: isolated(name) }));
-      openVm(failure.uuid, false);
+      // "Keep it and edit": straight to what usually needs the edit (memory, CPUs, disks, boot).
+      openVm(failure.uuid, false, 'hardware');
       return;
     }
     setFailureBusy(true);

@@ -78,7 +78,14 @@ export const TimeChart = ({
         },
       },
       axes: [
-        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false } },
+        {
+          stroke: 'currentColor',
+          // 80 px between time ticks: closer, the first tick's date line ("12/3/26 11:18am") ran into the
+          // next tick's time on wide charts
+          space: 80,
+          grid: { stroke: 'rgba(128,128,128,0.15)' },
+          ticks: { show: false },
+        },
         {
           stroke: 'currentColor',
           size: 70,

@@ -9,4 +9,6 @@ export default {
     "/dev/kvm works for you, but libvirt's QEMU cannot use it: the daemon runs as a user without access to /dev/kvm, or it looked before KVM was usable. Restart the daemon so it looks again.",
   'readiness.dev-kvm.libvirt-has-kvm':
     'This user cannot open /dev/kvm, but libvirt can: it offers KVM to its guests.',
+  'readiness.kvm-domcaps.not-applicable':
+    "This connection's driver does not run KVM guests, so there is no KVM support to check here.",
 } satisfies Record<string, string>;

@@ -310,6 +310,8 @@ export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: A
         <CheckField label={t('hwd.shareable')} checked={v.shareable} onChange={(x) => set('shareable', x)} />
       </details>
       <ApplyBar
+        itemId="add-disk"
+        now={hw.config}
         connectionId={connectionId}
         vmUuid={vmUuid}
         vmName={vmName}

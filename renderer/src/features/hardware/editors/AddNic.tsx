@@ -77,6 +77,8 @@ export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: Ad
       </div>
       <CheckField label={t('hwd.nic.linkUp')} checked={up} onChange={setUp} />
       <ApplyBar
+        itemId="add-nic"
+        now={hw.config}
         connectionId={connectionId}
         vmUuid={vmUuid}
         vmName={vmName}

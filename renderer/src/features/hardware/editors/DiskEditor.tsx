@@ -75,7 +75,9 @@ export const DiskEditor = (props: HwEditorProps) => {
 
 type SectionProps = HwEditorProps & { disk: DiskView };
 
-const applyProps = (p: SectionProps) => ({
+const applyProps = (p: SectionProps, section: string) => ({
+  itemId: `${p.item.id}#${section}`,
+  now: p.hw.config,
   connectionId: p.connectionId,
   vmUuid: p.vmUuid,
   vmName: p.vmName,
@@ -114,7 +116,7 @@ const MediaSection = (p: SectionProps) => {
         />
       )}
       <ApplyBar
-        {...applyProps(p)}
+        {...applyProps(p, 'media')}
         change={change}
         invalid={false}
         onIssues={setRemote}
@@ -191,7 +193,7 @@ const SizeSection = (p: SectionProps) => {
         </SelectField>
       </div>
       <ApplyBar
-        {...applyProps(p)}
+        {...applyProps(p, 'size')}
         change={change}
         invalid={!!local}
         onIssues={setRemote}
@@ -308,7 +310,7 @@ const OptionsSection = (p: SectionProps) => {
         spellCheck={false}
       />
       <ApplyBar
-        {...applyProps(p)}
+        {...applyProps(p, 'options')}
         change={change}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}

@@ -82,6 +82,8 @@ const LinkSection = (p: SectionProps) => {
       <h4 id="hwd-link-title">{t('hwd.nic.link')}</h4>
       <CheckField label={t('hwd.nic.linkUp')} checked={up} onChange={setUp} data-testid="hwd-link-up" />
       <ApplyBar
+        itemId={`${p.item.id}#link`}
+        now={p.hw.config}
         connectionId={p.connectionId}
         vmUuid={p.vmUuid}
         vmName={p.vmName}
@@ -136,6 +138,8 @@ const ConnectionSection = (p: SectionProps) => {
         ))}
       </SelectField>
       <ApplyBar
+        itemId={`${p.item.id}#connection`}
+        now={p.hw.config}
         connectionId={p.connectionId}
         vmUuid={p.vmUuid}
         vmName={p.vmName}

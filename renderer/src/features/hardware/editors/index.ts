@@ -3,15 +3,23 @@
  * An editor names the item types it takes (`cpu`, or device element names such as `disk`); a device no
  * editor takes shows its XML read-only. Adders are the "Add hardware" choices.
  */
+import { BootEditor } from './BootEditor.js';
+import { CpuEditor } from './CpuEditor.js';
+import { MemoryEditor } from './MemoryEditor.js';
 import { AddDisk } from './AddDisk.js';
 import { AddNic } from './AddNic.js';
-import { CpuEditor } from './CpuEditor.js';
 import { DiskEditor } from './DiskEditor.js';
 import { NicEditor } from './NicEditor.js';
 import type { HwAdderEntry, HwEditorEntry } from './types.js';
 
 export const hwEditors: readonly HwEditorEntry[] = [
   { types: ['cpu'], component: CpuEditor, fixed: { id: 'cpu', titleKey: 'hw.item.cpu', order: 10 } },
+  {
+    types: ['memory'],
+    component: MemoryEditor,
+    fixed: { id: 'memory', titleKey: 'hw.item.memory', order: 20 },
+  },
+  { types: ['boot'], component: BootEditor, fixed: { id: 'boot', titleKey: 'hw.item.boot', order: 30 } },
   { types: ['disk'], component: DiskEditor },
   { types: ['interface'], component: NicEditor },
 ];

@@ -1,0 +1,117 @@
+import { useMemo, useState } from 'react';
+import type { MemoryChange, MemoryView } from '../../../../../shared/contract/hardware.js';
+import { useT } from '../../../i18n/index.js';
+import { CheckField } from '../../../ui/Field.js';
+import { ApplyBar } from '../ApplyBar.js';
+import { checkChange, type HwFieldIssues } from '../issues.js';
+import { NumberField, parseCount } from './fields.js';
+import type { HwEditorProps } from './types.js';
+
+interface Values {
+  currentMiB: string;
+  maxMiB: string;
+  hugepages: boolean;
+  sharedAccess: boolean;
+}
+
+const toMiB = (kib: number): string => String(Math.round(kib / 1024));
+const valuesOf = (v: MemoryView): Values => ({
+  currentMiB: toMiB(v.currentKiB),
+  maxMiB: toMiB(v.maxKiB),
+  hugepages: v.hugepages,
+  sharedAccess: v.sharedAccess,
+});
+
+/** Memory in MiB: current (the balloon, live when running) and maximum; huge pages; shared access. */
+export const MemoryEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied }: HwEditorProps) => {
+  const t = useT();
+  const now = hw.config.memory;
+  const hostMiB = Math.floor(hw.limits.hostMemoryKiB / 1024);
+  const [values, setValues] = useState<Values>(() => valuesOf(now));
+  const [remote, setRemote] = useState<HwFieldIssues>({});
+  const set = <K extends keyof Values>(k: K, v: Values[K]) => {
+    setValues((s) => ({ ...s, [k]: v }));
+    setRemote({});
+  };
+
+  const { change, issues } = useMemo(() => {
+    const issues: Record<string, string> = {};
+    const cur = parseCount(values.currentMiB);
+    const max = parseCount(values.maxMiB);
+    if (cur === null) issues.currentKiB = t('hw.mem.enterMiB');
+    if (max === null) issues.maxKiB = t('hw.mem.enterMiB');
+    if (cur === null || max === null) return { change: null, issues };
+    if (max > hostMiB) issues.maxKiB = t('hw.mem.overHost', { n: hostMiB });
+    if (cur > hostMiB) issues.currentKiB = t('hw.mem.overHost', { n: hostMiB });
+    const c: MemoryChange = { kind: 'memory' };
+    // Unchanged MiB text keeps the exact KiB (a size that is not whole MiB is not rounded away).
+    const curKiB = values.currentMiB === toMiB(now.currentKiB) ? now.currentKiB : cur * 1024;
+    const maxKiB = values.maxMiB === toMiB(now.maxKiB) ? now.maxKiB : max * 1024;
+    if (curKiB !== now.currentKiB || maxKiB !== now.maxKiB) {
+      c.currentKiB = curKiB;
+      c.maxKiB = maxKiB;
+    }
+    if (values.hugepages !== now.hugepages) c.hugepages = values.hugepages;
+    if (values.sharedAccess !== now.sharedAccess) c.sharedAccess = values.sharedAccess;
+    if (Object.keys(c).length === 1) return { change: null, issues };
+    for (const [k, m] of Object.entries(checkChange(c))) issues[k] ??= m;
+    return { change: c, issues };
+  }, [values, now, hostMiB, t]);
+
+  const shown = { ...issues, ...remote };
+  const live = hw.live?.memory;
+  return (
+    <section aria-labelledby="hw-mem-title" data-testid="hw-editor-memory">
+      <h3 id="hw-mem-title" className="section-title">
+        {t('hw.mem.title')}
+      </h3>
+      <div className="hw-fields-row">
+        <NumberField
+          id="hw-mem-current"
+          label={t('hw.mem.current')}
+          value={values.currentMiB}
+          onChange={(v) => set('currentMiB', v)}
+          error={shown.currentKiB}
+          hint={live ? t('hw.mem.liveNow', { n: toMiB(live.currentKiB) }) : undefined}
+        />
+        <NumberField
+          id="hw-mem-max"
+          label={t('hw.mem.max')}
+          value={values.maxMiB}
+          onChange={(v) => set('maxMiB', v)}
+          error={shown.maxKiB}
+          hint={t('hw.mem.hostHint', { n: hostMiB })}
+        />
+      </div>
+      <CheckField
+        label={t('hw.mem.hugepages')}
+        checked={values.hugepages}
+        onChange={(v) => set('hugepages', v)}
+        data-testid="hw-mem-hugepages"
+      />
+      <CheckField
+        label={t('hw.mem.shared')}
+        checked={values.sharedAccess}
+        onChange={(v) => set('sharedAccess', v)}
+        data-testid="hw-mem-shared"
+      />
+      {shown.sharedAccess && <span className="error-text">{shown.sharedAccess}</span>}
+      <ApplyBar
+        connectionId={connectionId}
+        vmUuid={vmUuid}
+        vmName={vmName}
+        running={running}
+        itemId="memory"
+        change={change}
+        now={hw.config}
+        invalid={Object.keys(shown).length > 0}
+        onIssues={setRemote}
+        onApplied={onApplied}
+        onRevert={() => {
+          setValues(valuesOf(now));
+          setRemote({});
+        }}
+      />
+    </section>
+  );
+};
