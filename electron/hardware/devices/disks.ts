@@ -5,6 +5,8 @@
  * before libvirt is called, with the field it is about; nothing is left half-made (a new volume whose
  * attach fails is deleted again).
  */
+// Buses whose drives QEMU cannot hot-plug (asked anyway, libvirt passes it on and QEMU fails it).
+import { NO_HOTPLUG_BUSES } from '../../../shared/contract/hardware.js';
 import { CoreError, interruptedError } from '../../base/errors.js';
 import {
   DomainBlockResizeFlags,
@@ -87,12 +89,6 @@ export interface DiskChangeResult extends DeviceChangeResult {
   /** The disk's target (for add: the one picked). */
   target: string;
 }
-
-/**
- * Buses whose drives QEMU cannot hot-plug (IDE, AHCI/SATA and floppy controllers have no hotplug); asked
- * anyway, libvirt passes the request on and QEMU fails it with an internal error.
- */
-const NO_HOTPLUG_BUSES: readonly string[] = ['ide', 'sata', 'fdc'];
 
 /** A refusal about one field of the input, before anything reached libvirt. */
 const refuse = (path: (string | number)[], message: string): CoreError =>
