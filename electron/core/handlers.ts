@@ -5,6 +5,7 @@ import { consoleHandlers } from '../console/handlers.js';
 import { hardwareHandlers } from '../hardware/handlers.js';
 import { domainXmlHandlers } from '../domainxml/handlers.js';
 import { tuningHandlers } from '../tuning/handlers.js';
+import { hardwareDeviceHandlers } from '../hardware/devices/handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
@@ -37,6 +38,7 @@ export const createHandlers = (s: Services) =>
     ...domainXmlHandlers(s.domainXml),
     ...storageHandlers(s.storage, s.transfers),
     ...tuningHandlers(s.tuning),
+    ...hardwareDeviceHandlers(s.hardwareDevices),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -8,6 +8,7 @@ import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
 import { TuningService } from '../tuning/service.js';
+import { HardwareDeviceService } from '../hardware/devices/choices.js';
 import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
@@ -38,6 +39,7 @@ export interface Services {
   host: HostService;
   hardware: HardwareService;
   tuning: TuningService;
+  hardwareDevices: HardwareDeviceService;
 }
 
 export interface ServicesOptions {
@@ -91,6 +93,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     }),
     hardware: new HardwareService(connections),
     tuning: new TuningService(connections),
+    hardwareDevices: new HardwareDeviceService(connections),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

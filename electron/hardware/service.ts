@@ -98,6 +98,8 @@ export class HardwareService {
     const after = edited.toString();
     const timing = hardwareTiming(change, running, hardwareView(config));
     if (input.preview) return { live: 'unchanged', config: 'unchanged', timing, before, after };
+    const deviceStep = editor.deviceStep?.(change as never);
+    if (deviceStep) return { ...(await deviceStep(client, dom)), timing };
 
     let configResult: 'applied' | 'unchanged' = 'unchanged';
     if (after !== before) {

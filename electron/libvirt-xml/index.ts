@@ -25,6 +25,7 @@ export * from './volume.js';
 export * from './pool.js';
 export * from './network.js';
 export * from './snapshot.js';
+export * from './domain-devices.js';
 export * from './domain-hardware.js';
 export * from './domain-capabilities.js';
 export * from './capabilities.js';

@@ -13,6 +13,7 @@ import { domainXmlCalls, domainXmlEvents } from './domainxml.js';
 import { storageCalls, storageEvents } from './storage.js';
 import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput } from './native.js';
 import { tuningCalls, tuningEvents } from './tuning.js';
+import { hardwareDeviceCalls, hardwareDeviceEvents } from './hardware-devices.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -33,6 +34,7 @@ export const calls = {
   ...domainXmlCalls,
   ...storageCalls,
   ...tuningCalls,
+  ...hardwareDeviceCalls,
 } as const;
 
 export const events = {
@@ -49,6 +51,7 @@ export const events = {
   ...domainXmlEvents,
   ...storageEvents,
   ...tuningEvents,
+  ...hardwareDeviceEvents,
 } as const;
 
 export type Calls = typeof calls;

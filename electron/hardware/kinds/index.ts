@@ -5,9 +5,17 @@
 import { bootEditor } from './boot.js';
 import { cpuEditor } from './cpu.js';
 import { memoryEditor } from './memory.js';
+import { diskEditor } from './disks.js';
+import { nicEditor } from './nics.js';
 import type { AnyHardwareEditor } from './types.js';
 
-export const hardwareEditors: readonly AnyHardwareEditor[] = [cpuEditor, memoryEditor, bootEditor];
+export const hardwareEditors: readonly AnyHardwareEditor[] = [
+  cpuEditor,
+  memoryEditor,
+  bootEditor,
+  diskEditor,
+  nicEditor,
+];
 
 /** The editor taking a change kind (`'cpu'`, `'disk.add'`, …). */
 export const editorFor = (changeKind: string): AnyHardwareEditor | undefined =>

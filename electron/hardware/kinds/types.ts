@@ -45,7 +45,24 @@ export interface HardwareEditor<K extends ViewKey, C extends HardwareChange = Ha
   editConfig(xml: DomainXml, change: C): void;
   /** The live step for a running VM, or null when nothing of the change applies live. */
   liveStep(change: C): LiveStep | null;
+  /**
+   * A device change libvirt makes itself, live and in the config in one call (attach, detach, update
+   * device; block resize), or null for a change that goes the define-then-live way. When given, the service
+   * runs it instead of redefining the config (the edited XML is still the preview).
+   */
+  deviceStep?(change: C): DeviceStep | null;
 }
+
+/** What a device step did, in the terms of `hardware.apply`'s answer. */
+export interface DeviceStepResult {
+  live: 'applied' | 'not-running' | 'not-possible' | 'failed' | 'unchanged';
+  config: 'applied' | 'failed' | 'unchanged';
+  message?: string;
+  detail?: string;
+}
+
+/** A device change on the VM, live and/or in its config (see HardwareEditor.deviceStep). */
+export type DeviceStep = (client: LibvirtClient, dom: DomainRef) => Promise<DeviceStepResult>;
 
 /** An editor of any kind (the registry's element type). */
 export interface AnyHardwareEditor {
@@ -56,6 +73,7 @@ export interface AnyHardwareEditor {
   check(change: never, ctx: CheckContext): HwIssue[];
   editConfig(xml: DomainXml, change: never): void;
   liveStep(change: never): LiveStep | null;
+  deviceStep?(change: never): DeviceStep | null;
 }
 
 /** A pending item: `field` changed from `now` to `next` (English words for the fallback text). */

@@ -21,12 +21,16 @@ import {
 import { cpuKind } from './cpu.js';
 import { kindOfChange } from './kind.js';
 import { memoryKind } from './memory.js';
+import { diskKind } from './disks.js';
+import { nicKind } from './nics.js';
 
 /** Every editor kind, by the key of its part of the view (one entry per kind). */
 export const hardwareKinds = {
   cpu: cpuKind,
   memory: memoryKind,
   boot: bootKind,
+  disk: diskKind,
+  nic: nicKind,
 } as const;
 
 type Kinds = typeof hardwareKinds;
@@ -108,3 +112,5 @@ export * from './kind.js';
 export * from './cpu.js';
 export * from './memory.js';
 export * from './boot.js';
+export * from './disks.js';
+export * from './nics.js';

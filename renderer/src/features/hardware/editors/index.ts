@@ -6,6 +6,10 @@
 import { BootEditor } from './BootEditor.js';
 import { CpuEditor } from './CpuEditor.js';
 import { MemoryEditor } from './MemoryEditor.js';
+import { AddDisk } from './AddDisk.js';
+import { AddNic } from './AddNic.js';
+import { DiskEditor } from './DiskEditor.js';
+import { NicEditor } from './NicEditor.js';
 import type { HwAdderEntry, HwEditorEntry } from './types.js';
 
 export const hwEditors: readonly HwEditorEntry[] = [
@@ -16,6 +20,11 @@ export const hwEditors: readonly HwEditorEntry[] = [
     fixed: { id: 'memory', titleKey: 'hw.item.memory', order: 20 },
   },
   { types: ['boot'], component: BootEditor, fixed: { id: 'boot', titleKey: 'hw.item.boot', order: 30 } },
+  { types: ['disk'], component: DiskEditor },
+  { types: ['interface'], component: NicEditor },
 ];
 
-export const hwAdders: readonly HwAdderEntry[] = [];
+export const hwAdders: readonly HwAdderEntry[] = [
+  { id: 'disk', titleKey: 'hwd.add.disk', order: 10, component: AddDisk },
+  { id: 'nic', titleKey: 'hwd.add.nic', order: 20, component: AddNic },
+];

@@ -1,0 +1,94 @@
+/** Add hardware → Network interface: where it is connected, model, MAC (or libvirt's), link state. */
+import { useMemo, useState } from 'react';
+import type { NicAdd } from '../../../../../shared/contract/hardware.js';
+import { useT } from '../../../i18n/index.js';
+import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
+import { ApplyBar } from '../ApplyBar.js';
+import { checkChange, type HwFieldIssues } from '../issues.js';
+import { useDeviceChoices } from './devices/choices.js';
+import {
+  NicSourceFields,
+  nicSourceOf,
+  nicSourceValues,
+  type NicSourceValues,
+} from './devices/NicSourceFields.js';
+import { sourceErrors } from './NicEditor.js';
+import type { HwEditorProps } from './types.js';
+
+type AdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
+
+export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: AdderProps) => {
+  const t = useT();
+  const { choices } = useDeviceChoices(connectionId);
+  const [source, setSource] = useState<NicSourceValues>(() => nicSourceValues());
+  const [model, setModel] = useState(hw.limits.nicModels[0] ?? 'virtio');
+  const [mac, setMac] = useState('');
+  const [up, setUp] = useState(true);
+  const [remote, setRemote] = useState<HwFieldIssues>({});
+  const touched = () => setRemote({});
+  const { change, issues } = useMemo(() => {
+    const c: NicAdd = {
+      kind: 'nic.add',
+      source: nicSourceOf(source),
+      model,
+      ...(mac.trim() ? { mac: mac.trim() } : {}),
+      ...(up ? {} : { linkState: 'down' as const }),
+    };
+    return { change: c, issues: checkChange(c) };
+  }, [source, model, mac, up]);
+  const shown = { ...issues, ...remote };
+  return (
+    <section aria-labelledby="hwd-add-nic-title" data-testid="hw-add-nic-form">
+      <h3 id="hwd-add-nic-title" className="section-title">
+        {t('hwd.addNic.title')}
+      </h3>
+      <NicSourceFields
+        idPrefix="hwd-add-nic"
+        choices={choices}
+        value={source}
+        onChange={(v) => {
+          setSource(v);
+          touched();
+        }}
+        errors={sourceErrors(shown)}
+      />
+      <div className="hw-fields-row">
+        <SelectField id="hwd-add-nic-model" label={t('hwd.nic.model')} value={model} onChange={setModel}>
+          {hw.limits.nicModels.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          id="hwd-add-nic-mac"
+          label={t('hwd.nic.mac')}
+          value={mac}
+          onChange={(x) => {
+            setMac(x);
+            touched();
+          }}
+          placeholder={t('hwd.nic.macAuto')}
+          error={shown['mac'] ?? null}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="hwd-add-nic-mac"
+        />
+      </div>
+      <CheckField label={t('hwd.nic.linkUp')} checked={up} onChange={setUp} />
+      <ApplyBar
+        itemId="add-nic"
+        now={hw.config}
+        connectionId={connectionId}
+        vmUuid={vmUuid}
+        vmName={vmName}
+        running={running}
+        change={change}
+        invalid={Object.keys(shown).length > 0}
+        onIssues={setRemote}
+        onApplied={() => onDone()}
+        onRevert={() => onDone()}
+      />
+    </section>
+  );
+};

@@ -1,0 +1,324 @@
+/**
+ * A disk or CD-ROM: what it is, its media (CD-ROM: change or eject, live), its size (disk: grow, live when
+ * running), its options (cache, I/O, discard, read-only, shareable, serial: at next boot), and Remove.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import {
+  DISK_CACHE_MODES,
+  DISK_DISCARD_MODES,
+  DISK_IO_MODES,
+  type DiskChange,
+  type DiskOptions,
+  type DiskView,
+} from '../../../../../shared/contract/hardware.js';
+import { getApi } from '../../../api/client.js';
+import { useT } from '../../../i18n/index.js';
+import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
+import { ApplyBar } from '../ApplyBar.js';
+import { checkChange, type HwFieldIssues } from '../issues.js';
+import { formatBytes, parseSize, useDeviceChoices } from './devices/choices.js';
+import { emptyImage, ImageFields, imageOf, type ExistingImage } from './devices/DeviceSource.js';
+import { RemoveDevice } from './devices/RemoveDevice.js';
+import type { HwEditorProps } from './types.js';
+
+const targetOf = (id: string): string => id.slice(id.indexOf(':') + 1);
+
+export const DiskEditor = (props: HwEditorProps) => {
+  const t = useT();
+  const { hw, item, running } = props;
+  const target = targetOf(item.id);
+  const disk =
+    hw.config.disk.find((d) => d.target === target) ?? hw.live?.disk.find((d) => d.target === target);
+  if (!disk) return <p className="dim">{t('hwd.disk.gone', { target })}</p>;
+  const isCd = disk.device === 'cdrom' || disk.device === 'floppy';
+  const label = t(isCd ? 'hwd.cdromLabel' : 'hwd.diskLabel', { target });
+  const liveDisk = hw.live?.disk.find((d) => d.target === target);
+  return (
+    <section aria-labelledby="hwd-disk-title" data-testid="hw-editor-disk">
+      <h3 id="hwd-disk-title" className="section-title">
+        {label}
+      </h3>
+      <dl className="hwd-facts">
+        <dt>{t('hwd.bus')}</dt>
+        <dd>{disk.bus ?? '—'}</dd>
+        <dt>{t('hwd.source')}</dt>
+        <dd className="hwd-path" data-testid="hwd-disk-source">
+          {disk.source ?? t('hwd.noMedia')}
+        </dd>
+        {disk.format && (
+          <>
+            <dt>{t('hwd.format')}</dt>
+            <dd>{disk.format}</dd>
+          </>
+        )}
+        {running && !liveDisk && (
+          <>
+            <dt>{t('hwd.running')}</dt>
+            <dd>{t('hwd.notInRunning')}</dd>
+          </>
+        )}
+      </dl>
+      {isCd ? <MediaSection {...props} disk={disk} /> : <SizeSection {...props} disk={disk} />}
+      <OptionsSection {...props} disk={disk} />
+      <RemoveDevice
+        connectionId={props.connectionId}
+        vmUuid={props.vmUuid}
+        vmName={props.vmName}
+        running={running}
+        change={{ kind: 'disk.remove', target }}
+        label={label}
+        onApplied={props.onApplied}
+      />
+    </section>
+  );
+};
+
+type SectionProps = HwEditorProps & { disk: DiskView };
+
+const applyProps = (p: SectionProps, section: string) => ({
+  itemId: `${p.item.id}#${section}`,
+  now: p.hw.config,
+  connectionId: p.connectionId,
+  vmUuid: p.vmUuid,
+  vmName: p.vmName,
+  running: p.running,
+  onApplied: p.onApplied,
+});
+
+const MediaSection = (p: SectionProps) => {
+  const t = useT();
+  const { choices } = useDeviceChoices(p.connectionId);
+  const [eject, setEject] = useState(false);
+  const [image, setImage] = useState<ExistingImage>(emptyImage);
+  const [remote, setRemote] = useState<HwFieldIssues>({});
+  const media = imageOf(image);
+  const change: DiskChange | null = eject
+    ? p.disk.source
+      ? { kind: 'disk.media', target: p.disk.target, media: null }
+      : null
+    : media
+      ? { kind: 'disk.media', target: p.disk.target, media }
+      : null;
+  return (
+    <section className="hwd-section" aria-labelledby="hwd-media-title" data-testid="hwd-media">
+      <h4 id="hwd-media-title">{t('hwd.media')}</h4>
+      <CheckField label={t('hwd.eject')} checked={eject} onChange={setEject} data-testid="hwd-eject" />
+      {!eject && (
+        <ImageFields
+          idPrefix="hwd-media"
+          choices={choices}
+          value={image}
+          onChange={(v) => {
+            setImage(v);
+            setRemote({});
+          }}
+          errors={Object.fromEntries(Object.entries(remote).map(([k, v]) => [k.split('.').at(-1)!, v]))}
+        />
+      )}
+      <ApplyBar
+        {...applyProps(p, 'media')}
+        change={change}
+        invalid={false}
+        onIssues={setRemote}
+        onRevert={() => {
+          setEject(false);
+          setImage(emptyImage);
+          setRemote({});
+        }}
+      />
+    </section>
+  );
+};
+
+const SizeSection = (p: SectionProps) => {
+  const t = useT();
+  const [current, setCurrent] = useState<number | null>(null);
+  const [text, setText] = useState('');
+  const [unit, setUnit] = useState<'MiB' | 'GiB'>('GiB');
+  const [remote, setRemote] = useState<HwFieldIssues>({});
+  useEffect(() => {
+    let live = true;
+    getApi()
+      .call('hardware.diskSize', { connectionId: p.connectionId, uuid: p.vmUuid, target: p.disk.target })
+      .then(
+        (r) => live && setCurrent(r.capacityBytes),
+        () => undefined,
+      );
+    return () => {
+      live = false;
+    };
+  }, [p.connectionId, p.vmUuid, p.disk.target]);
+  const bytes = text.trim() ? parseSize(text, unit) : null;
+  const local =
+    text.trim() && bytes === null
+      ? t('hwd.size.enter')
+      : bytes !== null && current !== null && bytes < current
+        ? t('hwd.size.noShrink', { size: formatBytes(current) })
+        : undefined;
+  const change: DiskChange | null =
+    bytes !== null && bytes !== current
+      ? { kind: 'disk.resize', target: p.disk.target, capacityBytes: bytes }
+      : null;
+  const error = local ?? remote['capacityBytes'];
+  return (
+    <section className="hwd-section" aria-labelledby="hwd-size-title" data-testid="hwd-size">
+      <h4 id="hwd-size-title">{t('hwd.size')}</h4>
+      <div className="hw-fields-row">
+        <TextField
+          id="hwd-size-value"
+          label={t('hwd.size.new')}
+          value={text}
+          onChange={(v) => {
+            setText(v);
+            setRemote({});
+          }}
+          error={error ?? null}
+          hint={
+            <span className="dim">
+              {current === null ? t('hwd.size.unknown') : t('hwd.size.now', { size: formatBytes(current) })}
+            </span>
+          }
+          inputMode="decimal"
+          autoComplete="off"
+          data-testid="hwd-size-value"
+        />
+        <SelectField
+          id="hwd-size-unit"
+          label={t('hwd.unit')}
+          value={unit}
+          onChange={(u) => setUnit(u as 'MiB' | 'GiB')}
+        >
+          <option value="GiB">GiB</option>
+          <option value="MiB">MiB</option>
+        </SelectField>
+      </div>
+      <ApplyBar
+        {...applyProps(p, 'size')}
+        change={change}
+        invalid={!!local}
+        onIssues={setRemote}
+        onRevert={() => {
+          setText('');
+          setRemote({});
+        }}
+      />
+    </section>
+  );
+};
+
+interface OptionValues {
+  cache: string;
+  io: string;
+  discard: string;
+  readonly: boolean;
+  shareable: boolean;
+  serial: string;
+}
+
+const optionValues = (d: DiskView): OptionValues => ({
+  cache: d.cache ?? '',
+  io: d.io ?? '',
+  discard: d.discard ?? '',
+  readonly: d.readonly,
+  shareable: d.shareable,
+  serial: d.serial ?? '',
+});
+
+const OptionsSection = (p: SectionProps) => {
+  const t = useT();
+  const now = optionValues(p.disk);
+  const [v, setV] = useState<OptionValues>(now);
+  const [remote, setRemote] = useState<HwFieldIssues>({});
+  const set = <K extends keyof OptionValues>(k: K, x: OptionValues[K]) => {
+    setV((s) => ({ ...s, [k]: x }));
+    setRemote({});
+  };
+  const { change, issues } = useMemo(() => {
+    const c: DiskOptions = { kind: 'disk.options', target: p.disk.target };
+    const mode = <T extends string>(x: string): T | null => (x ? (x as T) : null);
+    if (v.cache !== now.cache)
+      c.cache = v.cache ? mode<NonNullable<DiskOptions['cache']>>(v.cache) : 'default';
+    if (v.io !== now.io) c.io = mode<NonNullable<DiskOptions['io']>>(v.io);
+    if (v.discard !== now.discard) c.discard = mode<NonNullable<DiskOptions['discard']>>(v.discard);
+    if (v.readonly !== now.readonly) c.readonly = v.readonly;
+    if (v.shareable !== now.shareable) c.shareable = v.shareable;
+    if (v.serial !== now.serial) c.serial = v.serial.trim() || null;
+    if (Object.keys(c).length === 2) return { change: null, issues: {} };
+    return { change: c, issues: checkChange(c) };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [v, p.disk]);
+  const shown: Record<string, string> = { ...issues, ...remote };
+  const isCd = p.disk.device === 'cdrom';
+  return (
+    <section className="hwd-section" aria-labelledby="hwd-options-title" data-testid="hwd-options">
+      <h4 id="hwd-options-title">{t('hwd.options')}</h4>
+      <div className="hw-fields-row">
+        <SelectField
+          id="hwd-cache"
+          label={t('hwd.cache')}
+          value={v.cache}
+          onChange={(x) => set('cache', x)}
+          error={shown['cache'] ?? null}
+        >
+          <option value="">{t('hwd.default')}</option>
+          {DISK_CACHE_MODES.filter((m) => m !== 'default').map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="hwd-io"
+          label={t('hwd.io')}
+          value={v.io}
+          onChange={(x) => set('io', x)}
+          error={shown['io'] ?? null}
+        >
+          <option value="">{t('hwd.default')}</option>
+          {DISK_IO_MODES.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="hwd-discard"
+          label={t('hwd.discard')}
+          value={v.discard}
+          onChange={(x) => set('discard', x)}
+          error={shown['discard'] ?? null}
+        >
+          <option value="">{t('hwd.default')}</option>
+          {DISK_DISCARD_MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(`hwd.discard.${m}`)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      {!isCd && (
+        <CheckField label={t('hwd.readonly')} checked={v.readonly} onChange={(x) => set('readonly', x)} />
+      )}
+      <CheckField label={t('hwd.shareable')} checked={v.shareable} onChange={(x) => set('shareable', x)} />
+      <TextField
+        id="hwd-serial"
+        label={t('hwd.serial')}
+        value={v.serial}
+        onChange={(x) => set('serial', x)}
+        error={shown['serial'] ?? null}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <ApplyBar
+        {...applyProps(p, 'options')}
+        change={change}
+        invalid={Object.keys(shown).length > 0}
+        onIssues={setRemote}
+        onRevert={() => {
+          setV(now);
+          setRemote({});
+        }}
+      />
+    </section>
+  );
+};
