@@ -157,9 +157,9 @@ describe('renderer e2e: hardware', () => {
     await editor().getByTestId('hw-preview').focus();
     await page.keyboard.press('Enter');
     await editor().getByTestId('hw-xml-diff').waitFor();
-    expect(await editor().getByTestId('hw-xml-diff').locator('pre').nth(1).textContent()).toMatch(
-      /<vcpu placement="static">2<\/vcpu>/,
-    );
+    expect(
+      await editor().getByTestId('hw-xml-diff').locator('.cm-merge-b .cm-content').textContent(),
+    ).toMatch(/<vcpu placement="static">2<\/vcpu>/);
     await shots(page, 'hardware-cpu');
     expect(await applyByKeyboard()).toBe('Saved; it takes effect at the next start.');
     expect(readCpu(await inactive())).toMatchObject({ vcpus: 2, maxVcpus: 2 });

@@ -51,8 +51,6 @@ export default {
   'hw.noChange': 'No changes',
   'hw.showXml': 'Show XML changes',
   'hw.hideXml': 'Hide XML changes',
-  'hw.xml.before': 'Now',
-  'hw.xml.after': 'After the change',
   'hw.apply': 'Apply',
   'hw.revert': 'Revert',
   'hw.applying': 'Applying…',

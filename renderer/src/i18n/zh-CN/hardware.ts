@@ -51,8 +51,6 @@ export default {
   'hw.noChange': '没有更改',
   'hw.showXml': '显示 XML 变化',
   'hw.hideXml': '隐藏 XML 变化',
-  'hw.xml.before': '当前',
-  'hw.xml.after': '更改后',
   'hw.apply': '应用',
   'hw.revert': '还原',
   'hw.applying': '正在应用…',
