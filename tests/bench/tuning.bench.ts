@@ -64,6 +64,12 @@ export default async function tuningBench(): Promise<void> {
       const ms = (await page.evaluate(`(${MAP_PAINTED})()`)) as number;
       if (i > 0) runs.push(ms); // the first is a warm-up (code paths, JIT)
     }
+    // For review: the big map, when VD_SHOTS_DIR is set (not part of the figure).
+    if (process.env.VD_SHOTS_DIR)
+      await page.screenshot({
+        path: join(process.env.VD_SHOTS_DIR, 'tuning-64vcpu-1280x800.png'),
+        fullPage: true,
+      });
     console.log(
       `tuning: tab click → 64 vCPUs on a 32-thread map painted, runs ${runs.map((r) => r.toFixed(0)).join(', ')} ms`,
     );

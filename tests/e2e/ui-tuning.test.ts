@@ -33,6 +33,8 @@ async function shots(page: Page, name: string): Promise<void> {
     { width: 1280, height: 800 },
   ]) {
     await page.setViewportSize(size);
+    // The sidebar turns into an overlay under 1000 px: let its transition end before the picture.
+    await page.waitForTimeout(500);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
@@ -141,6 +143,14 @@ describe.skipIf(!sys.available)(
       expect((await configTuning()).memtune.hardLimitKiB).toBe(512 * 1024);
       const live = paramsToRecord(await second.domainGetMemoryParameters(dom, DomainAffect.LIVE));
       expect(live.hard_limit).toBe(512 * 1024);
+
+      // An empty NUMA node set: refused at the field, nothing sent.
+      const nodes = page.getByTestId('tune-numa-nodes');
+      await nodes.focus();
+      await nodes.fill('');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('tune-numa').getByText('Choose at least one NUMA node.').waitFor();
+      expect((await configTuning()).numa).toBeNull();
     }, 60_000);
   },
 );

@@ -1,8 +1,14 @@
 import { useState } from 'react';
 import { checkTuningChange } from '../../../../shared/contract/tuning-checks.js';
-import type { TuningChange, TuningGetOutput, TuningView } from '../../../../shared/contract/tuning.js';
+import {
+  numaModes,
+  type TuningChange,
+  type TuningGetOutput,
+  type TuningView,
+} from '../../../../shared/contract/tuning.js';
 import { useT } from '../../i18n/index.js';
-import { TextField } from '../../ui/Field.js';
+import { SelectField, TextField } from '../../ui/Field.js';
+import { cpuListText } from './CpuMap.js';
 import { OutcomeNote, Timing, useApply } from './Outcome.js';
 
 interface FieldDef {
@@ -135,6 +141,117 @@ const LimitGroup = ({
   );
 };
 
+/** 0,1 / "0-1" / "0, 2" → node numbers; null when it is not such a list. */
+const parseNodes = (raw: string): number[] | null => {
+  const out = new Set<number>();
+  for (const part of raw.split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const [a, b] = p.split('-').map((x) => x.trim());
+    if (!/^\d{1,4}$/.test(a ?? '') || (b !== undefined && !/^\d{1,4}$/.test(b))) return null;
+    const lo = Number(a);
+    const hi = b === undefined ? lo : Number(b);
+    if (hi < lo || hi > 1023) return null;
+    for (let n = lo; n <= hi; n++) out.add(n);
+  }
+  return [...out].sort((x, y) => x - y);
+};
+
+/** NUMA memory: the mode and the host nodes the VM's memory comes from (`<numatune><memory>`). */
+const NumaGroup = ({
+  data,
+  running,
+  connectionId,
+  vmUuid,
+  vmName,
+  onApplied,
+}: {
+  data: TuningGetOutput;
+  running: boolean;
+  connectionId: string;
+  vmUuid: string;
+  vmName: string;
+  onApplied: () => void;
+}) => {
+  const t = useT();
+  const numa = data.config.numa;
+  const initialNodes = numa?.nodeset ? cpuListText(numa.nodeset) : '';
+  const [mode, setMode] = useState<(typeof numaModes)[number]>(
+    (numaModes as readonly string[]).includes(numa?.mode ?? '')
+      ? (numa!.mode as (typeof numaModes)[number])
+      : 'strict',
+  );
+  const [nodes, setNodes] = useState(initialNodes);
+  const [error, setError] = useState<string | null>(null);
+  const { busy, outcome, apply } = useApply(connectionId, vmUuid, onApplied);
+  const submit = () => {
+    const nodeset = parseNodes(nodes.replace(/–/g, '-'));
+    if (nodeset === null) return setError(t('tune.numa.badList'));
+    const change: TuningChange = { kind: 'numatune', mode, nodeset };
+    const issues = checkTuningChange(change, { cells: data.host.cells, config: data.config, running });
+    if (issues.length > 0) return setError(issues[0]!.message);
+    setError(null);
+    void apply(change);
+  };
+  return (
+    <form
+      className="tune-group"
+      aria-labelledby="tune-numa-title"
+      data-testid="tune-numa"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <h4 id="tune-numa-title">{t('tune.numa.title')}</h4>
+      <div className="tune-fields">
+        <SelectField
+          id="tune-numa-mode"
+          data-testid="tune-numa-mode"
+          label={t('tune.numa.mode')}
+          value={mode}
+          onChange={(v) => setMode(v as (typeof numaModes)[number])}
+        >
+          {numaModes.map((m) => (
+            <option key={m} value={m}>
+              {t(`tune.numa.mode.${m}`)}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          id="tune-numa-nodes"
+          data-testid="tune-numa-nodes"
+          label={t('tune.numa.nodes', { nodes: cpuListText(data.host.cells.map((c) => c.id)) })}
+          value={nodes}
+          autoComplete="off"
+          onChange={(v) => {
+            setNodes(v);
+            setError(null);
+          }}
+          error={error}
+          hint={
+            <span className="dim">
+              {t('tune.field.now', {
+                value: numa
+                  ? `${t(`tune.numa.mode.${numa.mode}`)} · ${initialNodes || '—'}`
+                  : t('tune.numa.none'),
+              })}
+            </span>
+          }
+        />
+      </div>
+      <div className="tune-apply-row">
+        <Timing running={running} />
+        <span className="spacer" />
+        <button type="submit" className="btn small suggested" disabled={busy} data-testid="tune-numa-apply">
+          {t('tune.apply')}
+        </button>
+      </div>
+      <OutcomeNote outcome={outcome} vmName={vmName} testId="tune-numa-outcome" />
+    </form>
+  );
+};
+
 const nowText = (f: FieldDef): string => {
   const v = f.now || f.current;
   return v === '' ? (f.emptyMeans ?? '—') : v;
@@ -159,7 +276,7 @@ export const Limits = (props: {
   const c: TuningView = props.data.config;
   const e = props.data.effective;
   // A new form after an apply: it starts from the values as they are now.
-  const k = JSON.stringify([c.memtune, c.shares, c.period, c.quota, c.blkioWeight, c.disks, e]);
+  const k = JSON.stringify([c.memtune, c.shares, c.period, c.quota, c.blkioWeight, c.disks, c.numa, e]);
   return (
     <section className="tune-card" aria-labelledby="tune-limits-title" data-testid="tune-limits" key={k}>
       <h3 id="tune-limits-title">{t('tune.limits.title')}</h3>
@@ -250,6 +367,7 @@ export const Limits = (props: {
           ]}
           build={(v) => ({ kind: 'blkio', weight: v.weight! })}
         />
+        <NumaGroup {...props} />
         {c.disks.map((d) => (
           <LimitGroup
             {...props}

@@ -47,4 +47,13 @@ export default {
   'tune.field.now': 'Now: {value}',
   'tune.field.required': 'Enter a value',
   'tune.field.range': 'Enter a whole number from {min} to {max}',
+  'tune.numa.title': 'NUMA memory',
+  'tune.numa.mode': 'Mode',
+  'tune.numa.mode.strict': 'Strict (only these nodes)',
+  'tune.numa.mode.preferred': 'Preferred (these first)',
+  'tune.numa.mode.interleave': 'Interleave (spread across)',
+  'tune.numa.mode.restrictive': 'Restrictive (cgroups only)',
+  'tune.numa.nodes': 'Host nodes (this host has {nodes})',
+  'tune.numa.none': 'not set (memory from any node)',
+  'tune.numa.badList': 'Enter node numbers like 0 or 0-1,3',
 };

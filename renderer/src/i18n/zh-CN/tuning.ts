@@ -46,4 +46,13 @@ export default {
   'tune.field.now': '当前：{value}',
   'tune.field.required': '请输入一个值',
   'tune.field.range': '请输入 {min} 到 {max} 之间的整数',
+  'tune.numa.title': 'NUMA 内存',
+  'tune.numa.mode': '模式',
+  'tune.numa.mode.strict': '严格（仅这些节点）',
+  'tune.numa.mode.preferred': '优先（先用这些节点）',
+  'tune.numa.mode.interleave': '交错（分布在各节点）',
+  'tune.numa.mode.restrictive': '限制（仅通过 cgroups）',
+  'tune.numa.nodes': '主机节点（本机有 {nodes}）',
+  'tune.numa.none': '未设置（可从任意节点分配内存）',
+  'tune.numa.badList': '请输入节点编号，例如 0 或 0-1,3',
 };
