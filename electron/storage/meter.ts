@@ -33,7 +33,8 @@ export class SpeedWindow {
 }
 
 export class Meter extends Transform {
-  private readonly hash: Hash = createHash('sha256');
+  /** null when no checksum is wanted (hashing costs about as much CPU as the transfer itself). */
+  private readonly hash: Hash | null;
   private count = 0;
   private lastReport = 0;
   private readonly speed = new SpeedWindow();
@@ -43,8 +44,10 @@ export class Meter extends Transform {
     private readonly report: (p: Progress) => void,
     private readonly intervalMs = 250,
     private readonly now: () => number = () => performance.now(),
+    hashed = true,
   ) {
     super();
+    this.hash = hashed ? createHash('sha256') : null;
     this.speed.add(this.now(), 0);
   }
 
@@ -52,13 +55,13 @@ export class Meter extends Transform {
     return this.count;
   }
 
-  /** The sha256 (hex) of everything that went through; call once, at the end. */
-  digest(): string {
-    return this.hash.digest('hex');
+  /** The sha256 (hex) of everything that went through (null when not hashed); call once, at the end. */
+  digest(): string | null {
+    return this.hash?.digest('hex') ?? null;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.count += chunk.length;
     const t = this.now();
     if (t - this.lastReport >= this.intervalMs) {
