@@ -102,7 +102,7 @@ export class TransferService {
       run.controller.signal.throwIfAborted();
       const stream = await c.storageVolUpload(vol, 0, size, 0);
       const meter = this.meter(session, input.transferId, 'upload', 'transfer', size, input.verify);
-      await pipeline(handle.createReadStream({ start: 0, highWaterMark: CHUNK }), meter, stream, {
+      await pipeline(meter.tap(handle.createReadStream({ start: 0, highWaterMark: CHUNK })), stream, {
         signal: run.controller.signal,
       });
       const sha256 = meter.digest();
@@ -153,7 +153,7 @@ export class TransferService {
       out = await open(input.localPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       const stream = await c.storageVolDownload(vol, 0, 0, 0);
       const meter = this.meter(session, input.transferId, 'download', 'transfer', total, input.verify);
-      await pipeline(stream, meter, out.createWriteStream(), {
+      await pipeline(meter.tap(stream), out.createWriteStream(), {
         signal: run.controller.signal,
       });
       await syncFile(input.localPath);
@@ -244,7 +244,7 @@ export class TransferService {
   ): Promise<string | null> {
     const stream = await c.storageVolDownload(vol, 0, size, 0);
     const meter = this.meter(session, transferId, 'upload', 'verify', size);
-    await pipeline(stream, meter, discard(), { signal });
+    await pipeline(meter.tap(stream), discard(), { signal });
     return meter.digest();
   }
 
@@ -256,7 +256,7 @@ export class TransferService {
     signal: AbortSignal,
   ): Promise<string | null> {
     const meter = this.meter(session, transferId, 'download', 'verify', size);
-    await pipeline(createReadStream(file, { highWaterMark: CHUNK }), meter, discard(), { signal });
+    await pipeline(meter.tap(createReadStream(file, { highWaterMark: CHUNK })), discard(), { signal });
     return meter.digest();
   }
 
