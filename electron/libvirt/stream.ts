@@ -10,8 +10,8 @@
  * - STREAM_HOLE only appears for sparse streams, which we never request, so it is skipped.
  *
  * Backpressure: writes are split into protocol-sized packets and the write callback waits for the
- * socket to drain. Incoming data cannot be paused per stream: all calls and streams share one
- * socket. Unread data is buffered in the readable side, bounded by `maxBufferedBytes`; what happens
+ * socket to drain after the last of them. Incoming data cannot be paused per stream: all calls and
+ * streams share one socket. Unread data is buffered in the readable side, bounded by `maxBufferedBytes`; what happens
  * at the bound is the stream's `overflow` policy:
  * - 'pause' (default for 'read' streams: downloads, screenshots): the whole connection stops reading
  *   until this stream's consumer drains below its high-water mark. Lossless and memory-bounded, but
@@ -158,22 +158,18 @@ export class LibvirtStream extends Duplex implements StreamSink {
       cb(new LibvirtConnectionError('stream is not open for writing'));
       return;
     }
-    const engine = this.engine;
-    let offset = 0;
-    const next = (err?: Error): void => {
-      if (err) {
-        cb(err);
-        return;
-      }
-      if (offset >= chunk.length) {
-        cb();
-        return;
-      }
+    // The chunk goes out as protocol-sized packets, all queued at once; the callback waits for the socket
+    // to drain after the last. Waiting after each packet would idle the socket between packets (its
+    // buffer is far smaller than a packet), and the chunk is in memory already: queuing its packets costs
+    // one copy of it, no more.
+    for (let offset = 0; offset < chunk.length; offset += VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) {
       const piece = chunk.subarray(offset, offset + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
-      offset += piece.length;
-      engine.sendFrame(this.frame(MessageStatus.CONTINUE, piece), next);
-    };
-    next();
+      const last = offset + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX >= chunk.length;
+      const frame = this.frame(MessageStatus.CONTINUE, piece);
+      if (last) this.engine.sendFrame(frame, (err) => cb(err));
+      else this.engine.sendFrame(frame);
+    }
+    if (chunk.length === 0) cb();
   }
 
   override _final(cb: (err?: Error | null) => void): void {

@@ -1,10 +1,11 @@
 /**
- * A pass-through stage of an upload or download: counts and hashes the bytes going by and reports
- * progress (bytes, speed over the last seconds, time left) a few times a second. It holds no data of
- * its own, so the pipeline's backpressure reaches from the libvirt socket to the file.
+ * Watches an upload or download: counts (and, when asked, hashes) the bytes going by and reports
+ * progress (bytes, speed over the last seconds, time left) a few times a second. It taps the pipeline's
+ * source (or is a pass-through stage) and holds no data of its own, so the pipeline's backpressure
+ * reaches from the libvirt socket to the file.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 
 export interface Progress {
   bytes: number;
@@ -33,7 +34,8 @@ export class SpeedWindow {
 }
 
 export class Meter extends Transform {
-  private readonly hash: Hash = createHash('sha256');
+  /** null when no checksum is wanted (hashing costs about as much CPU as the transfer itself). */
+  private readonly hash: Hash | null;
   private count = 0;
   private lastReport = 0;
   private readonly speed = new SpeedWindow();
@@ -43,8 +45,10 @@ export class Meter extends Transform {
     private readonly report: (p: Progress) => void,
     private readonly intervalMs = 250,
     private readonly now: () => number = () => performance.now(),
+    hashed = true,
   ) {
     super();
+    this.hash = hashed ? createHash('sha256') : null;
     this.speed.add(this.now(), 0);
   }
 
@@ -52,13 +56,33 @@ export class Meter extends Transform {
     return this.count;
   }
 
-  /** The sha256 (hex) of everything that went through; call once, at the end. */
-  digest(): string {
-    return this.hash.digest('hex');
+  /** The sha256 (hex) of everything that went through (null when not hashed); call once, at the end. */
+  digest(): string | null {
+    return this.hash?.digest('hex') ?? null;
+  }
+
+  /**
+   * Meters `source` without being a stage of the pipeline: it listens to the chunks the pipeline moves
+   * anyway (one stage less to pass every chunk through, ~10-15 % of an upload's CPU).
+   */
+  tap<S extends Readable>(source: S): S {
+    source.on('data', (chunk: Buffer) => this.observe(chunk));
+    source.once('end', () => this.finish());
+    return source;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
+    this.observe(chunk);
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.finish();
+    cb();
+  }
+
+  private observe(chunk: Buffer): void {
+    this.hash?.update(chunk);
     this.count += chunk.length;
     const t = this.now();
     if (t - this.lastReport >= this.intervalMs) {
@@ -66,13 +90,11 @@ export class Meter extends Transform {
       this.speed.add(t, this.count);
       this.report(this.progress());
     }
-    cb(null, chunk);
   }
 
-  override _flush(cb: TransformCallback): void {
+  private finish(): void {
     this.speed.add(this.now(), this.count);
     this.report(this.progress());
-    cb();
   }
 
   progress(): Progress {

@@ -101,8 +101,8 @@ export class TransferService {
       this.changed(input.connectionId, input.pool);
       run.controller.signal.throwIfAborted();
       const stream = await c.storageVolUpload(vol, 0, size, 0);
-      const meter = this.meter(session, input.transferId, 'upload', 'transfer', size);
-      await pipeline(handle.createReadStream({ start: 0, highWaterMark: CHUNK }), meter, stream, {
+      const meter = this.meter(session, input.transferId, 'upload', 'transfer', size, input.verify);
+      await pipeline(meter.tap(handle.createReadStream({ start: 0, highWaterMark: CHUNK })), stream, {
         signal: run.controller.signal,
       });
       const sha256 = meter.digest();
@@ -152,8 +152,8 @@ export class TransferService {
       // 'wx': a new file only, never someone's existing one; private until the user moves it.
       out = await open(input.localPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       const stream = await c.storageVolDownload(vol, 0, 0, 0);
-      const meter = this.meter(session, input.transferId, 'download', 'transfer', total);
-      await pipeline(stream, meter, out.createWriteStream(), {
+      const meter = this.meter(session, input.transferId, 'download', 'transfer', total, input.verify);
+      await pipeline(meter.tap(stream), out.createWriteStream(), {
         signal: run.controller.signal,
       });
       await syncFile(input.localPath);
@@ -222,9 +222,14 @@ export class TransferService {
     direction: TransferProgress['direction'],
     phase: TransferProgress['phase'],
     total: number,
+    hashed = true,
   ): Meter {
-    return new Meter(total, (p: Progress) =>
-      session.send('storage.progress', { transferId, direction, phase, ...p }),
+    return new Meter(
+      total,
+      (p: Progress) => session.send('storage.progress', { transferId, direction, phase, ...p }),
+      250,
+      () => performance.now(),
+      hashed,
     );
   }
 
@@ -236,10 +241,10 @@ export class TransferService {
     vol: StorageVolRef,
     size: number,
     signal: AbortSignal,
-  ): Promise<string> {
+  ): Promise<string | null> {
     const stream = await c.storageVolDownload(vol, 0, size, 0);
     const meter = this.meter(session, transferId, 'upload', 'verify', size);
-    await pipeline(stream, meter, discard(), { signal });
+    await pipeline(meter.tap(stream), discard(), { signal });
     return meter.digest();
   }
 
@@ -249,9 +254,9 @@ export class TransferService {
     session: ClientSession,
     transferId: string,
     signal: AbortSignal,
-  ): Promise<string> {
+  ): Promise<string | null> {
     const meter = this.meter(session, transferId, 'download', 'verify', size);
-    await pipeline(createReadStream(file, { highWaterMark: CHUNK }), meter, discard(), { signal });
+    await pipeline(meter.tap(createReadStream(file, { highWaterMark: CHUNK })), discard(), { signal });
     return meter.digest();
   }
 

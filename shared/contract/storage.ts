@@ -224,8 +224,8 @@ export const transferResultSchema = z.object({
   localPath: z.string(),
   bytes: bytesSchema,
   seconds: z.number().min(0),
-  /** sha256 (hex) of the bytes sent / received. */
-  sha256: z.string(),
+  /** sha256 (hex) of the bytes sent / received; null when not checked (hashing costs CPU time). */
+  sha256: z.string().nullable(),
   /** 'sha256': read back and compared; 'none': not asked to. */
   verified: z.enum(['sha256', 'none']),
 });

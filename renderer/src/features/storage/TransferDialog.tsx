@@ -130,9 +130,7 @@ export const TransferDialog = ({
               phase.result.verified === 'sha256'
                 ? 'storage.transfer.verified'
                 : 'storage.transfer.notVerified',
-              {
-                sha: phase.result.sha256,
-              },
+              { sha: phase.result.sha256 ?? '' },
             )}
           </p>
         </div>

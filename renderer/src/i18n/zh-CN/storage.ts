@@ -174,5 +174,5 @@ export default {
   'storage.transfer.uploaded': '已在 {seconds} 秒内上传 {size} 到卷 {volume}。',
   'storage.transfer.downloaded': '已在 {seconds} 秒内下载 {size} 到 {path}。',
   'storage.transfer.verified': '已检查：收到内容的 sha256 一致（{sha}）。',
-  'storage.transfer.notVerified': '未检查。所发送字节的 sha256：{sha}',
+  'storage.transfer.notVerified': '未检查。',
 };

@@ -1,0 +1,166 @@
+/**
+ * Volume upload and download through VirtDesk (the built core: storage.upload / storage.download, as a
+ * renderer calls them) vs `virsh vol-upload` / `vol-download` (libvirt's own client, run with an
+ * argument array, no shell) on the same private daemon, in the same run, with the same 1 GiB file.
+ *
+ * The two sides run alternately, REPS times each; medians. Figures:
+ * - storage.upload_ratio    VirtDesk MB/s ÷ virsh MB/s (upload, no read-back check)    target ≥ 1.0
+ * - storage.upload_rss_mb   peak growth of our RSS during an upload                     target < 64
+ * - storage.download_ratio  the same for a download                                     target ≥ 1.0
+ * - storage.download_rss_mb                                                             target < 64
+ * VirtDesk's time includes making the volume (virsh's vol-create-as is not timed); the read-back
+ * checksum of a default upload is measured separately and printed as a plain line.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startPrivateDaemon } from '../support/daemon.js';
+import { importBuilt } from './built.js';
+
+const run = promisify(execFile);
+const SIZE_MIB = Number(process.env.VD_BENCH_STORAGE_MIB ?? 1024);
+const REPS = Number(process.env.VD_BENCH_STORAGE_REPS ?? 3);
+const MiB = 1024 * 1024;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+/** Runs `work`, sampling our RSS every 10 ms; returns its duration (ms) and the peak RSS growth (MiB). */
+async function measured(work: () => Promise<unknown>): Promise<{ ms: number; rssMiB: number }> {
+  global.gc?.();
+  const base = process.memoryUsage.rss();
+  let peak = base;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 10);
+  const t0 = performance.now();
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  const ms = performance.now() - t0;
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { ms, rssMiB: (peak - base) / MiB };
+}
+
+export default async function bench(): Promise<void> {
+  const daemon = await startPrivateDaemon();
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtdesk-bench-storage-'));
+  const pool = `vdbench-${randomBytes(3).toString('hex')}`;
+  const poolDir = path.join(daemon.scratchDir, pool);
+  const src = path.join(daemon.scratchDir, 'bench-upload.img');
+  const { Core } = await importBuilt<typeof import('../../electron/core/core.js')>('core/core');
+  const core = new Core({ configDir });
+  try {
+    fs.writeFileSync(
+      path.join(configDir, 'connections.json'),
+      JSON.stringify({
+        version: 1,
+        connections: [{ id: 'bench', name: 'bench', uri: daemon.qemuUri, autoconnect: false }],
+      }),
+    );
+    await core.start();
+    const session = core.openSession(() => undefined);
+    const call = async (name: string, input: Record<string, unknown>): Promise<unknown> => {
+      const r = await core.dispatch(session, name, { connectionId: 'bench', ...input });
+      if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+      return r.value;
+    };
+    const r = await core.dispatch(session, 'connections.connect', { id: 'bench' });
+    if (!r.ok) throw new Error(r.error.message);
+    await call('storage.createPool', { name: pool, type: 'dir', targetPath: poolDir, autostart: false });
+
+    const fd = fs.openSync(src, 'w');
+    const block = randomBytes(MiB);
+    for (let i = 0; i < SIZE_MIB; i++) fs.writeSync(fd, block);
+    fs.closeSync(fd);
+    const bytes = SIZE_MIB * MiB;
+    const virsh = (...args: string[]) => run('virsh', ['-q', '-c', daemon.qemuUri, ...args]);
+    const del = (vol: string) => call('storage.deleteVolume', { pool, volume: vol }).catch(() => undefined);
+    const out = (name: string) => path.join(daemon.scratchDir, name);
+
+    const up = { vd: [] as number[], virsh: [] as number[], rss: [] as number[] };
+    const down = { vd: [] as number[], virsh: [] as number[], rss: [] as number[] };
+    for (let rep = 0; rep < REPS + 1; rep++) {
+      const warm = rep === 0;
+      // VirtDesk upload (no read-back: virsh does not check either).
+      const a = await measured(() =>
+        call('storage.upload', {
+          pool,
+          volume: 'vd.img',
+          localPath: src,
+          transferId: randomUUID(),
+          verify: false,
+        }),
+      );
+      // virsh upload into a volume made beforehand (not timed).
+      await virsh('vol-create-as', pool, 'virsh.img', `${bytes}`, '--format', 'raw');
+      const t0 = performance.now();
+      await virsh('vol-upload', '--pool', pool, 'virsh.img', src);
+      const b = performance.now() - t0;
+      // Downloads of the uploaded volume, into new files.
+      fs.rmSync(out('vd-down.img'), { force: true });
+      fs.rmSync(out('virsh-down.img'), { force: true });
+      const c = await measured(() =>
+        call('storage.download', {
+          pool,
+          volume: 'vd.img',
+          localPath: out('vd-down.img'),
+          transferId: randomUUID(),
+        }),
+      );
+      const t1 = performance.now();
+      await virsh('vol-download', '--pool', pool, 'virsh.img', out('virsh-down.img'));
+      const d = performance.now() - t1;
+      if (fs.statSync(out('vd-down.img')).size !== bytes) throw new Error('VirtDesk downloaded a wrong size');
+      if (fs.statSync(out('virsh-down.img')).size !== bytes) throw new Error('virsh downloaded a wrong size');
+      await del('vd.img');
+      await del('virsh.img');
+      if (warm) continue;
+      up.vd.push(a.ms);
+      up.virsh.push(b);
+      up.rss.push(a.rssMiB);
+      down.vd.push(c.ms);
+      down.virsh.push(d);
+      down.rss.push(c.rssMiB);
+    }
+    // A default upload (with the read-back sha256 check), once, for the record.
+    const checked = await measured(() =>
+      call('storage.upload', { pool, volume: 'checked.img', localPath: src, transferId: randomUUID() }),
+    );
+    await del('checked.img');
+
+    const mbps = (ms: number) => bytes / 1e6 / (ms / 1000);
+    for (const [name, side] of [
+      ['upload', up],
+      ['download', down],
+    ] as const) {
+      const ours = mbps(median(side.vd));
+      const theirs = mbps(median(side.virsh));
+      const ratio = ours / theirs;
+      const rss = Math.max(...side.rss);
+      console.log(
+        `# storage ${name} ${SIZE_MIB} MiB: VirtDesk ${fmt(ours, 0)} MB/s (runs ${side.vd.map((x) => fmt(x, 0)).join(', ')} ms), ` +
+          `virsh ${fmt(theirs, 0)} MB/s (runs ${side.virsh.map((x) => fmt(x, 0)).join(', ')} ms), ` +
+          `peak RSS growth ${side.rss.map((x) => fmt(x, 1)).join(', ')} MiB`,
+      );
+      console.log(`BENCH storage.${name}_ratio ${fmt(ratio)} x target >=1.0 ${ratio >= 1 ? 'PASS' : 'MISS'}`);
+      console.log(`BENCH storage.${name}_rss_mb ${fmt(rss, 1)} MB target <64 ${rss < 64 ? 'PASS' : 'MISS'}`);
+    }
+    console.log(
+      `# storage upload with read-back sha256 check: ${fmt(mbps(checked.ms), 0)} MB/s end to end ` +
+        `(${fmt(checked.ms, 0)} ms), peak RSS growth ${fmt(checked.rssMiB, 1)} MiB`,
+    );
+  } finally {
+    await core.stop().catch(() => undefined);
+    await daemon.stop();
+    fs.rmSync(configDir, { recursive: true, force: true });
+  }
+}
