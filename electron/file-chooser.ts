@@ -3,43 +3,28 @@
  * download a volume into. The request is checked like every core call; main.ts wires it to
  * `dialog.showOpenDialog` / `dialog.showSaveDialog`. No Electron import here, so it is tested without it.
  */
-import type { RemoteError } from '../shared/contract/index.js';
 import {
   chooseFileInputSchema,
   chooseFileOutputSchema,
   type ChooseFileInput,
   type ChooseFileOutput,
 } from '../shared/contract/native.js';
+import { dialogBase, parseNativeRequest, type NativeRequest } from './native-request.js';
 
-export type ChooseFileRequest = { ok: true; value: ChooseFileInput } | { ok: false; error: RemoteError };
+export type ChooseFileRequest = NativeRequest<ChooseFileInput>;
 
-export const parseChooseFileRequest = (input: unknown): ChooseFileRequest => {
-  const r = chooseFileInputSchema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  return {
-    ok: false,
-    error: {
-      message: 'The file chooser was asked with an invalid request.',
-      code: 'invalid-input',
-      issues: r.error.issues.map((i) => ({
-        path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
-        message: i.message,
-      })),
-    },
-  };
-};
+export const parseChooseFileRequest = (input: unknown): ChooseFileRequest =>
+  parseNativeRequest(chooseFileInputSchema, input);
 
 /** Options of the open dialog: one existing file. */
 export const openFileDialogOptions = (req: ChooseFileInput) => ({
-  title: req.title,
-  ...(req.defaultPath ? { defaultPath: req.defaultPath } : {}),
+  ...dialogBase(req),
   properties: ['openFile' as const, 'dontAddToRecent' as const],
 });
 
 /** Options of the save dialog: a new file (the dialog asks before replacing one; the core refuses to). */
 export const saveFileDialogOptions = (req: ChooseFileInput) => ({
-  title: req.title,
-  ...(req.defaultPath ? { defaultPath: req.defaultPath } : {}),
+  ...dialogBase(req),
   properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const, 'dontAddToRecent' as const],
 });
 

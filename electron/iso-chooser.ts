@@ -9,31 +9,17 @@ import {
   type ChooseIsoInput,
   type ChooseIsoOutput,
 } from '../shared/contract/native.js';
-import type { RemoteError } from '../shared/contract/index.js';
+import { dialogBase, parseNativeRequest, type NativeRequest } from './native-request.js';
 
-export type ChooseIsoRequest = { ok: true; value: ChooseIsoInput } | { ok: false; error: RemoteError };
+export type ChooseIsoRequest = NativeRequest<ChooseIsoInput>;
 
-/** The renderer's payload, refused in plain words (with zod's issues) when it is not what the call takes. */
-export const parseChooseIsoRequest = (input: unknown): ChooseIsoRequest => {
-  const r = chooseIsoInputSchema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  return {
-    ok: false,
-    error: {
-      message: 'The file chooser was asked with an invalid request.',
-      code: 'invalid-input',
-      issues: r.error.issues.map((i) => ({
-        path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
-        message: i.message,
-      })),
-    },
-  };
-};
+/** The renderer's payload, refused in plain words when it is not what the call takes. */
+export const parseChooseIsoRequest = (input: unknown): ChooseIsoRequest =>
+  parseNativeRequest(chooseIsoInputSchema, input);
 
 /** Options of `dialog.showOpenDialog`: one existing file, ISO images first (any file on request). */
 export const isoDialogOptions = (req: ChooseIsoInput) => ({
-  title: req.title,
-  ...(req.defaultPath ? { defaultPath: req.defaultPath } : {}),
+  ...dialogBase(req),
   properties: ['openFile' as const, 'dontAddToRecent' as const],
   filters: [
     { name: 'ISO images', extensions: ['iso', 'ISO'] },
