@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { ConnectionEntry } from '../../../shared/contract/index.js';
 import type { Route } from '../store/route.js';
+import type { IconName } from '../ui/icons.js';
 import type { DialogContribution } from './dialogs.js';
 
 /**
@@ -49,6 +50,8 @@ export interface HostPage {
   id: string;
   titleKey: string;
   order: number;
+  /** Its symbol in the sidebar (a server when none is given). */
+  icon?: IconName;
   component: ComponentType<HostPageProps>;
 }
 

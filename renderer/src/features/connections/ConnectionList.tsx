@@ -94,7 +94,7 @@ const ConnectionGroup = ({ c }: { c: ConnectionEntry }) => {
           aria-current={current('host', p.id)}
           onClick={() => navigate({ kind: 'host', connectionId: c.id, pageId: p.id })}
         >
-          <Icon name="server" />
+          <Icon name={p.icon ?? 'server'} />
           {t(p.titleKey)}
         </button>
       ))}

@@ -9,5 +9,13 @@ export const contribution: FeatureContribution = {
     { id: 'console', titleKey: 'console.tab', order: 10, component: ConsoleTab },
     { id: 'display', titleKey: 'display.tab', order: 20, component: DisplayTab },
   ],
-  hostPages: [{ id: 'terminal', titleKey: 'console.hostPage', order: 30, component: HostTerminalPage }],
+  hostPages: [
+    {
+      id: 'terminal',
+      titleKey: 'console.hostPage',
+      order: 50,
+      icon: 'terminal',
+      component: HostTerminalPage,
+    },
+  ],
 };

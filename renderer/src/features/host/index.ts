@@ -7,6 +7,6 @@ export const contribution: FeatureContribution = {
   id: 'host',
   hostPages: [
     { id: 'dashboard', titleKey: 'host.page.dashboard', order: 10, component: HostDashboard },
-    { id: 'readiness', titleKey: 'host.page.readiness', order: 20, component: ReadinessPage },
+    { id: 'readiness', titleKey: 'host.page.readiness', order: 20, icon: 'check', component: ReadinessPage },
   ],
 };

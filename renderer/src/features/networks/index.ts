@@ -7,6 +7,8 @@ import { NewNetworkDialog } from './NewNetworkDialog.js';
 /** A connection's virtual networks: list, details with leases and host entries, New network, delete. */
 export const contribution: FeatureContribution = {
   id: 'networks',
-  hostPages: [{ id: 'networks', titleKey: 'networks.page', order: 30, component: NetworksPage }],
+  hostPages: [
+    { id: 'networks', titleKey: 'networks.page', order: 40, icon: 'network', component: NetworksPage },
+  ],
   dialogs: [defineDialog('newNetwork', NewNetworkDialog), defineDialog('deleteNetwork', DeleteNetworkDialog)],
 };

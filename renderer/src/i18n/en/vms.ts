@@ -99,8 +99,4 @@ export default {
   'overview.none': 'None',
   'overview.empty': 'empty',
   'overview.noIp': 'No IP address',
-  'overview.xml': 'XML Definition',
-  'overview.copy': 'Copy',
-  'overview.xmlCopied': 'XML copied',
-  'overview.copyFailed': 'Could not copy to the clipboard',
 } satisfies Record<string, string>;

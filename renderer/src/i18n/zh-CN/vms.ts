@@ -96,8 +96,4 @@ export default {
   'overview.none': '无',
   'overview.empty': '空',
   'overview.noIp': '无 IP 地址',
-  'overview.xml': 'XML 定义',
-  'overview.copy': '复制',
-  'overview.xmlCopied': '已复制 XML',
-  'overview.copyFailed': '无法复制到剪贴板',
 } satisfies Record<string, string>;
