@@ -25,7 +25,7 @@ import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { writeFakeIso } from '../support/iso.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { gridTemplates, layoutProblems } from './support/layout-check.js';
-import { ARTIFACTS, testUriForFile, until, writeTestNode } from './ui-helpers.js';
+import { ARTIFACTS, isolatedName, testUriForFile, until, writeTestNode } from './ui-helpers.js';
 
 const SIZES = [
   { width: 800, height: 600 },
@@ -327,9 +327,12 @@ describe('renderer e2e: every page at three sizes, light and dark, with a layout
       }
       await dialog.getByTestId('newvm-keep').click();
       await dialog.waitFor({ state: 'detached' });
-      await page.getByRole('status').getByText(`${failing} was kept (not running)`).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(`${isolatedName(failing)} was kept (not running)`)
+        .waitFor();
       await expect.poll(() => page.getByTestId('header-title').textContent()).toContain(failing);
-      await page.locator('#tab-overview[aria-selected=true]').waitFor();
+      await page.locator('#tab-hardware[aria-selected=true]').waitFor(); // where the edit is made
       const kept = await qemu.domainLookupByName(failing);
       expect((await qemu.domainGetState(kept, 0)).state).toBe(5); // defined, shut off
     } finally {

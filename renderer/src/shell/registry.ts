@@ -1,7 +1,7 @@
 import type { ComponentType } from 'react';
 import type { ConnectionEntry } from '../../../shared/contract/index.js';
 import type { Route } from '../store/route.js';
-import type { IconName } from '../ui/icons.js';
+import type { IconName } from '../ui/icon-paths.js';
 import type { DialogContribution } from './dialogs.js';
 
 /**
