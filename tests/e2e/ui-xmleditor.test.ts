@@ -180,6 +180,8 @@ describe('renderer e2e: XML editor', () => {
     await replaceFirst('</devices>', '<bogus/>\n  </devices>');
     await page.keyboard.press('Control+s');
     await expect.poll(mode).toBe('review');
+    // asked for the last change only
+    expect(await page.getByTestId('xml-snapshot-first').isChecked()).toBe(false);
     await page.keyboard.press('Enter'); // Apply has the focus
     const note = page.getByTestId('xml-failure-note');
     await note.waitFor({ timeout: 30_000 });

@@ -147,6 +147,8 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
       const note = r.active ? t('xmleditor.savedNextBoot') : t('xmleditor.saved');
       setSaved(note);
       showToast(note);
+      // A snapshot is asked for per change: the next edit does not take one unless asked again.
+      setSnapshotFirst(false);
       unsaved.delete(key);
       setMode('view');
       setWhich('inactive');
