@@ -1,10 +1,11 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { BootChange, BootView } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
 import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
-import { checkChange, type HwFieldIssues } from '../issues.js';
+import { checkChange } from '../issues.js';
 import type { HwEditorProps } from './types.js';
+import { useDraft } from './useDraft.js';
 
 interface Values {
   /** Every bootable device, in the order shown; `on` = in the boot order. */
@@ -36,12 +37,7 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
   const t = useT();
   const now = hw.config.boot;
   const fw = hw.limits.firmware;
-  const [values, setValues] = useState<Values>(() => valuesOf(now));
-  const [remote, setRemote] = useState<HwFieldIssues>({});
-  const set = <K extends keyof Values>(k: K, v: Values[K]) => {
-    setValues((s) => ({ ...s, [k]: v }));
-    setRemote({});
-  };
+  const { values, set, remote, setRemote, revert } = useDraft(now, valuesOf);
 
   const move = (i: number, by: -1 | 1): void => {
     const j = i + by;
@@ -220,10 +216,7 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
         onApplied={onApplied}
-        onRevert={() => {
-          setValues(valuesOf(now));
-          setRemote({});
-        }}
+        onRevert={revert}
       />
     </section>
   );

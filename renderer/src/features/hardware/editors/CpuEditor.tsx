@@ -1,11 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { CpuChange, CpuView } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
 import { CheckField, SelectField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
-import { checkChange, type HwFieldIssues } from '../issues.js';
+import { checkChange } from '../issues.js';
 import { NumberField, parseCount } from './fields.js';
 import type { HwEditorProps } from './types.js';
+import { useDraft } from './useDraft.js';
 
 interface Values {
   vcpus: string;
@@ -36,12 +37,7 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
   const t = useT();
   const now = hw.config.cpu;
   const limits = hw.limits;
-  const [values, setValues] = useState<Values>(() => valuesOf(now));
-  const [remote, setRemote] = useState<HwFieldIssues>({});
-  const set = <K extends keyof Values>(k: K, v: Values[K]) => {
-    setValues((s) => ({ ...s, [k]: v }));
-    setRemote({});
-  };
+  const { values, set, remote, setRemote, revert } = useDraft(now, valuesOf);
 
   const { change, issues } = useMemo(() => {
     const issues: Record<string, string> = {};
@@ -181,10 +177,7 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
         onApplied={onApplied}
-        onRevert={() => {
-          setValues(valuesOf(now));
-          setRemote({});
-        }}
+        onRevert={revert}
       />
     </section>
   );
