@@ -112,8 +112,12 @@ export function decodePacket(frame: Buffer): Packet {
   return { header, payload: frame.subarray(MIN_FRAME_LENGTH) };
 }
 
-/** First buffer size of a partial frame (grown as bytes arrive). */
-const INITIAL_PARTIAL = 64 * 1024;
+/**
+ * First buffer size of a partial frame (grown as bytes arrive): one whole stream data packet, the big
+ * frame of every download, so each is assembled with one copy instead of three grow-and-copy steps.
+ * A peer trickling a huge declared length still gets no more than this before it has sent more.
+ */
+const INITIAL_PARTIAL = MIN_FRAME_LENGTH + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX;
 
 /**
  * Turns an arbitrarily chunked byte stream into complete frames.

@@ -153,10 +153,9 @@ export class TransferService {
       out = await open(input.localPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       const stream = await c.storageVolDownload(vol, 0, 0, 0);
       const meter = this.meter(session, input.transferId, 'download', 'transfer', total, input.verify);
-      await pipeline(meter.tap(stream), out.createWriteStream(), {
+      await pipeline(meter.tap(stream), out.createWriteStream({ highWaterMark: 4 * CHUNK }), {
         signal: run.controller.signal,
       });
-      await syncFile(input.localPath);
       const sha256 = meter.digest();
       if (input.verify) {
         const back = await this.hashFile(
@@ -309,16 +308,6 @@ export class TransferService {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-  }
-}
-
-/** Flushes a file written through a stream to the disk (the stream closed its own descriptor). */
-async function syncFile(path: string): Promise<void> {
-  const h = await open(path, constants.O_RDONLY);
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
   }
 }
 
