@@ -111,6 +111,39 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     expect(await c.domainGetXMLDesc(dom, 0)).toContain(`${poolName}/${name}.qcow2`);
   }, 60_000);
 
+  it('a name whose disk exists in the pool is refused at the name field; nothing is created', async () => {
+    const taken = `vdt-${TAG}`;
+    await pool.volume(`${taken}.qcow2`, 1);
+    const c = app.core.getClient(app.connectionIds[0]!);
+    try {
+      await page.goto(app.url);
+      await page.getByTestId('vm-search').waitFor();
+      await page.keyboard.press('Control+Shift+N');
+      const dialog = page.getByTestId('newvm-dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Name').fill(taken);
+      await dialog.getByLabel(/Install from ISO/).fill(iso);
+      await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
+      await dialog.getByLabel('Memory (MiB)').fill('256');
+      await dialog.getByLabel('CPUs').fill('1');
+      await dialog.getByLabel('Disk size (GiB)').fill('0.0625');
+      expect(await dialog.getByLabel('Storage pool').inputValue()).toBe(poolName);
+      await dialog.getByLabel('Disk size (GiB)').press('Enter');
+      // The sentence sits at the Name field (its own label's field), not in a line under the form.
+      await dialog
+        .locator('.field:has(#newvm-name) .error-text')
+        .getByText(`Pool '${poolName}' has a disk named ${taken}.qcow2 already: choose another name`)
+        .waitFor({ timeout: 15_000 });
+      expect(await dialog.isVisible()).toBe(true);
+      await expect(c.domainLookupByName(taken)).rejects.toThrow();
+      expect(await pool.volumeNames()).toContain(`${taken}.qcow2`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    } finally {
+      await removeGuest([c], taken);
+    }
+  }, 60_000);
+
   it('a VM that does not start: the dialog asks, and “Delete what was created” leaves nothing', async () => {
     // Readable by VirtDesk (root), not by the daemon's user: fine for the dialog, refused by QEMU.
     const secret = path.join(env.scratchDir, `ui-secret-${TAG}.iso`);
