@@ -1,16 +1,22 @@
 /**
  * E2E (renderer): the Display tab on the tiny guest (VNC). Paste as typing types exactly the text (Shift
  * included, paced) into the guest's tty1 shell, which runs it — the output is read back from the serial
- * log; a drop says why (another viewer took the display; the VM stopped) and the stopped VM's page offers
- * Start, which brings the display back.
+ * log — on the US layout and on a German one (Debian's real console keymap loaded in the guest, AltGr
+ * characters included); a drop says why (another viewer took the display; the socket broke; the VM
+ * stopped) and the stopped VM's page offers Start, which brings the display back.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGuestApp, type GuestApp } from './support/guest-app.js';
 import { sleep, until } from './ui-helpers.js';
 import { DomainXml } from '../../electron/libvirt-xml/index.js';
+import { guestShell } from '../support/guest-shell.js';
 
 /** A VNC client asking for the display to itself (RFB ClientInit shared-flag 0), as virt-viewer can. */
 async function exclusiveViewer(port: number): Promise<net.Socket> {
@@ -65,7 +71,10 @@ describe('renderer e2e: the Display tab on a real guest', () => {
     const text = 'Paste_Test: OK! ABC xyz ~|{}<>?"';
     // the clipboard is not under test: the page reads this text from it
     await page.evaluate((line) => {
-      Object.defineProperty(navigator.clipboard, 'readText', { value: () => Promise.resolve(line) });
+      Object.defineProperty(navigator.clipboard, 'readText', {
+        value: () => Promise.resolve(line),
+        configurable: true,
+      });
     }, `echo "[$((6*7))]" '${text}' >/dev/ttyS0\n`);
     await page.getByTestId('display-paste').click();
     await until(
@@ -74,6 +83,53 @@ describe('renderer e2e: the Display tab on a real guest', () => {
       30_000,
     );
   }, 60_000);
+
+  it('pastes as typing on a German (QWERTZ, AltGr) guest: its own keymap gives back the text', async () => {
+    // Debian's de-latin1-nodeadkeys console keymap, compiled by loadkeys into busybox's binary form and
+    // loaded in the guest (keymaps are kernel-wide, so tty1 behind the display uses it).
+    const kmap = '/usr/share/keymaps/i386/qwertz/de-latin1-nodeadkeys.kmap.gz';
+    const compiled = spawnSync('loadkeys', ['-b', kmap]);
+    if (compiled.status !== 0) throw new Error(`loadkeys -b ${kmap}: ${compiled.stderr.toString()}`);
+    const b64 = gzipSync(compiled.stdout, { level: 9 }).toString('base64');
+    // In short lines: the guest's serial line drops characters of a long burst.
+    const lines = b64.match(/.{1,200}/g) ?? [];
+    await guestShell(g.client, g.dom, `rm -f /de.b64; dumpkmap > /us.bmap && echo "us=$((40+1))"`, /us=41/);
+    for (const [i, part] of lines.entries())
+      await guestShell(
+        g.client,
+        g.dom,
+        `echo ${part} >> /de.b64; echo "part=$((${i}+1000))"`,
+        new RegExp(`part=${i + 1000}`),
+      );
+    await guestShell(
+      g.client,
+      g.dom,
+      `base64 -d /de.b64 | gunzip > /de.bmap && loadkmap < /de.bmap && echo "de=$((40+2))"`,
+      /de=42/,
+    );
+    const layout = page.getByLabel('Guest keyboard');
+    try {
+      await layout.selectOption('de');
+      await connected();
+      // y/z swapped, AltGr for @ { } [ ] | ~ \, the shifted digits moved, < > on the extra ISO key.
+      const text = 'Zyz yZY @{}[]|~<> ?_:; &/=+*#';
+      await page.evaluate((line) => {
+        Object.defineProperty(navigator.clipboard, 'readText', {
+          value: () => Promise.resolve(line),
+          configurable: true,
+        });
+      }, `echo "[$((6*7))]" '${text}' >/dev/ttyS0\n`);
+      await page.getByTestId('display-paste').click();
+      await until(
+        () => fs.readFileSync(g.serialLog, 'latin1').includes(`[42] ${text}`),
+        `"[42] ${text}" typed on the German layout, on the serial port`,
+        45_000,
+      );
+    } finally {
+      await layout.selectOption('us').catch(() => undefined);
+      await guestShell(g.client, g.dom, 'loadkmap < /us.bmap && echo "us=$((40+3))"', /us=43/);
+    }
+  }, 120_000);
 
   it('says another viewer took the display, and Reconnect brings it back', async () => {
     const xml = await g.client.domainGetXMLDesc(g.dom, 0);
@@ -94,6 +150,33 @@ describe('renderer e2e: the Display tab on a real guest', () => {
       );
     } finally {
       other.destroy();
+    }
+    await page.getByTestId('display-reconnect').click();
+    await connected();
+  }, 60_000);
+
+  it('says the network connection was lost when the display socket breaks, and Reconnect brings it back', async () => {
+    // The display's WebSocket, cut at the server without a close frame: what a dropped Wi-Fi or a VPN
+    // going down looks like to the browser (close code 1006), while the VM keeps running.
+    const displaySockets: Duplex[] = [];
+    const watch = (req: IncomingMessage, socket: Duplex): void => {
+      if (req.url?.startsWith('/vnc/')) displaySockets.push(socket);
+    };
+    g.app.server.on('upgrade', watch);
+    try {
+      // A fresh display session (leave the tab and come back), so its socket is one we watched.
+      await page.locator('#tab-overview').click();
+      await page.getByTestId('vm-display').waitFor({ state: 'detached' });
+      await page.locator('#tab-display').click();
+      await connected();
+      expect(displaySockets.length).toBeGreaterThan(0);
+      for (const s of displaySockets) s.destroy();
+      const drop = page.getByTestId('vm-display-drop');
+      await drop.waitFor({ timeout: 15_000 });
+      expect(await drop.getAttribute('data-reason')).toBe('network');
+      expect(await drop.textContent()).toMatch(/The network connection to the display was lost/);
+    } finally {
+      g.app.server.off('upgrade', watch);
     }
     await page.getByTestId('display-reconnect').click();
     await connected();

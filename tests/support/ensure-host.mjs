@@ -25,6 +25,8 @@ const PACKAGES = [
   'osinfo-db', // OS list and ISO detection (New VM); unit tests read the real catalogue when present
   'libvirt-dev', // libvirt-api.xml: the unit tests check our libvirt constants against it
   'pkg-config', // finds libvirt-api.xml
+  'kbd', // loadkeys: a real German console keymap for the guest (paste as typing e2e)
+  'console-data', // the keymaps loadkeys compiles
   'ovmf', // UEFI firmware: the Hardware tab's BIOS → UEFI switch (integration and e2e tests)
 ];
 const TEST_USER = 'virtdesk-test';

@@ -47,6 +47,8 @@ export interface RunningApp {
   token: string;
   port: number;
   core: Core;
+  /** The web server's HTTP server (a test can watch its upgrades, e.g. to cut a display's socket). */
+  server: WebServer['server'];
   configDir: string;
   /** Ids of the connections, in the order given. */
   connectionIds: string[];
@@ -113,6 +115,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<RunningApp> 
       token: w.token,
       port: w.port,
       core,
+      server: w.server,
       configDir,
       connectionIds: conns.map((c) => c.id),
       stop: () =>
