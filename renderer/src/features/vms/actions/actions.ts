@@ -34,9 +34,12 @@ export const runVmAction = async (input: VmActionInput, vmName?: string): Promis
   }
 };
 
-/** libvirt's words when KVM itself is missing or unusable (start fails): the readiness check helps. */
+/**
+ * libvirt's (or QEMU's) words when KVM itself is missing or unusable (start fails): the readiness check
+ * helps. QEMU says "failed to initialize kvm: <why>" for every KVM setup failure it meets.
+ */
 const KVM_TROUBLE =
-  /\bkvm\b.*(not supported|not available|could not access|permission denied|no such file)|domaintype=kvm|emulator.*kvm/i;
+  /\bkvm\b.*(not supported|not available|could not access|permission denied|no such file)|domaintype=kvm|emulator.*kvm|failed to initiali[sz]e kvm/i;
 
 /**
  * A failed action as a sentence about the VM, libvirt's words as the detail, and a safe next step when
