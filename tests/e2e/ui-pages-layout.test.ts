@@ -1,6 +1,6 @@
 /**
- * E2E (renderer): every page and dialog of the app at 800×600, 1280×800 and 1920×1080, light and dark,
- * screenshotted into $VD_SHOTS_DIR (default test-artifacts/ui/, names `pages-<scene>-<w>x<h>-<theme>.png`)
+ * E2E (renderer): every page and dialog of the app at 800×600, 1280×800, 1920×1080 and 4K (3840×2160),
+ * light and dark, screenshotted into $VD_SHOTS_DIR (default test-artifacts/ui/, names `pages-<scene>-<w>x<h>-<theme>.png`)
  * and checked automatically at each size (support/layout-check.ts): no two sibling text boxes overlap, no
  * list column is narrower than the minimum its CSS declares, dialog buttons stay in the window, no bar is
  * cut off. The pages come from the app itself where it can tell (every tab in a VM's tab bar, every host page
@@ -31,12 +31,13 @@ const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
+  { width: 3840, height: 2160 },
 ] as const;
 type Size = (typeof SIZES)[number];
 const SHOTS = process.env.VD_SHOTS_DIR ?? ARTIFACTS;
 const TEMPLATES = gridTemplates();
 
-describe('renderer e2e: every page at three sizes, light and dark, with a layout check', () => {
+describe('renderer e2e: every page at four sizes, light and dark, with a layout check', () => {
   const env = testEnv();
   let app: RunningApp;
   let fresh: RunningApp;
