@@ -208,6 +208,9 @@ describe('call deadlines', () => {
     const held: Packet[] = [];
     const { client, conn } = await setup((p) => held.push(p), { maxInFlight: 1 });
     const first = client.call('domainCreate', { dom: { name: 'a', uuid: Buffer.alloc(16), id: -1 } });
+    // The daemon holds the first call before the second starts: on a loaded machine the first could
+    // otherwise still be on its way when the second's deadline passes.
+    await until(() => held.length === 1);
     const second = client.call('connectGetVersion', undefined, { timeoutMs: 150 });
     await expect(second).rejects.toThrow(
       'libvirt did not answer connectGetVersion within 0.15 s (nothing received from it meanwhile)',
