@@ -1,8 +1,8 @@
 /**
  * The VM cache under an event flood: a second connection to the daemon's shared test driver
- * (test:///default) starts and stops test domains and defines/undefines fresh ones (distinct UUIDs) at
- * ~1,000 lifecycle operations per second for 10 s. Meanwhile `vms.list` through the core keeps answering
- * within a bound, and afterwards the core's list equals libvirt's (names and states). Event refreshes
+ * (test:///default) starts and stops test domains and defines/undefines fresh ones (distinct UUIDs):
+ * 10,000 lifecycle operations paced to ~1,000 per second (longer on a loaded machine, never fewer).
+ * Meanwhile `vms.list` through the core keeps answering within a bound, and afterwards the core's list equals libvirt's (names and states). Event refreshes
  * are coalesced (MAX_EVENT_REFRESHES_IN_FLIGHT, MAX_PENDING_EVENT_REFRESHES, a full re-list beyond).
  */
 import { randomBytes } from 'node:crypto';
@@ -96,10 +96,13 @@ describe('VM cache under a lifecycle event flood', () => {
 
     const t0 = performance.now();
     const inflight = new Set<Promise<void>>();
-    while (performance.now() - t0 < SECONDS * 1000) {
-      // Pace to RATE: issue what the clock allows, up to 64 calls in flight.
-      const due = ((performance.now() - t0) / 1000) * RATE;
-      while (ops + inflight.size < due && inflight.size < 64) {
+    // A flood of a fixed size (RATE × SECONDS operations), paced to RATE: on a loaded machine it takes
+    // longer, but it is never smaller.
+    const total = RATE * SECONDS;
+    while (ops + errors + inflight.size < total) {
+      // Issue what the clock allows, up to 64 calls in flight.
+      const due = Math.min(total, ((performance.now() - t0) / 1000) * RATE);
+      while (ops + errors + inflight.size < due && inflight.size < 64) {
         const p: Promise<void> = op()
           .catch(() => void errors++)
           .finally(() => inflight.delete(p));
@@ -118,7 +121,7 @@ describe('VM cache under a lifecycle event flood', () => {
         `vms.list answered ${latencies.length}× during it, max ${maxLatency.toFixed(0)} ms`,
     );
     expect(errors).toBe(0);
-    expect(rate).toBeGreaterThan(RATE * 0.8);
+    expect(ops).toBeGreaterThanOrEqual(total);
     expect(latencies.length).toBeGreaterThan(SECONDS * 5);
     expect(maxLatency).toBeLessThan(LIST_BOUND_MS);
 
