@@ -26,6 +26,8 @@ const PACKAGES = [
   'libvirt-dev', // libvirt-api.xml: the unit tests check our libvirt constants against it
   'pkg-config', // finds libvirt-api.xml
   'ovmf', // UEFI firmware: the Hardware tab's BIOS → UEFI switch (integration and e2e tests)
+  'swtpm', // emulated TPM (the Hardware tab's TPM: integration tests start a VM with one)
+  'swtpm-tools', // swtpm_setup, which libvirt runs to create a TPM's state
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;
