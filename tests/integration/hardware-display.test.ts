@@ -289,6 +289,10 @@ describe('hardware.apply for displays and devices on the QEMU session daemon', (
     const dup = await refused(call.apply(offDom.uuid, { kind: 'tpm.add', model: 'tpm-tis', version: '2.0' }));
     expect(dup.message).toBe('This VM already has an emulated TPM.');
 
+    // A VNC display without a password, for the refusal below.
+    expect(
+      await call.apply(offDom.uuid, { kind: 'graphics.add', type: 'vnc', listen: '127.0.0.1', port: null }),
+    ).toMatchObject({ config: 'applied' });
     await other.domainCreate(offDom);
     await waitForGuestBoot(`${env.scratchDir}/${offName}.serial.log`);
     const live = (await xmls(offDom)).live!;
@@ -313,6 +317,20 @@ describe('hardware.apply for displays and devices on the QEMU session daemon', (
       /tpm-(\w+)-42/,
     );
     expect(m[1]).toBe('2');
+
+    // Its display started without a password: a new one is saved for next boot, and the answer says why
+    // the running VM cannot take it.
+    const pw = await call.apply(offDom.uuid, {
+      kind: 'graphics.edit',
+      index: 0,
+      type: 'vnc',
+      password: 'later1',
+    });
+    expect(pw).toMatchObject({ live: 'failed', config: 'applied', timing: 'both' });
+    expect(pw.message).toMatch(/^Saved for next boot; .*started without a password/);
+    const secure = await xmls(offDom, true);
+    expect(secure.config.graphics[0]?.attrs.passwd).toBe('later1');
+    expect(secure.live!.graphics[0]?.attrs.passwd).toBeUndefined();
     await other.domainDestroy(offDom);
   }, 180_000);
 });

@@ -4,7 +4,7 @@
  * QEMU can change while it runs).
  */
 import type { GraphicsChange, GraphicsView } from '../../../shared/contract/hardware.js';
-import { DomainAffect } from '../../libvirt/index.js';
+import { DomainAffect, DomainXMLFlags } from '../../libvirt/index.js';
 import {
   addGraphicsTo,
   DomainXml,
@@ -56,7 +56,15 @@ export const graphicsEditor: HardwareEditor<'graphics', GraphicsChange> = {
     if (change.listen !== undefined || change.port !== undefined) return null;
     const { type, password } = change;
     return async (client, dom) => {
-      const live = DomainXml.parse(await client.domainGetXMLDesc(dom, 0));
+      // SECURE: whether the running display has a password at all. QEMU turns password checking on only
+      // at a start, so a display that started without one cannot get one now (QEMU would just say
+      // "Could not set password"); the words say why.
+      const live = DomainXml.parse(await client.domainGetXMLDesc(dom, DomainXMLFlags.SECURE));
+      const running = live.graphics.find((g) => g.type === type);
+      if (running && running.attrs.passwd === undefined)
+        throw new Error(
+          `its ${type.toUpperCase()} display started without a password, and QEMU turns password checking on only when the VM starts`,
+        );
       await client.domainUpdateDeviceFlags(dom, graphicsPasswordXml(live, type, password), DomainAffect.LIVE);
     };
   },
