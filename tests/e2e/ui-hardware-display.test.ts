@@ -15,7 +15,13 @@ import {
   type DomainRef,
   type LibvirtClient,
 } from '../../electron/libvirt/index.js';
-import { DomainXml, soundDetails, watchdogDetails } from '../../electron/libvirt-xml/index.js';
+import {
+  DomainXml,
+  rngDetails,
+  soundDetails,
+  tpmDetails,
+  watchdogDetails,
+} from '../../electron/libvirt-xml/index.js';
 import { testEnv } from '../support/env.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
 import { uniqueGuestName } from '../support/guest.js';
@@ -152,7 +158,7 @@ describe('renderer e2e: Hardware tab, displays and devices', () => {
     expect(config.graphics[0]?.attrs.passwd).toBe('e2e-pw');
   }, 60_000);
 
-  it('the other editors: video, input, and the TPM and RNG forms', async () => {
+  it('the other editors: video, input; an RNG plugged in and a TPM for next boot', async () => {
     await press('[data-item="video:0"]');
     await page.getByTestId('hw-editor-video').waitFor();
     await shots(page, 'video-editor');
@@ -164,5 +170,16 @@ describe('renderer e2e: Hardware tab, displays and devices', () => {
     await shots(page, 'add-tpm');
     await choose('#hwdisp-add-what', 'rng');
     await shots(page, 'add-rng');
+    await press('[data-testid="hw-apply-button"]');
+    await page.getByTestId('hw-editor-rng').waitFor({ timeout: 60_000 });
+    await shots(page, 'rng-editor');
+    await press('[data-testid="hw-add-device"]');
+    await choose('#hwdisp-add-what', 'tpm');
+    await press('[data-testid="hw-apply-button"]');
+    await page.getByTestId('hw-editor-tpm').waitFor({ timeout: 60_000 });
+    await shots(page, 'tpm-editor');
+    const { live, config } = await xmls();
+    expect([rngDetails(live).length, rngDetails(config).length]).toEqual([1, 1]);
+    expect([tpmDetails(live).length, tpmDetails(config).length]).toEqual([0, 1]);
   }, 60_000);
 });

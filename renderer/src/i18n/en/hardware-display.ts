@@ -86,7 +86,7 @@ export default {
   'hwdisp.rng.label': 'Random number generator',
   'hwdisp.rng.source': 'Fed from',
   'hwdisp.watchdog.label': 'Watchdog {model}',
-  'hwdisp.watchdog.i6300esb': 'i6300ESB (PCI card, any machine)',
+  'hwdisp.watchdog.i6300esb': 'i6300ESB (PCI card)',
   'hwdisp.watchdog.itco': 'iTCO (built into Q35)',
   'hwdisp.watchdog.ib700': 'IB700 (ISA)',
   'hwdisp.watchdog.actionTitle': 'When it fires',

@@ -83,7 +83,7 @@ export default {
   'hwdisp.rng.label': '随机数生成器',
   'hwdisp.rng.source': '熵来源',
   'hwdisp.watchdog.label': '看门狗 {model}',
-  'hwdisp.watchdog.i6300esb': 'i6300ESB（PCI 卡，任何机器）',
+  'hwdisp.watchdog.i6300esb': 'i6300ESB（PCI 卡）',
   'hwdisp.watchdog.itco': 'iTCO（Q35 内置）',
   'hwdisp.watchdog.ib700': 'IB700（ISA）',
   'hwdisp.watchdog.actionTitle': '触发时',

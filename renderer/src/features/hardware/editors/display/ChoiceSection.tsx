@@ -19,7 +19,8 @@ export const ChoiceSection = ({
 }: {
   p: HwEditorProps;
   id: string;
-  title: string;
+  /** A heading over the drop-down, when its label alone does not say enough. */
+  title?: string;
   label: string;
   /** The change's field the drop-down sets (where a refusal lands). */
   field: string;
@@ -39,8 +40,8 @@ export const ChoiceSection = ({
   const shown: HwFieldIssues = { ...issues, ...remote };
   const all = options.includes(now) || !now ? options : [now, ...options];
   return (
-    <section className="hwd-section" aria-labelledby={`${id}-title`} data-testid={id}>
-      <h4 id={`${id}-title`}>{title}</h4>
+    <section className="hwd-section" aria-labelledby={title ? `${id}-title` : undefined} data-testid={id}>
+      {title && <h4 id={`${id}-title`}>{title}</h4>}
       <SelectField
         id={`${id}-select`}
         label={label}

@@ -88,8 +88,7 @@ export const VideoEditor = (p: HwEditorProps) => {
       <ChoiceSection
         p={p}
         id="hwdisp-video-model"
-        title={t('hwdisp.video.model')}
-        label={t('hwdisp.model')}
+        label={t('hwdisp.video.model')}
         field="model"
         now={v.model ?? ''}
         options={p.hw.limits.videoModels}
@@ -115,8 +114,7 @@ export const SoundEditor = (p: HwEditorProps) => {
       <ChoiceSection
         p={p}
         id="hwdisp-sound-model"
-        title={t('hwdisp.sound.model')}
-        label={t('hwdisp.model')}
+        label={t('hwdisp.sound.model')}
         field="model"
         now={s.model}
         options={SOUND_MODELS}
@@ -174,8 +172,7 @@ export const TpmEditor = (p: HwEditorProps) => {
       <ChoiceSection
         p={p}
         id="hwdisp-tpm-model"
-        title={t('hwdisp.tpm.model')}
-        label={t('hwdisp.model')}
+        label={t('hwdisp.tpm.model')}
         field="model"
         now={tpm.model ?? ''}
         options={TPM_MODELS.filter(
