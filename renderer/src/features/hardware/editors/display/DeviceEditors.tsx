@@ -22,6 +22,7 @@ const Frame = ({
   facts,
   children,
   remove,
+  inLive,
 }: {
   p: HwEditorProps;
   kind: string;
@@ -30,15 +31,19 @@ const Frame = ({
   children?: ReactNode;
   /** The removal, or a note why the device cannot be removed. */
   remove: HardwareChange | string | null;
+  /** The running VM has the device too (false: added for next boot; undefined: not asked). */
+  inLive?: boolean;
 }) => {
   const t = useT();
+  const all: [string, ReactNode][] =
+    p.hw.live && inLive === false ? [...facts, [t('hwd.running'), t('hwd.notInRunning')]] : facts;
   return (
     <section aria-labelledby={`hwdisp-${kind}-title`} data-testid={`hw-editor-${kind}`}>
       <h3 id={`hwdisp-${kind}-title`} className="section-title">
         {title}
       </h3>
       <dl className="hwd-facts">
-        {facts.map(([k, v]) => (
+        {all.map(([k, v]) => (
           <div key={k} style={{ display: 'contents' }}>
             <dt>{k}</dt>
             <dd>{v}</dd>
@@ -108,8 +113,9 @@ export const SoundEditor = (p: HwEditorProps) => {
       p={p}
       kind="sound"
       title={t('hwdisp.sound.label', { model: s.model })}
-      facts={[[t('hwdisp.model'), s.model]]}
+      facts={[]}
       remove={{ kind: 'sound.remove', index }}
+      inLive={(p.hw.live?.sound.length ?? 0) > index}
     >
       <ChoiceSection
         p={p}
@@ -168,6 +174,7 @@ export const TpmEditor = (p: HwEditorProps) => {
         [t('hwdisp.tpm.version'), tpm.version ?? t('hwd.default')],
       ]}
       remove={{ kind: 'tpm.remove', index }}
+      inLive={(p.hw.live?.tpm.length ?? 0) > index}
     >
       <ChoiceSection
         p={p}
@@ -200,6 +207,7 @@ export const RngEditor = (p: HwEditorProps) => {
         [t('hwdisp.rng.source'), r.source ?? r.backend ?? ''],
       ]}
       remove={{ kind: 'rng.remove', index }}
+      inLive={(p.hw.live?.rng.length ?? 0) > index}
     />
   );
 };
@@ -216,6 +224,7 @@ export const WatchdogEditor = (p: HwEditorProps) => {
       title={t('hwdisp.watchdog.label', { model: w.model })}
       facts={[[t('hwdisp.model'), t(`hwdisp.watchdog.${w.model}`)]]}
       remove={{ kind: 'watchdog.remove', index }}
+      inLive={(p.hw.live?.watchdog.length ?? 0) > index}
     >
       <ChoiceSection
         p={p}
