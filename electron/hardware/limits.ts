@@ -33,6 +33,10 @@ export const limitsFrom = (
   hostdevTypes: caps.deviceValues('hostdev', 'subsysType'),
   tpmModels: caps.deviceValues('tpm', 'model'),
   rngModels: caps.deviceValues('rng', 'model'),
+  tpmBackends: caps.deviceValues('tpm', 'backendModel'),
+  tpmVersions: caps.deviceValues('tpm', 'backendVersion'),
+  rngBackends: caps.deviceValues('rng', 'backendModel'),
+  deviceSupport: caps.deviceSupport,
 });
 
 type Cache = Map<string, Promise<HostLimits>>;

@@ -78,6 +78,11 @@ export class DomainCapabilitiesXml extends LibvirtXml {
     return supported(el) ? values(el, enumName) : [];
   }
 
+  /** Each device domain capabilities list (`devices/<name supported>`): supported or not. */
+  get deviceSupport(): Record<string, boolean> {
+    return Object.fromEntries(elements(child(this.root, 'devices')).map((e) => [e.nodeName, supported(e)]));
+  }
+
   /** Names of the features listed as supported (`features/<name supported='yes'>`). */
   get features(): string[] {
     return elements(child(this.root, 'features'))

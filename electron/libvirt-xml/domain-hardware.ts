@@ -21,6 +21,7 @@ import {
   type XmlElement,
 } from './dom.js';
 import type { DomainXml } from './domain.js';
+import { displayDeviceLabel } from './domain-display.js';
 
 // ---- reads ----
 
@@ -133,7 +134,7 @@ const deviceLabel = (el: XmlElement): string => {
     case 'console':
       return join(type, attr(child(el, 'target'), 'name') ?? attr(child(el, 'target'), 'type'));
     default:
-      return join(type, model) || el.nodeName;
+      return displayDeviceLabel(el) ?? (join(type, model) || el.nodeName);
   }
 };
 

@@ -28,6 +28,8 @@ const PACKAGES = [
   'kbd', // loadkeys: a real German console keymap for the guest (paste as typing e2e)
   'console-data', // the keymaps loadkeys compiles
   'ovmf', // UEFI firmware: the Hardware tab's BIOS → UEFI switch (integration and e2e tests)
+  'swtpm', // emulated TPM (the Hardware tab's TPM: integration tests start a VM with one)
+  'swtpm-tools', // swtpm_setup, which libvirt runs to create a TPM's state
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;

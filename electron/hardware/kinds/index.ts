@@ -7,6 +7,13 @@ import { cpuEditor } from './cpu.js';
 import { memoryEditor } from './memory.js';
 import { diskEditor } from './disks.js';
 import { nicEditor } from './nics.js';
+import { graphicsEditor } from './graphics.js';
+import { videoEditor } from './video.js';
+import { soundEditor } from './sound.js';
+import { inputEditor } from './input.js';
+import { tpmEditor } from './tpm.js';
+import { rngEditor } from './rng.js';
+import { watchdogEditor } from './watchdog.js';
 import type { AnyHardwareEditor } from './types.js';
 
 export const hardwareEditors: readonly AnyHardwareEditor[] = [
@@ -15,6 +22,13 @@ export const hardwareEditors: readonly AnyHardwareEditor[] = [
   bootEditor,
   diskEditor,
   nicEditor,
+  graphicsEditor,
+  videoEditor,
+  soundEditor,
+  inputEditor,
+  tpmEditor,
+  rngEditor,
+  watchdogEditor,
 ];
 
 /** The editor taking a change kind (`'cpu'`, `'disk.add'`, …). */

@@ -77,6 +77,16 @@ export const hostLimitsSchema = z.object({
   hostdevTypes: z.array(z.string().max(64)),
   tpmModels: z.array(z.string().max(64)),
   rngModels: z.array(z.string().max(64)),
+  /** TPM backends (emulator: swtpm, which the host must have) and TPM versions the host offers. */
+  tpmBackends: z.array(z.string().max(64)),
+  tpmVersions: z.array(z.string().max(64)),
+  /** RNG backends (random: a host file such as /dev/urandom). */
+  rngBackends: z.array(z.string().max(64)),
+  /**
+   * Devices domain capabilities mark as supported (true) or not (false), by element name (tpm, rng…); a
+   * device they do not mention is absent (not known: nothing is refused on its account).
+   */
+  deviceSupport: z.record(z.string().max(64), z.boolean()),
 });
 export type HostLimits = z.infer<typeof hostLimitsSchema>;
 

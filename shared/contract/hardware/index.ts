@@ -23,6 +23,13 @@ import { kindOfChange } from './kind.js';
 import { memoryKind } from './memory.js';
 import { diskKind } from './disks.js';
 import { nicKind } from './nics.js';
+import { graphicsKind } from './graphics.js';
+import { videoKind } from './video.js';
+import { soundKind } from './sound.js';
+import { inputKind } from './input.js';
+import { tpmKind } from './tpm.js';
+import { rngKind } from './rng.js';
+import { watchdogKind } from './watchdog.js';
 
 /** Every editor kind, by the key of its part of the view (one entry per kind). */
 export const hardwareKinds = {
@@ -31,6 +38,13 @@ export const hardwareKinds = {
   boot: bootKind,
   disk: diskKind,
   nic: nicKind,
+  graphics: graphicsKind,
+  video: videoKind,
+  sound: soundKind,
+  input: inputKind,
+  tpm: tpmKind,
+  rng: rngKind,
+  watchdog: watchdogKind,
 } as const;
 
 type Kinds = typeof hardwareKinds;
@@ -114,3 +128,10 @@ export * from './memory.js';
 export * from './boot.js';
 export * from './disks.js';
 export * from './nics.js';
+export * from './graphics.js';
+export * from './video.js';
+export * from './sound.js';
+export * from './input.js';
+export * from './tpm.js';
+export * from './rng.js';
+export * from './watchdog.js';

@@ -5,6 +5,7 @@ import { useT } from '../../i18n/index.js';
 import { FailureNote } from '../../ui/FailureNote.js';
 import { Spinner } from '../../ui/icons.js';
 import { DeviceView } from './DeviceView.js';
+import { HwIcon } from './device-icons.js';
 import { hwAdders, hwEditors } from './editors/index.js';
 import type { HwItem } from './editors/types.js';
 import { reloadHardware, useHardware } from './hardwareStore.js';
@@ -104,7 +105,8 @@ export const HardwareTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps)
                 data-item={x.id}
                 onClick={() => select(x.id)}
               >
-                {x.title}
+                <HwIcon type={x.type} subtype={x.device?.subtype} />
+                <span>{x.title}</span>
               </button>
             ))}
           </div>

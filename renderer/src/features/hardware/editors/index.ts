@@ -10,6 +10,16 @@ import { AddDisk } from './AddDisk.js';
 import { AddNic } from './AddNic.js';
 import { DiskEditor } from './DiskEditor.js';
 import { NicEditor } from './NicEditor.js';
+import { AddDevice } from './display/AddDevice.js';
+import {
+  InputEditor,
+  RngEditor,
+  SoundEditor,
+  TpmEditor,
+  VideoEditor,
+  WatchdogEditor,
+} from './display/DeviceEditors.js';
+import { GraphicsEditor } from './display/GraphicsEditor.js';
 import type { HwAdderEntry, HwEditorEntry } from './types.js';
 
 export const hwEditors: readonly HwEditorEntry[] = [
@@ -22,9 +32,17 @@ export const hwEditors: readonly HwEditorEntry[] = [
   { types: ['boot'], component: BootEditor, fixed: { id: 'boot', titleKey: 'hw.item.boot', order: 30 } },
   { types: ['disk'], component: DiskEditor },
   { types: ['interface'], component: NicEditor },
+  { types: ['graphics'], component: GraphicsEditor },
+  { types: ['video'], component: VideoEditor },
+  { types: ['sound'], component: SoundEditor },
+  { types: ['input'], component: InputEditor },
+  { types: ['tpm'], component: TpmEditor },
+  { types: ['rng'], component: RngEditor },
+  { types: ['watchdog'], component: WatchdogEditor },
 ];
 
 export const hwAdders: readonly HwAdderEntry[] = [
   { id: 'disk', titleKey: 'hwd.add.disk', order: 10, component: AddDisk },
   { id: 'nic', titleKey: 'hwd.add.nic', order: 20, component: AddNic },
+  { id: 'device', titleKey: 'hwdisp.add', order: 30, component: AddDevice },
 ];

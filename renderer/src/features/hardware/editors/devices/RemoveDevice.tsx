@@ -48,6 +48,7 @@ export const RemoveDevice = ({
   running,
   change,
   label,
+  bodyKey = 'hwd.remove.body',
   onApplied,
 }: {
   connectionId: string;
@@ -57,6 +58,8 @@ export const RemoveDevice = ({
   change: HardwareChange;
   /** How the user knows the device ("disk vdb", "NIC 52:54:00:…"). */
   label: string;
+  /** The confirmation's words per timing (`<bodyKey>.both`…); the disk/NIC ones mention the image. */
+  bodyKey?: string;
   onApplied: () => void;
 }) => {
   const t = useT();
@@ -102,7 +105,7 @@ export const RemoveDevice = ({
       {asking && (
         <ConfirmDialog
           title={t('hwd.remove.title', { device: label })}
-          body={t(`hwd.remove.body.${timing}`, { device: label, vm: vmName })}
+          body={t(`${bodyKey}.${timing}`, { device: label, vm: vmName })}
           confirmLabel={t('hwd.remove.confirm')}
           cancelLabel={t('common.cancel')}
           destructive

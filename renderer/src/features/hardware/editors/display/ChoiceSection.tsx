@@ -1,0 +1,79 @@
+/** One drop-down with its own Apply bar (a video model, a sound card, a watchdog's action…). */
+import { useMemo, useState } from 'react';
+import type { HardwareChange } from '../../../../../../shared/contract/hardware.js';
+import { SelectField } from '../../../../ui/Field.js';
+import { ApplyBar } from '../../ApplyBar.js';
+import { checkChange, type HwFieldIssues } from '../../issues.js';
+import type { HwEditorProps } from '../types.js';
+
+export const ChoiceSection = ({
+  p,
+  id,
+  title,
+  label,
+  field,
+  now,
+  options,
+  optionLabel,
+  changeFor,
+}: {
+  p: HwEditorProps;
+  id: string;
+  /** A heading over the drop-down, when its label alone does not say enough. */
+  title?: string;
+  label: string;
+  /** The change's field the drop-down sets (where a refusal lands). */
+  field: string;
+  now: string;
+  options: readonly string[];
+  optionLabel?: (o: string) => string;
+  changeFor: (value: string) => HardwareChange;
+}) => {
+  const [value, setValue] = useState(now);
+  const [remote, setRemote] = useState<HwFieldIssues>({});
+  const { change, issues } = useMemo(() => {
+    if (value === now) return { change: null, issues: {} };
+    const c = changeFor(value);
+    return { change: c, issues: checkChange(c) };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value, now]);
+  const shown: HwFieldIssues = { ...issues, ...remote };
+  const all = options.includes(now) || !now ? options : [now, ...options];
+  return (
+    <section className="hwd-section" aria-labelledby={title ? `${id}-title` : undefined} data-testid={id}>
+      {title && <h4 id={`${id}-title`}>{title}</h4>}
+      <SelectField
+        id={`${id}-select`}
+        label={label}
+        value={value}
+        onChange={(v) => {
+          setValue(v);
+          setRemote({});
+        }}
+        error={shown[field] ?? null}
+      >
+        {all.map((o) => (
+          <option key={o} value={o}>
+            {optionLabel ? optionLabel(o) : o}
+          </option>
+        ))}
+      </SelectField>
+      <ApplyBar
+        itemId={`${p.item.id}#${id}`}
+        now={p.hw.config}
+        connectionId={p.connectionId}
+        vmUuid={p.vmUuid}
+        vmName={p.vmName}
+        running={p.running}
+        change={change}
+        invalid={Object.keys(shown).length > 0}
+        onIssues={setRemote}
+        onApplied={p.onApplied}
+        onRevert={() => {
+          setValue(now);
+          setRemote({});
+        }}
+      />
+    </section>
+  );
+};
