@@ -148,7 +148,7 @@ const devicesOf = (dom: DomainXml): XmlElement => {
  * A new, empty device element placed after the last one of its name (else at the end of <devices>),
  * indented like it so the XML preview reads well.
  */
-const newDevice = (dom: DomainXml, name: string): XmlElement => {
+export const newDevice = (dom: DomainXml, name: string): XmlElement => {
   const devices = devicesOf(dom);
   const same = children(devices, name);
   const last = same[same.length - 1] ?? elements(devices).at(-1);

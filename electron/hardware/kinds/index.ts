@@ -7,6 +7,11 @@ import { cpuEditor } from './cpu.js';
 import { memoryEditor } from './memory.js';
 import { diskEditor } from './disks.js';
 import { nicEditor } from './nics.js';
+import { channelEditor } from './channels.js';
+import { serialEditor } from './serials.js';
+import { controllerEditor } from './controllers.js';
+import { filesystemEditor } from './filesystems.js';
+import { hostdevEditor } from './hostdevs.js';
 import type { AnyHardwareEditor } from './types.js';
 
 export const hardwareEditors: readonly AnyHardwareEditor[] = [
@@ -15,6 +20,11 @@ export const hardwareEditors: readonly AnyHardwareEditor[] = [
   bootEditor,
   diskEditor,
   nicEditor,
+  channelEditor,
+  serialEditor,
+  controllerEditor,
+  filesystemEditor,
+  hostdevEditor,
 ];
 
 /** The editor taking a change kind (`'cpu'`, `'disk.add'`, …). */

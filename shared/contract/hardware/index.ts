@@ -23,6 +23,11 @@ import { kindOfChange } from './kind.js';
 import { memoryKind } from './memory.js';
 import { diskKind } from './disks.js';
 import { nicKind } from './nics.js';
+import { channelKind } from './channels.js';
+import { serialKind } from './serials.js';
+import { controllerKind } from './controllers.js';
+import { filesystemKind } from './filesystems.js';
+import { hostdevKind } from './hostdevs.js';
 
 /** Every editor kind, by the key of its part of the view (one entry per kind). */
 export const hardwareKinds = {
@@ -31,6 +36,11 @@ export const hardwareKinds = {
   boot: bootKind,
   disk: diskKind,
   nic: nicKind,
+  channel: channelKind,
+  serial: serialKind,
+  controller: controllerKind,
+  filesystem: filesystemKind,
+  hostdev: hostdevKind,
 } as const;
 
 type Kinds = typeof hardwareKinds;
@@ -114,3 +124,8 @@ export * from './memory.js';
 export * from './boot.js';
 export * from './disks.js';
 export * from './nics.js';
+export * from './channels.js';
+export * from './serials.js';
+export * from './controllers.js';
+export * from './filesystems.js';
+export * from './hostdevs.js';
