@@ -64,6 +64,8 @@ const MODULES = [
   'kernel/drivers/net/virtio_net.ko',
   'kernel/drivers/virtio/virtio_balloon.ko',
   'kernel/drivers/char/virtio_console.ko',
+  'kernel/fs/fuse/fuse.ko',
+  'kernel/fs/fuse/virtiofs.ko',
 ];
 
 const INIT_SCRIPT = `#!/bin/sh

@@ -57,12 +57,12 @@ const DeviceGroup = ({
               <span className="hwp-device-name">{deviceName(d)}</span>
               <span className="dim">
                 {d.bus === 'pci'
-                  ? t('hwp.hostdev.pciWhere', { address: d.address, ids: d.ids })
+                  ? d.address
                   : t('hwp.hostdev.usbWhere', {
                       bus: d.address.split('.')[0] ?? '',
                       device: d.address.split('.')[1] ?? '',
-                      ids: d.ids,
                     })}
+                {deviceName(d) !== d.ids ? ` · ${d.ids}` : ''}
                 {d.iommuGroup !== null ? ` · ${t('hwp.hostdev.iommu', { group: d.iommuGroup })}` : ''}
                 {d.driver ? ` · ${t('hwp.hostdev.driverIs', { driver: d.driver })}` : ''}
               </span>
