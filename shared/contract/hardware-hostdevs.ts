@@ -44,6 +44,8 @@ export const hostDeviceSchema = z.object({
   /** What `hostdev.add` takes for it. */
   source: hostdevSourceSchema,
   status: z.enum(HOST_DEVICE_STATUSES),
+  /** VMs of this connection that have it already (only one of them can run with it at a time). */
+  usedBy: z.array(z.string().max(1024)),
 });
 export type HostDevice = z.infer<typeof hostDeviceSchema>;
 

@@ -125,6 +125,35 @@ describe('hardware.apply for channels, serial ports, controllers, shares and hos
     expect(dup.issues?.[0]?.path).toEqual(['change', 'preset']);
   }, 90_000);
 
+  it('the SPICE agent: refused on a VM without a SPICE display, added to one that has it', async () => {
+    // Debian's QEMU has SPICE; the domain capabilities say so.
+    expect((await get(offUuid)).limits.graphicsTypes).toContain('spice');
+    const before = await snapshot(offUuid);
+    const e = await refused(apply({ kind: 'channel.add', preset: 'spice-agent' }, offUuid));
+    expect(e.message).toContain('this VM has none');
+    expect(e.issues?.[0]?.path).toEqual(['change', 'preset']);
+    expect(await snapshot(offUuid)).toEqual(before);
+
+    const dom = await other.domainLookupByUUID(offUuid);
+    const withSpice = (await other.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).replace(
+      '</devices>',
+      "<graphics type='spice' autoport='yes'><listen type='address' address='127.0.0.1'/></graphics></devices>",
+    );
+    await other.domainDefineXML(withSpice);
+    expect(await apply({ kind: 'channel.add', preset: 'spice-agent' }, offUuid)).toMatchObject({
+      live: 'not-running',
+      config: 'applied',
+    });
+    const { config } = await xmls(offUuid);
+    expect(readChannels(config)).toContainEqual(
+      expect.objectContaining({ type: 'spicevmc', targetType: 'virtio', name: 'com.redhat.spice.0' }),
+    );
+    expect(await apply({ kind: 'channel.remove', name: 'com.redhat.spice.0' }, offUuid)).toMatchObject({
+      config: 'applied',
+    });
+    expect(readChannels((await xmls(offUuid)).config)).toEqual([]);
+  });
+
   it('refuses to remove the virtio-serial controller the channel sits on, VM unchanged', async () => {
     const before = await snapshot();
     const e = await refused(apply({ kind: 'controller.remove', type: 'virtio-serial', index: 0 }));
@@ -294,7 +323,8 @@ describe('hardware.apply for channels, serial ports, controllers, shares and hos
       vendor: 0x0781,
       product: 0x5567,
     };
-    const pci = devices.find((d) => d.bus === 'pci' && d.status !== 'bridge')?.source;
+    const pciDev = devices.find((d) => d.bus === 'pci' && d.status !== 'bridge');
+    const pci = pciDev?.source;
     expect(await apply({ kind: 'hostdev.add', source: usb }, offUuid)).toMatchObject({
       live: 'not-running',
       config: 'applied',
@@ -306,6 +336,13 @@ describe('hardware.apply for channels, serial ports, controllers, shares and hos
     if (pci) expect(hostdevs[1]).toMatchObject({ type: 'pci', managed: true, source: pci });
     const hw = await get(offUuid);
     expect(hw.config.hostdev.map((h) => h.type)).toEqual(pci ? ['usb', 'pci'] : ['usb']);
+
+    // The chooser says which VM has a device already.
+    const again = await fx.call<{ devices: HostDevice[] }>('hardware.hostDevices', {
+      connectionId: fx.connectionId,
+    });
+    if (pciDev) expect(again.devices.find((d) => d.name === pciDev.name)?.usedBy).toEqual([offName]);
+    expect(again.devices.filter((d) => d.usedBy.length > 0)).toHaveLength(pci ? 1 : 0);
 
     const dup = await refused(apply({ kind: 'hostdev.add', source: usb }, offUuid));
     expect(dup.issues?.[0]?.path).toEqual(['change', 'source']);

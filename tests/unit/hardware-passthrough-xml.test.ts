@@ -4,7 +4,7 @@
  * libvirt's node device descriptions with the passthrough chooser's status.
  */
 import { describe, expect, it } from 'vitest';
-import { hostDeviceOf } from '../../electron/hardware/devices/host-devices.js';
+import { hostDeviceOf, isDevice } from '../../electron/hardware/devices/host-devices.js';
 import {
   addChannelTo,
   addControllerTo,
@@ -304,6 +304,15 @@ describe('node devices', () => {
       status: 'free',
       source: { type: 'usb', vendor: 0x0781, product: 0x5567, bus: 1, device: 4 },
     });
+    // A VM's USB hostdev named by ids is this device; one pinned elsewhere is not.
+    const byIds = readHostdevs(
+      addHostdevTo(domain(''), { type: 'usb', vendor: 0x0781, product: 0x5567 }),
+    )[0]!;
+    const pinned = readHostdevs(
+      addHostdevTo(domain(''), { type: 'usb', vendor: 0x0781, product: 0x5567, bus: 2, device: 9 }),
+    )[0]!;
+    expect(isDevice(byIds, hostDeviceOf(info)!)).toBe(true);
+    expect(isDevice(pinned, hostDeviceOf(info)!)).toBe(false);
     const hub = NodeDeviceXml.parse(usb.replace('0x0781', '0x1d6b')).info();
     expect(hostDeviceOf(hub)?.status).toBe('root-hub');
   });

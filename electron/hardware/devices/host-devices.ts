@@ -7,8 +7,15 @@
 import type { CallInput, CallOutput } from '../../../shared/contract/index.js';
 import type { HostDevice, HostDeviceStatus } from '../../../shared/contract/hardware-hostdevs.js';
 import type { ClientSource } from '../../base/connections.js';
-import { ConnectListAllNodeDevicesFlags, isLibvirtError } from '../../libvirt/index.js';
-import { NodeDeviceXml, pciAddressText, type NodeDevice } from '../../libvirt-xml/index.js';
+import { ConnectListAllNodeDevicesFlags, isLibvirtError, type LibvirtClient } from '../../libvirt/index.js';
+import {
+  DomainXml,
+  NodeDeviceXml,
+  pciAddressText,
+  readHostdevs,
+  type HostdevDetails,
+  type NodeDevice,
+} from '../../libvirt-xml/index.js';
 
 /** The Linux Foundation's USB vendor id: the host's root hubs. */
 const ROOT_HUB_VENDOR = 0x1d6b;
@@ -33,7 +40,7 @@ export const usbStatus = (d: NodeDevice): HostDeviceStatus => {
 };
 
 /** One node device as the chooser lists it; null for devices of other kinds. */
-export const hostDeviceOf = (d: NodeDevice): HostDevice | null => {
+export const hostDeviceOf = (d: NodeDevice): Omit<HostDevice, 'usedBy'> | null => {
   if (d.pci) {
     const p = d.pci;
     return {
@@ -67,6 +74,19 @@ export const hostDeviceOf = (d: NodeDevice): HostDevice | null => {
   return null;
 };
 
+/** Whether a VM's host device `h` is the node device `d` (a USB device named by ids matches any such). */
+export const isDevice = (h: HostdevDetails, d: Omit<HostDevice, 'usedBy'>): boolean => {
+  const s = h.source;
+  if (!s || s.type !== d.source.type) return false;
+  if (s.type === 'pci') return `pci:${d.address}` === h.key;
+  const o = d.source as Extract<HostDevice['source'], { type: 'usb' }>;
+  return (
+    s.vendor === o.vendor &&
+    s.product === o.product &&
+    (s.bus === undefined || (s.bus === o.bus && s.device === o.device))
+  );
+};
+
 export class HostDeviceService {
   constructor(private readonly connections: ClientSource) {}
 
@@ -87,11 +107,31 @@ export class HostDeviceService {
         ),
       ),
     );
+    const vms = await this.vmHostdevs(client);
     const devices = read.flatMap((d) => {
       const h = d && hostDeviceOf(d);
-      return h ? [h] : [];
+      return h
+        ? [{ ...h, usedBy: vms.filter((v) => v.hostdevs.some((x) => isDevice(x, h))).map((v) => v.name) }]
+        : [];
     });
     devices.sort((a, b) => a.bus.localeCompare(b.bus) || a.address.localeCompare(b.address));
     return { devices };
+  }
+
+  /** Every VM's host devices (the running VM's, else its configuration's); VMs gone meanwhile are skipped. */
+  private async vmHostdevs(client: LibvirtClient): Promise<{ name: string; hostdevs: HostdevDetails[] }[]> {
+    const doms = await client.connectListAllDomains(0);
+    const all = await Promise.all(
+      doms.map((dom) =>
+        client.domainGetXMLDesc(dom, 0).then(
+          (xml) => ({ name: dom.name, hostdevs: readHostdevs(DomainXml.parse(xml)) }),
+          (e: unknown) => {
+            if (isLibvirtError(e)) return null;
+            throw e;
+          },
+        ),
+      ),
+    );
+    return all.filter((v): v is { name: string; hostdevs: HostdevDetails[] } => v !== null);
   }
 }

@@ -60,6 +60,12 @@ export const channelEditor: HardwareEditor<'channel', ChannelChange> = {
         path: ['preset'],
         message: 'The SPICE agent talks to a SPICE display, and this host’s QEMU has no SPICE support.',
       });
+    else if (change.preset === 'spice-agent' && !config.graphics.some((g) => g.type === 'spice'))
+      issues.push({
+        path: ['preset'],
+        message:
+          'The SPICE agent talks to a SPICE display, and this VM has none: give it a SPICE display first.',
+      });
     return issues;
   },
 

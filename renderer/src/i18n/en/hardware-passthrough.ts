@@ -95,6 +95,7 @@ export default {
   'hwp.hostdev.usbWhere': 'Bus {bus} device {device}',
   'hwp.hostdev.iommu': 'IOMMU group {group}',
   'hwp.hostdev.driverIs': 'driver {driver}',
+  'hwp.hostdev.usedBy': 'Given to {vms} already: only one running VM can have it at a time.',
   'hwp.hostdev.listFailed': 'Could not list the host’s devices.',
   'hwp.hostdev.status.pciDriver':
     'In use by the host (driver {driver}): libvirt unbinds it from {driver} while the VM runs, and the host loses it meanwhile.',

@@ -89,6 +89,7 @@ export default {
   'hwp.hostdev.usbWhere': '总线 {bus} 设备 {device}',
   'hwp.hostdev.iommu': 'IOMMU 组 {group}',
   'hwp.hostdev.driverIs': '驱动 {driver}',
+  'hwp.hostdev.usedBy': '已分配给 {vms}：同一时间只有一台运行中的虚拟机可以使用它。',
   'hwp.hostdev.listFailed': '无法列出主机设备。',
   'hwp.hostdev.status.pciDriver':
     '主机正在使用（驱动 {driver}）：虚拟机运行期间 libvirt 会将其从 {driver} 解绑，主机在此期间无法使用它。',

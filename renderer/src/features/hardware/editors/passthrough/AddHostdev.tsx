@@ -67,6 +67,9 @@ const DeviceGroup = ({
                 {d.driver ? ` · ${t('hwp.hostdev.driverIs', { driver: d.driver })}` : ''}
               </span>
               {note && <span className={no ? 'error-text' : 'hwp-warn'}>{note}</span>}
+              {d.usedBy.length > 0 && (
+                <span className="hwp-warn">{t('hwp.hostdev.usedBy', { vms: d.usedBy.join(', ') })}</span>
+              )}
             </span>
           </label>
         );
