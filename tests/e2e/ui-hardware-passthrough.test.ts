@@ -17,7 +17,7 @@ import {
 import { DomainXml, readChannels } from '../../electron/libvirt-xml/index.js';
 import { testEnv } from '../support/env.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
-import { uniqueGuestName } from '../support/guest.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 
 const AGENT = 'org.qemu.guest_agent.0';
@@ -48,6 +48,7 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
   const env = testEnv();
   // Short: libvirt puts the agent's socket under the daemon's folder and the name, within 107 characters.
   const name = uniqueGuestName('uhp');
+  const offName = uniqueGuestName('uhpoff');
   let app: RunningApp;
   let page: Page;
   let client: LibvirtClient;
@@ -77,6 +78,21 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
     ({ dom } = await bootTinyGuest(client, name, {
       edit: (x) => x.replace('<devices>', "<devices>\n    <controller type='virtio-serial' index='0'/>"),
     }));
+    // A VM that is off with a USB device (by ids) and a 9p shared folder (the session daemon takes no
+    // virtiofs), for their editors.
+    await other.domainDefineXML(
+      tinyGuestXml({
+        name: offName,
+        kernel: env.guestKernel,
+        initrd: env.guestInitrd,
+        virtType: env.virtType,
+      }).replace(
+        '<devices>',
+        `<devices>
+    <hostdev mode='subsystem' type='usb' managed='yes'><source><vendor id='0x0781'/><product id='0x5567'/></source></hostdev>
+    <filesystem type='mount' accessmode='mapped'><source dir='${env.scratchDir}'/><target dir='scratch'/></filesystem>`,
+      ),
+    );
     page = await (await launchBrowser()).newPage();
     await page.setViewportSize(SIZES[1]);
     await page.goto(app.url);
@@ -85,6 +101,7 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
   afterAll(async () => {
     if (other) {
       await removeGuest([other], name);
+      await removeGuest([other], offName);
       await other.close().catch(() => undefined);
     }
     await stopAll();
@@ -149,4 +166,23 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
     await page.getByTestId('hw-editor-controller').waitFor();
     await shots(page, 'controller-editor');
   }, 120_000);
+
+  it('a VM that is off: its host device and shared folder editors', async () => {
+    await page.setViewportSize(SIZES[1]);
+    await page.goto(app.url); // back to the list
+    await page.getByTestId('vm-search').fill(offName);
+    await page.getByTestId('vm-search').press('Enter');
+    await page.keyboard.press('Enter');
+    await press('#tab-hardware');
+    await press('[data-item="hostdev:0"]');
+    const hd = page.getByTestId('hw-editor-hostdev');
+    await hd.waitFor();
+    expect(await hd.textContent()).toContain('0781:5567');
+    await shots(page, 'hostdev-editor');
+    await press('[data-item="filesystem:0"]');
+    const fs = page.getByTestId('hw-editor-filesystem');
+    await fs.waitFor();
+    expect(await fs.textContent()).toContain('scratch');
+    await shots(page, 'filesystem-editor');
+  }, 60_000);
 });

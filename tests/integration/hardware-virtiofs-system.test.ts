@@ -82,6 +82,29 @@ describe.skipIf(!sys.available)(
         60_000,
       );
       expect(m[1]).toBe(secret);
+
+      // Memory shared already: a second share goes through libvirt's device call on the running VM. It
+      // is kept for next boot either way; when libvirt plugs it in now, the guest mounts it at once.
+      fs.mkdirSync(path.join(dir, 'second'), { mode: 0o755 });
+      fs.writeFileSync(path.join(dir, 'second', 'two.txt'), `two-${TAG}\n`);
+      const r2 = await fx.call<HardwareApplyOutput>('hardware.apply', {
+        connectionId: fx.connectionId,
+        uuid: dom.uuid,
+        change: { kind: 'filesystem.add', source: path.join(dir, 'second'), tag: 'second' },
+      });
+      expect(r2.config).toBe('applied');
+      expect(['applied', 'not-possible']).toContain(r2.live);
+      console.log(`virtiofs hot-plug on libvirt's system daemon: ${r2.live} ${r2.message ?? ''}`);
+      if (r2.live === 'applied') {
+        const m2 = await guestShell(
+          other,
+          await other.domainLookupByName(name),
+          'mkdir -p /mnt/s; mount -t virtiofs second /mnt/s; echo TWO=$(cat /mnt/s/two.txt)=END',
+          /TWO=(two-[0-9a-f]+)=END/,
+          60_000,
+        );
+        expect(m2[1]).toBe(`two-${TAG}`);
+      }
     }, 240_000);
   },
 );
