@@ -9,6 +9,7 @@ import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
 import { TuningService } from '../tuning/service.js';
 import { HardwareDeviceService } from '../hardware/devices/choices.js';
+import { HostDeviceService } from '../hardware/devices/host-devices.js';
 import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
@@ -40,6 +41,7 @@ export interface Services {
   hardware: HardwareService;
   tuning: TuningService;
   hardwareDevices: HardwareDeviceService;
+  hostDevices: HostDeviceService;
 }
 
 export interface ServicesOptions {
@@ -94,6 +96,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     hardware: new HardwareService(connections),
     tuning: new TuningService(connections),
     hardwareDevices: new HardwareDeviceService(connections),
+    hostDevices: new HostDeviceService(connections),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

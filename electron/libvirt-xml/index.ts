@@ -31,3 +31,8 @@ export * from './domain-capabilities.js';
 export * from './capabilities.js';
 export * from './domain-tuning.js';
 export * from './domain-display.js';
+export * from './domain-chardevs.js';
+export * from './domain-controllers.js';
+export * from './domain-filesystems.js';
+export * from './domain-hostdevs.js';
+export * from './node-device.js';

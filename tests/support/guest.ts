@@ -65,6 +65,8 @@ const MODULES = [
   'kernel/drivers/virtio/virtio_balloon.ko',
   'kernel/drivers/char/virtio_console.ko',
   'kernel/drivers/char/hw_random/virtio-rng.ko', // a hot-added RNG binds (the Hardware tab's RNG test)
+  'kernel/fs/fuse/fuse.ko',
+  'kernel/fs/fuse/virtiofs.ko',
 ];
 
 const INIT_SCRIPT = `#!/bin/sh

@@ -14,6 +14,11 @@ import { inputEditor } from './input.js';
 import { tpmEditor } from './tpm.js';
 import { rngEditor } from './rng.js';
 import { watchdogEditor } from './watchdog.js';
+import { channelEditor } from './channels.js';
+import { serialEditor } from './serials.js';
+import { controllerEditor } from './controllers.js';
+import { filesystemEditor } from './filesystems.js';
+import { hostdevEditor } from './hostdevs.js';
 import type { AnyHardwareEditor } from './types.js';
 
 export const hardwareEditors: readonly AnyHardwareEditor[] = [
@@ -29,6 +34,11 @@ export const hardwareEditors: readonly AnyHardwareEditor[] = [
   tpmEditor,
   rngEditor,
   watchdogEditor,
+  channelEditor,
+  serialEditor,
+  controllerEditor,
+  filesystemEditor,
+  hostdevEditor,
 ];
 
 /** The editor taking a change kind (`'cpu'`, `'disk.add'`, …). */

@@ -945,6 +945,13 @@ export const ConnectListAllInterfacesFlags = {
   INACTIVE: VIR_CONNECT_LIST_INTERFACES_INACTIVE,
   ACTIVE: VIR_CONNECT_LIST_INTERFACES_ACTIVE,
 } as const;
+/** virConnectListAllNodeDeviceFlags (the capabilities passthrough picks from) */
+export const VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV = 2;
+export const VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV = 4;
+export const ConnectListAllNodeDevicesFlags = {
+  CAP_PCI_DEV: VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV,
+  CAP_USB_DEV: VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV,
+} as const;
 
 /** remote_auth_type */
 export const RemoteAuthType = { NONE: 0, SASL: 1, POLKIT: 2 } as const;

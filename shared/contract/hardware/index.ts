@@ -30,6 +30,11 @@ import { inputKind } from './input.js';
 import { tpmKind } from './tpm.js';
 import { rngKind } from './rng.js';
 import { watchdogKind } from './watchdog.js';
+import { channelKind } from './channels.js';
+import { serialKind } from './serials.js';
+import { controllerKind } from './controllers.js';
+import { filesystemKind } from './filesystems.js';
+import { hostdevKind } from './hostdevs.js';
 
 /** Every editor kind, by the key of its part of the view (one entry per kind). */
 export const hardwareKinds = {
@@ -45,6 +50,11 @@ export const hardwareKinds = {
   tpm: tpmKind,
   rng: rngKind,
   watchdog: watchdogKind,
+  channel: channelKind,
+  serial: serialKind,
+  controller: controllerKind,
+  filesystem: filesystemKind,
+  hostdev: hostdevKind,
 } as const;
 
 type Kinds = typeof hardwareKinds;
@@ -135,3 +145,8 @@ export * from './input.js';
 export * from './tpm.js';
 export * from './rng.js';
 export * from './watchdog.js';
+export * from './channels.js';
+export * from './serials.js';
+export * from './controllers.js';
+export * from './filesystems.js';
+export * from './hostdevs.js';

@@ -16,7 +16,7 @@ export const PendingList = ({ pending }: { pending: readonly PendingChange[] }) 
       <strong>{t('hw.pending.title')}</strong>
       <ul>
         {pending.map((p) => (
-          <li key={`${p.kind}.${p.field}`}>{pendingText(t, p)}</li>
+          <li key={`${p.kind}.${p.field}.${p.now}.${p.next}`}>{pendingText(t, p)}</li>
         ))}
       </ul>
     </div>

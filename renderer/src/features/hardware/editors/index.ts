@@ -20,6 +20,16 @@ import {
   WatchdogEditor,
 } from './display/DeviceEditors.js';
 import { GraphicsEditor } from './display/GraphicsEditor.js';
+import { AddChannel } from './passthrough/AddChannel.js';
+import { AddController } from './passthrough/AddController.js';
+import { AddFilesystem } from './passthrough/AddFilesystem.js';
+import { AddHostdev } from './passthrough/AddHostdev.js';
+import { AddSerial } from './passthrough/AddSerial.js';
+import { ChannelEditor } from './passthrough/ChannelEditor.js';
+import { ControllerEditor } from './passthrough/ControllerEditor.js';
+import { FilesystemEditor } from './passthrough/FilesystemEditor.js';
+import { HostdevEditor } from './passthrough/HostdevEditor.js';
+import { SerialEditor } from './passthrough/SerialEditor.js';
 import type { HwAdderEntry, HwEditorEntry } from './types.js';
 
 export const hwEditors: readonly HwEditorEntry[] = [
@@ -39,10 +49,20 @@ export const hwEditors: readonly HwEditorEntry[] = [
   { types: ['tpm'], component: TpmEditor },
   { types: ['rng'], component: RngEditor },
   { types: ['watchdog'], component: WatchdogEditor },
+  { types: ['channel'], component: ChannelEditor },
+  { types: ['serial', 'console'], component: SerialEditor },
+  { types: ['controller'], component: ControllerEditor },
+  { types: ['filesystem'], component: FilesystemEditor },
+  { types: ['hostdev'], component: HostdevEditor },
 ];
 
 export const hwAdders: readonly HwAdderEntry[] = [
   { id: 'disk', titleKey: 'hwd.add.disk', order: 10, component: AddDisk },
   { id: 'nic', titleKey: 'hwd.add.nic', order: 20, component: AddNic },
   { id: 'device', titleKey: 'hwdisp.add', order: 30, component: AddDevice },
+  { id: 'channel', titleKey: 'hwp.add.channel', order: 50, component: AddChannel },
+  { id: 'serial', titleKey: 'hwp.add.serial', order: 51, component: AddSerial },
+  { id: 'controller', titleKey: 'hwp.add.controller', order: 52, component: AddController },
+  { id: 'filesystem', titleKey: 'hwp.add.filesystem', order: 53, component: AddFilesystem },
+  { id: 'hostdev', titleKey: 'hwp.add.hostdev', order: 54, component: AddHostdev },
 ];

@@ -1,0 +1,55 @@
+/**
+ * Add hardware → Channel: the QEMU guest agent's port (shutdown, IP addresses, file system freeze) or the
+ * SPICE agent's (clipboard, display size) — the latter only when the host's QEMU has SPICE.
+ */
+import { useState } from 'react';
+import type { ChannelAdd } from '../../../../../../shared/contract/hardware.js';
+import { useT } from '../../../../i18n/index.js';
+import { SelectField } from '../../../../ui/Field.js';
+import { ApplyBar } from '../../ApplyBar.js';
+import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { barProps, type AdderProps } from './common.js';
+
+export const AddChannel = (props: AdderProps) => {
+  const t = useT();
+  const spice = props.hw.limits.graphicsTypes.includes('spice');
+  const presets = spice ? (['guest-agent', 'spice-agent'] as const) : (['guest-agent'] as const);
+  const [preset, setPreset] = useState<ChannelAdd['preset']>('guest-agent');
+  const [remote, setRemote] = useState<HwFieldIssues>({});
+  const change: ChannelAdd = { kind: 'channel.add', preset };
+  const shown = { ...checkChange(change), ...remote };
+  return (
+    <section aria-labelledby="hwp-add-channel-title" data-testid="hw-add-channel-form">
+      <h3 id="hwp-add-channel-title" className="section-title">
+        {t('hwp.addChannel.title')}
+      </h3>
+      <SelectField
+        id="hwp-add-channel-preset"
+        label={t('hwp.addChannel.which')}
+        value={preset}
+        onChange={(v) => {
+          setPreset(v as ChannelAdd['preset']);
+          setRemote({});
+        }}
+        error={shown['preset'] ?? null}
+        hint={<span className="dim">{t(`hwp.addChannel.hint.${preset}`)}</span>}
+      >
+        {presets.map((p) => (
+          <option key={p} value={p}>
+            {t(`hwp.addChannel.${p}`)}
+          </option>
+        ))}
+      </SelectField>
+      {!spice && <p className="dim">{t('hwp.addChannel.noSpice')}</p>}
+      <ApplyBar
+        {...barProps(props)}
+        itemId="add-channel"
+        change={change}
+        invalid={Object.keys(shown).length > 0}
+        onIssues={setRemote}
+        onApplied={() => props.onDone()}
+        onRevert={() => props.onDone()}
+      />
+    </section>
+  );
+};
