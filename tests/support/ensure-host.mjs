@@ -26,6 +26,9 @@ const PACKAGES = [
   'libvirt-dev', // libvirt-api.xml: the unit tests check our libvirt constants against it
   'pkg-config', // finds libvirt-api.xml
   'ovmf', // UEFI firmware: the Hardware tab's BIOS → UEFI switch (integration and e2e tests)
+  'tgt', // a userspace iSCSI target for the iSCSI pool tests (tests/support/iscsi-target.ts)
+  'libvirt-daemon-driver-storage-iscsi-direct', // iSCSI-direct pools (libiscsi; no kernel initiator)
+  'open-iscsi', // iscsiadm: libvirt's iSCSI discovery and login (only where the kernel has iscsi_tcp)
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;
