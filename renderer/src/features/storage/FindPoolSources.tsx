@@ -111,6 +111,9 @@ export const FindPoolSources = ({
         </p>
       )}
       {shown && shown.length > 0 && (
+        <span className="dim find-sources-title">{t('storage.find.results')}</span>
+      )}
+      {shown && shown.length > 0 && (
         <ul className="find-sources-list" aria-label={t('storage.find.results')}>
           {shown.map((s, i) => {
             const d = describe(type, s);
