@@ -3,17 +3,19 @@
  * veth pair are made with `ip link` inside the private system daemon's network namespace; the New
  * network dialog lists them read-only (the bridge can be picked for a host-bridge network, the NIC for
  * macvtap), picking fills the field, and the network is created and started on that bridge — checked
- * through a second connection. Screenshots of both kinds go to $VD_SHOTS_DIR when set (800×600 and
+ * through a second connection. The Hardware tab's Add NIC form suggests the same bridges and NICs for a
+ * bridge or macvtap connection. Screenshots of both kinds go to $VD_SHOTS_DIR when set (800×600 and
  * 1280×800, light and dark).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
-import { systemTestEnv } from '../support/env.js';
+import { systemTestEnv, testEnv } from '../support/env.js';
+import { tinyGuestXml } from '../support/guest.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 
@@ -48,6 +50,7 @@ describe.skipIf(!sys.available)(
   `renderer e2e: host-bridge network from the host's interfaces${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
   () => {
     const name = `vdui-hostbr-${TAG}`;
+    const vm = `vdui-brvm-${TAG}`;
     let app: RunningApp;
     let page: Page;
     let other: LibvirtClient;
@@ -64,6 +67,15 @@ describe.skipIf(!sys.available)(
       ns(['ip', 'link', 'add', BRIDGE, 'type', 'bridge']);
       ns(['ip', 'link', 'add', VETH, 'type', 'veth', 'peer', 'name', `${VETH}p`]);
       other = await openConnection(sys.uri);
+      // A stopped tiny guest for the Hardware tab (never started: only its Add NIC form is looked at).
+      const { guestKernel, guestInitrd, virtType } = testEnv();
+      const dir = join(sys.scratchDir, vm);
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      copyFileSync(guestKernel, join(dir, 'vmlinuz'));
+      copyFileSync(guestInitrd, join(dir, 'initrd.img'));
+      await other.domainDefineXML(
+        tinyGuestXml({ name: vm, kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), virtType }),
+      );
       app = await startApp({ connections: [{ name: 'This computer', uri: sys.uri }] });
       page = await (await launchBrowser()).newPage();
       await page.setViewportSize(SIZES[1]);
@@ -77,6 +89,8 @@ describe.skipIf(!sys.available)(
           await other.networkDestroy(net).catch(() => undefined);
           await other.networkUndefine(net).catch(() => undefined);
         }
+        const dom = await other.domainLookupByName(vm).catch(() => null);
+        if (dom) await other.domainUndefineFlags(dom, 0).catch(() => undefined);
         await other.close();
       }
       await stopAll();
@@ -129,6 +143,41 @@ describe.skipIf(!sys.available)(
       const ref = await other.networkLookupByName(name);
       expect(await other.networkIsActive(ref)).toBe(true);
       expect(await other.networkGetXMLDesc(ref)).toContain(`<bridge name='${BRIDGE}'/>`);
+    }, 120_000);
+
+    it("suggests the host's bridges and NICs in the Hardware tab's Add NIC form", async () => {
+      await page
+        .getByRole('button', { name: /^Virtual Machines/ })
+        .first()
+        .focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('vm-search').fill(vm);
+      await page.getByTestId('vm-search').press('Enter');
+      await page.keyboard.press('Enter');
+      await page.locator('#tab-hardware').focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('vm-hardware').waitFor();
+      await page.getByTestId('hw-add-nic').focus();
+      await page.keyboard.press('Enter');
+      const form = page.getByTestId('hw-add-nic-form');
+      await form.waitFor();
+      await form.locator('#hwd-add-nic-type').selectOption('bridge');
+      const bridges = form.locator('#hwd-add-nic-bridge-list option');
+      await until('the bridges to be suggested', 15_000, async () =>
+        (await bridges.count()) > 0 ? true : undefined,
+      );
+      expect(await bridges.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+        BRIDGE,
+      ]);
+      await form.locator('#hwd-add-nic-type').selectOption('direct');
+      const nics = form.locator('#hwd-add-nic-dev-list option');
+      await until('the NICs to be suggested', 15_000, async () =>
+        (await nics.count()) > 0 ? true : undefined,
+      );
+      const names = await nics.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(names).toContain(VETH);
+      expect(names).not.toContain(BRIDGE);
+      expect(names).not.toContain('lo');
     }, 120_000);
   },
 );
