@@ -91,6 +91,8 @@ describe.skipIf(skip !== null)(
       await type.selectOption('iscsi-direct');
       await dialog.getByLabel('Server').focus();
       await page.keyboard.type(target.host);
+      await page.keyboard.press('Tab'); // Port (each test target has its own)
+      await page.keyboard.type(String(target.port));
 
       // The search asks the server typed above; the target is listed, and nothing is filled until picked.
       await dialog.getByTestId('find-sources-button').focus();
@@ -99,12 +101,13 @@ describe.skipIf(skip !== null)(
       const found = dialog.locator('.find-source');
       await found.first().waitFor({ timeout: 30_000 });
       expect(await found.count()).toBe(1);
-      expect(await found.first().textContent()).toBe(`${target.iqn}${target.host}`);
+      expect(await found.first().textContent()).toBe(`${target.iqn}${target.host}:${target.port}`);
       expect(await dialog.getByLabel('Target (IQN)').inputValue()).toBe('');
       await found.first().focus();
       await page.keyboard.press('Enter');
       expect(await dialog.getByLabel('Target (IQN)').inputValue()).toBe(target.iqn);
       expect(await found.first().getAttribute('aria-pressed')).toBe('true');
+      expect(await dialog.getByLabel('Port').inputValue()).toBe(String(target.port));
       await shots(page, 'storage-new-pool-iscsi-found');
 
       await dialog.getByLabel('Name').focus();

@@ -90,21 +90,25 @@ describe.skipIf(skip !== null)(`iSCSI pools against a tgt target${skip ? ` (skip
     const { sources } = await call<CallOutput<'storage.findPoolSources'>>('storage.findPoolSources', {
       type: 'iscsi-direct',
       host: target.host,
+      port: target.port,
     });
     expect(sources).toEqual([
-      { host: target.host, port: null, device: target.iqn, dir: null, name: null, format: null },
+      { host: target.host, port: target.port, device: target.iqn, dir: null, name: null, format: null },
     ]);
     const found = sources[0]!;
     const created = await call<StoragePool>('storage.createPool', {
       name: pool,
       type: 'iscsi-direct',
       sourceHost: found.host,
+      sourcePort: found.port,
       sourceDevice: found.device,
       build: false,
       autostart: false,
     });
     expect(created).toMatchObject({ name: pool, type: 'iscsi-direct', active: true, state: 'running' });
     expect(created.source).toMatchObject({ host: target.host, devices: [target.iqn] });
+    const definition = await other.storagePoolGetXMLDesc(await other.storagePoolLookupByName(pool));
+    expect(definition).toContain(`<host name='${target.host}' port='${target.port}'/>`);
 
     const { volumes } = await call<{ volumes: StorageVolume[] }>('storage.volumes', { pool });
     // LUN 0 is tgt's controller (no storage); LUN 1 is the file.
@@ -170,6 +174,7 @@ describe.skipIf(skip !== null)(`iSCSI pools against a tgt target${skip ? ` (skip
       const { sources } = await call<CallOutput<'storage.findPoolSources'>>('storage.findPoolSources', {
         type: 'iscsi',
         host: target.host,
+        port: target.port,
       });
       expect(sources.map((s) => s.device)).toContain(target.iqn);
     },

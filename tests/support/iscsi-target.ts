@@ -3,8 +3,8 @@
  * pool tests: one target with one LUN backed by a sparse file, listening on the namespace's own loopback.
  *
  * tgtd runs in the daemon's mount, network *and* pid namespaces:
- * - network: its portal (127.0.0.1:3260) is the namespace's loopback, which only the daemon can reach,
- *   so the port never clashes with anything on the host;
+ * - network: its portal (127.0.0.1:<port>) is on the namespace's loopback, which only the daemon can
+ *   reach, so the port never clashes with anything on the host (each target takes its own port);
  * - mount: its control socket folder (/run/tgtd) is a tmpfs of the namespace's own, so nothing is left in
  *   the host's /run;
  * - pid: it dies with the namespace at the end of the run even when the test process is killed, and it can
@@ -90,6 +90,9 @@ export async function startIscsiTarget(opts: {
   // A control port of our own: tgtd's socket is /run/tgtd/socket.<port>, in the namespace's tmpfs (tgtd
   // refuses values much above 10000).
   const control = 1000 + (randomBytes(2).readUInt16BE() % 9000);
+  // A portal of its own: test files run in parallel against one namespace, each with its own target.
+  // (13260–14259: never the default 3260, nor 3261, which the tests use as "nothing listens here".)
+  const port = 13260 + (randomBytes(2).readUInt16BE() % 1000);
   const inNs = [`--target=${opts.nsPid}`, '--mount', '--net'];
   const adm = (...args: string[]): string =>
     execFileSync(NSENTER, [...inNs, '--', TGTADM, '-C', String(control), '--lld', 'iscsi', ...args], {
@@ -104,11 +107,15 @@ export async function startIscsiTarget(opts: {
   // The mount is made once per namespace (a second tmpfs over the first would hide an earlier target's socket).
   const script =
     'mkdir -p /run/tgtd; grep -q " /run/tgtd tmpfs " /proc/mounts || mount -t tmpfs -o mode=0700 tgt /run/tgtd; ' +
-    `exec ${TGTD} -f -C "$1"`;
-  const child = spawn(NSENTER, [...inNs, '--pid', '--', '/bin/sh', '-c', script, 'tgtd', String(control)], {
-    stdio: ['ignore', logFd, logFd],
-    detached: true,
-  });
+    `exec ${TGTD} -f -C "$1" --iscsi "portal=127.0.0.1:$2"`;
+  const child = spawn(
+    NSENTER,
+    [...inNs, '--pid', '--', '/bin/sh', '-c', script, 'tgtd', String(control), String(port)],
+    {
+      stdio: ['ignore', logFd, logFd],
+      detached: true,
+    },
+  );
   fs.closeSync(logFd);
   let tgtdPid: number | undefined;
   let stopping: Promise<void> | undefined;
@@ -144,7 +151,7 @@ export async function startIscsiTarget(opts: {
     adm('--mode', 'logicalunit', '--op', 'new', '--tid', '1', '--lun', '1', '-b', lunPath);
     // Any initiator may log in: only the daemon's namespace can reach this portal.
     adm('--mode', 'target', '--op', 'bind', '--tid', '1', '-I', 'ALL');
-    return { host: '127.0.0.1', port: 3260, iqn, lunBytes, lunPath, logPath, stop };
+    return { host: '127.0.0.1', port, iqn, lunBytes, lunPath, logPath, stop };
   } catch (e) {
     await stop();
     throw e;
