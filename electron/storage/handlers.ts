@@ -10,6 +10,7 @@ export const storageHandlers = (
   'storage.pools': ({ connectionId }) => svc.pools(connectionId),
   'storage.poolTypes': ({ connectionId }) => svc.poolTypes(connectionId),
   'storage.createPool': (input) => svc.createPool(input),
+  'storage.findPoolSources': (input) => svc.findPoolSources(input),
   'storage.poolAction': ({ connectionId, pool, action }) => svc.poolAction(connectionId, pool, action),
   'storage.poolAutostart': ({ connectionId, pool, autostart }) =>
     svc.setAutostart(connectionId, pool, autostart),

@@ -7,10 +7,11 @@
  * Every multi-step change undoes what it made when a later step fails (a pool defined but not
  * buildable is undefined again), so bad input leaves nothing behind.
  */
-import type { CallOutput } from '../../shared/contract/index.js';
+import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import {
   missingPoolFields,
   type CreatePoolInput,
+  type FoundPoolSource,
   type CreateVolumeInput,
   type StoragePool,
   type StorageVolume,
@@ -27,7 +28,15 @@ import {
   type StoragePoolRef,
   type StorageVolRef,
 } from '../libvirt/index.js';
-import { PoolXml, VolumeXml, newPoolXml, newVolumeXml, parsePoolCapabilities } from '../libvirt-xml/index.js';
+import {
+  PoolXml,
+  VolumeXml,
+  newPoolXml,
+  newVolumeXml,
+  parsePoolCapabilities,
+  parsePoolSources,
+  poolSourceSpecXml,
+} from '../libvirt-xml/index.js';
 import { StorageUsage, vmList, type StorageUser } from './usage.js';
 
 /** Tells renderers that storage of a connection changed (`pool`: which one, when known). */
@@ -90,6 +99,39 @@ export class StorageService {
   async poolTypes(connectionId: string): Promise<CallOutput<'storage.poolTypes'>> {
     const c = this.connections.getClient(connectionId);
     return { types: parsePoolCapabilities(await c.connectGetStoragePoolCapabilities(0)) };
+  }
+
+  /**
+   * What libvirt's backend of `type` finds where `host` points (or on this host, for logical). libvirt
+   * answers "Failed to find any … pool sources" both when there are none and when it could not look;
+   * the error keeps its reason (iscsiadm's or libiscsi's own words) as the detail.
+   */
+  async findPoolSources(
+    input: CallInput<'storage.findPoolSources'>,
+  ): Promise<CallOutput<'storage.findPoolSources'>> {
+    const c = this.connections.getClient(input.connectionId);
+    const spec = poolSourceSpecXml({ type: input.type, host: input.host, port: input.port });
+    const where = input.host ? ` on ${input.host}${input.port ? `:${input.port}` : ''}` : ' on this host';
+    let xml: string;
+    try {
+      xml = await c.connectFindStoragePoolSources(input.type, spec, 0);
+    } catch (e) {
+      if (libvirtCode(e) === ErrorCode.NO_SUPPORT)
+        throw new CoreError(
+          'libvirt',
+          `This host's libvirt cannot search for ${input.type} pool sources. (libvirt: ${(e as Error).message.trim()})`,
+        );
+      throw this.failure(`No ${input.type} pool sources were found${where}`, e);
+    }
+    const sources: FoundPoolSource[] = parsePoolSources(xml).map((src) => ({
+      host: src.hosts[0]?.name || null,
+      port: src.hosts[0]?.port ?? null,
+      device: src.devices[0] ?? null,
+      dir: src.dir,
+      name: src.name,
+      format: src.format,
+    }));
+    return { sources };
   }
 
   async createPool(input: CreatePoolInput): Promise<StoragePool> {
@@ -378,7 +420,7 @@ export class StorageService {
   failure(sentence: string, e: unknown): unknown {
     if (e instanceof CoreError || e instanceof LibvirtConnectionError) return e;
     if (libvirtCode(e) === undefined) return e;
-    return new CoreError('libvirt', `${sentence}. (libvirt: ${(e as Error).message})`);
+    return new CoreError('libvirt', `${sentence}. (libvirt: ${(e as Error).message.trim()})`);
   }
 
   private async refuseInUse(

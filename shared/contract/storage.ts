@@ -142,6 +142,28 @@ const conn = { connectionId: connectionIdSchema };
 const poolRef = { ...conn, pool: existingName };
 const volRef = { ...poolRef, volume: existingName };
 
+/** A server: host name or address (netfs, iscsi, rbd, gluster). */
+const serverSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'Enter a host name or address');
+
+/** A TCP port (an iSCSI portal's, when not 3260). */
+const portSchema = z.number().int().min(1).max(65535);
+
+/** Pool types whose source is an iSCSI target: their "source device" is the target's name (IQN), not a path. */
+export const ISCSI_POOL_TYPES: readonly PoolType[] = ['iscsi', 'iscsi-direct'];
+
+/** An iSCSI name (RFC 3720): iqn.YYYY-MM.reversed.domain[:anything], or an eui./naa. identifier. */
+export const iscsiNameSchema = z
+  .string()
+  .max(223)
+  .regex(
+    /^(iqn\.\d{4}-\d{2}\.[a-z0-9][a-z0-9.-]*(:[!-~]+)?|eui\.[0-9A-Fa-f]{16}|naa\.[0-9A-Fa-f]{16,32})$/,
+    'An iSCSI target name looks like iqn.2024-01.com.example:disk1',
+  );
+
 /** A new pool: the fields its type needs (the service says which one is missing, in words). */
 export const createPoolInputSchema = z
   .object({
@@ -150,15 +172,15 @@ export const createPoolInputSchema = z
     type: poolTypeSchema,
     /** Where volumes appear (dir, fs, netfs, logical, disk, iscsi, scsi, mpath). */
     targetPath: storagePathSchema.optional(),
-    /** Block device or disk (fs, disk, logical), or an iSCSI IQN/LUN path. */
-    sourceDevice: storagePathSchema.optional(),
+    /**
+     * Block device or disk (fs, disk, logical): a plain absolute path; for iscsi and iscsi-direct the
+     * target's IQN (checked per type below).
+     */
+    sourceDevice: z.string().min(1).max(4096).optional(),
     /** Server (netfs, iscsi, rbd, gluster). */
-    sourceHost: z
-      .string()
-      .min(1)
-      .max(255)
-      .regex(/^[A-Za-z0-9.:[\]-]+$/, 'Enter a host name or address')
-      .optional(),
+    sourceHost: serverSchema.optional(),
+    /** The server's port; the backend's default (3260 for iSCSI) when absent. */
+    sourcePort: portSchema.optional(),
     /** Exported folder (netfs, gluster). */
     sourceDir: storagePathSchema.optional(),
     /** Source name: volume group (logical), RBD pool, gluster volume, ZFS pool, iSCSI target IQN. */
@@ -181,7 +203,14 @@ export const createPoolInputSchema = z
     noOverwrite: z.boolean().default(true),
     autostart: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.sourceDevice === undefined) return;
+    const rule = ISCSI_POOL_TYPES.includes(v.type) ? iscsiNameSchema : storagePathSchema;
+    const r = rule.safeParse(v.sourceDevice);
+    if (!r.success)
+      ctx.addIssue({ code: 'custom', path: ['sourceDevice'], message: r.error.issues[0]!.message });
+  });
 export type CreatePoolInput = z.input<typeof createPoolInputSchema>;
 
 export const VOLUME_FORMATS = ['qcow2', 'raw'] as const;
@@ -201,6 +230,49 @@ export const createVolumeInputSchema = z
     path: ['backingPath'],
   });
 export type CreateVolumeInput = z.input<typeof createVolumeInputSchema>;
+
+/**
+ * Pool types whose libvirt backend can find sources (virConnectFindStoragePoolSources): the targets an
+ * iSCSI portal offers, an NFS server's exports, the host's LVM volume groups, a gluster server's volumes.
+ */
+export const DISCOVERABLE_POOL_TYPES = ['iscsi', 'iscsi-direct', 'netfs', 'logical', 'gluster'] as const;
+export type DiscoverablePoolType = (typeof DISCOVERABLE_POOL_TYPES)[number];
+export const isDiscoverable = (t: string): t is DiscoverablePoolType =>
+  (DISCOVERABLE_POOL_TYPES as readonly string[]).includes(t);
+/** Discoverable types that must be told which server to ask (logical scans this host). */
+export const DISCOVERY_NEEDS_HOST: readonly DiscoverablePoolType[] = [
+  'iscsi',
+  'iscsi-direct',
+  'netfs',
+  'gluster',
+];
+
+export const findPoolSourcesInputSchema = z
+  .object({
+    ...conn,
+    type: z.enum(DISCOVERABLE_POOL_TYPES),
+    host: serverSchema.optional(),
+    port: portSchema.optional(),
+  })
+  .strict()
+  .refine((v) => v.host !== undefined || !DISCOVERY_NEEDS_HOST.includes(v.type), {
+    message: 'Enter the server to ask',
+    path: ['host'],
+  });
+
+/** One source libvirt found: fills a new pool's source fields as they are. */
+export const foundPoolSourceSchema = z.object({
+  host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  /** iSCSI: the target's IQN; logical: a physical volume of the group. */
+  device: z.string().nullable(),
+  /** netfs: the exported folder. */
+  dir: z.string().nullable(),
+  /** logical: the volume group; gluster: the volume. */
+  name: z.string().nullable(),
+  format: z.string().nullable(),
+});
+export type FoundPoolSource = z.infer<typeof foundPoolSourceSchema>;
 
 export const transferIdSchema = uuidSchema;
 
@@ -238,6 +310,14 @@ export const storageCalls = {
   'storage.poolTypes': call(z.object(conn).strict(), z.object({ types: z.array(poolTypeInfoSchema) })),
   /** Defines a pool, builds it when asked, starts it, sets autostart. Nothing is left defined if a step fails. */
   'storage.createPool': call(createPoolInputSchema, storagePoolSchema),
+  /**
+   * Asks libvirt's backend of `type` what sources it finds (an iSCSI portal's targets, an NFS server's
+   * exports, this host's volume groups). An empty list is an answer, not an error.
+   */
+  'storage.findPoolSources': call(
+    findPoolSourcesInputSchema,
+    z.object({ sources: z.array(foundPoolSourceSchema) }),
+  ),
   'storage.poolAction': call(
     z.object({ ...poolRef, action: z.enum(['start', 'stop', 'refresh', 'undefine']) }).strict(),
     z.null(),

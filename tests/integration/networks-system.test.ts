@@ -207,9 +207,9 @@ describe.skipIf(!sys.available)(
         console.warn(`host interfaces not listed here: ${r.unavailable}`);
         return;
       }
-      // libvirt's udev interface backend reads /sys/class/net, which the test bed's namespace shares with
-      // the host: the list is the machine's interfaces, not the namespace's bridges (on a real host the
-      // daemon and its bridges live in the same namespace, so the two agree).
+      // libvirt's udev interface backend reads /sys/class/net, which the test bed's namespace has its own
+      // view of: the list is the namespace's interfaces (lo, and the bridges tests make there), as on a
+      // real host the daemon's list is the host's (networks-host-bridge.test.ts makes and lists some).
       expect(r.interfaces.length).toBeGreaterThan(0);
       const nic = r.interfaces.find((i) => i.type !== 'bridge');
       if (!nic) return;

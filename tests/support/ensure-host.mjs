@@ -30,6 +30,9 @@ const PACKAGES = [
   'ovmf', // UEFI firmware: the Hardware tab's BIOS → UEFI switch (integration and e2e tests)
   'swtpm', // emulated TPM (the Hardware tab's TPM: integration tests start a VM with one)
   'swtpm-tools', // swtpm_setup, which libvirt runs to create a TPM's state
+  'tgt', // a userspace iSCSI target for the iSCSI pool tests (tests/support/iscsi-target.ts)
+  'libvirt-daemon-driver-storage-iscsi-direct', // iSCSI-direct pools (libiscsi; no kernel initiator)
+  'open-iscsi', // iscsiadm: libvirt's iSCSI discovery and login (only where the kernel has iscsi_tcp)
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;

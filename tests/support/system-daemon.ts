@@ -62,6 +62,11 @@ const INIT_SCRIPT = [
   'dir=$1; shift',
   'while [ $# -ge 2 ]; do mkdir -p "$2"; mount --bind "$1" "$2"; shift 2; done',
   'ip link set lo up',
+  // The namespace's own network devices under /sys/class/net (libvirt's udev interface backend and its
+  // bridge code read them there): a sysfs mounted in this network namespace shows only its devices.
+  'mkdir -p "$dir/sysfs"; mount -t sysfs virtdesk-sysfs "$dir/sysfs"',
+  'mount --bind "$dir/sysfs/class/net" /sys/class/net',
+  'mount --bind "$dir/sysfs/devices/virtual/net" /sys/devices/virtual/net',
   '/usr/sbin/libvirtd --pid-file "$dir/libvirtd.pid"',
 ].join('\n');
 

@@ -9,13 +9,18 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import {
+  initiatorIqn,
   newPoolXml,
   newVolumeXml,
   parsePoolCapabilities,
+  parsePoolSources,
+  poolSourceSpecXml,
   PoolXml,
+  XmlError,
 } from '../../electron/libvirt-xml/index.js';
 import {
   createPoolInputSchema,
+  findPoolSourcesInputSchema,
   missingPoolFields,
   storagePathSchema,
 } from '../../shared/contract/storage.js';
@@ -59,10 +64,23 @@ describe('pool definitions', () => {
       name: 'i',
       type: 'iscsi',
       sourceHost: '10.0.0.5',
-      sourceDevice: '/iqn.2024-01.org.example:disk1',
+      sourceDevice: 'iqn.2024-01.org.example:disk1',
       targetPath: '/dev/disk/by-path',
     });
-    expect(iscsi).toContain('<host name="10.0.0.5"/><device path="/iqn.2024-01.org.example:disk1"/>');
+    expect(iscsi).toContain('<host name="10.0.0.5"/><device path="iqn.2024-01.org.example:disk1"/>');
+    expect(
+      newPoolXml({
+        name: 'Direct 1',
+        type: 'iscsi-direct',
+        sourceHost: '10.0.0.5',
+        sourcePort: 3261,
+        sourceDevice: 'iqn.2024-01.org.example:disk1',
+      }),
+    ).toBe(
+      '<pool type="iscsi-direct"><name>Direct 1</name><source><host name="10.0.0.5" port="3261"/>' +
+        '<device path="iqn.2024-01.org.example:disk1"/>' +
+        '<initiator><iqn name="iqn.2024-01.org.virtdesk:direct-1"/></initiator></source></pool>',
+    );
     expect(
       newPoolXml({ name: 's', type: 'scsi', sourceName: 'host0', targetPath: '/dev/disk/by-path' }),
     ).toContain('<adapter type="scsi_host" name="host0"/>');
@@ -133,7 +151,140 @@ describe('pool capabilities', () => {
   });
 });
 
+/** Answers of libvirt 9's find-storage-pool-sources, as its backends format them. */
+const FOUND = {
+  // iscsi (iscsiadm sendtargets): one <source> per target, the portal's host and port.
+  iscsi: `<sources>
+  <source>
+    <host name='192.168.1.20' port='3260'/>
+    <device path='iqn.2003-01.org.linux-iscsi.nas:disk1'/>
+  </source>
+  <source>
+    <host name='192.168.1.20' port='3260'/>
+    <device path='iqn.2003-01.org.linux-iscsi.nas:disk2'/>
+  </source>
+</sources>`,
+  // iscsi-direct (libiscsi): the initiator it asked as, echoed back.
+  iscsiDirect: `<sources>
+  <source>
+    <host name='127.0.0.1'/>
+    <device path='iqn.2026-12.org.virtdesk.test:lun'/>
+    <initiator>
+      <iqn name='iqn.2024-01.org.virtdesk:discovery'/>
+    </initiator>
+  </source>
+</sources>`,
+  // netfs (showmount -e): the exports, with the server and the format asked for.
+  netfs: `<sources>
+  <source>
+    <host name='nas.example.org'/>
+    <dir path='/srv/vm-images'/>
+    <format type='nfs'/>
+  </source>
+  <source>
+    <host name='nas.example.org'/>
+    <dir path='/srv/iso'/>
+    <format type='nfs'/>
+  </source>
+</sources>`,
+  // logical (pvs): each volume group with its physical volumes.
+  logical: `<sources>
+  <source>
+    <device path='/dev/sdb1'/>
+    <device path='/dev/sdc1'/>
+    <name>vg_guests</name>
+    <format type='lvm2'/>
+  </source>
+</sources>`,
+};
+
+describe('pool source discovery', () => {
+  it('reads iSCSI targets with their portal', () => {
+    expect(parsePoolSources(FOUND.iscsi)).toEqual([
+      {
+        name: null,
+        hosts: [{ name: '192.168.1.20', port: 3260 }],
+        devices: ['iqn.2003-01.org.linux-iscsi.nas:disk1'],
+        dir: null,
+        format: null,
+      },
+      {
+        name: null,
+        hosts: [{ name: '192.168.1.20', port: 3260 }],
+        devices: ['iqn.2003-01.org.linux-iscsi.nas:disk2'],
+        dir: null,
+        format: null,
+      },
+    ]);
+    expect(parsePoolSources(FOUND.iscsiDirect)).toEqual([
+      {
+        name: null,
+        hosts: [{ name: '127.0.0.1', port: null }],
+        devices: ['iqn.2026-12.org.virtdesk.test:lun'],
+        dir: null,
+        format: null,
+      },
+    ]);
+  });
+
+  it('reads NFS exports and LVM volume groups', () => {
+    expect(parsePoolSources(FOUND.netfs).map((s) => [s.hosts[0]?.name, s.dir, s.format])).toEqual([
+      ['nas.example.org', '/srv/vm-images', 'nfs'],
+      ['nas.example.org', '/srv/iso', 'nfs'],
+    ]);
+    expect(parsePoolSources(FOUND.logical)).toEqual([
+      { name: 'vg_guests', hosts: [], devices: ['/dev/sdb1', '/dev/sdc1'], dir: null, format: 'lvm2' },
+    ]);
+  });
+
+  it('takes "nothing found" as an empty list and refuses what is not a <sources> document', () => {
+    expect(parsePoolSources('<sources/>')).toEqual([]);
+    expect(() => parsePoolSources('<pool type="dir"/>')).toThrow(XmlError);
+    expect(() => parsePoolSources('<sources><source>')).toThrow(XmlError);
+  });
+
+  it('asks where to look: the server and port, and for iSCSI-direct the initiator it logs in as', () => {
+    expect(poolSourceSpecXml({ type: 'iscsi', host: '10.0.0.5', port: 3261 })).toBe(
+      '<source><host name="10.0.0.5" port="3261"/></source>',
+    );
+    expect(poolSourceSpecXml({ type: 'netfs', host: 'nas', format: 'nfs' })).toBe(
+      '<source><host name="nas"/><format type="nfs"/></source>',
+    );
+    expect(poolSourceSpecXml({ type: 'iscsi-direct', host: '127.0.0.1' })).toBe(
+      `<source><host name="127.0.0.1"/><initiator><iqn name="${initiatorIqn('discovery')}"/></initiator></source>`,
+    );
+    expect(poolSourceSpecXml({ type: 'logical' })).toBeNull();
+  });
+
+  it('needs a server for every type but logical', () => {
+    expect(findPoolSourcesInputSchema.safeParse({ connectionId: 'c', type: 'logical' }).success).toBe(true);
+    const r = findPoolSourcesInputSchema.safeParse({ connectionId: 'c', type: 'iscsi' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]).toMatchObject({ path: ['host'], message: 'Enter the server to ask' });
+    expect(findPoolSourcesInputSchema.safeParse({ connectionId: 'c', type: 'dir', host: 'h' }).success).toBe(
+      false,
+    );
+  });
+});
+
 describe('contract rules', () => {
+  it("takes an iSCSI target's name, not a path, as an iSCSI pool's source device", () => {
+    const base = { connectionId: 'c', name: 'p', sourceHost: 'h' };
+    const ok = (x: object) => createPoolInputSchema.safeParse({ ...base, ...x }).success;
+    expect(ok({ type: 'iscsi-direct', sourceDevice: 'iqn.2024-01.org.example:disk1' })).toBe(true);
+    expect(
+      ok({ type: 'iscsi', sourceDevice: 'iqn.2024-01.org.example', targetPath: '/dev/disk/by-path' }),
+    ).toBe(true);
+    expect(ok({ type: 'iscsi', sourceDevice: 'eui.02004567A425678D' })).toBe(true);
+    expect(ok({ type: 'iscsi-direct', sourceDevice: '/dev/sda' })).toBe(false);
+    expect(ok({ type: 'iscsi-direct', sourceDevice: 'iqn.2024-01.org.example:a b' })).toBe(false);
+    expect(ok({ type: 'fs', sourceDevice: 'iqn.2024-01.org.example:disk1', targetPath: '/m' })).toBe(false);
+    expect(ok({ type: 'fs', sourceDevice: '/dev/loop0', targetPath: '/m' })).toBe(true);
+    expect(ok({ type: 'iscsi-direct', sourceDevice: 'iqn.2024-01.org.example:d', sourcePort: 70000 })).toBe(
+      false,
+    );
+  });
+
   it('takes plain absolute paths only', () => {
     for (const ok of ['/srv/pool', '/a', '/dev/loop0'])
       expect(storagePathSchema.safeParse(ok).success).toBe(true);

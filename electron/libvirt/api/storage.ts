@@ -12,6 +12,17 @@ export class StorageApi extends RpcCore {
       toPoolRef,
     );
   }
+  /**
+   * virConnectFindStoragePoolSources: what `type`'s backend discovers, as a `<sources>` document. `srcSpec`
+   * is a `<source>` naming where to look (an iSCSI portal, an NFS server…); null for types that need none.
+   */
+  async connectFindStoragePoolSources(
+    type: string,
+    srcSpec: string | null = null,
+    flags = 0,
+  ): Promise<string> {
+    return (await this.call('connectFindStoragePoolSources', { type, srcSpec, flags })).xml;
+  }
   async storagePoolLookupByName(name: string): Promise<StoragePoolRef> {
     return toPoolRef((await this.call('storagePoolLookupByName', { name })).pool);
   }

@@ -482,6 +482,8 @@ export const procedures = {
   ),
 
   // ---- storage pools ---------------------------------------------------------------------------
+  /** The sources a pool type's backend finds (iSCSI targets on a portal, NFS exports, volume groups), as XML. */
+  connectFindStoragePoolSources: p(75, s({ type: str, srcSpec: optString, flags }), xmlRet),
   storagePoolCreateXML: p(76, s({ xml: str, flags }), s({ pool })),
   storagePoolDefineXML: p(77, s({ xml: str, flags }), s({ pool })),
   storagePoolCreate: p(78, poolFlags, v),

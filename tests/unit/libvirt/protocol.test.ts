@@ -92,6 +92,7 @@ describe('remote protocol table', () => {
     expect(procedures.domainMigratePerform3Params.proc).toBe(305);
     expect(procedures.domainGetGuestInfo.proc).toBe(418);
     expect(procedures.networkUpdate.proc).toBe(291);
+    expect(procedures.connectFindStoragePoolSources.proc).toBe(75);
     expect(eventMessages.domainEventCallbackLifecycle.proc).toBe(318);
     expect(eventMessages.storagePoolEventLifecycle.proc).toBe(370);
     expect(eventMessageByProc.get(354)).toBe('domainEventCallbackDeviceAdded');

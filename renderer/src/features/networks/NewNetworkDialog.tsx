@@ -1,5 +1,5 @@
 import { calls } from '../../../../shared/contract/index.js';
-import type { NetworkKind } from '../../../../shared/contract/networks.js';
+import type { HostInterface, NetworkKind } from '../../../../shared/contract/networks.js';
 import { getApi } from '../../api/client.js';
 import { useCall } from '../../api/hooks.js';
 import { useT } from '../../i18n/index.js';
@@ -10,6 +10,7 @@ import { FailureNote } from '../../ui/FailureNote.js';
 import { CheckField, SelectField, TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { isolated } from '../../ui/Name.js';
+import { HostInterfaceList } from './HostInterfaceList.js';
 
 declare module '../../shell/dialogs.js' {
   interface DialogRequests {
@@ -19,6 +20,9 @@ declare module '../../shell/dialogs.js' {
 
 const KINDS: NetworkKind[] = ['nat', 'isolated', 'route', 'open', 'bridge', 'macvtap'];
 const MACVTAP_MODES = ['bridge', 'private', 'vepa', 'passthrough'] as const;
+
+/** An interface macvtap can sit on: a real or virtual NIC, not a bridge and not loopback. */
+const macvtapCapable = (i: HostInterface): boolean => i.type !== 'bridge' && i.name !== 'lo';
 
 /** Kinds where libvirt makes its own bridge with addresses and DHCP. */
 const hasAddresses = (k: NetworkKind): boolean => k !== 'bridge' && k !== 'macvtap';
@@ -250,21 +254,34 @@ export const NewNetworkDialog = ({ req }: { req: DialogRequest<'newNetwork'> }) 
               ifaceField('network-forward-dev', 'forwardDev', t('networks.field.forwardDev'), ifaces)}
           </>
         )}
-        {v.kind === 'bridge' &&
-          ifaceField(
-            'network-host-bridge',
-            'hostBridge',
-            t('networks.field.hostBridge'),
-            bridges,
-            host.data?.unavailable ?? undefined,
-          )}
+        {v.kind === 'bridge' && (
+          <>
+            {ifaceField(
+              'network-host-bridge',
+              'hostBridge',
+              t('networks.field.hostBridge'),
+              bridges,
+              host.data?.unavailable ?? undefined,
+            )}
+            <span />
+            <HostInterfaceList
+              id="host-interfaces"
+              interfaces={ifaces}
+              eligible={(i) => i.type === 'bridge'}
+              selected={v.hostBridge.trim()}
+              unavailable={host.data?.unavailable ?? null}
+              disabled={busy}
+              onPick={(n) => form.set('hostBridge', n)}
+            />
+          </>
+        )}
         {v.kind === 'macvtap' && (
           <>
             {ifaceField(
               'network-macvtap-dev',
               'macvtapDev',
               t('networks.field.macvtapDev'),
-              ifaces.filter((i) => i.type !== 'bridge'),
+              ifaces.filter(macvtapCapable),
               host.data?.unavailable ?? undefined,
             )}
             <SelectField
@@ -280,6 +297,15 @@ export const NewNetworkDialog = ({ req }: { req: DialogRequest<'newNetwork'> }) 
                 </option>
               ))}
             </SelectField>
+            <HostInterfaceList
+              id="host-interfaces"
+              interfaces={ifaces}
+              eligible={macvtapCapable}
+              selected={v.macvtapDev.trim()}
+              unavailable={host.data?.unavailable ?? null}
+              disabled={busy}
+              onPick={(n) => form.set('macvtapDev', n)}
+            />
           </>
         )}
       </div>

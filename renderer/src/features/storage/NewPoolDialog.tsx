@@ -1,8 +1,12 @@
 import { calls } from '../../../../shared/contract/index.js';
 import {
+  DISCOVERY_NEEDS_HOST,
+  ISCSI_POOL_TYPES,
+  isDiscoverable,
   POOL_TYPE_NEEDS,
   POOL_TYPE_OPTIONAL,
   POOL_TYPES,
+  type FoundPoolSource,
   type PoolField,
   type PoolType,
 } from '../../../../shared/contract/storage.js';
@@ -12,6 +16,7 @@ import { useT } from '../../i18n/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { CheckField, SelectField, TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
+import { FindPoolSources } from './FindPoolSources.js';
 
 interface Values extends Record<string, unknown> {
   name: string;
@@ -19,6 +24,8 @@ interface Values extends Record<string, unknown> {
   targetPath: string;
   sourceDevice: string;
   sourceHost: string;
+  /** iSCSI portal port, as typed ('' = 3260). */
+  sourcePort: string;
   sourceDir: string;
   sourceName: string;
   sourceFormat: string;
@@ -27,6 +34,17 @@ interface Values extends Record<string, unknown> {
 }
 
 const FIELDS: readonly PoolField[] = ['sourceHost', 'sourceDevice', 'sourceDir', 'sourceName', 'targetPath'];
+
+/** Where an iSCSI pool's LUNs appear on the host (libvirt's usual target for it). */
+const ISCSI_TARGET_PATH = '/dev/disk/by-path';
+
+const isIscsi = (type: PoolType): boolean => ISCSI_POOL_TYPES.includes(type);
+
+/** The port as the contract wants it: a number, or nothing when the field is empty. */
+const portOf = (text: string): number | undefined => {
+  const s = text.trim();
+  return s === '' ? undefined : /^\d+$/.test(s) ? Number(s) : Number.NaN;
+};
 
 /** A new pool of any type this host's libvirt has: the fields its type needs, built and started. */
 export const NewPoolDialog = ({
@@ -51,6 +69,7 @@ export const NewPoolDialog = ({
       targetPath: '',
       sourceDevice: '',
       sourceHost: '',
+      sourcePort: '',
       sourceDir: '',
       sourceName: '',
       sourceFormat: '',
@@ -63,10 +82,12 @@ export const NewPoolDialog = ({
         connectionId,
         name: v.name.trim(),
         type: v.type,
-        build: v.build,
+        // An iSCSI target has nothing to prepare (libvirt has no build step for it).
+        build: isIscsi(v.type) ? false : v.build,
         autostart: v.autostart,
       };
       for (const f of FIELDS) if (shown.has(f) && v[f].trim()) input[f] = v[f].trim();
+      if (isIscsi(v.type) && v.sourcePort.trim()) input.sourcePort = portOf(v.sourcePort);
       if (v.sourceFormat) input.sourceFormat = v.sourceFormat;
       return input;
     },
@@ -74,6 +95,32 @@ export const NewPoolDialog = ({
   const v = form.values;
   const needed = new Set<PoolField>([...POOL_TYPE_NEEDS[v.type], ...(POOL_TYPE_OPTIONAL[v.type] ?? [])]);
   const formats = caps.data?.types.find((c) => c.type === v.type)?.sourceFormats ?? [];
+  const discoverable = isDiscoverable(v.type) ? v.type : null;
+  /** A found source fills the fields it names, exactly as libvirt reported them. */
+  const pick = (s: FoundPoolSource): void => {
+    if (s.host) form.set('sourceHost', s.host);
+    if (isIscsi(v.type)) {
+      if (s.device) form.set('sourceDevice', s.device);
+      form.set('sourcePort', s.port ? String(s.port) : '');
+      if (v.type === 'iscsi' && !v.targetPath.trim()) form.set('targetPath', ISCSI_TARGET_PATH);
+    }
+    if (v.type === 'netfs' && s.dir) form.set('sourceDir', s.dir);
+    if (s.name && (v.type === 'logical' || v.type === 'gluster')) form.set('sourceName', s.name);
+    if (s.format && formats.includes(s.format)) form.set('sourceFormat', s.format);
+    // A volume group that exists already is used as it is, never built over.
+    if (v.type === 'logical') form.set('build', false);
+  };
+  const finder = discoverable && (
+    <FindPoolSources
+      connectionId={connectionId}
+      type={discoverable}
+      host={v.sourceHost}
+      port={isIscsi(v.type) ? portOf(v.sourcePort) : undefined}
+      disabled={form.submitting}
+      onPick={pick}
+    />
+  );
+  const hostFirst = discoverable !== null && DISCOVERY_NEEDS_HOST.includes(discoverable);
   return (
     <Dialog
       title={t('storage.newPool.title')}
@@ -124,17 +171,44 @@ export const NewPoolDialog = ({
           </SelectField>
         </div>
         <p className="dim">{t(`storage.typeHint.${v.type}`)}</p>
-        {FIELDS.filter((f) => needed.has(f)).map((f) => (
-          <TextField
-            key={f}
-            id={`pool-${f}`}
-            label={t(`storage.field.${f}`)}
-            value={v[f]}
-            placeholder={t(`storage.placeholder.${f}`)}
-            error={form.errors[f]}
-            onChange={(x) => form.set(f, x)}
-          />
-        ))}
+        {!hostFirst && finder}
+        {FIELDS.filter((f) => needed.has(f)).map((f) => {
+          // An iSCSI pool's "device" is the target's name; the server goes with its portal port.
+          const iscsiDevice = f === 'sourceDevice' && isIscsi(v.type);
+          const field = (
+            <TextField
+              key={f}
+              id={`pool-${f}`}
+              label={t(iscsiDevice ? 'storage.field.iscsiTarget' : `storage.field.${f}`)}
+              value={v[f]}
+              placeholder={t(iscsiDevice ? 'storage.placeholder.iscsiTarget' : `storage.placeholder.${f}`)}
+              error={form.errors[f]}
+              onChange={(x) => form.set(f, x)}
+            />
+          );
+          if (f !== 'sourceHost') return field;
+          return (
+            <div key={f}>
+              {isIscsi(v.type) ? (
+                <div className="field-row">
+                  {field}
+                  <TextField
+                    id="pool-sourcePort"
+                    label={t('storage.field.sourcePort')}
+                    value={v.sourcePort}
+                    inputMode="numeric"
+                    placeholder="3260"
+                    error={form.errors.sourcePort}
+                    onChange={(x) => form.set('sourcePort', x)}
+                  />
+                </div>
+              ) : (
+                field
+              )}
+              {hostFirst && finder}
+            </div>
+          );
+        })}
         {formats.length > 0 && (
           <SelectField
             id="pool-format"
@@ -151,11 +225,13 @@ export const NewPoolDialog = ({
             ))}
           </SelectField>
         )}
-        <CheckField
-          label={t(`storage.build.${v.type === 'dir' ? 'dir' : 'device'}`)}
-          checked={v.build}
-          onChange={(x) => form.set('build', x)}
-        />
+        {!isIscsi(v.type) && (
+          <CheckField
+            label={t(`storage.build.${v.type === 'dir' ? 'dir' : 'device'}`)}
+            checked={v.build}
+            onChange={(x) => form.set('build', x)}
+          />
+        )}
         <CheckField
           label={t('storage.autostartLabel')}
           checked={v.autostart}

@@ -146,7 +146,7 @@ export default {
     'Volumes are logical volumes of an LVM volume group (name it; give a device to create it).',
   'storage.typeHint.disk': 'Volumes are partitions of a whole disk.',
   'storage.typeHint.iscsi':
-    'LUNs of an iSCSI target (give the target’s IQN as the device) appear as volumes.',
+    'LUNs of an iSCSI target, reached by the host’s kernel initiator, appear as volumes.',
   'storage.typeHint.iscsi-direct':
     'LUNs of an iSCSI target, reached by libiscsi without the kernel initiator.',
   'storage.typeHint.scsi': 'LUNs of a SCSI host adapter (its name, such as host0) appear as volumes.',

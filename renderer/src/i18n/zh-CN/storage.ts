@@ -140,7 +140,7 @@ export default {
   'storage.typeHint.netfs': 'NFS 或 CIFS 导出挂载到一个文件夹；卷是其中的文件。',
   'storage.typeHint.logical': '卷是 LVM 卷组中的逻辑卷（填写卷组名；给出设备可新建卷组）。',
   'storage.typeHint.disk': '卷是整块磁盘上的分区。',
-  'storage.typeHint.iscsi': 'iSCSI 目标的 LUN 作为卷出现（设备处填写目标的 IQN）。',
+  'storage.typeHint.iscsi': 'iSCSI 目标的 LUN 通过主机的内核发起程序访问，作为卷出现。',
   'storage.typeHint.iscsi-direct': 'iSCSI 目标的 LUN，通过 libiscsi 访问，无需内核发起程序。',
   'storage.typeHint.scsi': 'SCSI 主机适配器（名称如 host0）的 LUN 作为卷出现。',
   'storage.typeHint.mpath': '主机的多路径设备（/dev/mapper）作为卷出现。',

@@ -44,6 +44,7 @@ export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: Ad
       </h3>
       <NicSourceFields
         idPrefix="hwd-add-nic"
+        connectionId={connectionId}
         choices={choices}
         value={source}
         onChange={(v) => {

@@ -121,6 +121,7 @@ const ConnectionSection = (p: SectionProps) => {
       <h4 id="hwd-conn-title">{t('hwd.nic.connectionTitle')}</h4>
       <NicSourceFields
         idPrefix="hwd-nic"
+        connectionId={p.connectionId}
         choices={choices}
         value={source}
         onChange={(v) => {

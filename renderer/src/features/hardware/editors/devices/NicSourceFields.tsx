@@ -5,6 +5,7 @@ import {
   type NicSourceInput,
 } from '../../../../../../shared/contract/hardware.js';
 import type { DeviceChoices } from '../../../../../../shared/contract/hardware-devices.js';
+import { useCall } from '../../../../api/hooks.js';
 import { useT } from '../../../../i18n/index.js';
 import { SelectField, TextField } from '../../../../ui/Field.js';
 
@@ -44,12 +45,15 @@ export const nicSourceOf = (v: NicSourceValues): NicSourceInput =>
 
 export const NicSourceFields = ({
   idPrefix,
+  connectionId,
   choices,
   value,
   onChange,
   errors,
 }: {
   idPrefix: string;
+  /** When given, the host's bridges / interfaces are offered as suggestions (networks.hostInterfaces). */
+  connectionId?: string;
   choices: DeviceChoices | null;
   value: NicSourceValues;
   onChange: (v: NicSourceValues) => void;
@@ -59,6 +63,21 @@ export const NicSourceFields = ({
   const t = useT();
   const set = <K extends keyof NicSourceValues>(k: K, x: NicSourceValues[K]) =>
     onChange({ ...value, [k]: x });
+  const wantsHost = connectionId !== undefined && (value.type === 'bridge' || value.type === 'direct');
+  const host = useCall('networks.hostInterfaces', wantsHost ? { connectionId } : null);
+  const ifaces = host.data?.interfaces ?? [];
+  /** The host's interfaces of the kind the field takes, as suggestions under it. */
+  const suggestions = (id: string, bridges: boolean) => (
+    <datalist id={id}>
+      {ifaces
+        .filter((i) => (i.type === 'bridge') === bridges && i.name !== 'lo')
+        .map((i) => (
+          <option key={i.name} value={i.name}>
+            {`${i.name} (${i.type})`}
+          </option>
+        ))}
+    </datalist>
+  );
   return (
     <>
       <SelectField
@@ -104,8 +123,10 @@ export const NicSourceFields = ({
           placeholder="br0"
           autoComplete="off"
           spellCheck={false}
+          list={`${idPrefix}-bridge-list`}
         />
       )}
+      {value.type === 'bridge' && suggestions(`${idPrefix}-bridge-list`, true)}
       {value.type === 'direct' && (
         <div className="hw-fields-row">
           <TextField
@@ -117,7 +138,9 @@ export const NicSourceFields = ({
             placeholder="enp1s0"
             autoComplete="off"
             spellCheck={false}
+            list={`${idPrefix}-dev-list`}
           />
+          {suggestions(`${idPrefix}-dev-list`, false)}
           <SelectField
             id={`${idPrefix}-mode`}
             label={t('hwd.nic.mode')}

@@ -1,0 +1,16 @@
+export default {
+  'storage.find.button.iscsi': 'Find targets on host…',
+  'storage.find.button.iscsi-direct': 'Find targets on host…',
+  'storage.find.button.netfs': 'Find exports on server…',
+  'storage.find.button.logical': 'Find volume groups…',
+  'storage.find.button.gluster': 'Find volumes on server…',
+  'storage.find.searching': 'Searching…',
+  'storage.find.needHost': 'Enter the server to ask first.',
+  'storage.find.failed': 'Nothing could be found on {where}.',
+  'storage.find.none': 'libvirt found nothing on {where}.',
+  'storage.find.thisHost': 'this host',
+  'storage.find.results': 'Found sources: pick one to fill the fields',
+  'storage.field.iscsiTarget': 'Target (IQN)',
+  'storage.placeholder.iscsiTarget': 'iqn.2024-01.com.example:disk1',
+  'storage.field.sourcePort': 'Port',
+};

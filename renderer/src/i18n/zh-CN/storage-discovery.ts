@@ -1,0 +1,16 @@
+export default {
+  'storage.find.button.iscsi': '在主机上查找目标…',
+  'storage.find.button.iscsi-direct': '在主机上查找目标…',
+  'storage.find.button.netfs': '在服务器上查找导出…',
+  'storage.find.button.logical': '查找卷组…',
+  'storage.find.button.gluster': '在服务器上查找卷…',
+  'storage.find.searching': '正在查找…',
+  'storage.find.needHost': '请先输入要查询的服务器。',
+  'storage.find.failed': '无法在 {where} 上找到任何内容。',
+  'storage.find.none': 'libvirt 在 {where} 上没有找到任何内容。',
+  'storage.find.thisHost': '本主机',
+  'storage.find.results': '找到的源：选择一个以填写字段',
+  'storage.field.iscsiTarget': '目标（IQN）',
+  'storage.placeholder.iscsiTarget': 'iqn.2024-01.com.example:disk1',
+  'storage.field.sourcePort': '端口',
+};
