@@ -70,8 +70,11 @@ const cpuEdit = (now: DomainXml): RoundTripEdit => {
         child(x.root, 'vcpus'),
         ...(cpu.topology ? [child(x.root, 'cpu/topology')] : []),
       ),
-    read: (x) => ({ ...readCpu(x), topology: readCpu(x).topology?.cores ?? null }),
-    expected: { ...cpu, maxVcpus, topology: cpu.topology ? maxVcpus : null },
+    read: (x) => {
+      const r = readCpu(x);
+      return { vcpus: r.vcpus, maxVcpus: r.maxVcpus, cores: r.topology?.cores ?? null };
+    },
+    expected: { vcpus: cpu.vcpus, maxVcpus, cores: cpu.topology ? maxVcpus : null },
   };
 };
 
