@@ -172,4 +172,31 @@ describe('renderer e2e: boot order by drag and keyboard, snapshot first', () => 
     // Asked per change: unchecked again.
     expect(await editor().getByTestId('hw-snapshot-first').isChecked()).toBe(false);
   }, 120_000);
+
+  it('a snapshot libvirt refuses stops the apply with a plain message; the VM is unchanged', async () => {
+    // Changed elsewhere meanwhile: the disk is now used as raw, so libvirt can take no internal snapshot
+    // (the tab, read before, still offers one).
+    const x = await inactive();
+    child(child(x.root, 'devices/disk')!, 'driver')!.setAttribute('type', 'raw');
+    await other.domainDefineXML(x.toString());
+    const before = await other.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE);
+    const snapsBefore = (await other.domainListAllSnapshots(dom, 0)).map((s) => s.name);
+    await page.locator('#hw-boot-disk\\:vda').focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    const box = editor().getByTestId('hw-snapshot-first');
+    await box.focus();
+    await page.keyboard.press('Space');
+    expect(await box.isChecked()).toBe(true);
+    await editor().getByTestId('hw-apply-button').focus();
+    await page.keyboard.press('Enter');
+    const note = editor().getByTestId('hw-outcome');
+    await note.waitFor({ timeout: 30_000 });
+    expect(await note.evaluate((n) => n.firstChild?.textContent)).toBe(
+      `Could not take a snapshot of “${name}” first; nothing was changed.`,
+    );
+    expect(await note.textContent()).toMatch(/raw|internal snapshot/i); // libvirt's own words
+    await shots(page, 'hardware-applybar-snapshot-failed', 'hw-apply');
+    expect(await other.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).toBe(before);
+    expect((await other.domainListAllSnapshots(dom, 0)).map((s) => s.name)).toEqual(snapsBefore);
+  }, 90_000);
 });
