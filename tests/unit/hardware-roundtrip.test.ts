@@ -29,6 +29,12 @@ describe('the round-trip corpus', () => {
     ])
       expect(ids).toContain(`fixtures/domains/${name}`);
     expect(ids).toContain('fixtures/libvirt-xml/domain.xml');
+    // What makes them awkward is still there (a checkout that rewrote line ends would lose the CRLFs).
+    const xmlOf = (name: string) => corpus.find((c) => c.id === `fixtures/domains/${name}`)!.xml;
+    expect(xmlOf('whitespace-crlf.xml')).toContain('\r\n');
+    expect(xmlOf('entities.xml')).toContain('&#13;');
+    expect(xmlOf('comments-cdata.xml')).toMatch(/<!\[CDATA\[[\s\S]*<!--[\s\S]*<\?virtdesk-hint/);
+    expect(xmlOf('unicode.xml')).toContain('\u2028');
     expect(ids.filter((id) => id.startsWith('tinyGuestXml#'))).toHaveLength(3);
     // Collected from the test sources: many files write domains; a broken collector finds few or none.
     const fromSources = corpus.filter((c) => /\.tsx?#\d+$/.test(c.id));
