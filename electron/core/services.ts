@@ -75,6 +75,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
   const storageChanged = (connectionId: string, pool: string | null): void =>
     broadcast('storage.changed', { connectionId, pool });
   const storage = new StorageService(connections, storageChanged);
+  const networks = new NetworkService(connections);
   const transfers = new TransferService(connections, storage, storageChanged);
   const services: Services = {
     connections,
@@ -83,7 +84,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     snapshots: new SnapshotService(connections),
     migration: new MigrationService(connections),
     newVm: new NewVmService(connections),
-    networks: new NetworkService(connections),
+    networks,
     domainXml: new DomainXmlService(connections),
     storage,
     transfers,
@@ -95,7 +96,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     }),
     hardware: new HardwareService(connections),
     tuning: new TuningService(connections),
-    hardwareDevices: new HardwareDeviceService(connections),
+    hardwareDevices: new HardwareDeviceService(connections, storage, networks),
     hostDevices: new HostDeviceService(connections),
   };
 

@@ -17,6 +17,7 @@ import {
 import type { ClientSource } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
 import { DomainXMLFlags, isLibvirtError, type DomainRef, type LibvirtClient } from '../libvirt/index.js';
+import { supportsInternalSnapshots } from '../domainxml/service.js';
 import { DomainXml, readDevices, XmlError } from '../libvirt-xml/index.js';
 import { editorFor, hardwareEditors } from './kinds/index.js';
 import { HostLimitsCache } from './limits.js';
@@ -66,6 +67,7 @@ export class HardwareService {
       live,
       pending: live ? pendingChanges(config, live) : [],
       limits: await this.hostLimits(client, configXml),
+      internalSnapshots: supportsInternalSnapshots(configXml),
     };
   }
 

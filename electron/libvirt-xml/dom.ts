@@ -169,10 +169,15 @@ const dtdRefused = () => invalid('DTDs (DOCTYPE and entity declarations) are not
 /** Parses a complete document and returns its root element; throws XmlError. */
 export const parseXml = (xml: string): Element => parseDocument(xml).documentElement!;
 
-/** The element as XML (namespace declarations it needs included); throws XmlError for unwritable text. */
+/**
+ * The element as XML (namespace declarations it needs included); throws XmlError for unwritable text.
+ * A carriage return in text (read from `&#13;`, or set by an edit) is written as `&#13;`: written raw, the
+ * next parse would turn it into a line feed (end-of-line handling). Parsed markup never holds a raw one.
+ */
 export const serializeXml = (el: Element): string => {
   try {
-    return new XMLSerializer().serializeToString(el, { requireWellFormed: true });
+    const xml = new XMLSerializer().serializeToString(el, { requireWellFormed: true });
+    return xml.includes('\r') ? xml.split('\r').join('&#13;') : xml;
   } catch (e) {
     throw invalid(`cannot write the document: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -10,6 +10,7 @@ import {
   child,
   children,
   elements,
+  ensureChild,
   newDocument,
   parseXml,
   remove,
@@ -137,12 +138,8 @@ export function diskDeviceXml(spec: DiskSpec): string {
   return serializeXml(fillDisk(newDocument('disk'), spec));
 }
 
-/** The domain's `<devices>`; throws XmlError when it has none. */
-const devicesOf = (dom: DomainXml): XmlElement => {
-  const devices = child(dom.root, 'devices');
-  if (!devices) throw new XmlError('The domain XML has no <devices> element');
-  return devices;
-};
+/** The domain's `<devices>`, made when it has none (libvirt accepts a domain without devices). */
+const devicesOf = (dom: DomainXml): XmlElement => ensureChild(dom.root, 'devices');
 
 /**
  * A new, empty device element placed after the last one of its name (else at the end of <devices>),
@@ -154,7 +151,9 @@ export const newDevice = (dom: DomainXml, name: string): XmlElement => {
   const last = same[same.length - 1] ?? elements(devices).at(-1);
   const el = add(devices, name);
   if (!last || last === el) return el;
-  devices.insertBefore(el, last.nextSibling);
+  // When `last` was the last child, `el` is already right after it (inserting it before itself would
+  // corrupt xmldom's child list).
+  if (last.nextSibling !== el) devices.insertBefore(el, last.nextSibling);
   const indent = last.previousSibling;
   if (indent?.nodeType === TEXT_NODE && (indent.nodeValue ?? '').trim() === '')
     devices.insertBefore(devices.ownerDocument!.createTextNode(indent.nodeValue ?? ''), el);

@@ -237,7 +237,9 @@ const ensurePlaced = (parent: XmlElement, name: string, after: readonly string[]
   const anchors = elements(parent).filter((c) => after.includes(c.nodeName));
   const el = add(parent, name);
   const anchor = anchors[anchors.length - 1];
-  if (anchor) parent.insertBefore(el, anchor.nextSibling);
+  // When the anchor was the last child, `el` is already right after it: inserting it before itself
+  // would corrupt xmldom's child list.
+  if (anchor && anchor.nextSibling !== el) parent.insertBefore(el, anchor.nextSibling);
   return el;
 };
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusalOf, supportsInternalSnapshots } from '../../electron/domainxml/service.js';
 import { DomainXml, parseXml, XmlError } from '../../electron/libvirt-xml/index.js';
-import { snapshotNameNow } from '../../renderer/src/features/xmleditor/checks.js';
+import { snapshotFirstName } from '../../renderer/src/features/snapshots/snapshotFirst.js';
 import { snapshotNameSchema } from '../../shared/contract/snapshots.js';
 
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';
@@ -76,10 +76,21 @@ describe('supportsInternalSnapshots', () => {
   });
 });
 
-describe('the snapshot taken before an XML edit', () => {
-  it('is named by the local time and is a valid snapshot name', () => {
-    const name = snapshotNameNow(new Date(2026, 11, 3, 9, 5, 7));
+describe('the snapshot taken before a change', () => {
+  const at = new Date(2026, 11, 3, 9, 5, 7);
+  it('is named by what changes and the local time, and is a valid snapshot name', () => {
+    const name = snapshotFirstName('xml-edit', [], at);
     expect(name).toBe('before-xml-edit-2026-12-03-090507');
     expect(snapshotNameSchema.safeParse(name).success).toBe(true);
+    expect(snapshotFirstName('disk-add', ['before-xml-edit-2026-12-03-090507'], at)).toBe(
+      'before-disk-add-2026-12-03-090507',
+    );
+  });
+
+  it('is unique when the VM already has that name (two changes within one second)', () => {
+    const first = 'before-cpu-2026-12-03-090507';
+    expect(snapshotFirstName('cpu', [first], at)).toBe(`${first}-2`);
+    expect(snapshotFirstName('cpu', [first, `${first}-2`], at)).toBe(`${first}-3`);
+    expect(snapshotNameSchema.safeParse(`${first}-3`).success).toBe(true);
   });
 });

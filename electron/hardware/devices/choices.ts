@@ -1,52 +1,50 @@
 /**
  * What the disk and NIC editors pick from (pools and their volumes, networks) and a disk's current size.
- * Read-only calls; a pool that cannot be listed (stopped, or gone meanwhile) is shown without volumes.
+ * The pools, volumes and networks are the Storage and Networks pages' own listings (storage.pools,
+ * storage.volumes, networks.list), cut down to what the editors need: one way to list them, not two.
+ * A pool whose volumes cannot be listed (stopped, or gone meanwhile) is shown without volumes.
  */
 import type { CallInput, CallOutput } from '../../../shared/contract/index.js';
 import type { ClientSource } from '../../base/connections.js';
-import { PoolXml, VolumeXml } from '../../libvirt-xml/index.js';
+import type { NetworkService } from '../../networks/service.js';
+import type { StorageService } from '../../storage/service.js';
 import { diskIn, volumeOf } from './disks.js';
 import { readDomainState } from './apply.js';
 
 export class HardwareDeviceService {
-  constructor(private readonly connections: ClientSource) {}
+  constructor(
+    private readonly connections: ClientSource,
+    private readonly storage: Pick<StorageService, 'pools' | 'volumes'>,
+    private readonly networks: Pick<NetworkService, 'list'>,
+  ) {}
 
   async choices(input: CallInput<'hardware.deviceChoices'>): Promise<CallOutput<'hardware.deviceChoices'>> {
-    const client = this.connections.getClient(input.connectionId);
-    const [poolRefs, netRefs] = await Promise.all([
-      client.connectListAllStoragePools(0),
-      client.connectListAllNetworks(0).catch(() => []),
+    const id = input.connectionId;
+    const [{ pools }, { networks }] = await Promise.all([
+      this.storage.pools(id),
+      this.networks.list(id).catch(() => ({ networks: [] })),
     ]);
-    const pools = await Promise.all(
-      poolRefs.map(async (ref) => {
-        const active = await client.storagePoolIsActive(ref).catch(() => false);
-        if (!active) return { name: ref.name, active, availableBytes: null, volumes: [] };
-        const pool = PoolXml.parse(await client.storagePoolGetXMLDesc(ref));
-        const vols = await client.storagePoolListAllVolumes(ref, 0).catch(() => []);
-        const volumes = await Promise.all(
-          vols.map(async (v) => {
-            const x = VolumeXml.parse(await client.storageVolGetXMLDesc(v));
-            return {
-              name: v.name,
-              path: x.targetPath ?? '',
-              capacityBytes: x.capacityBytes ?? 0,
-              format: x.format,
-            };
-          }),
-        );
-        volumes.sort((a, b) => a.name.localeCompare(b.name));
-        return { name: ref.name, active, availableBytes: pool.availableBytes, volumes };
+    const withVolumes = await Promise.all(
+      pools.map(async (p) => {
+        const { volumes } = p.active
+          ? await this.storage.volumes(id, p.name).catch(() => ({ volumes: [] }))
+          : { volumes: [] };
+        return {
+          name: p.name,
+          active: p.active,
+          availableBytes: p.active ? p.available : null,
+          volumes: volumes.map((v) => ({
+            name: v.name,
+            path: v.path,
+            capacityBytes: v.capacity,
+            format: v.format,
+          })),
+        };
       }),
     );
-    const networks = await Promise.all(
-      netRefs.map(async (n) => ({
-        name: n.name,
-        active: await client.networkIsActive(n).catch(() => false),
-      })),
-    );
     return {
-      pools: pools.sort((a, b) => a.name.localeCompare(b.name)),
-      networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
+      pools: withVolumes,
+      networks: networks.map((n) => ({ name: n.name, active: n.active })),
     };
   }
 

@@ -96,6 +96,11 @@ export const hardwareGetOutputSchema = z.object({
   /** What differs between the next-boot config and the running VM, per item. */
   pending: z.array(pendingChangeSchema),
   limits: hostLimitsSchema,
+  /**
+   * libvirt can take an internal snapshot of this VM (every writable disk qcow2, no NVRAM): the editors
+   * offer "Take a snapshot first".
+   */
+  internalSnapshots: z.boolean(),
 });
 export type HardwareGetOutput = z.infer<typeof hardwareGetOutputSchema>;
 

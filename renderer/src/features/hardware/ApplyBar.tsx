@@ -10,11 +10,16 @@ import { toApiError } from '../../api/transport.js';
 import { useT } from '../../i18n/index.js';
 import { FailureNote } from '../../ui/FailureNote.js';
 import { Spinner } from '../../ui/icons.js';
+import { SnapshotFirstCheck } from '../snapshots/SnapshotFirstCheck.js';
+import { takeSnapshotFirst } from '../snapshots/snapshotFirst.js';
+import { useHardwareData } from './hardwareStore.js';
 import { remoteIssues, type HwFieldIssues } from './issues.js';
 import { XmlChanges } from './XmlChanges.js';
 
 type Outcome =
-  { kind: 'result'; result: HardwareApplyOutput } | { kind: 'error'; message: string; detail?: string };
+  /** `snapshot`: the one taken first. */
+  | { kind: 'result'; result: HardwareApplyOutput; snapshot?: string }
+  | { kind: 'error'; message: string; detail?: string };
 
 /**
  * The last outcome per VM and item: an apply reads the hardware again, which gives the editor a fresh
@@ -24,7 +29,8 @@ const lastOutcome = new Map<string, Outcome>();
 
 /**
  * The foot of every editor: when the change takes effect ("Applies now", "At next boot", "Now and at
- * next boot"), its XML preview, Apply and Revert, and the outcome in plain words with libvirt's text.
+ * next boot"), its XML preview, "Take a snapshot first" (when libvirt can), Apply and Revert, and the
+ * outcome in plain words with libvirt's text.
  */
 export const ApplyBar = ({
   connectionId,
@@ -56,7 +62,9 @@ export const ApplyBar = ({
   onRevert: () => void;
 }) => {
   const t = useT();
-  const [busy, setBusy] = useState<'apply' | 'preview' | null>(null);
+  const [busy, setBusy] = useState<'apply' | 'preview' | { snapshot: string } | null>(null);
+  const canSnapshot = useHardwareData(connectionId, vmUuid)?.internalSnapshots ?? false;
+  const [snapshotFirst, setSnapshotFirst] = useState(false);
   const [preview, setPreview] = useState<{ before: string; after: string } | null>(null);
   const key = `${connectionId}|${vmUuid}|${itemId}`;
   const [outcome, setOutcomeState] = useState<Outcome | null>(() => lastOutcome.get(key) ?? null);
@@ -101,12 +109,34 @@ export const ApplyBar = ({
 
   const apply = async (): Promise<void> => {
     if (!change || invalid) return;
-    setBusy('apply');
     setOutcome(null);
     setPreview(null);
+    const vm = { connectionId, uuid: vmUuid };
+    let snapshot: string | undefined;
+    if (snapshotFirst && canSnapshot) {
+      try {
+        snapshot = await takeSnapshotFirst(
+          vm,
+          change.kind.replace('.', '-'),
+          t('hw.snapshotDescription'),
+          (name) => setBusy({ snapshot: name }),
+        );
+      } catch (e) {
+        setBusy(null);
+        setOutcome({
+          kind: 'error',
+          message: t('hw.failed.snapshot', { vm: vmName }),
+          detail: toApiError(e).message,
+        });
+        return;
+      }
+    }
+    setBusy('apply');
     try {
-      const result = await getApi().call('hardware.apply', { connectionId, uuid: vmUuid, change });
-      setOutcome({ kind: 'result', result });
+      const result = await getApi().call('hardware.apply', { ...vm, change });
+      setOutcome({ kind: 'result', result, ...(snapshot ? { snapshot } : {}) });
+      // Asked per change: the next one takes no snapshot unless asked again.
+      setSnapshotFirst(false);
       if (result.config !== 'failed') onApplied();
     } catch (e) {
       fail(e);
@@ -122,6 +152,15 @@ export const ApplyBar = ({
           {timing ? t(`hw.timing.${timing}`) : t('hw.noChange')}
         </span>
         <span className="spacer" />
+        {canSnapshot && (
+          <SnapshotFirstCheck
+            checked={snapshotFirst}
+            disabled={!change || busy !== null}
+            className="hw-snapshot-first"
+            testId="hw-snapshot-first"
+            onChange={setSnapshotFirst}
+          />
+        )}
         <button
           type="button"
           className="btn small"
@@ -157,11 +196,23 @@ export const ApplyBar = ({
       </div>
       {busy && (
         <p role="status">
-          <Spinner label={t(busy === 'apply' ? 'hw.applying' : 'hw.previewing')} />
+          <Spinner
+            label={
+              typeof busy === 'object'
+                ? t('xmleditor.snapshotting', { name: busy.snapshot })
+                : t(busy === 'apply' ? 'hw.applying' : 'hw.previewing')
+            }
+          />
         </p>
       )}
       {preview && <XmlChanges before={preview.before} after={preview.after} />}
       {outcome && <OutcomeNote outcome={outcome} vmName={vmName} />}
+      {outcome?.kind === 'result' && outcome.snapshot && (
+        // Whatever became of the change, the snapshot is there: say where to go back to.
+        <p className="hw-outcome" role="status" data-testid="hw-outcome-snapshot">
+          {t('hw.snapshotTaken', { name: outcome.snapshot })}
+        </p>
+      )}
     </div>
   );
 };

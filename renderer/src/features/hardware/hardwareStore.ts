@@ -77,3 +77,15 @@ export const useHardware = (connectionId: string, uuid: string, vmState: string)
   useEffect(() => readOnce(connectionId, uuid, vmState), [connectionId, uuid, vmState]);
   return state;
 };
+
+/** The VM's hardware as last read, without reading it (for parts inside the tab, e.g. the ApplyBar). */
+export const useHardwareData = (connectionId: string, uuid: string): HardwareGetOutput | undefined => {
+  const e = entry(keyOf(connectionId, uuid));
+  return useSyncExternalStore(
+    (cb) => {
+      e.subs.add(cb);
+      return () => e.subs.delete(cb);
+    },
+    () => e.state.data,
+  );
+};

@@ -9,7 +9,9 @@ import { FailureNote } from '../../ui/FailureNote.js';
 import { Icon, Spinner } from '../../ui/icons.js';
 import { XmlDiffView } from '../../ui/XmlDiffView.js';
 import { XmlEditor } from '../../ui/XmlEditor.js';
-import { snapshotNameNow, xmlProblem } from './checks.js';
+import { SnapshotFirstCheck } from '../snapshots/SnapshotFirstCheck.js';
+import { takeSnapshotFirst } from '../snapshots/snapshotFirst.js';
+import { xmlProblem } from './checks.js';
 import './xmleditor.css';
 
 type Loaded = CallOutput<'domainxml.load'>;
@@ -124,14 +126,10 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
   const apply = async (): Promise<void> => {
     setFailure(null);
     if (snapshotFirst && loaded?.internalSnapshots) {
-      const name = snapshotNameNow();
-      setBusy(t('xmleditor.snapshotting', { name }));
       try {
-        await getApi().call('snapshots.create', {
-          ...ref,
-          name,
-          description: t('xmleditor.snapshotDescription'),
-        });
+        await takeSnapshotFirst(ref, 'xml-edit', t('xmleditor.snapshotDescription'), (name) =>
+          setBusy(t('xmleditor.snapshotting', { name })),
+        );
       } catch (e) {
         setBusy(null);
         setFailure({
@@ -278,16 +276,13 @@ export const XmlTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) => {
               {t('xmleditor.reviewHint')}
             </span>
             {loaded.internalSnapshots && (
-              <label className="check-row xml-snapshot-first">
-                <input
-                  type="checkbox"
-                  checked={snapshotFirst}
-                  disabled={busy !== null}
-                  data-testid="xml-snapshot-first"
-                  onChange={(e) => setSnapshotFirst(e.target.checked)}
-                />
-                {t('xmleditor.snapshotFirst')}
-              </label>
+              <SnapshotFirstCheck
+                checked={snapshotFirst}
+                disabled={busy !== null}
+                className="xml-snapshot-first"
+                testId="xml-snapshot-first"
+                onChange={setSnapshotFirst}
+              />
             )}
             <button
               type="button"

@@ -11,10 +11,3 @@ export const xmlProblem = (text: string): string | null => {
   const said = (err.querySelector('div') ?? err).textContent ?? '';
   return said.trim().replace(/\s+/g, ' ') || 'not well-formed';
 };
-
-const two = (n: number): string => String(n).padStart(2, '0');
-
-/** The name of the snapshot taken before an XML edit is applied: `before-xml-edit-2026-12-03-104512`. */
-export const snapshotNameNow = (now = new Date()): string =>
-  `before-xml-edit-${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-` +
-  `${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { BootChange, BootView } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
 import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
@@ -32,22 +32,37 @@ const valuesOf = (v: BootView): Values => ({
 
 const orderOf = (devices: Values['devices']): string[] => devices.filter((d) => d.on).map((d) => d.id);
 
-/** Boot order (keyboard: Alt+↑/↓), boot menu, BIOS/UEFI, Secure Boot, direct kernel boot. */
+/**
+ * Boot order (drag a row, or Alt+↑/↓ on the focused one; each move is announced to screen readers), boot
+ * menu, BIOS/UEFI, Secure Boot, direct kernel boot.
+ */
 export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied }: HwEditorProps) => {
   const t = useT();
   const now = hw.config.boot;
   const fw = hw.limits.firmware;
   const { values, set, remote, setRemote, revert } = useDraft(now, valuesOf);
 
-  const move = (i: number, by: -1 | 1): void => {
-    const j = i + by;
-    if (j < 0 || j >= values.devices.length) return;
+  /** A row's words: the device's kind and label ("CD-ROM sda (sata)"). */
+  const rowLabel = (d: Values['devices'][number]): string =>
+    `${t(`hw.type.${d.type === 'network' ? 'interface' : d.type}`)} ${d.label}`;
+
+  /** What the last move did, for screen readers (an aria-live region). */
+  const [announced, setAnnounced] = useState('');
+  /** The row being dragged (its index) and the row it is over. */
+  const [drag, setDrag] = useState<{ from: number; over: number } | null>(null);
+
+  /** Moves the device at `from` to `to`; `focus` puts the focus back on it (keyboard moves). */
+  const moveTo = (from: number, to: number, focus: boolean): void => {
+    if (to < 0 || to >= values.devices.length || to === from) return;
     const list = [...values.devices];
-    [list[i], list[j]] = [list[j]!, list[i]!];
+    const [moved] = list.splice(from, 1);
+    list.splice(to, 0, moved!);
     set('devices', list);
-    const id = list[j]!.id;
-    requestAnimationFrame(() => document.getElementById(`hw-boot-${CSS.escape(id)}`)?.focus());
+    setAnnounced(t('hw.boot.moved', { name: rowLabel(moved!), position: to + 1, count: list.length }));
+    if (focus)
+      requestAnimationFrame(() => document.getElementById(`hw-boot-${CSS.escape(moved!.id)}`)?.focus());
   };
+  const move = (i: number, by: -1 | 1): void => moveTo(i, i + by, true);
 
   const { change, issues } = useMemo(() => {
     const issues: Record<string, string> = {};
@@ -97,12 +112,42 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
                 <li
                   key={d.id}
                   data-id={d.id}
+                  draggable
+                  className={
+                    drag && drag.over === i && drag.from !== i
+                      ? drag.from < i
+                        ? 'drop-after'
+                        : 'drop-before'
+                      : undefined
+                  }
+                  data-dragging={drag?.from === i ? '' : undefined}
+                  onDragStart={(e) => {
+                    e.dataTransfer.effectAllowed = 'move';
+                    // Firefox starts no drag without data.
+                    e.dataTransfer.setData('text/plain', d.id);
+                    setDrag({ from: i, over: i });
+                  }}
+                  onDragOver={(e) => {
+                    if (!drag) return;
+                    e.preventDefault();
+                    e.dataTransfer.dropEffect = 'move';
+                    if (drag.over !== i) setDrag({ ...drag, over: i });
+                  }}
+                  onDrop={(e) => {
+                    e.preventDefault();
+                    if (drag) moveTo(drag.from, i, false);
+                    setDrag(null);
+                  }}
+                  onDragEnd={() => setDrag(null)}
                   onKeyDown={(e) => {
                     if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
                     e.preventDefault();
                     move(i, e.key === 'ArrowUp' ? -1 : 1);
                   }}
                 >
+                  <span className="hw-boot-grip" aria-hidden="true" title={t('hw.boot.drag')}>
+                    ⠿
+                  </span>
                   <input
                     id={`hw-boot-${d.id}`}
                     type="checkbox"
@@ -115,7 +160,7 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
                     }
                   />
                   <label className="label" htmlFor={`hw-boot-${d.id}`}>
-                    {t(`hw.type.${d.type === 'network' ? 'interface' : d.type}`)} {d.label}
+                    {rowLabel(d)}
                   </label>
                   <button
                     type="button"
@@ -138,6 +183,9 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
                 </li>
               ))}
             </ul>
+            <p className="sr-only" aria-live="polite" data-testid="hw-boot-announce">
+              {announced}
+            </p>
           </>
         )}
         {shown.order && <span className="error-text">{shown.order}</span>}
