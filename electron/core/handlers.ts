@@ -6,6 +6,7 @@ import { hardwareHandlers } from '../hardware/handlers.js';
 import { domainXmlHandlers } from '../domainxml/handlers.js';
 import { tuningHandlers } from '../tuning/handlers.js';
 import { hardwareDeviceHandlers } from '../hardware/devices/handlers.js';
+import { tuningPlanHandlers } from '../tuning/plan-handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
@@ -39,6 +40,7 @@ export const createHandlers = (s: Services) =>
     ...storageHandlers(s.storage, s.transfers),
     ...tuningHandlers(s.tuning),
     ...hardwareDeviceHandlers(s.hardwareDevices),
+    ...tuningPlanHandlers(s.tuningPlans),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -8,6 +8,7 @@ import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
 import { TuningService } from '../tuning/service.js';
+import { TuningPlanService } from '../tuning/plan-service.js';
 import { HardwareDeviceService } from '../hardware/devices/choices.js';
 import { HostService } from '../host/service.js';
 import { StatsSampler } from '../stats/sampler.js';
@@ -40,6 +41,7 @@ export interface Services {
   hardware: HardwareService;
   tuning: TuningService;
   hardwareDevices: HardwareDeviceService;
+  tuningPlans: TuningPlanService;
 }
 
 export interface ServicesOptions {
@@ -94,6 +96,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     hardware: new HardwareService(connections),
     tuning: new TuningService(connections),
     hardwareDevices: new HardwareDeviceService(connections),
+    tuningPlans: new TuningPlanService({ connections, domainXml: new DomainXmlService(connections) }),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

@@ -14,6 +14,7 @@ import { storageCalls, storageEvents } from './storage.js';
 import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput } from './native.js';
 import { tuningCalls, tuningEvents } from './tuning.js';
 import { hardwareDeviceCalls, hardwareDeviceEvents } from './hardware-devices.js';
+import { tuningPlanCalls, tuningPlanEvents } from './tuning-plans.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -35,6 +36,7 @@ export const calls = {
   ...storageCalls,
   ...tuningCalls,
   ...hardwareDeviceCalls,
+  ...tuningPlanCalls,
 } as const;
 
 export const events = {
@@ -52,6 +54,7 @@ export const events = {
   ...storageEvents,
   ...tuningEvents,
   ...hardwareDeviceEvents,
+  ...tuningPlanEvents,
 } as const;
 
 export type Calls = typeof calls;
