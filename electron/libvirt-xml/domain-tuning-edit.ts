@@ -34,16 +34,27 @@ export interface DomainRealtime {
   locked: boolean;
 }
 
-export const readRealtime = (d: DomainXml): DomainRealtime => ({
-  vcpusched: children(child(d.root, 'cputune'), 'vcpusched').flatMap((el) => {
+/**
+ * libvirt writes one `<vcpusched>` per vCPU; the ones with the same policy and priority are read as one
+ * set (what was asked for), in the order each set first appears.
+ */
+export const readRealtime = (d: DomainXml): DomainRealtime => {
+  const sets = new Map<string, DomainVcpuSched>();
+  for (const el of children(child(d.root, 'cputune'), 'vcpusched')) {
     const vcpus = parseCpuList(attr(el, 'vcpus') ?? '');
     const scheduler = attr(el, 'scheduler');
-    return vcpus === null || scheduler === null
-      ? []
-      : [{ vcpus, scheduler, priority: intOf(attr(el, 'priority')) }];
-  }),
-  locked: child(child(d.root, 'memoryBacking'), 'locked') !== undefined,
-});
+    if (vcpus === null || scheduler === null) continue;
+    const priority = intOf(attr(el, 'priority'));
+    const key = `${scheduler}/${priority ?? ''}`;
+    const set = sets.get(key) ?? { vcpus: [], scheduler, priority };
+    set.vcpus = [...new Set([...set.vcpus, ...vcpus])].sort((a, b) => a - b);
+    sets.set(key, set);
+  }
+  return {
+    vcpusched: [...sets.values()],
+    locked: child(child(d.root, 'memoryBacking'), 'locked') !== undefined,
+  };
+};
 
 const dropIfEmpty = (el: XmlElement | undefined): void => {
   if (el && elements(el).length === 0 && el.attributes.length === 0) remove(el);

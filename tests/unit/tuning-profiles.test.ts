@@ -294,6 +294,17 @@ describe('profiles written into the domain XML', () => {
     expect(xml).toContain('<vcpusched vcpus="0-1" scheduler="fifo" priority="10"/>');
     expect(xml).toContain('<vcpusched vcpus="3" scheduler="batch"/>');
     expect(xml).toContain('<memoryBacking><locked/></memoryBacking>');
+    // libvirt writes one element per vCPU: read back as the sets asked for.
+    const split = DomainXml.parse(
+      xml.replace(
+        '<vcpusched vcpus="0-1" scheduler="fifo" priority="10"/>',
+        '<vcpusched vcpus="0" scheduler="fifo" priority="10"/><vcpusched vcpus="1" scheduler="fifo" priority="10"/>',
+      ),
+    );
+    expect(readRealtime(split).vcpusched).toEqual([
+      { vcpus: [0, 1], scheduler: 'fifo', priority: 10 },
+      { vcpus: [3], scheduler: 'batch', priority: null },
+    ]);
     setVcpuSched(d, []);
     setLockedMemory(d, false);
     expect(d.toString()).not.toMatch(/vcpusched|memoryBacking/);

@@ -74,6 +74,7 @@ export const ProposalReview = ({
       onKeyDown={(e) => {
         if (e.key === 'Escape' && !busy) {
           e.preventDefault();
+          e.stopPropagation();
           onCancel();
         }
       }}
