@@ -261,7 +261,9 @@ const throughput = (host: ProfileHost, vm: ProfileVm): ProfileResult => {
   if (host.iothreads && vm.virtioDisks.length > 0) {
     plan.iothread = { id: 1, count: Math.max(1, vm.iothreads), disks: [...vm.virtioDisks] };
     notes.push(
-      `The virtio disk${vm.virtioDisks.length === 1 ? '' : 's'} ${vm.virtioDisks.join(', ')} get IOThread 1: their I/O no longer waits on the emulator’s main thread.`,
+      vm.virtioDisks.length === 1
+        ? `The virtio disk ${vm.virtioDisks[0]} gets IOThread 1: its I/O no longer waits on the emulator’s main thread.`
+        : `The virtio disks ${vm.virtioDisks.join(', ')} get IOThread 1: their I/O no longer waits on the emulator’s main thread.`,
     );
   } else
     notes.push(

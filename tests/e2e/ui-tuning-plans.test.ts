@@ -186,6 +186,7 @@ describe.skipIf(!sys.available)(
       await review.getByText('CPU shares 2048, twice the default', { exact: false }).waitFor();
       await review.getByText('IOThread 1', { exact: false }).waitFor();
       await shots(page, 'tuning-profile-diff', page.getByTestId('tune-profiles'));
+      await shots(page, 'tuning-profile-diff-xml', review.getByTestId('xml-diff'));
       await expect
         .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
         .toBe('tune-profile-proposal-apply');

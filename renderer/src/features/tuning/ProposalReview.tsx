@@ -81,7 +81,7 @@ export const ProposalReview = ({
     >
       <h4>{title}</h4>
       {proposal.refusal !== null && (
-        <p className="error-text" role="alert" data-testid={`${testId}-refusal`}>
+        <p className="error-text tune-refusal" role="alert" data-testid={`${testId}-refusal`}>
           {proposal.refusal}
         </p>
       )}
