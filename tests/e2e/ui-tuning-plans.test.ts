@@ -101,6 +101,10 @@ describe.skipIf(!sys.available)(
       await page.keyboard.press('Space');
       await page.keyboard.press('Enter');
       await page.getByTestId('tune-pin-outcome').getByText('Done: in effect now and at next boot.').waitFor();
+      await page
+        .getByTestId('tune-asked')
+        .getByText(host === 2 ? '1' : `1–${host - 1}`, { exact: true })
+        .waitFor();
       await page.getByTestId('tune-target-0').focus();
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Tab');
@@ -203,9 +207,17 @@ describe.skipIf(!sys.available)(
       expect(t.vcpuPins).toEqual([]);
       expect(readRealtime(DomainXml.parse(await configXml())).vcpusched).toEqual([]);
       expect(await configXml()).toMatch(/<driver name='qemu' type='raw' iothread='1'\/>/);
+      // The realtime section follows the new definition: no policy rows left over from before.
+      await page
+        .getByTestId('tune-rt-config')
+        .getByText('ordinary scheduling for every vCPU; memory not locked')
+        .waitFor();
+      expect(await page.getByTestId('tune-rt-row-0').count()).toBe(0);
     }, 60_000);
 
     it('sets a disk limit by keyboard, live and for the next boot', async () => {
+      // The limits card is drawn again once it reads Throughput's definition: type after that.
+      await expect.poll(() => page.getByTestId('tune-blkio-weight').inputValue()).toBe('800');
       const field = page.getByTestId('tune-disk-vda-totalBytesSec');
       await field.focus();
       await field.fill('1024');

@@ -20,7 +20,12 @@ import {
   type ProfileHost,
   type ProfileVm,
 } from '../../electron/tuning/profiles.js';
-import { judgeRealtimeHost, type RealtimeReadings } from '../../electron/tuning/host-realtime.js';
+import {
+  daemonKind,
+  isLocalUri,
+  judgeRealtimeHost,
+  type RealtimeReadings,
+} from '../../electron/tuning/host-realtime.js';
 
 const GiB = 1024 * 1024;
 
@@ -397,5 +402,16 @@ describe('the host’s realtime judgement', () => {
     expect(h.realtimeBudget).toBe(false);
     expect(h.lacks.join(' ')).toMatch(/RLIMIT_RTPRIO is 0/);
     expect(h.memoryLock).toBe(false);
+  });
+});
+
+describe('where the daemon runs', () => {
+  it('reads this machine’s files only for a daemon on this machine', () => {
+    expect(isLocalUri('qemu:///system')).toBe(true);
+    expect(isLocalUri('qemu+unix:///system?socket=/tmp/x/sock')).toBe(true);
+    expect(isLocalUri('qemu+ssh://root@far.example/system')).toBe(false);
+    expect(isLocalUri('qemu+tcp://10.0.0.2/system')).toBe(false);
+    expect(daemonKind('qemu:///session')).toBe('session');
+    expect(daemonKind('qemu+unix:///system?socket=/s')).toBe('system');
   });
 });

@@ -71,6 +71,15 @@ export const Realtime = ({
   const { state, propose, clear } = useProposal(connectionId, vmUuid);
   const initial = JSON.stringify({ rows: rowsOf(data.config), locked: data.config.locked });
   const dirty = JSON.stringify({ rows, locked }) !== initial;
+  // The definition changed (an apply here, a profile, the XML tab): start again from what it says now
+  // (state adjusted while rendering, React's way for state that follows a prop).
+  const [base, setBase] = useState(initial);
+  if (base !== initial) {
+    setBase(initial);
+    setRows(rowsOf(data.config));
+    setLocked(data.config.locked);
+    setIssues({});
+  }
   const host = data.host;
 
   const policyName = (s: string) => t(`tune.rt.policy.${s}`);
