@@ -7,6 +7,7 @@ import { domainXmlHandlers } from '../domainxml/handlers.js';
 import { tuningHandlers } from '../tuning/handlers.js';
 import { hardwareDeviceHandlers } from '../hardware/devices/handlers.js';
 import { hardwareHostDeviceHandlers } from '../hardware/devices/host-device-handlers.js';
+import { tuningPlanHandlers } from '../tuning/plan-handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
@@ -41,6 +42,7 @@ export const createHandlers = (s: Services) =>
     ...tuningHandlers(s.tuning),
     ...hardwareDeviceHandlers(s.hardwareDevices),
     ...hardwareHostDeviceHandlers(s.hostDevices),
+    ...tuningPlanHandlers(s.tuningPlans),
   }) satisfies Partial<HandlerMap<Calls>>;
 
 /** Calls of the contract without a handler (should be `never`; dispatch answers them with an error). */

@@ -8,6 +8,7 @@ import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
 import { TuningService } from '../tuning/service.js';
+import { TuningPlanService } from '../tuning/plan-service.js';
 import { HardwareDeviceService } from '../hardware/devices/choices.js';
 import { HostDeviceService } from '../hardware/devices/host-devices.js';
 import { HostService } from '../host/service.js';
@@ -42,6 +43,7 @@ export interface Services {
   tuning: TuningService;
   hardwareDevices: HardwareDeviceService;
   hostDevices: HostDeviceService;
+  tuningPlans: TuningPlanService;
 }
 
 export interface ServicesOptions {
@@ -77,6 +79,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
   const storage = new StorageService(connections, storageChanged);
   const networks = new NetworkService(connections);
   const transfers = new TransferService(connections, storage, storageChanged);
+  const domainXml = new DomainXmlService(connections);
   const services: Services = {
     connections,
     vms,
@@ -85,7 +88,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     migration: new MigrationService(connections),
     newVm: new NewVmService(connections),
     networks,
-    domainXml: new DomainXmlService(connections),
+    domainXml,
     storage,
     transfers,
     consoles,
@@ -98,6 +101,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     tuning: new TuningService(connections),
     hardwareDevices: new HardwareDeviceService(connections, storage, networks),
     hostDevices: new HostDeviceService(connections),
+    tuningPlans: new TuningPlanService({ connections, domainXml }),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

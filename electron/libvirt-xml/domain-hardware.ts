@@ -231,7 +231,7 @@ export const readBoot = (d: DomainXml): HwBoot => {
  * The child `name` of `parent`, created when missing and placed after the last existing sibling named in
  * `after` (else appended): libvirt does not care about order, people reading the XML do.
  */
-const ensurePlaced = (parent: XmlElement, name: string, after: readonly string[]): XmlElement => {
+export const ensurePlaced = (parent: XmlElement, name: string, after: readonly string[]): XmlElement => {
   const found = child(parent, name);
   if (found) return found;
   const anchors = elements(parent).filter((c) => after.includes(c.nodeName));

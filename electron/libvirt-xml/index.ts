@@ -36,3 +36,4 @@ export * from './domain-controllers.js';
 export * from './domain-filesystems.js';
 export * from './domain-hostdevs.js';
 export * from './node-device.js';
+export * from './domain-tuning-edit.js';

@@ -15,6 +15,7 @@ import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput
 import { tuningCalls, tuningEvents } from './tuning.js';
 import { hardwareDeviceCalls, hardwareDeviceEvents } from './hardware-devices.js';
 import { hardwareHostDeviceCalls, hardwareHostDeviceEvents } from './hardware-hostdevs.js';
+import { tuningPlanCalls, tuningPlanEvents } from './tuning-plans.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
 /**
@@ -37,6 +38,7 @@ export const calls = {
   ...tuningCalls,
   ...hardwareDeviceCalls,
   ...hardwareHostDeviceCalls,
+  ...tuningPlanCalls,
 } as const;
 
 export const events = {
@@ -55,6 +57,7 @@ export const events = {
   ...tuningEvents,
   ...hardwareDeviceEvents,
   ...hardwareHostDeviceEvents,
+  ...tuningPlanEvents,
 } as const;
 
 export type Calls = typeof calls;

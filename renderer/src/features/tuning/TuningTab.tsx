@@ -6,6 +6,7 @@ import { Spinner } from '../../ui/icons.js';
 import { CpuMap } from './CpuMap.js';
 import { Limits } from './Limits.js';
 import { useTuning } from './tuningStore.js';
+import { TuningPlans } from './TuningPlans.js';
 import './tuning.css';
 
 /** The Tuning tab: CPU placement on the host map, then the limits and shares. */
@@ -28,6 +29,13 @@ export const TuningTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) =
     <div className="tune" data-testid="vm-tuning">
       <CpuMap {...props} />
       <Limits {...props} />
+      <TuningPlans
+        connectionId={connectionId}
+        vmUuid={vmUuid}
+        vmName={vmName}
+        state={state}
+        onApplied={reload}
+      />
     </div>
   );
 };

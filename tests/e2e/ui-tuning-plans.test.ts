@@ -1,0 +1,238 @@
+/**
+ * E2E (renderer, web mode), by keyboard: the Tuning tab of a running tiny guest on the private system
+ * daemon — pin two vCPUs on the host map; give vCPU 0–1 the batch policy in the realtime section after
+ * reading the diff; ask for the Low latency profile and read its diff (or, on a host with too few cores,
+ * its refusal), then apply Throughput after reading its diff; set a disk limit. Each step is checked in
+ * libvirt's XML through a second connection. Screenshots at 800x600 and 1280x800, light and dark, of the
+ * realtime section, the refusal and the profile diff go to $VD_SHOTS_DIR when set.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DomainAffect,
+  DomainXMLFlags,
+  openConnection,
+  paramsToRecord,
+  type DomainRef,
+  type LibvirtClient,
+} from '../../electron/libvirt/index.js';
+import { DomainXml, readDomainTuning, readRealtime } from '../../electron/libvirt-xml/index.js';
+import { systemTestEnv, testEnv } from '../support/env.js';
+import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
+import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+
+const sys = systemTestEnv();
+
+/** Pictures of `what` (scrolled into view) at both sizes, light and dark. */
+async function shots(page: Page, name: string, what: Locator): Promise<void> {
+  const dir = process.env.VD_SHOTS_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const size of [
+    { width: 800, height: 600 },
+    { width: 1280, height: 800 },
+  ]) {
+    await page.setViewportSize(size);
+    // The sidebar turns into an overlay under 1000 px: let its transition end before the picture.
+    await page.waitForTimeout(500);
+    await what.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+describe.skipIf(!sys.available)(
+  `renderer e2e: tuning profiles and realtime${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
+  () => {
+    const name = uniqueGuestName('ui-tuneplan');
+    let app: RunningApp;
+    let page: Page;
+    let second: LibvirtClient;
+    let dom: DomainRef;
+    const configXml = async () => second.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE);
+    const configTuning = async () => readDomainTuning(DomainXml.parse(await configXml()));
+
+    beforeAll(async () => {
+      if (!sys.available) return;
+      const { guestKernel, guestInitrd, virtType } = testEnv();
+      const dir = path.join(sys.scratchDir, 'tiny-guest-ui-tuning-plans');
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const kernel = path.join(dir, 'vmlinuz');
+      const initrd = path.join(dir, 'initrd.img');
+      fs.copyFileSync(guestKernel, kernel);
+      fs.copyFileSync(guestInitrd, initrd);
+      const disk = path.join(sys.scratchDir, `${name}.img`);
+      fs.writeFileSync(disk, Buffer.alloc(8 * 1024 * 1024));
+      second = await openConnection(sys.uri);
+      dom = await second.domainDefineXML(tinyGuestXml({ name, virtType, kernel, initrd, vcpus: 2, disk }));
+      await second.domainCreate(dom);
+      app = await startApp({ connections: [{ name: 'System', uri: sys.uri }] });
+      page = await (await launchBrowser()).newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(app.url);
+    }, 120_000);
+
+    afterAll(async () => {
+      if (!sys.available) return;
+      await second?.domainDestroy(dom).catch(() => {});
+      await second?.domainUndefineFlags(dom).catch(() => {});
+      await second?.close();
+      await stopAll();
+    });
+
+    it('pins two vCPUs on the host map by keyboard', async () => {
+      const host = (await second.nodeGetInfo()).cpus;
+      await page.getByTestId('vm-search').fill(name);
+      await page.getByTestId('vm-search').press('Enter');
+      await page.keyboard.press('Enter');
+      await page.locator('#tab-tuning').click();
+      await page.getByTestId('tune-map').waitFor();
+      await page.getByTestId('tune-rt').waitFor();
+
+      // vCPU 0: every CPU but 0 (Space turns the first one off); vCPU 1: only CPU 0.
+      await page.getByTestId('tune-target-0').focus();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('tune-pin-outcome').getByText('Done: in effect now and at next boot.').waitFor();
+      await page
+        .getByTestId('tune-asked')
+        .getByText(host === 2 ? '1' : `1–${host - 1}`, { exact: true })
+        .waitFor();
+      await page.getByTestId('tune-target-0').focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Tab');
+      for (let i = 1; i < host; i++) {
+        await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('Space');
+      }
+      await page.keyboard.press('Enter');
+      await page.getByTestId('tune-pin-outcome').getByText('Done: in effect now and at next boot.').waitFor();
+      const rest = Array.from({ length: host - 1 }, (_, i) => i + 1);
+      expect((await configTuning()).vcpuPins).toEqual([
+        { vcpu: 0, cpus: rest },
+        { vcpu: 1, cpus: [0] },
+      ]);
+    }, 60_000);
+
+    it('says what the host lacks, and sets the batch policy for vCPU 0–1 after reading the diff', async () => {
+      const rt = page.getByTestId('tune-rt');
+      await rt.waitFor();
+      // This machine's kernel is no PREEMPT_RT kernel: the section says so in words.
+      await rt.getByText('The kernel is not a realtime (PREEMPT_RT) kernel', { exact: false }).waitFor();
+      await page.getByTestId('tune-rt-add').focus();
+      await page.keyboard.press('Enter');
+      expect(await page.getByTestId('tune-rt-vcpus-0').inputValue()).toBe('0–1');
+      await page.getByTestId('tune-rt-policy-0').focus();
+      await page.keyboard.type('b'); // the first policy starting with b: Batch
+      expect(await page.getByTestId('tune-rt-policy-0').inputValue()).toBe('batch');
+      expect(await page.getByTestId('tune-rt-priority-0').isDisabled()).toBe(true);
+      await page.getByTestId('tune-rt-vcpus-0').focus();
+      await page.keyboard.press('Enter');
+      const review = page.getByTestId('tune-rt-proposal');
+      await review.getByTestId('xml-diff').waitFor();
+      await review.getByText('vcpusched', { exact: false }).first().waitFor();
+      await shots(page, 'tuning-realtime', rt);
+      // Apply has the focus once the review shows.
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('tune-rt-proposal-apply');
+      await page.keyboard.press('Enter');
+      await page
+        .getByTestId('tune-rt-outcome')
+        .getByText('Saved: in effect from the VM’s next start.')
+        .waitFor();
+      expect(readRealtime(DomainXml.parse(await configXml())).vcpusched).toEqual([
+        { vcpus: [0, 1], scheduler: 'batch', priority: null },
+      ]);
+      await page.getByTestId('tune-rt-config').getByText('vCPU 0–1: Batch').waitFor();
+    }, 60_000);
+
+    it('reads the Low latency profile (its diff, or why this host cannot honour it), then applies Throughput after reading its diff', async () => {
+      const cores = (await second.nodeGetInfo()).cpus;
+      const before = await configXml();
+      await page.getByTestId('tune-profile-low-latency').focus();
+      await page.keyboard.press('Enter');
+      const review = page.getByTestId('tune-profile-proposal');
+      await review.waitFor();
+      if (cores < 3) {
+        await review
+          .getByTestId('tune-profile-proposal-refusal')
+          .getByText(
+            `Low latency needs one NUMA node with at least 3 cores — one for each of the VM’s 2 vCPUs and one for the emulator — and this host’s largest node, node 0, has ${cores} core${cores === 1 ? '' : 's'}.`,
+          )
+          .waitFor();
+        expect(await review.getByTestId('xml-diff').count()).toBe(0);
+        expect(await review.getByTestId('tune-profile-proposal-apply').count()).toBe(0);
+        await shots(page, 'tuning-profile-refused', page.getByTestId('tune-profiles'));
+        await page.keyboard.press('Escape');
+        await review.waitFor({ state: 'detached' });
+      } else {
+        await review.getByTestId('xml-diff').waitFor();
+        await review.getByText('vcpupin', { exact: false }).first().waitFor();
+        await page.keyboard.press('Escape');
+      }
+      expect(await configXml()).toBe(before);
+
+      // Escape gave the focus back to the Low latency button: Tab on to Throughput.
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('tune-profile-low-latency');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await review.getByTestId('xml-diff').waitFor();
+      await review.getByText('CPU shares 2048, twice the default', { exact: false }).waitFor();
+      await review.getByText('IOThread 1', { exact: false }).waitFor();
+      await shots(page, 'tuning-profile-diff', page.getByTestId('tune-profiles'));
+      await shots(page, 'tuning-profile-diff-xml', review.getByTestId('xml-diff'));
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('tune-profile-proposal-apply');
+      await page.keyboard.press('Enter');
+      await page
+        .getByTestId('tune-profile-outcome')
+        .getByText('Throughput applied.', { exact: false })
+        .waitFor();
+      const t = await configTuning();
+      expect(t.shares).toBe(2048);
+      expect(t.blkioWeight).toBe(800);
+      expect(t.iothreads).toBe(1);
+      // No pinning, no realtime: the vCPUs pinned above are free again from the next start.
+      expect(t.vcpuPins).toEqual([]);
+      expect(readRealtime(DomainXml.parse(await configXml())).vcpusched).toEqual([]);
+      expect(await configXml()).toMatch(/<driver name='qemu' type='raw' iothread='1'\/>/);
+      // The realtime section follows the new definition: no policy rows left over from before.
+      await page
+        .getByTestId('tune-rt-config')
+        .getByText('ordinary scheduling for every vCPU; memory not locked')
+        .waitFor();
+      expect(await page.getByTestId('tune-rt-row-0').count()).toBe(0);
+    }, 60_000);
+
+    it('sets a disk limit by keyboard, live and for the next boot', async () => {
+      // The limits card is drawn again once it reads Throughput's definition: type after that.
+      await expect.poll(() => page.getByTestId('tune-blkio-weight').inputValue()).toBe('800');
+      const field = page.getByTestId('tune-disk-vda-totalBytesSec');
+      await field.focus();
+      await field.fill('1024');
+      await page.keyboard.press('Enter');
+      // The limits card is drawn afresh when it reads the new values back, which can take its "Done" away
+      // before it is seen: libvirt's values, then the field read back, tell that it was applied.
+      await expect
+        .poll(
+          async () =>
+            paramsToRecord(await second.domainGetBlockIoTune(dom, 'vda', DomainAffect.LIVE)).total_bytes_sec,
+        )
+        .toBe(1048576);
+      await expect.poll(() => page.getByTestId('tune-disk-vda-totalBytesSec').inputValue()).toBe('1024');
+      expect(await page.getByTestId('tune-disk-vda').getByRole('alert').count()).toBe(0);
+      expect((await configTuning()).disks[0]?.iotune.totalBytesSec).toBe(1048576);
+    }, 60_000);
+  },
+);
