@@ -20,6 +20,7 @@ import { NewVmService } from '../newvm/service.js';
 import { SnapshotService } from '../snapshots/service.js';
 import { StorageService } from '../storage/service.js';
 import { TransferService } from '../storage/transfers.js';
+import { IsoLibrary } from '../storage/iso-library.js';
 import { CloneService } from '../vms/clone.js';
 import { VmService } from '../vms/vm-service.js';
 
@@ -34,6 +35,7 @@ export interface Services {
   domainXml: DomainXmlService;
   storage: StorageService;
   transfers: TransferService;
+  isoLibrary: IsoLibrary;
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
@@ -70,8 +72,11 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     getClient: (id) => connections.getClient(id),
     connectionUri: (id) => connections.entry(id).uri,
   });
-  const storageChanged = (connectionId: string, pool: string | null): void =>
+  const isoLibrary = new IsoLibrary(connections);
+  const storageChanged = (connectionId: string, pool: string | null): void => {
+    isoLibrary.invalidate(connectionId, pool);
     broadcast('storage.changed', { connectionId, pool });
+  };
   const storage = new StorageService(connections, storageChanged);
   const transfers = new TransferService(connections, storage, storageChanged);
   const services: Services = {
@@ -85,6 +90,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     domainXml: new DomainXmlService(connections),
     storage,
     transfers,
+    isoLibrary,
     consoles,
     stats,
     host: new HostService({
@@ -104,6 +110,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
   connections.on('connected', (id, client) => services.networks.attach(id, client));
   connections.on('connected', (id, client) => storage.attach(id, client));
   connections.on('disconnected', (id) => storage.detach(id));
+  connections.on('disconnected', (id) => isoLibrary.invalidate(id, null));
 
   // What renderers see change.
   connections.on('changed', () => broadcast('connections.changed', { connections: connections.list() }));
