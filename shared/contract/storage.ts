@@ -222,6 +222,8 @@ export const transferResultSchema = z.object({
   pool: z.string(),
   volume: z.string(),
   localPath: z.string(),
+  /** The volume's path on the host (an uploaded ISO: what a VM's CD-ROM points at). */
+  volumePath: z.string(),
   bytes: bytesSchema,
   seconds: z.number().min(0),
   /** sha256 (hex) of the bytes sent / received; null when not checked (hashing costs CPU time). */

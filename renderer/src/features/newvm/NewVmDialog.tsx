@@ -19,6 +19,7 @@ import { FailureNote } from '../../ui/FailureNote.js';
 import { useConnections } from '../../store/connections.js';
 import { chooserStart, isoChooserFor } from './isoChooser.js';
 import { useIsoLibrary, useIsoOsText } from '../storage/IsoLibrary.js';
+import { IsoUpload } from './IsoUpload.js';
 import { fmtBytes } from '../storage/format.js';
 
 type Options = CallOutput<'newvm.options'>;
@@ -119,6 +120,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
   const libraryIsos = library.data?.isos ?? [];
   const libraryEntry = libraryIsos.find((i) => i.path === iso.trim()) ?? null;
   const isoOsText = useIsoOsText();
+  const [uploading, setUploading] = useState(false);
   const live = useRef(true);
   useEffect(
     () => () => {
@@ -390,6 +392,17 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
                   {t('newvm.isoChoose')}
                 </button>
               )}
+              {!uploading && (
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid="newvm-iso-upload"
+                  disabled={!options}
+                  onClick={() => setUploading(true)}
+                >
+                  {t('isoupload.button')}
+                </button>
+              )}
               {detected && (
                 <span className="hint" aria-live="polite" data-testid="newvm-detected">
                   {detected}
@@ -398,6 +411,21 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             </>
           }
         />
+        {uploading && options && (
+          <IsoUpload
+            connectionId={req.connectionId}
+            pools={options.pools.filter((p) => p.active).map((p) => p.name)}
+            onClose={() => setUploading(false)}
+            onUploaded={(r) => {
+              setUploading(false);
+              form.set('iso', r.volumePath);
+              appliedLibraryPath.current = null;
+              setDetected(null);
+              setIsoProblem(null);
+              showToast(t('isoupload.done', { name: isolated(r.volume), pool: isolated(r.pool) }));
+            }}
+          />
+        )}
         {libraryIsos.length > 0 && (
           <div className="field iso-library-pick">
             <label htmlFor="newvm-iso-library">{t('newvm.isoLibrary')}</label>

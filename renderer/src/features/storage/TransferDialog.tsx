@@ -1,19 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { calls, type CallInput } from '../../../../shared/contract/index.js';
-import type {
-  StoragePool,
-  StorageVolume,
-  TransferProgress,
-  TransferResult,
-} from '../../../../shared/contract/storage.js';
+import type { StoragePool, StorageVolume, TransferResult } from '../../../../shared/contract/storage.js';
 import { getApi } from '../../api/client.js';
-import { useEvent } from '../../api/hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { CheckField, TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { Name, tr } from '../../ui/Name.js';
-import { baseName, fmtBytes, fmtDuration, newTransferId } from './format.js';
+import { baseName, fmtBytes } from './format.js';
+import { TransferProgressView, useTransfer } from './transfer.js';
 
 type Phase = { kind: 'form' } | { kind: 'running' } | { kind: 'done'; result: TransferResult };
 
@@ -36,12 +31,9 @@ export const TransferDialog = ({
   const t = useT();
   const upload = volume === null;
   const chooseFile = window.virtdesk?.chooseFile;
-  const transferId = useRef(newTransferId());
+  const transfer = useTransfer();
+  const transferId = transfer.id;
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
-  const [progress, setProgress] = useState<TransferProgress | null>(null);
-  useEvent('storage.progress', (p) => {
-    if (p.transferId === transferId.current) setProgress(p);
-  });
 
   const form = useForm({
     schema: upload ? calls['storage.upload'].input : calls['storage.download'].input,
@@ -68,8 +60,7 @@ export const TransferDialog = ({
         setPhase({ kind: 'done', result });
       } catch (e) {
         // Back to the form with the message (and a new id: the old transfer is over).
-        transferId.current = newTransferId();
-        setProgress(null);
+        transfer.reset();
         setPhase({ kind: 'form' });
         throw e;
       }
@@ -81,9 +72,8 @@ export const TransferDialog = ({
     if (phase.kind === 'done') closeRef.current?.focus();
   }, [phase.kind]);
 
-  const cancel = () => void getApi().call('storage.cancelTransfer', { transferId: transferId.current });
+  const cancel = transfer.cancel;
   const running = phase.kind === 'running';
-  const pct = progress && progress.total > 0 ? Math.min(100, (progress.bytes / progress.total) * 100) : null;
   const title = upload
     ? tr('storage.upload.title', { pool: <Name>{pool.name}</Name> })
     : tr('storage.download.title', { name: <Name>{volume.name}</Name> });
@@ -181,27 +171,7 @@ export const TransferDialog = ({
             checked={v.verify}
             onChange={(x) => form.set('verify', x)}
           />
-          {running && (
-            <div className="transfer-progress" data-testid="transfer-progress" aria-live="polite">
-              <progress
-                max={100}
-                value={pct ?? undefined}
-                aria-label={t(
-                  progress?.phase === 'verify' ? 'storage.transfer.verifying' : 'storage.transfer.moving',
-                )}
-              />
-              <p className="dim">
-                {progress
-                  ? t(progress.phase === 'verify' ? 'storage.transfer.verifyLine' : 'storage.transfer.line', {
-                      done: fmtBytes(progress.bytes),
-                      total: fmtBytes(progress.total),
-                      speed: `${fmtBytes(progress.bytesPerSecond)}/s`,
-                      left: fmtDuration(progress.secondsLeft),
-                    })
-                  : t('storage.transfer.starting')}
-              </p>
-            </div>
-          )}
+          {running && <TransferProgressView progress={transfer.progress} />}
           {form.errors.form && <p className="error-text">{form.errors.form}</p>}
         </fieldset>
       )}

@@ -15,4 +15,11 @@ export default {
   'newvm.isoLibrary': 'Or pick from the ISO library',
   'newvm.isoLibraryNone': '{count} ISO images in this host’s pools…',
   'newvm.isoLibraryEntry': '{name} — {os} · {size} · pool {pool}',
+  'isoupload.button': 'Upload a local ISO…',
+  'isoupload.title': 'Upload a local ISO image into a pool of this host',
+  'isoupload.pool': 'Into pool',
+  'isoupload.noPool': 'This host has no running storage pool to upload into.',
+  'isoupload.start': 'Upload',
+  'isoupload.close': 'Close',
+  'isoupload.done': 'Uploaded {name} into pool {pool}: it is selected',
 };

@@ -15,4 +15,11 @@ export default {
   'newvm.isoLibrary': '或从 ISO 镜像库中选择',
   'newvm.isoLibraryNone': '此主机存储池中有 {count} 个 ISO 镜像…',
   'newvm.isoLibraryEntry': '{name} — {os} · {size} · 存储池 {pool}',
+  'isoupload.button': '上传本地 ISO…',
+  'isoupload.title': '将本地 ISO 镜像上传到此主机的存储池',
+  'isoupload.pool': '目标存储池',
+  'isoupload.noPool': '此主机没有可上传的运行中存储池。',
+  'isoupload.start': '上传',
+  'isoupload.close': '关闭',
+  'isoupload.done': '已将 {name} 上传到存储池 {pool}，并已选中',
 };
