@@ -13,7 +13,7 @@ export default {
   'isolib.detectedBy.format': 'ISO by libvirt’s format (content not readable over this connection)',
   'isolib.detectedBy.name': 'ISO by its name (content not readable over this connection)',
   'newvm.isoLibrary': 'Or pick from the ISO library',
-  'newvm.isoLibraryNone': '{count} ISO images in this host’s pools…',
+  'newvm.isoLibraryNone': 'Images in this host’s pools: {count}…',
   'newvm.isoLibraryEntry': '{name} — {os} · {size} · pool {pool}',
   'isoupload.button': 'Upload a local ISO…',
   'isoupload.title': 'Upload a local ISO image into a pool of this host',

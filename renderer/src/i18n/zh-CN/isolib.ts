@@ -13,7 +13,7 @@ export default {
   'isolib.detectedBy.format': '按 libvirt 的格式识别为 ISO（此连接无法读取内容）',
   'isolib.detectedBy.name': '按文件名识别为 ISO（此连接无法读取内容）',
   'newvm.isoLibrary': '或从 ISO 镜像库中选择',
-  'newvm.isoLibraryNone': '此主机存储池中有 {count} 个 ISO 镜像…',
+  'newvm.isoLibraryNone': '此主机存储池中的镜像：{count} 个…',
   'newvm.isoLibraryEntry': '{name} — {os} · {size} · 存储池 {pool}',
   'isoupload.button': '上传本地 ISO…',
   'isoupload.title': '将本地 ISO 镜像上传到此主机的存储池',
