@@ -324,6 +324,26 @@ export const storageCalls = {
   ),
 };
 
+/**
+ * Web mode's upload from the browser's own computer: the page POSTs the file (a File picked with a file
+ * input, streamed by the browser from its disk) to this path of the web server, with the access token
+ * (Authorization: Bearer …), its WebSocket session (header below: progress events and Cancel go there)
+ * and this query. The answer is JSON: { ok: true, value: TransferResult } or { ok: false, error }.
+ */
+export const BROWSER_UPLOAD_PATH = '/upload';
+export const BROWSER_UPLOAD_SESSION_HEADER = 'x-virtdesk-session';
+export const browserUploadQuerySchema = z
+  .object({
+    ...poolRef,
+    volume: newStorageNameSchema,
+    transferId: transferIdSchema,
+    verify: z.enum(['0', '1']).transform((v) => v === '1'),
+    /** The file's name on the browser's computer (for messages; no path). */
+    fileName: z.string().min(1).max(255),
+  })
+  .strict();
+export type BrowserUploadQuery = z.input<typeof browserUploadQuerySchema>;
+
 export const storageEvents = {
   /** Something in the connection's storage changed (a pool event, or an action of any renderer). */
   'storage.changed': z.object({ connectionId: z.string(), pool: z.string().nullable() }),

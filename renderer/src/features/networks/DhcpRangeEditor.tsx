@@ -46,7 +46,7 @@ export const DhcpRangeEditor = ({
   return (
     <>
       <form
-        className="entry-row"
+        className="entry-row range-row"
         data-testid="network-dhcp-range"
         aria-label={t('netrange.label', { start: range.start, end: range.end })}
         onSubmit={(e) => {

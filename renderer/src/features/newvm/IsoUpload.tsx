@@ -1,12 +1,13 @@
 import { useState, type KeyboardEvent } from 'react';
-import { calls } from '../../../../shared/contract/index.js';
-import type { TransferResult } from '../../../../shared/contract/storage.js';
+import { calls, type CallInput } from '../../../../shared/contract/index.js';
+import { browserUploadQuerySchema, type TransferResult } from '../../../../shared/contract/storage.js';
 import { getApi } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
 import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { isolated } from '../../ui/Name.js';
 import { baseName } from '../storage/format.js';
+import { uploadFromBrowser } from '../storage/browserUpload.js';
 import { TransferProgressView, useTransfer } from '../storage/transfer.js';
 import './iso-upload.css';
 
@@ -32,31 +33,54 @@ export const IsoUpload = ({
   const chooseFile = window.virtdesk?.chooseFile;
   const transfer = useTransfer();
   const [running, setRunning] = useState(false);
+  // Web mode: a file of the browser's own computer (streamed by the browser), instead of a server path.
+  const [browserFile, setBrowserFile] = useState<File | null>(null);
   const form = useForm({
-    schema: calls['storage.upload'].input,
+    schema: browserFile ? browserUploadQuerySchema : calls['storage.upload'].input,
     initial: () => ({
       pool: pools.includes('default') ? 'default' : (pools[0] ?? ''),
       localPath: '',
       volumeName: '',
     }),
-    toInput: (v) => ({
-      connectionId,
-      pool: v.pool,
-      volume: v.volumeName.trim() || baseName(v.localPath.trim()),
-      localPath: v.localPath.trim(),
-      transferId: transfer.id.current,
-      verify: true,
-    }),
+    toInput: (v) =>
+      browserFile
+        ? {
+            connectionId,
+            pool: v.pool,
+            volume: v.volumeName.trim() || browserFile.name,
+            transferId: transfer.id.current,
+            verify: '1',
+            fileName: browserFile.name,
+          }
+        : {
+            connectionId,
+            pool: v.pool,
+            volume: v.volumeName.trim() || baseName(v.localPath.trim()),
+            localPath: v.localPath.trim(),
+            transferId: transfer.id.current,
+            verify: true,
+          },
     paths: { volume: 'volumeName' },
   });
   const v = form.values;
 
+  const ready = (!!browserFile || !!v.localPath.trim()) && !!v.pool;
   const start = (): void => {
-    if (running || !v.localPath.trim() || !v.pool) return;
+    if (running || !ready) return;
     void form.submit(async (input) => {
       setRunning(true);
       try {
-        onUploaded(await getApi().call('storage.upload', input));
+        onUploaded(
+          browserFile
+            ? await uploadFromBrowser(browserFile, {
+                connectionId,
+                pool: v.pool,
+                volume: (input as { volume: string }).volume,
+                transferId: transfer.id.current,
+                verify: true,
+              })
+            : await getApi().call('storage.upload', input as CallInput<'storage.upload'>),
+        );
       } catch (e) {
         transfer.reset();
         throw e;
@@ -117,6 +141,19 @@ export const IsoUpload = ({
               </button>
             )}
           </div>
+          {!chooseFile && (
+            <div className="field">
+              <label htmlFor="iso-upload-browser-file">{t('isoupload.browserFile')}</label>
+              <input
+                id="iso-upload-browser-file"
+                type="file"
+                className="entry"
+                accept=".iso,.img,application/x-iso9660-image"
+                onChange={(e) => setBrowserFile(e.target.files?.[0] ?? null)}
+              />
+              <span className="hint">{t('isoupload.browserFileHint')}</span>
+            </div>
+          )}
           <div className="field-row">
             <div className="field">
               <label htmlFor="iso-upload-pool">{t('isoupload.pool')}</label>
@@ -138,7 +175,7 @@ export const IsoUpload = ({
               id="iso-upload-volume"
               label={t('storage.field.volumeName')}
               value={v.volumeName}
-              placeholder={baseName(v.localPath) || 'image.iso'}
+              placeholder={browserFile?.name ?? (baseName(v.localPath) || 'image.iso')}
               error={form.errors.volumeName}
               onChange={(x) => form.set('volumeName', x)}
             />
@@ -170,7 +207,7 @@ export const IsoUpload = ({
               type="button"
               className="btn suggested"
               data-testid="iso-upload-start"
-              disabled={!v.localPath.trim() || !v.pool}
+              disabled={!ready}
               onClick={start}
             >
               {t('isoupload.start')}

@@ -22,4 +22,6 @@ export default {
   'isoupload.start': 'Upload',
   'isoupload.close': 'Close',
   'isoupload.done': 'Uploaded {name} into pool {pool}: it is selected',
+  'isoupload.browserFile': 'Or a file on this computer (the browser’s)',
+  'isoupload.browserFileHint': 'The browser sends it to the server, which streams it into the pool.',
 };

@@ -22,4 +22,6 @@ export default {
   'isoupload.start': '上传',
   'isoupload.close': '关闭',
   'isoupload.done': '已将 {name} 上传到存储池 {pool}，并已选中',
+  'isoupload.browserFile': '或本机（浏览器所在计算机）上的文件',
+  'isoupload.browserFileHint': '浏览器将其发送到服务器，由服务器流式写入存储池。',
 };
