@@ -203,4 +203,39 @@ describe('renderer e2e: ISO library, download, upload in place', () => {
     await shots(page, 'newvm-iso-uploaded');
     await page.keyboard.press('Escape');
   });
+
+  it('web mode: New VM uploads a file of the browser’s own computer into the pool, and selects it', async () => {
+    const local = path.join(localDir, 'debian-11.7.0-amd64-netinst.iso');
+    const fd = fs.openSync(local, 'w');
+    fs.writeSync(fd, fakeIso({ volumeId: 'Debian 11.7.0 amd64 n' }));
+    fs.writeSync(fd, randomBytes(8 * MiB));
+    fs.closeSync(fd);
+
+    await page.keyboard.press('Control+Shift+N');
+    const dialog = page.getByTestId('newvm-dialog');
+    await dialog.waitFor();
+    await page.keyboard.type(`${vmName}-3`);
+    await dialog.getByTestId('newvm-iso-upload').click();
+    const panel = dialog.getByTestId('newvm-iso-upload-panel');
+    await panel.waitFor();
+    // The browser's file chooser, answered with a file (Chromium reads and streams it, not the server).
+    await panel.locator('#iso-upload-browser-file').setInputFiles(local);
+    await panel.getByLabel('Into pool').selectOption(poolName);
+    await panel.getByTestId('iso-upload-start').click();
+    await panel.waitFor({ state: 'detached', timeout: 60_000 });
+    const uploaded = path.join(pool.dir, 'debian-11.7.0-amd64-netinst.iso');
+    expect(await dialog.locator('#newvm-iso').inputValue()).toBe(uploaded);
+    expect(sha256(uploaded)).toBe(sha256(local));
+    await expect
+      .poll(
+        () =>
+          dialog
+            .getByTestId('newvm-detected')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toMatch(/Debian 11/);
+    await page.keyboard.press('Escape');
+  });
 });
