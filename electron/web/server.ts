@@ -3,6 +3,8 @@
  *
  * - HTTP: serves the built renderer (dist/renderer) read-only, GET/HEAD only, with the same strict CSP as
  *   Electron, correct MIME types and no way out of the folder (no traversal, no dotfiles, no symlink escape).
+ *   One POST route, BROWSER_UPLOAD_PATH: a file of the browser's computer streamed into a volume (token in
+ *   Authorization, the page's WebSocket session named; see shared/contract/storage.ts).
  * - WebSocket at /ws: JSON frames `{t:'call', id, name, input}` → `{t:'result', id, ok, value | error}`,
  *   pushed `{t:'event', name, payload}`. Requires the random token (URL `?token=` on the WS URL, or a first
  *   frame `{t:'auth', token}`), compared in constant time; browser Origins other than the page's own are
