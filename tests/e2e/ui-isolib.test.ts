@@ -111,6 +111,25 @@ describe('renderer e2e: ISO library, download, upload in place', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('web mode: the Storage page uploads a file of the browser’s own computer, checked by sha256', async () => {
+    const local = path.join(localDir, 'from-this-computer.img');
+    fs.writeFileSync(local, randomBytes(24 * MiB));
+    await page.getByTestId('volume-upload').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId('transfer-dialog');
+    await dialog.waitFor();
+    await dialog.locator('#transfer-browser-file').setInputFiles(local);
+    await dialog.locator('button[type=submit]').click();
+    await dialog.getByTestId('transfer-done').waitFor({ timeout: 60_000 });
+    const text = (await dialog.textContent()) ?? '';
+    expect(text).toMatch(/Uploaded 24\.0 MiB into volume from-this-computer\.img/);
+    expect(/\(([0-9a-f]{64})\)/.exec(text)?.[1]).toBe(sha256(local));
+    expect(sha256(path.join(pool.dir, 'from-this-computer.img'))).toBe(sha256(local));
+    await shots(page, 'storage-upload-from-browser');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('New VM picks an ISO from the library: path filled, OS preselected, the VM boots from it', async () => {
     await page.keyboard.press('Control+Shift+N');
     const dialog = page.getByTestId('newvm-dialog');

@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { calls, type CallInput } from '../../../../shared/contract/index.js';
-import type { StoragePool, StorageVolume, TransferResult } from '../../../../shared/contract/storage.js';
+import {
+  browserUploadQuerySchema,
+  type StoragePool,
+  type StorageVolume,
+  type TransferResult,
+} from '../../../../shared/contract/storage.js';
 import { getApi } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
 import { Dialog } from '../../ui/Dialog.js';
@@ -9,6 +14,7 @@ import { useForm } from '../../ui/form/useForm.js';
 import { Name, tr } from '../../ui/Name.js';
 import { baseName, fmtBytes } from './format.js';
 import { TransferProgressView, useTransfer } from './transfer.js';
+import { uploadFromBrowser } from './browserUpload.js';
 
 type Phase = { kind: 'form' } | { kind: 'running' } | { kind: 'done'; result: TransferResult };
 
@@ -34,18 +40,35 @@ export const TransferDialog = ({
   const transfer = useTransfer();
   const transferId = transfer.id;
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
+  // Web mode uploads: a file of the browser's own computer, instead of a path on the server.
+  const [browserFile, setBrowserFile] = useState<File | null>(null);
+  const fromBrowser = upload && browserFile !== null;
 
   const form = useForm({
-    schema: upload ? calls['storage.upload'].input : calls['storage.download'].input,
+    schema: fromBrowser
+      ? browserUploadQuerySchema
+      : upload
+        ? calls['storage.upload'].input
+        : calls['storage.download'].input,
     initial: () => ({ localPath: '', volumeName: '', verify: upload }),
-    toInput: (v) => ({
-      connectionId,
-      pool: pool.name,
-      volume: upload ? v.volumeName.trim() || baseName(v.localPath.trim()) : volume.name,
-      localPath: v.localPath.trim(),
-      transferId: transferId.current,
-      verify: v.verify,
-    }),
+    toInput: (v) =>
+      fromBrowser
+        ? {
+            connectionId,
+            pool: pool.name,
+            volume: v.volumeName.trim() || browserFile.name,
+            transferId: transferId.current,
+            verify: v.verify ? '1' : '0',
+            fileName: browserFile.name,
+          }
+        : {
+            connectionId,
+            pool: pool.name,
+            volume: upload ? v.volumeName.trim() || baseName(v.localPath.trim()) : volume.name,
+            localPath: v.localPath.trim(),
+            transferId: transferId.current,
+            verify: v.verify,
+          },
     paths: { volume: 'volumeName' },
   });
   const v = form.values;
@@ -54,9 +77,17 @@ export const TransferDialog = ({
     void form.submit(async (input) => {
       setPhase({ kind: 'running' });
       try {
-        const result = upload
-          ? await getApi().call('storage.upload', input as CallInput<'storage.upload'>)
-          : await getApi().call('storage.download', input as CallInput<'storage.download'>);
+        const result = fromBrowser
+          ? await uploadFromBrowser(browserFile, {
+              connectionId,
+              pool: pool.name,
+              volume: (input as { volume: string }).volume,
+              transferId: transferId.current,
+              verify: v.verify,
+            })
+          : upload
+            ? await getApi().call('storage.upload', input as CallInput<'storage.upload'>)
+            : await getApi().call('storage.download', input as CallInput<'storage.download'>);
         setPhase({ kind: 'done', result });
       } catch (e) {
         // Back to the form with the message (and a new id: the old transfer is over).
@@ -98,7 +129,11 @@ export const TransferDialog = ({
             <button type="button" className="btn" onClick={onClose}>
               {t('common.cancel')}
             </button>
-            <button type="submit" className="btn suggested" disabled={form.submitting || !v.localPath.trim()}>
+            <button
+              type="submit"
+              className="btn suggested"
+              disabled={form.submitting || (!v.localPath.trim() && !fromBrowser)}
+            >
               {t(upload ? 'storage.upload' : 'storage.download')}
             </button>
           </>
@@ -156,12 +191,24 @@ export const TransferDialog = ({
               </button>
             )}
           </div>
+          {upload && !chooseFile && (
+            <div className="field">
+              <label htmlFor="transfer-browser-file">{t('isoupload.browserFile')}</label>
+              <input
+                id="transfer-browser-file"
+                type="file"
+                className="entry"
+                onChange={(e) => setBrowserFile(e.target.files?.[0] ?? null)}
+              />
+              <span className="hint">{t('isoupload.browserFileHint')}</span>
+            </div>
+          )}
           {upload && (
             <TextField
               id="transfer-volume"
               label={t('storage.field.volumeName')}
               value={v.volumeName}
-              placeholder={baseName(v.localPath) || 'image.iso'}
+              placeholder={browserFile?.name ?? (baseName(v.localPath) || 'image.iso')}
               error={form.errors.volumeName}
               onChange={(x) => form.set('volumeName', x)}
             />
