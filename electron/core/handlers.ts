@@ -38,7 +38,7 @@ export const createHandlers = (s: Services) =>
     ...networkHandlers(s.networks),
     ...hardwareHandlers(s.hardware),
     ...domainXmlHandlers(s.domainXml),
-    ...storageHandlers(s.storage, s.transfers),
+    ...storageHandlers(s.storage, s.transfers, s.isoLibrary),
     ...tuningHandlers(s.tuning),
     ...hardwareDeviceHandlers(s.hardwareDevices),
     ...hardwareHostDeviceHandlers(s.hostDevices),

@@ -22,6 +22,7 @@ import { NewVmService } from '../newvm/service.js';
 import { SnapshotService } from '../snapshots/service.js';
 import { StorageService } from '../storage/service.js';
 import { TransferService } from '../storage/transfers.js';
+import { IsoLibrary } from '../storage/iso-library.js';
 import { CloneService } from '../vms/clone.js';
 import { VmService } from '../vms/vm-service.js';
 
@@ -36,6 +37,7 @@ export interface Services {
   domainXml: DomainXmlService;
   storage: StorageService;
   transfers: TransferService;
+  isoLibrary: IsoLibrary;
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
@@ -74,8 +76,11 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     getClient: (id) => connections.getClient(id),
     connectionUri: (id) => connections.entry(id).uri,
   });
-  const storageChanged = (connectionId: string, pool: string | null): void =>
+  const isoLibrary = new IsoLibrary(connections);
+  const storageChanged = (connectionId: string, pool: string | null): void => {
+    isoLibrary.invalidate(connectionId, pool);
     broadcast('storage.changed', { connectionId, pool });
+  };
   const storage = new StorageService(connections, storageChanged);
   const networks = new NetworkService(connections);
   const transfers = new TransferService(connections, storage, storageChanged);
@@ -91,6 +96,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     domainXml,
     storage,
     transfers,
+    isoLibrary,
     consoles,
     stats,
     host: new HostService({
@@ -112,6 +118,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
   connections.on('connected', (id, client) => services.networks.attach(id, client));
   connections.on('connected', (id, client) => storage.attach(id, client));
   connections.on('disconnected', (id) => storage.detach(id));
+  connections.on('disconnected', (id) => isoLibrary.invalidate(id, null));
 
   // What renderers see change.
   connections.on('changed', () => broadcast('connections.changed', { connections: connections.list() }));

@@ -96,6 +96,11 @@ export function dhcpHostXml(h: { mac?: string | null; name?: string | null; ip: 
   return serializeXml(newDocument('host', { mac: h.mac || null, name: h.name || null, ip: h.ip }));
 }
 
+/** A DHCP range (section ip-dhcp-range of virNetworkUpdate). */
+export function dhcpRangeXml(r: { start: string; end: string }): string {
+  return serializeXml(newDocument('range', { start: r.start, end: r.end }));
+}
+
 /** A DNS host entry (section dns-host of virNetworkUpdate). */
 export function dnsHostXml(h: NetworkDnsHost): string {
   const root = newDocument('host', { ip: h.ip });

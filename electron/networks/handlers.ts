@@ -11,6 +11,7 @@ export const networkHandlers = (svc: NetworkService): HandlerMap<typeof networkC
     svc.setAutostart(connectionId, name, autostart),
   'networks.delete': ({ connectionId, name }) => svc.delete(connectionId, name),
   'networks.dhcpHost': (input) => svc.dhcpHost(input),
+  'networks.dhcpRange': (input) => svc.dhcpRange(input),
   'networks.dnsHost': (input) => svc.dnsHost(input),
   'networks.hostInterfaces': ({ connectionId }) => svc.hostInterfaces(connectionId),
   'networks.start': ({ connectionId, name, autostart }) => svc.start(connectionId, name, autostart),

@@ -13,6 +13,7 @@ import { CoreError } from '../base/errors.js';
 import {
   DomainXMLFlags,
   ErrorCode,
+  VIR_NETWORK_XML_INACTIVE,
   libvirtCode,
   NetworkUpdateCommand,
   NetworkUpdateFlags,
@@ -27,10 +28,12 @@ import {
   NetworkXml,
   parseXml,
   dhcpHostXml,
+  dhcpRangeXml,
   dnsHostXml,
   newNetworkXml,
   type NewNetworkSpec,
 } from '../libvirt-xml/index.js';
+import { checkDhcpRange } from './dhcp-range.js';
 import { checkNewNetwork, type ExistingBlock, type NetworkCreateInput } from './validate.js';
 
 /** A VM's interface on a network. */
@@ -317,6 +320,43 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
       NetworkUpdateSection.IP_DHCP_HOST,
       dhcpHostXml({ mac: h.mac?.toLowerCase() ?? null, name: h.name, ip: h.ip }),
     );
+  }
+
+  /**
+   * See 'networks.dhcpRange'. libvirt has no in-place change of a range, so: add the new one, then delete
+   * the old one, each live and in the definition together; a failed delete takes the new range out
+   * again, so the network never keeps both.
+   */
+  async dhcpRange(input: Parsed<'networks.dhcpRange'>): Promise<CallOutput<'networks.dhcpRange'>> {
+    const c = this.connections.getClient(input.connectionId);
+    const net = await this.lookup(c, input.name);
+    const live = await c.networkIsActive(net);
+    // The definition is what both changes must fit (the live one equals it unless edited elsewhere).
+    const xml = NetworkXml.parse(await c.networkGetXMLDesc(net, live ? 0 : VIR_NETWORK_XML_INACTIVE));
+    const check = checkDhcpRange(xml.ips, input.old, input.range);
+    if (!check.ok) throw new CoreError('invalid-input', check.issues[0]!.message, check.issues);
+    if (input.old.start === input.range.start && input.old.end === input.range.end) return { live };
+    const flags = NetworkUpdateFlags.AFFECT_CONFIG | (live ? NetworkUpdateFlags.AFFECT_LIVE : 0);
+    const apply = (command: number, r: { start: string; end: string }): Promise<void> =>
+      c.networkUpdate(net, command, NetworkUpdateSection.IP_DHCP_RANGE, dhcpRangeXml(r), flags, check.index);
+    const what = `the DHCP range of network '${input.name}'`;
+    await apply(NetworkUpdateCommand.ADD_LAST, input.range).catch((e: unknown) => {
+      throw new CoreError('libvirt', `Could not change ${what} (libvirt: ${(e as Error).message})`);
+    });
+    try {
+      await apply(NetworkUpdateCommand.DELETE, input.old);
+    } catch (e) {
+      const undone = await apply(NetworkUpdateCommand.DELETE, input.range).then(
+        () => true,
+        () => false,
+      );
+      throw new CoreError(
+        'libvirt',
+        `Could not change ${what}: ${undone ? 'it is unchanged' : `it now has both ${input.old.start}–${input.old.end} and ${input.range.start}–${input.range.end}`} (libvirt: ${(e as Error).message})`,
+      );
+    }
+    this.emit('changed', input.connectionId);
+    return { live };
   }
 
   dnsHost(input: Parsed<'networks.dnsHost'>): Promise<CallOutput<'networks.dnsHost'>> {

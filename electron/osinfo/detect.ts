@@ -58,3 +58,57 @@ export const detectOs = (catalog: OsEntry[], iso: IsoIdentity, arch: string = 'x
 
 const isNewer = (e: OsEntry, than: OsEntry | null): boolean =>
   (e.releaseDate ?? '') > (than?.releaseDate ?? '');
+
+/** '12.5.0' → ['12.5.0', '12.5', '12']; a token without a leading number gives none. */
+const versionPrefixes = (token: string): string[] => {
+  if (!/^\d/.test(token)) return [];
+  const parts = token.split('.');
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+};
+
+/**
+ * What a file's name says it is, for images whose volume label cannot be read (a volume on a remote
+ * pool that refuses downloads) or matches no medium: short ids built from neighbouring words of the name
+ * ("debian-12.5.0-amd64-netinst.iso" → debian12; "ubuntu-22.04.3-live-server" → ubuntu22.04;
+ * "alpine-virt-3.17.0" → alpinelinux3.17; "openSUSE-Leap-15.4" → opensuse15.4; "Win10_22H2" → win10). The longest
+ * short id found wins, then the newest release. Null when no word sequence is a short id.
+ */
+export const osFromFileName = (catalog: OsEntry[], fileName: string): OsEntry | null => {
+  const words = fileName
+    .toLowerCase()
+    .replace(/\.(iso|img)$/, '')
+    .split(/[-_\s]+/)
+    .filter(Boolean);
+  const candidates = new Set<string>();
+  words.forEach((w, i) => {
+    candidates.add(w);
+    const next = words[i + 1];
+    if (next === undefined) return;
+    for (const v of versionPrefixes(next)) {
+      candidates.add(w + v);
+      candidates.add(`${w}linux${v}`);
+      candidates.add(`${w}-${v}`);
+    }
+    const third = words[i + 2];
+    // A word between name and version: "CentOS-Stream-9" (centos-stream9), "openSUSE-Leap-15.4" (opensuse15.4).
+    if (third !== undefined)
+      for (const v of versionPrefixes(third)) {
+        candidates.add(`${w}-${next}${v}`);
+        candidates.add(w + v);
+        candidates.add(`${w}linux${v}`);
+      }
+  });
+  let best: OsEntry | null = null;
+  let bestLength = 0;
+  for (const e of catalog) {
+    for (const id of e.shortIds) {
+      const s = id.toLowerCase();
+      if (!candidates.has(s)) continue;
+      if (s.length > bestLength || (s.length === bestLength && isNewer(e, best))) {
+        best = e;
+        bestLength = s.length;
+      }
+    }
+  }
+  return best;
+};

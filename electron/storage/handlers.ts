@@ -1,13 +1,16 @@
 import type { storageCalls } from '../../shared/contract/storage.js';
 import type { HandlerMap } from '../base/handlers.js';
+import type { IsoLibrary } from './iso-library.js';
 import type { StorageService } from './service.js';
 import type { TransferService } from './transfers.js';
 
 export const storageHandlers = (
   svc: StorageService,
   transfers: TransferService,
+  isoLibrary: IsoLibrary,
 ): HandlerMap<typeof storageCalls> => ({
   'storage.pools': ({ connectionId }) => svc.pools(connectionId),
+  'storage.isos': ({ connectionId }) => isoLibrary.list(connectionId),
   'storage.poolTypes': ({ connectionId }) => svc.poolTypes(connectionId),
   'storage.createPool': (input) => svc.createPool(input),
   'storage.findPoolSources': (input) => svc.findPoolSources(input),

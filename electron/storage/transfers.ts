@@ -11,7 +11,7 @@
 import { constants, createReadStream } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { TransferProgress } from '../../shared/contract/storage.js';
@@ -47,11 +47,79 @@ class Cancelled extends Error {
   override name = 'Cancelled';
 }
 
-/** The file's first bytes name its format: qcow2 images start with "QFI\xfb"; anything else is raw bytes. */
-async function sniffFormat(handle: FileHandle): Promise<'qcow2' | 'raw'> {
-  const head = Buffer.alloc(4);
-  await handle.read(head, 0, 4, 0);
-  return head.equals(Buffer.from([0x51, 0x46, 0x49, 0xfb])) ? 'qcow2' : 'raw';
+/** The first bytes name the format: qcow2 images start with "QFI\xfb"; anything else is raw bytes. */
+const formatOf = (head: Buffer): 'qcow2' | 'raw' =>
+  head.subarray(0, 4).equals(Buffer.from([0x51, 0x46, 0x49, 0xfb])) ? 'qcow2' : 'raw';
+
+/**
+ * Where an upload's bytes come from: a file where the main process runs, or (web mode) the body of the
+ * browser's HTTP request streaming a file the user picked on their own computer.
+ */
+export interface UploadSource {
+  /** For messages and the result: the file's path, or the name the browser gave. */
+  name: string;
+  size: number;
+  /** The first bytes (at most 4), read without losing them for stream(). */
+  head(): Promise<Buffer>;
+  stream(): Readable;
+  /** Releases what stream() did not (called once, whatever happened). */
+  close(): Promise<void>;
+  /** Why fewer bytes than `size` came (a file that shrank, a browser that stopped sending). */
+  shortReason: string;
+}
+
+/** A local file as an upload source. */
+async function fileSource(path: string): Promise<UploadSource> {
+  const { handle, size } = await openSourceFile(path);
+  return {
+    name: path,
+    size,
+    async head() {
+      const head = Buffer.alloc(4);
+      const { bytesRead } = await handle.read(head, 0, 4, 0);
+      return head.subarray(0, bytesRead);
+    },
+    stream: () => handle.createReadStream({ start: 0, highWaterMark: CHUNK }),
+    // The read stream closes the file when it ends or is destroyed; before it existed, we do.
+    close: async () => {
+      if (handle.fd !== -1) await handle.close().catch(() => undefined);
+    },
+    shortReason: 'the file changed while uploading',
+  };
+}
+
+/**
+ * A readable of known size (an HTTP request body) as an upload source: its first bytes are read ahead
+ * for the format and put back (unshift) before it is piped.
+ */
+export function streamSource(name: string, size: number, body: Readable): UploadSource {
+  return {
+    name,
+    size,
+    head: () =>
+      new Promise<Buffer>((resolve, reject) => {
+        const done = (head: Buffer): void => {
+          body.off('readable', onReadable);
+          body.off('end', onEnd);
+          body.off('error', reject);
+          if (head.length > 0) body.unshift(head);
+          resolve(head);
+        };
+        const onReadable = (): void => {
+          const chunk = body.read(Math.min(4, size)) as Buffer | null;
+          if (chunk) done(chunk);
+        };
+        const onEnd = (): void => done(Buffer.alloc(0));
+        body.on('readable', onReadable);
+        body.once('end', onEnd);
+        body.once('error', reject);
+      }),
+    stream: () => body,
+    close: async () => {
+      if (!body.readableEnded) body.destroy();
+    },
+    shortReason: 'the browser stopped sending the file',
+  };
 }
 
 export class TransferService {
@@ -78,17 +146,38 @@ export class TransferService {
 
   async upload(session: ClientSession, input: UploadInput): Promise<CallOutput<'storage.upload'>> {
     const c = this.connections.getClient(input.connectionId);
-    const pool = await this.storage.lookupPool(c, input.pool);
-    const { handle, size } = await openSourceFile(input.localPath);
-    const what = `${basename(input.localPath)} into pool '${input.pool}'`;
-    const run = this.begin(session, input.transferId);
+    await this.storage.lookupPool(c, input.pool);
+    return this.uploadFrom(session, input, await fileSource(input.localPath));
+  }
+
+  /**
+   * The upload itself, from any source (a local file, a browser's request body): the volume is made,
+   * the bytes streamed in, read back and compared; on any failure or cancel the volume goes again.
+   */
+  async uploadFrom(
+    session: ClientSession,
+    input: Omit<UploadInput, 'localPath'>,
+    source: UploadSource,
+  ): Promise<CallOutput<'storage.upload'>> {
+    const size = source.size;
+    let run: Running;
+    let c: LibvirtClient;
+    try {
+      c = this.connections.getClient(input.connectionId);
+      run = this.begin(session, input.transferId);
+    } catch (e) {
+      await source.close();
+      throw e;
+    }
+    const what = `${basename(source.name)} into pool '${input.pool}'`;
     let vol: StorageVolRef | null = null;
     const started = performance.now();
     try {
+      const pool = await this.storage.lookupPool(c, input.pool);
       await this.storage.refuseExistingVolume(c, pool, input.volume, 'volume');
       // Every byte will be written: it must fit in the free space, not just in the pool's size.
       await this.storage.checkFits(c, pool, size, true);
-      const format = await sniffFormat(handle);
+      const format = formatOf(await source.head());
       vol = await c
         .storageVolCreateXML(
           pool,
@@ -102,15 +191,12 @@ export class TransferService {
       run.controller.signal.throwIfAborted();
       const stream = await c.storageVolUpload(vol, 0, size, 0);
       const meter = this.meter(session, input.transferId, 'upload', 'transfer', size, input.verify);
-      await pipeline(meter.tap(handle.createReadStream({ start: 0, highWaterMark: CHUNK })), stream, {
+      await pipeline(meter.tap(source.stream()), stream, {
         signal: run.controller.signal,
       });
       const sha256 = meter.digest();
       if (meter.bytes !== size)
-        throw new CoreError(
-          'internal',
-          `Sent ${meter.bytes} bytes of ${size}: the file changed while uploading.`,
-        );
+        throw new CoreError('internal', `Sent ${meter.bytes} bytes of ${size}: ${source.shortReason}.`);
       if (input.verify) {
         const back = await this.readBack(c, session, input.transferId, vol, size, run.controller.signal);
         if (back !== sha256)
@@ -123,7 +209,8 @@ export class TransferService {
       return {
         pool: input.pool,
         volume: input.volume,
-        localPath: input.localPath,
+        localPath: source.name,
+        volumePath: await c.storageVolGetPath(vol),
         bytes: size,
         seconds: (performance.now() - started) / 1000,
         sha256,
@@ -134,8 +221,7 @@ export class TransferService {
       throw await this.failedUpload(c, input, vol, what, reason);
     } finally {
       this.end(input.transferId);
-      // The read stream closes the file when it ends or is destroyed; before it existed, we do.
-      if (handle.fd !== -1) await handle.close().catch(() => undefined);
+      await source.close();
     }
   }
 
@@ -175,6 +261,7 @@ export class TransferService {
         pool: input.pool,
         volume: input.volume,
         localPath: input.localPath,
+        volumePath: xml.targetPath ?? (await c.storageVolGetPath(vol)),
         bytes: meter.bytes,
         seconds: (performance.now() - started) / 1000,
         sha256,
@@ -265,7 +352,7 @@ export class TransferService {
    */
   private async failedUpload(
     c: LibvirtClient,
-    input: UploadInput,
+    input: Omit<UploadInput, 'localPath'>,
     vol: StorageVolRef | null,
     what: string,
     reason: unknown,

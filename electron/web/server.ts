@@ -3,6 +3,8 @@
  *
  * - HTTP: serves the built renderer (dist/renderer) read-only, GET/HEAD only, with the same strict CSP as
  *   Electron, correct MIME types and no way out of the folder (no traversal, no dotfiles, no symlink escape).
+ *   One POST route, BROWSER_UPLOAD_PATH: a file of the browser's computer streamed into a volume (token in
+ *   Authorization, the page's WebSocket session named; see shared/contract/storage.ts).
  * - WebSocket at /ws: JSON frames `{t:'call', id, name, input}` → `{t:'result', id, ok, value | error}`,
  *   pushed `{t:'event', name, payload}`. Requires the random token (URL `?token=` on the WS URL, or a first
  *   frame `{t:'auth', token}`), compared in constant time; browser Origins other than the page's own are
@@ -21,6 +23,13 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EventPayload } from '../../shared/contract/index.js';
+import {
+  BROWSER_UPLOAD_PATH,
+  BROWSER_UPLOAD_SESSION_HEADER,
+  browserUploadQuerySchema,
+} from '../../shared/contract/storage.js';
+import { toRemoteError } from '../core/errors.js';
+import { streamSource } from '../storage/transfers.js';
 import { CONSOLE_LIMITS } from '../console/limits.js';
 import { Core, type CoreOptions } from '../core/core.js';
 import type { Session } from '../core/sessions.js';
@@ -65,6 +74,8 @@ export interface WebServer {
 export const WS_CLOSE = { unauthorized: 4401, badFrame: 4400, tooSlow: 4408 } as const;
 
 const AUTH_TIMEOUT_MS = 5000;
+/** A browser upload whose body stops arriving for this long is abandoned. */
+const UPLOAD_IDLE_MS = 60_000;
 const MAX_IN_FLIGHT = 256;
 /** Authenticated WebSockets at most (one per browser tab; a runaway client cannot exhaust the process). */
 const MAX_SOCKETS = 64;
@@ -197,8 +208,58 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
     res.end(res.req.method === 'HEAD' ? undefined : body);
   };
 
+  /**
+   * A file from the browser's computer streamed into a volume (see BROWSER_UPLOAD_PATH): the same upload
+   * as storage.upload (TransferService.uploadFrom), its source the request body. Bounded memory: the
+   * body is piped with backpressure into the libvirt stream.
+   */
+  const handleBrowserUpload = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const json = (status: number, body: object): void =>
+      send(res, status, JSON.stringify(body), 'application/json; charset=utf-8');
+    const refuse = (status: number, message: string, code: string): void => {
+      // The body is not wanted: close the connection after answering rather than read it.
+      res.setHeader('Connection', 'close');
+      json(status, { ok: false, error: { message, code } });
+      req.resume();
+    };
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `${scheme}://${req.headers.host?.toLowerCase()}`)
+      return refuse(403, 'Forbidden', 'forbidden');
+    const auth = req.headers.authorization;
+    if (!tokenMatches(auth?.startsWith('Bearer ') ? auth.slice(7) : undefined, token))
+      return refuse(401, 'Unauthorized', 'unauthorized');
+    markAuthenticated(req.socket);
+    const session = core.sessions.get(String(req.headers[BROWSER_UPLOAD_SESSION_HEADER] ?? ''));
+    if (!session) return refuse(400, 'This page has no session with VirtDesk (reload it).', 'invalid-input');
+    const query = browserUploadQuerySchema.safeParse(
+      Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams),
+    );
+    if (!query.success) return refuse(400, 'The upload request is not valid.', 'invalid-input');
+    const size = Number(req.headers['content-length']);
+    if (!Number.isSafeInteger(size) || size < 1)
+      return refuse(411, 'The upload needs the file’s size (Content-Length).', 'invalid-input');
+    // A browser that stops sending for this long is gone: the upload is cancelled (its volume deleted).
+    req.socket.setTimeout(UPLOAD_IDLE_MS, () => req.destroy(new Error('the browser stopped sending')));
+    const { fileName, ...input } = query.data;
+    try {
+      const value = await core.services.transfers.uploadFrom(
+        session,
+        input,
+        streamSource(fileName, size, req),
+      );
+      json(200, { ok: true, value });
+    } catch (e) {
+      if (!res.writableEnded && !res.destroyed) json(200, { ok: false, error: toRemoteError(e) });
+    } finally {
+      // Gone already when the upload was cancelled (the request was destroyed with its socket).
+      (req.socket as Socket | null)?.setTimeout(0);
+    }
+  };
+
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!hostAllowed(req)) return send(res, 421, 'Misdirected request\n', 'text/plain; charset=utf-8');
+    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === BROWSER_UPLOAD_PATH)
+      return handleBrowserUpload(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, 'Method not allowed\n', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
     }
@@ -253,7 +314,9 @@ export async function startWebServer(opts: WebServerOptions = {}): Promise<WebSe
       ) as unknown as Server)
     : createServer(onRequest);
   server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = 30_000;
+  // No bound on a whole request: an upload's body (BROWSER_UPLOAD_PATH, the only route that reads one)
+  // may take hours, and has its own idle timeout; the header phase stays bounded by headersTimeout.
+  server.requestTimeout = 0;
 
   const sockets = new Set<WebSocket>();
   const pendingAuth = new Set<WebSocket>();

@@ -187,6 +187,23 @@ export const networkCalls = {
     ref.extend({ op: z.enum(['add', 'remove']), host: dhcpHostSchema }).strict(),
     updateOutput,
   ),
+  /**
+   * Changes the start and end of one IPv4 DHCP range, live (when running) and in the definition. libvirt
+   * cannot modify a range in place (9.0 refuses VIR_NETWORK_UPDATE_COMMAND_MODIFY for ranges), so the new
+   * range is added, then the old one deleted; if the delete fails, the new one is deleted again.
+   * Refused, at the field, when the range leaves the subnet, ends before it starts, or holds a static
+   * host's address or overlaps another range.
+   */
+  'networks.dhcpRange': call(
+    ref
+      .extend({
+        /** The range as it is now (how libvirt finds it). */
+        old: z.object({ start: ipTextSchema, end: ipTextSchema }).strict(),
+        range: z.object({ start: ipTextSchema, end: ipTextSchema }).strict(),
+      })
+      .strict(),
+    updateOutput,
+  ),
   /** Adds or removes a DNS host entry, live (when running) and in the definition. */
   'networks.dnsHost': call(
     ref.extend({ op: z.enum(['add', 'remove']), host: dnsHostSchema }).strict(),

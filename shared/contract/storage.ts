@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from './define.js';
-import { hostPathSchema } from './newvm.js';
+import { hostPathSchema, osChoiceSchema } from './newvm.js';
 import { connectionIdSchema, libvirtNameSchema, uuidSchema, vmNameSchema } from '../model/index.js';
 
 /**
@@ -294,6 +294,8 @@ export const transferResultSchema = z.object({
   pool: z.string(),
   volume: z.string(),
   localPath: z.string(),
+  /** The volume's path on the host (an uploaded ISO: what a VM's CD-ROM points at). */
+  volumePath: z.string(),
   bytes: bytesSchema,
   seconds: z.number().min(0),
   /** sha256 (hex) of the bytes sent / received; null when not checked (hashing costs CPU time). */
@@ -303,9 +305,35 @@ export const transferResultSchema = z.object({
 });
 export type TransferResult = z.infer<typeof transferResultSchema>;
 
+/** One ISO image of the connection's running pools (the ISO library). */
+export const isoImageSchema = z.object({
+  pool: z.string(),
+  volume: z.string(),
+  /** The volume's path on the host (what a VM's CD-ROM points at). */
+  path: z.string(),
+  capacity: bytesSchema,
+  /**
+   * How it was recognised: 'content' = the ISO9660 signature ("CD001" at byte 0x8001) read through the
+   * connection (virStorageVolDownload of 2 KiB); when the connection cannot read it, 'format' = libvirt
+   * says its format is iso, 'name' = its name ends in .iso.
+   */
+  detectedBy: z.enum(['content', 'format', 'name']),
+  /** The volume label of its primary volume descriptor ('' → null), when read. */
+  volumeId: z.string().nullable(),
+  os: osChoiceSchema.nullable(),
+  /** Where `os` came from: the label matched osinfo-db's media rules, or the file name. */
+  osFrom: z.enum(['label', 'name']).nullable(),
+});
+export type IsoImage = z.infer<typeof isoImageSchema>;
+
 export const storageCalls = {
   /** The connection's pools with their state, sizes and the VMs that use them. */
   'storage.pools': call(z.object(conn).strict(), z.object({ pools: z.array(storagePoolSchema) })),
+  /**
+   * The ISO library: every ISO image in the connection's running pools with the OS osinfo-db says it
+   * installs. Cached per connection; a pool event or a change made through VirtDesk refreshes it.
+   */
+  'storage.isos': call(z.object(conn).strict(), z.object({ isos: z.array(isoImageSchema) })),
   /** Pool types this host's libvirt has (virConnectGetStoragePoolCapabilities). */
   'storage.poolTypes': call(z.object(conn).strict(), z.object({ types: z.array(poolTypeInfoSchema) })),
   /** Defines a pool, builds it when asked, starts it, sets autostart. Nothing is left defined if a step fails. */
@@ -375,6 +403,26 @@ export const storageCalls = {
     z.object({ cancelled: z.boolean() }),
   ),
 };
+
+/**
+ * Web mode's upload from the browser's own computer: the page POSTs the file (a File picked with a file
+ * input, streamed by the browser from its disk) to this path of the web server, with the access token
+ * (Authorization: Bearer …), its WebSocket session (header below: progress events and Cancel go there)
+ * and this query. The answer is JSON: { ok: true, value: TransferResult } or { ok: false, error }.
+ */
+export const BROWSER_UPLOAD_PATH = '/upload';
+export const BROWSER_UPLOAD_SESSION_HEADER = 'x-virtdesk-session';
+export const browserUploadQuerySchema = z
+  .object({
+    ...poolRef,
+    volume: newStorageNameSchema,
+    transferId: transferIdSchema,
+    verify: z.enum(['0', '1']).transform((v) => v === '1'),
+    /** The file's name on the browser's computer (for messages; no path). */
+    fileName: z.string().min(1).max(255),
+  })
+  .strict();
+export type BrowserUploadQuery = z.input<typeof browserUploadQuerySchema>;
 
 export const storageEvents = {
   /** Something in the connection's storage changed (a pool event, or an action of any renderer). */

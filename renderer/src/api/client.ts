@@ -39,6 +39,8 @@ export const createApi = (transport: Transport): Api => {
 };
 
 let api: Api | null = null;
+/** Web mode's WebSocket and access token (null in the desktop app). */
+let web: { transport: WsTransport; token: string } | null = null;
 
 const sessionStorageOrNull = (): Storage | null => {
   try {
@@ -48,18 +50,28 @@ const sessionStorageOrNull = (): Storage | null => {
   }
 };
 
+const webTransport = (): WsTransport => {
+  const token = takeWebToken(window.location, window.history, sessionStorageOrNull());
+  const transport = new WsTransport({ url: webSocketUrl(window.location, token) });
+  web = { transport, token };
+  return transport;
+};
+
+/**
+ * Web mode's credentials for a request beside the WebSocket (a file uploaded from the browser): the
+ * access token and this page's session id; null in the desktop app or before the session is ready.
+ */
+export const webSession = (): { token: string; sessionId: string } | null => {
+  getApi();
+  const id = web?.transport.sessionId;
+  return web && id ? { token: web.token, sessionId: id } : null;
+};
+
 /** The process-wide API: Electron bridge when present, else web mode's WebSocket. */
 export const getApi = (): Api => {
   if (!api) {
     api = createApi(
-      window.virtdesk
-        ? bridgeTransport(window.virtdesk as unknown as VirtdeskBridge)
-        : new WsTransport({
-            url: webSocketUrl(
-              window.location,
-              takeWebToken(window.location, window.history, sessionStorageOrNull()),
-            ),
-          }),
+      window.virtdesk ? bridgeTransport(window.virtdesk as unknown as VirtdeskBridge) : webTransport(),
     );
   }
   return api;

@@ -21,6 +21,8 @@ export interface WsTransportOptions {
  */
 export class WsTransport implements Transport {
   status: TransportStatus = 'connecting';
+  /** The server's id of this page's session (its 'ready' frame); null until then. */
+  sessionId: string | null = null;
   private ws: WebSocket | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -74,6 +76,7 @@ export class WsTransport implements Transport {
     if (typeof data !== 'string') return;
     let msg: {
       t?: string;
+      sessionId?: unknown;
       id?: number;
       ok?: boolean;
       value?: unknown;
@@ -92,6 +95,8 @@ export class WsTransport implements Transport {
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.value);
       else p.reject(toApiError(msg.error));
+    } else if (msg.t === 'ready' && typeof msg.sessionId === 'string') {
+      this.sessionId = msg.sessionId;
     } else if (msg.t === 'event' && typeof msg.name === 'string') {
       for (const cb of this.eventCbs) cb(msg.name, msg.payload);
     }

@@ -8,6 +8,7 @@ import { showToast } from '../../store/toasts.js';
 import { FailureNote } from '../../ui/FailureNote.js';
 import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
+import { DhcpRangeEditor } from './DhcpRangeEditor.js';
 
 const expiryText = (unix: number, never: string): string =>
   unix === 0 ? never : new Date(unix * 1000).toLocaleString();
@@ -113,6 +114,25 @@ export const NetworkDetails = ({
         </table>
       )}
 
+      {d.ips.some((ip) => ip.family === 'ipv4' && ip.dhcpRanges.length > 0) && (
+        <>
+          <h4>{t('netrange.title')}</h4>
+          <p className="dim">{t(d.active ? 'netrange.hint' : 'netrange.hintStopped')}</p>
+          {d.ips
+            .filter((ip) => ip.family === 'ipv4')
+            .flatMap((ip) => ip.dhcpRanges)
+            .map((r, i) => (
+              <DhcpRangeEditor
+                key={`${r.start}-${r.end}`}
+                connectionId={connectionId}
+                network={name}
+                range={r}
+                index={i}
+                onChanged={done}
+              />
+            ))}
+        </>
+      )}
       {isolatedAddrs && (
         <>
           <h4>{t('networks.dhcpHosts')}</h4>

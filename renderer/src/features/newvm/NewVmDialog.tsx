@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { CallOutput } from '../../../../shared/contract/index.js';
 import { calls } from '../../../../shared/contract/index.js';
 import { hostPathSchema, type OsChoice } from '../../../../shared/contract/newvm.js';
+import type { IsoImage } from '../../../../shared/contract/storage.js';
 import type { RemoteRemedy } from '../../../../shared/contract/index.js';
 import { getApi } from '../../api/client.js';
 import { applyRemedy, remedyLabel } from '../../api/remedy.js';
@@ -17,6 +18,9 @@ import { showToast } from '../../store/toasts.js';
 import { FailureNote } from '../../ui/FailureNote.js';
 import { useConnections } from '../../store/connections.js';
 import { chooserStart, isoChooserFor } from './isoChooser.js';
+import { useIsoLibrary, useIsoOsText } from '../storage/IsoLibrary.js';
+import { IsoUpload } from './IsoUpload.js';
+import { fmtBytes } from '../storage/format.js';
 
 type Options = CallOutput<'newvm.options'>;
 const DEFAULTS = { memoryMiB: 2048, vcpus: 2, diskGiB: 20 };
@@ -110,6 +114,13 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
   const { name, iso, withDisk, pool, network, start } = form.values;
   const errors = form.errors;
   const busy = form.submitting;
+  // The connection's ISO library: picking an image fills the path and its OS (read on the host through
+  // libvirt, so it works for remote connections too).
+  const library = useIsoLibrary(req.connectionId);
+  const libraryIsos = library.data?.isos ?? [];
+  const libraryEntry = libraryIsos.find((i) => i.path === iso.trim()) ?? null;
+  const isoOsText = useIsoOsText();
+  const [uploading, setUploading] = useState(false);
   const live = useRef(true);
   useEffect(
     () => () => {
@@ -155,10 +166,26 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
     };
   }, [osQuery, searching]);
 
+  // An image of the library: its OS is known already (no need to read the file on this computer).
+  const appliedLibraryPath = useRef<string | null>(null);
+  const applyLibraryIso = (entry: IsoImage): void => {
+    appliedLibraryPath.current = entry.path;
+    setIsoProblem(null);
+    if (entry.os) {
+      chooseOs(entry.os);
+      setDetected(t('newvm.detected', { os: isoOsText(entry) }));
+    } else setDetected(isoOsText(entry));
+  };
+
   // Detect the OS of the ISO once the path stops changing.
   useEffect(() => {
     if (!hostPathSchema.safeParse(iso).success) return;
     const timer = setTimeout(() => {
+      // A path typed (or pasted) that is an image of the library: its OS is known.
+      if (libraryEntry) {
+        if (appliedLibraryPath.current !== libraryEntry.path) applyLibraryIso(libraryEntry);
+        return;
+      }
       getApi()
         .call('newvm.detectOs', { connectionId: req.connectionId, path: iso })
         .then((r) => {
@@ -176,7 +203,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
     }, DETECT_DELAY_MS);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- re-run on the path only
-  }, [iso, req.connectionId]);
+  }, [iso, req.connectionId, libraryEntry?.path]);
 
   const chosenNetwork = options?.networks.find((n) => n.name === network) ?? null;
   const networkStopped = !!chosenNetwork && !chosenNetwork.active;
@@ -335,6 +362,7 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
           error={errors.iso ?? local.iso}
           onChange={(v) => {
             form.set('iso', v);
+            appliedLibraryPath.current = null;
             setDetected(null);
             setIsoProblem(null);
           }}
@@ -364,6 +392,17 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
                   {t('newvm.isoChoose')}
                 </button>
               )}
+              {!uploading && (
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid="newvm-iso-upload"
+                  disabled={!options}
+                  onClick={() => setUploading(true)}
+                >
+                  {t('isoupload.button')}
+                </button>
+              )}
               {detected && (
                 <span className="hint" aria-live="polite" data-testid="newvm-detected">
                   {detected}
@@ -372,6 +411,50 @@ export const NewVmDialog = ({ req }: { req: DialogRequest<'newVm'> }) => {
             </>
           }
         />
+        {uploading && options && (
+          <IsoUpload
+            connectionId={req.connectionId}
+            pools={options.pools.filter((p) => p.active).map((p) => p.name)}
+            onClose={() => setUploading(false)}
+            onUploaded={(r) => {
+              setUploading(false);
+              form.set('iso', r.volumePath);
+              appliedLibraryPath.current = null;
+              setDetected(null);
+              setIsoProblem(null);
+              showToast(t('isoupload.done', { name: isolated(r.volume), pool: isolated(r.pool) }));
+            }}
+          />
+        )}
+        {libraryIsos.length > 0 && (
+          <div className="field iso-library-pick">
+            <label htmlFor="newvm-iso-library">{t('newvm.isoLibrary')}</label>
+            <select
+              id="newvm-iso-library"
+              className="entry"
+              value={libraryEntry?.path ?? ''}
+              onChange={(e) => {
+                const entry = libraryIsos.find((i) => i.path === e.target.value);
+                form.set('iso', e.target.value);
+                setDetected(null);
+                setIsoProblem(null);
+                if (entry) applyLibraryIso(entry);
+              }}
+            >
+              <option value="">{t('newvm.isoLibraryNone', { count: libraryIsos.length })}</option>
+              {libraryIsos.map((i) => (
+                <option key={i.path} value={i.path}>
+                  {t('newvm.isoLibraryEntry', {
+                    name: isolated(i.volume),
+                    pool: isolated(i.pool),
+                    size: fmtBytes(i.capacity),
+                    os: isoOsText(i),
+                  })}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         {options && options.isoVolumes.length > 0 && (
           <datalist id="newvm-iso-list">
             {options.isoVolumes.map((p) => (

@@ -12,6 +12,7 @@ import { Spinner } from '../../ui/icons.js';
 import { Name, tr } from '../../ui/Name.js';
 import { CloneVolumeDialog } from './CloneVolumeDialog.js';
 import { fmtBytes } from './format.js';
+import { IsoLibrarySection } from './IsoLibrary.js';
 import { NewPoolDialog } from './NewPoolDialog.js';
 import { NewVolumeDialog } from './NewVolumeDialog.js';
 import { ResizeVolumeDialog } from './ResizeVolumeDialog.js';
@@ -464,6 +465,7 @@ export const StoragePage = ({ connectionId }: HostPageProps) => {
           )}
         </section>
       </div>
+      <IsoLibrarySection connectionId={connectionId} />
 
       {pending?.kind === 'new-pool' && (
         <NewPoolDialog

@@ -1,19 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
 import { calls, type CallInput } from '../../../../shared/contract/index.js';
-import type {
-  StoragePool,
-  StorageVolume,
-  TransferProgress,
-  TransferResult,
+import {
+  browserUploadQuerySchema,
+  type StoragePool,
+  type StorageVolume,
+  type TransferResult,
 } from '../../../../shared/contract/storage.js';
 import { getApi } from '../../api/client.js';
-import { useEvent } from '../../api/hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { CheckField, TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { Name, tr } from '../../ui/Name.js';
-import { baseName, fmtBytes, fmtDuration, newTransferId } from './format.js';
+import { baseName, fmtBytes } from './format.js';
+import { TransferProgressView, useTransfer } from './transfer.js';
+import { uploadFromBrowser } from './browserUpload.js';
 
 type Phase = { kind: 'form' } | { kind: 'running' } | { kind: 'done'; result: TransferResult };
 
@@ -36,24 +37,38 @@ export const TransferDialog = ({
   const t = useT();
   const upload = volume === null;
   const chooseFile = window.virtdesk?.chooseFile;
-  const transferId = useRef(newTransferId());
+  const transfer = useTransfer();
+  const transferId = transfer.id;
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
-  const [progress, setProgress] = useState<TransferProgress | null>(null);
-  useEvent('storage.progress', (p) => {
-    if (p.transferId === transferId.current) setProgress(p);
-  });
+  // Web mode uploads: a file of the browser's own computer, instead of a path on the server.
+  const [browserFile, setBrowserFile] = useState<File | null>(null);
+  const fromBrowser = upload && browserFile !== null;
 
   const form = useForm({
-    schema: upload ? calls['storage.upload'].input : calls['storage.download'].input,
+    schema: fromBrowser
+      ? browserUploadQuerySchema
+      : upload
+        ? calls['storage.upload'].input
+        : calls['storage.download'].input,
     initial: () => ({ localPath: '', volumeName: '', verify: upload }),
-    toInput: (v) => ({
-      connectionId,
-      pool: pool.name,
-      volume: upload ? v.volumeName.trim() || baseName(v.localPath.trim()) : volume.name,
-      localPath: v.localPath.trim(),
-      transferId: transferId.current,
-      verify: v.verify,
-    }),
+    toInput: (v) =>
+      fromBrowser
+        ? {
+            connectionId,
+            pool: pool.name,
+            volume: v.volumeName.trim() || browserFile.name,
+            transferId: transferId.current,
+            verify: v.verify ? '1' : '0',
+            fileName: browserFile.name,
+          }
+        : {
+            connectionId,
+            pool: pool.name,
+            volume: upload ? v.volumeName.trim() || baseName(v.localPath.trim()) : volume.name,
+            localPath: v.localPath.trim(),
+            transferId: transferId.current,
+            verify: v.verify,
+          },
     paths: { volume: 'volumeName' },
   });
   const v = form.values;
@@ -62,14 +77,21 @@ export const TransferDialog = ({
     void form.submit(async (input) => {
       setPhase({ kind: 'running' });
       try {
-        const result = upload
-          ? await getApi().call('storage.upload', input as CallInput<'storage.upload'>)
-          : await getApi().call('storage.download', input as CallInput<'storage.download'>);
+        const result = fromBrowser
+          ? await uploadFromBrowser(browserFile, {
+              connectionId,
+              pool: pool.name,
+              volume: (input as { volume: string }).volume,
+              transferId: transferId.current,
+              verify: v.verify,
+            })
+          : upload
+            ? await getApi().call('storage.upload', input as CallInput<'storage.upload'>)
+            : await getApi().call('storage.download', input as CallInput<'storage.download'>);
         setPhase({ kind: 'done', result });
       } catch (e) {
         // Back to the form with the message (and a new id: the old transfer is over).
-        transferId.current = newTransferId();
-        setProgress(null);
+        transfer.reset();
         setPhase({ kind: 'form' });
         throw e;
       }
@@ -81,9 +103,8 @@ export const TransferDialog = ({
     if (phase.kind === 'done') closeRef.current?.focus();
   }, [phase.kind]);
 
-  const cancel = () => void getApi().call('storage.cancelTransfer', { transferId: transferId.current });
+  const cancel = transfer.cancel;
   const running = phase.kind === 'running';
-  const pct = progress && progress.total > 0 ? Math.min(100, (progress.bytes / progress.total) * 100) : null;
   const title = upload
     ? tr('storage.upload.title', { pool: <Name>{pool.name}</Name> })
     : tr('storage.download.title', { name: <Name>{volume.name}</Name> });
@@ -108,7 +129,11 @@ export const TransferDialog = ({
             <button type="button" className="btn" onClick={onClose}>
               {t('common.cancel')}
             </button>
-            <button type="submit" className="btn suggested" disabled={form.submitting || !v.localPath.trim()}>
+            <button
+              type="submit"
+              className="btn suggested"
+              disabled={form.submitting || (!v.localPath.trim() && !fromBrowser)}
+            >
               {t(upload ? 'storage.upload' : 'storage.download')}
             </button>
           </>
@@ -166,12 +191,24 @@ export const TransferDialog = ({
               </button>
             )}
           </div>
+          {upload && !chooseFile && (
+            <div className="field">
+              <label htmlFor="transfer-browser-file">{t('isoupload.browserFile')}</label>
+              <input
+                id="transfer-browser-file"
+                type="file"
+                className="entry"
+                onChange={(e) => setBrowserFile(e.target.files?.[0] ?? null)}
+              />
+              <span className="hint">{t('isoupload.browserFileHint')}</span>
+            </div>
+          )}
           {upload && (
             <TextField
               id="transfer-volume"
               label={t('storage.field.volumeName')}
               value={v.volumeName}
-              placeholder={baseName(v.localPath) || 'image.iso'}
+              placeholder={browserFile?.name ?? (baseName(v.localPath) || 'image.iso')}
               error={form.errors.volumeName}
               onChange={(x) => form.set('volumeName', x)}
             />
@@ -181,27 +218,7 @@ export const TransferDialog = ({
             checked={v.verify}
             onChange={(x) => form.set('verify', x)}
           />
-          {running && (
-            <div className="transfer-progress" data-testid="transfer-progress" aria-live="polite">
-              <progress
-                max={100}
-                value={pct ?? undefined}
-                aria-label={t(
-                  progress?.phase === 'verify' ? 'storage.transfer.verifying' : 'storage.transfer.moving',
-                )}
-              />
-              <p className="dim">
-                {progress
-                  ? t(progress.phase === 'verify' ? 'storage.transfer.verifyLine' : 'storage.transfer.line', {
-                      done: fmtBytes(progress.bytes),
-                      total: fmtBytes(progress.total),
-                      speed: `${fmtBytes(progress.bytesPerSecond)}/s`,
-                      left: fmtDuration(progress.secondsLeft),
-                    })
-                  : t('storage.transfer.starting')}
-              </p>
-            </div>
-          )}
+          {running && <TransferProgressView progress={transfer.progress} />}
           {form.errors.form && <p className="error-text">{form.errors.form}</p>}
         </fieldset>
       )}
