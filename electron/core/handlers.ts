@@ -7,6 +7,7 @@ import { domainXmlHandlers } from '../domainxml/handlers.js';
 import { tuningHandlers } from '../tuning/handlers.js';
 import { hardwareDeviceHandlers } from '../hardware/devices/handlers.js';
 import { hostHandlers } from '../host/handlers.js';
+import { hostMemoryHandlers } from '../host/memory-handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
 import { newVmHandlers } from '../newvm/handlers.js';
@@ -29,6 +30,7 @@ export const createHandlers = (s: Services) =>
     ...vmHandlers(s.vms, s.clones),
     ...statsHandlers(s.stats, s.connections),
     ...hostHandlers(s.host),
+    ...hostMemoryHandlers(s.hostMemory),
     ...consoleHandlers(s.consoles),
     ...migrationHandlers(s.migration),
     ...newVmHandlers(s.newVm),

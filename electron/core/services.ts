@@ -10,6 +10,7 @@ import { HardwareService } from '../hardware/service.js';
 import { TuningService } from '../tuning/service.js';
 import { HardwareDeviceService } from '../hardware/devices/choices.js';
 import { HostService } from '../host/service.js';
+import { HostMemoryService } from '../host/memory.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { ConnectionManager, type ReconnectPolicy } from '../connections/connection-manager.js';
@@ -37,6 +38,7 @@ export interface Services {
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
+  hostMemory: HostMemoryService;
   hardware: HardwareService;
   tuning: TuningService;
   hardwareDevices: HardwareDeviceService;
@@ -91,6 +93,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
       connections,
       hostCpuPercent: (id) => stats.latestHost(id)?.cpu ?? null,
     }),
+    hostMemory: new HostMemoryService({ connections }),
     hardware: new HardwareService(connections),
     tuning: new TuningService(connections),
     hardwareDevices: new HardwareDeviceService(connections),

@@ -4,6 +4,7 @@ import { vmCalls, vmEvents } from './vms.js';
 import { consoleCalls, consoleEvents } from './consoles.js';
 import { statsCalls, statsEvents } from './stats.js';
 import { hostCalls, hostEvents } from './host.js';
+import { hostMemoryCalls, hostMemoryEvents } from './host-memory.js';
 import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
@@ -26,6 +27,7 @@ export const calls = {
   ...consoleCalls,
   ...statsCalls,
   ...hostCalls,
+  ...hostMemoryCalls,
   ...migrationCalls,
   ...newVmCalls,
   ...snapshotCalls,
@@ -43,6 +45,7 @@ export const events = {
   ...consoleEvents,
   ...statsEvents,
   ...hostEvents,
+  ...hostMemoryEvents,
   ...migrationEvents,
   ...newVmEvents,
   ...snapshotEvents,
