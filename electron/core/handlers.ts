@@ -5,6 +5,7 @@ import { consoleHandlers } from '../console/handlers.js';
 import { hardwareHandlers } from '../hardware/handlers.js';
 import { domainXmlHandlers } from '../domainxml/handlers.js';
 import { tuningHandlers } from '../tuning/handlers.js';
+import { tuningSecurityHandlers } from '../tuning/security-handlers.js';
 import { hardwareDeviceHandlers } from '../hardware/devices/handlers.js';
 import { hostHandlers } from '../host/handlers.js';
 import { hostMemoryHandlers } from '../host/memory-handlers.js';
@@ -40,6 +41,7 @@ export const createHandlers = (s: Services) =>
     ...domainXmlHandlers(s.domainXml),
     ...storageHandlers(s.storage, s.transfers),
     ...tuningHandlers(s.tuning),
+    ...tuningSecurityHandlers(s.tuningSecurity),
     ...hardwareDeviceHandlers(s.hardwareDevices),
   }) satisfies Partial<HandlerMap<Calls>>;
 

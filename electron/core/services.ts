@@ -8,6 +8,7 @@ import type { EventName, EventPayload } from '../../shared/contract/index.js';
 import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
 import { TuningService } from '../tuning/service.js';
+import { TuningSecurityService } from '../tuning/security.js';
 import { HardwareDeviceService } from '../hardware/devices/choices.js';
 import { HostService } from '../host/service.js';
 import { HostMemoryService } from '../host/memory.js';
@@ -41,6 +42,7 @@ export interface Services {
   hostMemory: HostMemoryService;
   hardware: HardwareService;
   tuning: TuningService;
+  tuningSecurity: TuningSecurityService;
   hardwareDevices: HardwareDeviceService;
 }
 
@@ -96,6 +98,7 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
     hostMemory: new HostMemoryService({ connections }),
     hardware: new HardwareService(connections),
     tuning: new TuningService(connections),
+    tuningSecurity: new TuningSecurityService(connections),
     hardwareDevices: new HardwareDeviceService(connections),
   };
 

@@ -30,3 +30,4 @@ export * from './domain-hardware.js';
 export * from './domain-capabilities.js';
 export * from './capabilities.js';
 export * from './domain-tuning.js';
+export * from './domain-tuning-more.js';

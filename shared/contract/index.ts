@@ -14,6 +14,7 @@ import { domainXmlCalls, domainXmlEvents } from './domainxml.js';
 import { storageCalls, storageEvents } from './storage.js';
 import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput } from './native.js';
 import { tuningCalls, tuningEvents } from './tuning.js';
+import { tuningSecurityCalls, tuningSecurityEvents } from './tuning-security.js';
 import { hardwareDeviceCalls, hardwareDeviceEvents } from './hardware-devices.js';
 // Feature files: one import line each (consoles → E, stats/host → F).
 
@@ -36,6 +37,7 @@ export const calls = {
   ...domainXmlCalls,
   ...storageCalls,
   ...tuningCalls,
+  ...tuningSecurityCalls,
   ...hardwareDeviceCalls,
 } as const;
 
@@ -54,6 +56,7 @@ export const events = {
   ...domainXmlEvents,
   ...storageEvents,
   ...tuningEvents,
+  ...tuningSecurityEvents,
   ...hardwareDeviceEvents,
 } as const;
 
