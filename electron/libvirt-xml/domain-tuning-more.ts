@@ -49,7 +49,8 @@ export const readDomainTuningMore = (xml: DomainXml): DomainTuningMore => {
   const count = intOf(text(root, 'iothreads')) ?? 0;
   const listed = children(child(root, 'iothreadids'), 'iothread')
     .map((t) => intOf(attr(t, 'id')))
-    .filter((n): n is number => n !== null);
+    .filter((n): n is number => n !== null)
+    .sort((a, b) => a - b);
   return {
     iothreadIds: listed.length > 0 ? listed : Array.from({ length: count }, (_, i) => i + 1),
     diskIothreads: children(child(root, 'devices'), 'disk')

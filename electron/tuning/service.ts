@@ -157,7 +157,10 @@ export class TuningService {
       this.effective(client, dom, running),
     ]);
     const iothreadsActual = running
-      ? await client.domainGetIOThreadInfo(dom, DomainAffect.LIVE).catch(() => null)
+      ? await client
+          .domainGetIOThreadInfo(dom, DomainAffect.LIVE)
+          .then((ts) => ts.sort((a, b) => a.id - b.id))
+          .catch(() => null)
       : null;
     return {
       host,

@@ -122,7 +122,7 @@ describe.skipIf(!sys.available)(
         config: 'applied',
       });
       const live = await f.client.domainGetIOThreadInfo(dom, DomainAffect.LIVE);
-      expect(live.map((t) => t.id)).toEqual([1, 2]);
+      expect(live.map((t) => t.id).sort()).toEqual([1, 2]);
       const t = await get();
       expect(t.config.iothreadIds).toEqual([1, 2]);
       expect(t.iothreadsActual?.map((a) => a.id)).toEqual([1, 2]);
