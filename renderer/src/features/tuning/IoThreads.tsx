@@ -189,9 +189,8 @@ const DiskForm = ({ target, ...props }: Props & { target: string }) => {
 export const IoThreads = (props: Props) => {
   const t = useT();
   const c = props.data.config;
-  const k = JSON.stringify([c.iothreadIds, c.iothreadPins, c.diskIothreads, props.data.iothreadsActual]);
   return (
-    <section className="tune-card" aria-labelledby="tune-io-title" data-testid="tune-iothreads" key={k}>
+    <section className="tune-card" aria-labelledby="tune-io-title" data-testid="tune-iothreads">
       <h3 id="tune-io-title">{t('tune.io.title')}</h3>
       <p className="dim">{t('tune.io.what')}</p>
       <div className="tune-groups">

@@ -24,6 +24,16 @@ interface Props {
   state: string;
 }
 
+/**
+ * The process labels, one per driver, without the empty one of the "none" driver. "Not enforcing" is
+ * said of MAC labels only: the DAC driver (a "+uid:+gid" label) has no such mode.
+ */
+const labelsNow = (labels: readonly { label: string; enforcing: boolean }[], permissive: string): string =>
+  labels
+    .filter((l) => l.label !== '')
+    .map((l) => (l.enforcing || /^\+?\w+:\+?\w+$/.test(l.label) ? l.label : `${l.label} (${permissive})`))
+    .join(' · ') || '—';
+
 /** The label of one driver as configured: its own `<seclabel>`, else a model-less one, else dynamic. */
 const configured = (config: readonly SecLabel[], model: string): SecLabel =>
   config.find((l) => l.model === model) ??
@@ -179,9 +189,7 @@ export const Security = ({ connectionId, vmUuid, vmName, state }: Props) => {
             <dd className="mono" data-testid="tune-sec-now">
               {view.processLabels === null
                 ? t('tune.sec.notRunning')
-                : view.processLabels
-                    .map((l) => `${l.label}${l.enforcing ? '' : ` (${t('tune.sec.permissive')})`}`)
-                    .join(' · ') || '—'}
+                : labelsNow(view.processLabels, t('tune.sec.permissive'))}
             </dd>
             <dt>{t('tune.sec.owner')}</dt>
             <dd className="mono" data-testid="tune-sec-owner">
@@ -191,7 +199,7 @@ export const Security = ({ connectionId, vmUuid, vmName, state }: Props) => {
           {drivers.length === 0 ? (
             <p className="dim">{t('tune.sec.noDrivers')}</p>
           ) : (
-            <div className="tune-groups" key={JSON.stringify(view.config)}>
+            <div className="tune-groups">
               {drivers.map((d) => (
                 <DriverForm
                   key={d.model}
