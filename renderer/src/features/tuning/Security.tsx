@@ -84,7 +84,7 @@ const DriverForm = ({
   };
   return (
     <form
-      className="tune-group"
+      className="tune-group tune-sec-driver"
       data-testid={testId}
       onSubmit={(e) => {
         e.preventDefault();
@@ -182,8 +182,9 @@ export const Security = ({ connectionId, vmUuid, vmName, state }: Props) => {
           <dl className="tune-facts" data-testid="tune-sec-facts">
             <dt>{t('tune.sec.hostDrivers')}</dt>
             <dd data-testid="tune-sec-drivers">
-              {view.hostDrivers.map((d) => (d.doi ? `${d.model} (DOI ${d.doi})` : d.model)).join(', ') ||
-                t('tune.sec.noDrivers')}
+              {view.hostDrivers
+                .map((d) => (d.doi && d.model !== 'none' ? `${d.model} (DOI ${d.doi})` : d.model))
+                .join(', ') || t('tune.sec.noDrivers')}
             </dd>
             <dt>{t('tune.sec.labelNow')}</dt>
             <dd className="mono" data-testid="tune-sec-now">

@@ -23,7 +23,7 @@ export default {
     'Limits on one host block device (such as /dev/sda) for all of this VM’s I/O to it; 0 means none, all zero removes the device.',
   'tune.blkdev.new': 'Another host device',
   'tune.blkdev.path': 'Host block device',
-  'tune.blkdev.weight': 'Weight (0, 10–1000)',
+  'tune.blkdev.weight': 'Weight',
   'tune.blkdev.readBytes': 'Read KiB/s',
   'tune.blkdev.writeBytes': 'Write KiB/s',
   'tune.blkdev.readIops': 'Read IOPS',

@@ -23,7 +23,7 @@ export default {
     '对某个主机块设备（如 /dev/sda）上此虚拟机全部 I/O 的限制；0 表示不限，全部为 0 则移除该设备。',
   'tune.blkdev.new': '另一个主机设备',
   'tune.blkdev.path': '主机块设备',
-  'tune.blkdev.weight': '权重（0，10–1000）',
+  'tune.blkdev.weight': '权重',
   'tune.blkdev.readBytes': '读 KiB/s',
   'tune.blkdev.writeBytes': '写 KiB/s',
   'tune.blkdev.readIops': '读 IOPS',
