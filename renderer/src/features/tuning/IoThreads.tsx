@@ -19,14 +19,17 @@ interface Props {
 
 /** Checks a change as the main process will, and sends it; the first issue comes back for its field. */
 const useChecked = (props: Props) => {
-  const { busy, outcome, apply } = useApply(props.connectionId, props.vmUuid, props.onApplied);
+  const { busy, outcome, apply, clear } = useApply(props.connectionId, props.vmUuid, props.onApplied);
   const send = (change: TuningChange): string | null => {
     const issues = checkTuningChange(change, {
       cells: props.data.host.cells,
       config: props.data.config,
       running: props.running,
     });
-    if (issues.length > 0) return issues[0]!.message;
+    if (issues.length > 0) {
+      clear(); // the last outcome is not about what the field now holds
+      return issues[0]!.message;
+    }
     void apply(change);
     return null;
   };
