@@ -5,10 +5,12 @@ import { consoleHandlers } from '../console/handlers.js';
 import { hardwareHandlers } from '../hardware/handlers.js';
 import { domainXmlHandlers } from '../domainxml/handlers.js';
 import { tuningHandlers } from '../tuning/handlers.js';
+import { tuningSecurityHandlers } from '../tuning/security-handlers.js';
 import { hardwareDeviceHandlers } from '../hardware/devices/handlers.js';
 import { hardwareHostDeviceHandlers } from '../hardware/devices/host-device-handlers.js';
 import { tuningPlanHandlers } from '../tuning/plan-handlers.js';
 import { hostHandlers } from '../host/handlers.js';
+import { hostMemoryHandlers } from '../host/memory-handlers.js';
 import { migrationHandlers } from '../migration/handlers.js';
 import { networkHandlers } from '../networks/handlers.js';
 import { newVmHandlers } from '../newvm/handlers.js';
@@ -31,6 +33,7 @@ export const createHandlers = (s: Services) =>
     ...vmHandlers(s.vms, s.clones),
     ...statsHandlers(s.stats, s.connections),
     ...hostHandlers(s.host),
+    ...hostMemoryHandlers(s.hostMemory),
     ...consoleHandlers(s.consoles),
     ...migrationHandlers(s.migration),
     ...newVmHandlers(s.newVm),
@@ -40,6 +43,7 @@ export const createHandlers = (s: Services) =>
     ...domainXmlHandlers(s.domainXml),
     ...storageHandlers(s.storage, s.transfers, s.isoLibrary),
     ...tuningHandlers(s.tuning),
+    ...tuningSecurityHandlers(s.tuningSecurity),
     ...hardwareDeviceHandlers(s.hardwareDevices),
     ...hardwareHostDeviceHandlers(s.hostDevices),
     ...tuningPlanHandlers(s.tuningPlans),

@@ -9,9 +9,11 @@ import { ConsoleService } from '../console/service.js';
 import { HardwareService } from '../hardware/service.js';
 import { TuningService } from '../tuning/service.js';
 import { TuningPlanService } from '../tuning/plan-service.js';
+import { TuningSecurityService } from '../tuning/security.js';
 import { HardwareDeviceService } from '../hardware/devices/choices.js';
 import { HostDeviceService } from '../hardware/devices/host-devices.js';
 import { HostService } from '../host/service.js';
+import { HostMemoryService } from '../host/memory.js';
 import { StatsSampler } from '../stats/sampler.js';
 import type { OpenConnectionFn } from '../base/connections.js';
 import { ConnectionManager, type ReconnectPolicy } from '../connections/connection-manager.js';
@@ -41,8 +43,10 @@ export interface Services {
   consoles: ConsoleService;
   stats: StatsSampler;
   host: HostService;
+  hostMemory: HostMemoryService;
   hardware: HardwareService;
   tuning: TuningService;
+  tuningSecurity: TuningSecurityService;
   hardwareDevices: HardwareDeviceService;
   hostDevices: HostDeviceService;
   tuningPlans: TuningPlanService;
@@ -103,11 +107,13 @@ export function createServices(opts: ServicesOptions, broadcast: Broadcast): Com
       connections,
       hostCpuPercent: (id) => stats.latestHost(id)?.cpu ?? null,
     }),
+    hostMemory: new HostMemoryService({ connections }),
     hardware: new HardwareService(connections),
     tuning: new TuningService(connections),
     hardwareDevices: new HardwareDeviceService(connections, storage, networks),
     hostDevices: new HostDeviceService(connections),
     tuningPlans: new TuningPlanService({ connections, domainXml }),
+    tuningSecurity: new TuningSecurityService(connections),
   };
 
   // Connection up/down: the VM cache first (it lists the VMs), then the sampler.

@@ -6,6 +6,7 @@
 import { attr, bytesOf, child, children, intOf, text, type XmlElement } from './dom.js';
 import { parseCpuList } from './capabilities.js';
 import type { DomainXml } from './domain.js';
+import { readDomainTuningMore, type DomainTuningMore } from './domain-tuning-more.js';
 
 export interface DomainIoTune {
   totalBytesSec: number;
@@ -25,7 +26,7 @@ export interface DomainTuningDisk {
   iotune: DomainIoTune;
 }
 
-export interface DomainTuning {
+export interface DomainTuning extends DomainTuningMore {
   /** vCPUs the VM runs with (`<vcpu current>`, else the count). */
   vcpus: number;
   maxVcpus: number;
@@ -129,6 +130,7 @@ export const readDomainTuning = (xml: DomainXml): DomainTuning => {
       minGuaranteeKiB: kibAt(memtune, 'min_guarantee'),
     },
     blkioWeight: num(child(root, 'blkiotune'), 'weight'),
+    ...readDomainTuningMore(xml),
     memoryKiB: xml.memoryKiB ?? 0,
     currentMemoryKiB: xml.currentMemoryKiB ?? 0,
     disks: children(child(root, 'devices'), 'disk')

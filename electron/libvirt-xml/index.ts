@@ -37,3 +37,4 @@ export * from './domain-filesystems.js';
 export * from './domain-hostdevs.js';
 export * from './node-device.js';
 export * from './domain-tuning-edit.js';
+export * from './domain-tuning-more.js';

@@ -36,6 +36,7 @@ import {
   readDomainTuning,
 } from '../libvirt-xml/index.js';
 import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
+import { applyNextBootOnly, changeNameMore, nextBootOnly, tuningStepMore } from './steps-more.js';
 
 type Step = (client: LibvirtClient, dom: DomainRef, flags: number) => Promise<void>;
 
@@ -80,6 +81,11 @@ export const tuningStep = (change: TuningChange): Step => {
           [{ field: VIR_DOMAIN_BLKIO_WEIGHT, type: 'uint', value: change.weight }],
           f,
         );
+    case 'iothreads':
+    case 'iothreadpin':
+    case 'disk-iothread':
+    case 'blkiodevice':
+      return tuningStepMore(change);
     case 'iotune':
       return (c, d, f) =>
         c.domainSetBlockIoTune(
@@ -118,6 +124,7 @@ const changeName = (change: TuningChange): string =>
     emulatorpin: 'the emulator pinning',
     memtune: 'the memory limits',
     blkio: 'the disk I/O weight',
+    ...changeNameMore(change),
     iotune: `the I/O limits of ${'disk' in change ? change.disk : ''}`,
     sched: 'the CPU shares and quota',
     numatune: 'the NUMA memory placement',
@@ -149,6 +156,12 @@ export class TuningService {
       running ? client.domainGetEmulatorPinInfo(dom, DomainAffect.LIVE).catch(() => null) : null,
       this.effective(client, dom, running),
     ]);
+    const iothreadsActual = running
+      ? await client
+          .domainGetIOThreadInfo(dom, DomainAffect.LIVE)
+          .then((ts) => ts.sort((a, b) => a.id - b.id))
+          .catch(() => null)
+      : null;
     return {
       host,
       effective,
@@ -156,6 +169,7 @@ export class TuningService {
       live: active === null ? null : readDomainTuning(DomainXml.parse(active)),
       actual: actual?.map((v) => ({ vcpu: v.number, cpu: v.cpu, affinity: v.affinity })) ?? null,
       emulatorActual,
+      iothreadsActual,
     };
   }
 
@@ -201,6 +215,7 @@ export class TuningService {
       );
 
     const step = tuningStep(change);
+    if (nextBootOnly(change)) return applyNextBootOnly(client, dom, step, changeName(change));
     const timing = running ? 'both' : 'next-boot';
     try {
       await step(client, dom, DomainAffect.CONFIG);

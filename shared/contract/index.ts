@@ -4,6 +4,7 @@ import { vmCalls, vmEvents } from './vms.js';
 import { consoleCalls, consoleEvents } from './consoles.js';
 import { statsCalls, statsEvents } from './stats.js';
 import { hostCalls, hostEvents } from './host.js';
+import { hostMemoryCalls, hostMemoryEvents } from './host-memory.js';
 import { migrationCalls, migrationEvents } from './migration.js';
 import { newVmCalls, newVmEvents } from './newvm.js';
 import { snapshotCalls, snapshotEvents } from './snapshots.js';
@@ -13,6 +14,7 @@ import { domainXmlCalls, domainXmlEvents } from './domainxml.js';
 import { storageCalls, storageEvents } from './storage.js';
 import type { ChooseFileInput, ChooseFileOutput, ChooseIsoInput, ChooseIsoOutput } from './native.js';
 import { tuningCalls, tuningEvents } from './tuning.js';
+import { tuningSecurityCalls, tuningSecurityEvents } from './tuning-security.js';
 import { hardwareDeviceCalls, hardwareDeviceEvents } from './hardware-devices.js';
 import { hardwareHostDeviceCalls, hardwareHostDeviceEvents } from './hardware-hostdevs.js';
 import { tuningPlanCalls, tuningPlanEvents } from './tuning-plans.js';
@@ -28,6 +30,7 @@ export const calls = {
   ...consoleCalls,
   ...statsCalls,
   ...hostCalls,
+  ...hostMemoryCalls,
   ...migrationCalls,
   ...newVmCalls,
   ...snapshotCalls,
@@ -36,6 +39,7 @@ export const calls = {
   ...domainXmlCalls,
   ...storageCalls,
   ...tuningCalls,
+  ...tuningSecurityCalls,
   ...hardwareDeviceCalls,
   ...hardwareHostDeviceCalls,
   ...tuningPlanCalls,
@@ -47,6 +51,7 @@ export const events = {
   ...consoleEvents,
   ...statsEvents,
   ...hostEvents,
+  ...hostMemoryEvents,
   ...migrationEvents,
   ...newVmEvents,
   ...snapshotEvents,
@@ -55,6 +60,7 @@ export const events = {
   ...domainXmlEvents,
   ...storageEvents,
   ...tuningEvents,
+  ...tuningSecurityEvents,
   ...hardwareDeviceEvents,
   ...hardwareHostDeviceEvents,
   ...tuningPlanEvents,

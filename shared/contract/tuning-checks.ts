@@ -4,6 +4,7 @@
  * below the memory the VM has now — is refused with a plain sentence; the rest is libvirt's to judge.
  */
 import type { HostCell, TuningChange, TuningView } from './tuning.js';
+import { checkTuningChangeMore } from './tuning-checks-more.js';
 
 export interface TuningIssue {
   path: (string | number)[];
@@ -105,6 +106,11 @@ export const checkTuningChange = (
         );
       return [];
     }
+    case 'iothreads':
+    case 'iothreadpin':
+    case 'disk-iothread':
+    case 'blkiodevice':
+      return checkTuningChangeMore(change, ctx, checkCpus);
     case 'blkio':
     case 'sched':
       return [];

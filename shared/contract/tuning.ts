@@ -43,6 +43,17 @@ export const ioTuneSchema = z.object({
 });
 export type IoTune = z.infer<typeof ioTuneSchema>;
 
+/** One `<blkiotune><device>`: limits on one host block device; 0 = not set. */
+export const blkioDeviceSchema = z.object({
+  path: z.string().min(1).max(4096),
+  weight: z.number().int().min(0).max(1000),
+  readBytesSec: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  writeBytesSec: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  readIopsSec: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  writeIopsSec: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type BlkioDevice = z.infer<typeof blkioDeviceSchema>;
+
 export const tuningViewSchema = z.object({
   vcpus: z.number().int(),
   maxVcpus: z.number().int(),
@@ -70,6 +81,18 @@ export const tuningViewSchema = z.object({
     minGuaranteeKiB: nullableNumber,
   }),
   blkioWeight: nullableNumber,
+  /** IOThread ids; each disk's bus and IOThread (null = QEMU's main loop); per-device block limits. */
+  iothreadIds: z.array(z.number().int()).max(16384),
+  diskIothreads: z
+    .array(
+      z.object({
+        target: z.string().max(256),
+        bus: z.string().max(64).nullable(),
+        iothread: z.number().int().nullable(),
+      }),
+    )
+    .max(1024),
+  blkioDevices: z.array(blkioDeviceSchema).max(1024),
   memoryKiB: z.number(),
   currentMemoryKiB: z.number(),
   disks: z
@@ -100,6 +123,11 @@ export const tuningGetOutputSchema = z.object({
   actual: z.array(vcpuActualSchema).max(16384).nullable(),
   /** The emulator threads' CPUs as libvirt reports them for the running VM. */
   emulatorActual: cpuList.nullable(),
+  /** The running VM's IOThreads and the host CPUs each may run on (domainGetIOThreadInfo). */
+  iothreadsActual: z
+    .array(z.object({ id: z.number().int(), cpus: cpuList }))
+    .max(16384)
+    .nullable(),
   /**
    * The values in effect as libvirt's tuning calls report them (the running VM, else the next-boot
    * config): defaults included, which the XML leaves out. Null where the driver cannot say.
@@ -132,6 +160,21 @@ export const tuningChangeSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('blkio'), weight: z.number().int().min(10).max(1000) }).strict(),
+  /** How many IOThreads the VM has (added/removed live where it runs). */
+  z.object({ kind: z.literal('iothreads'), count: z.number().int().min(0).max(64) }).strict(),
+  z
+    .object({ kind: z.literal('iothreadpin'), iothread: z.number().int().min(1).max(16383), cpus: cpuList })
+    .strict(),
+  /** Which IOThread a disk uses (null = QEMU's main loop); next boot only. */
+  z
+    .object({
+      kind: z.literal('disk-iothread'),
+      disk: z.string().min(1).max(256),
+      iothread: z.number().int().min(1).max(16383).nullable(),
+    })
+    .strict(),
+  /** Limits on one host block device; all zero removes them. */
+  z.object({ kind: z.literal('blkiodevice'), device: blkioDeviceSchema }).strict(),
   z.object({ kind: z.literal('iotune'), disk: z.string().min(1).max(256), iotune: ioTuneSchema }).strict(),
   z
     .object({

@@ -185,6 +185,33 @@ export class DomainTuningApi extends RpcCore {
     const host = await this.hostCpuCount();
     await this.call('domainPinEmulator', { dom: toWireDomain(dom), cpumap: cpumapBytes(cpus, host), flags });
   }
+  /** The VM's IOThreads (ids) and the host CPUs each may run on; flags pick live or config. */
+  async domainGetIOThreadInfo(dom: DomainRef, flags = 0): Promise<{ id: number; cpus: number[] }[]> {
+    const host = await this.hostCpuCount();
+    const r = await this.call('domainGetIOThreadInfo', { dom: toWireDomain(dom), flags });
+    return r.info.map((t) => ({ id: t.iothread_id, cpus: cpumapToList(t.cpumap, host) }));
+  }
+  /** Pins one IOThread (by id) to host CPUs. */
+  async domainPinIOThread(
+    dom: DomainRef,
+    iothreadId: number,
+    cpus: readonly number[] | Uint8Array,
+    flags = 0,
+  ): Promise<void> {
+    const host = await this.hostCpuCount();
+    await this.call('domainPinIOThread', {
+      dom: toWireDomain(dom),
+      iothreads_id: iothreadId,
+      cpumap: cpumapBytes(cpus, host),
+      flags,
+    });
+  }
+  async domainAddIOThread(dom: DomainRef, iothreadId: number, flags = 0): Promise<void> {
+    await this.call('domainAddIOThread', { dom: toWireDomain(dom), iothread_id: iothreadId, flags });
+  }
+  async domainDelIOThread(dom: DomainRef, iothreadId: number, flags = 0): Promise<void> {
+    await this.call('domainDelIOThread', { dom: toWireDomain(dom), iothread_id: iothreadId, flags });
+  }
   /** A disk's I/O throttling (total/read/write bytes and IOPS per second…); `disk` is its target or path. */
   async domainGetBlockIoTune(dom: DomainRef, disk: string, flags = 0): Promise<TypedParam[]> {
     const wire = toWireDomain(dom);

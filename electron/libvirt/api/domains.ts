@@ -179,6 +179,12 @@ export class DomainApi extends RpcCore {
     return { label: charsToString(r.label), enforcing: r.enforcing !== 0 };
   }
 
+  /** Every security label of a running domain (one per security driver: selinux/apparmor, dac). */
+  async domainGetSecurityLabelList(dom: DomainRef): Promise<SecurityLabel[]> {
+    const r = await this.call('domainGetSecurityLabelList', { dom: toWireDomain(dom) });
+    return r.labels.map((l) => ({ label: charsToString(l.label), enforcing: l.enforcing !== 0 }));
+  }
+
   async domainGetMetadata(
     dom: DomainRef,
     type: number,

@@ -107,6 +107,46 @@ export class HostApi extends RpcCore {
     return big((await this.call('nodeGetFreeMemory', undefined)).freeMem);
   }
 
+  /**
+   * Free pages of each size in `pageSizesKiB` for `cellCount` NUMA cells from `startCell`: one count per
+   * (cell, size), cell-major, as libvirt returns them.
+   */
+  async nodeGetFreePages(
+    pageSizesKiB: readonly number[],
+    startCell: number,
+    cellCount: number,
+    flags = 0,
+  ): Promise<number[]> {
+    const r = await this.call('nodeGetFreePages', {
+      pages: [...pageSizesKiB],
+      startCell,
+      cellCount,
+      flags,
+    });
+    return r.counts.map(big);
+  }
+
+  /**
+   * Changes the host's huge page pools: for each page size its count, on `cellCount` cells from
+   * `startCell` (-1 = the whole host). flags: VIR_NODE_ALLOC_PAGES_SET sets the pool, else adds.
+   * Returns how many cells were changed.
+   */
+  async nodeAllocPages(
+    pages: readonly { sizeKiB: number; count: number }[],
+    startCell: number,
+    cellCount: number,
+    flags = 0,
+  ): Promise<number> {
+    const r = await this.call('nodeAllocPages', {
+      pageSizes: pages.map((p) => p.sizeKiB),
+      pageCounts: pages.map((p) => BigInt(Math.trunc(p.count))),
+      startCell,
+      cellCount,
+      flags,
+    });
+    return r.ret;
+  }
+
   async nodeGetSecurityModel(): Promise<SecurityModel> {
     const r = await this.call('nodeGetSecurityModel', undefined);
     return { model: charsToString(r.model), doi: charsToString(r.doi) };

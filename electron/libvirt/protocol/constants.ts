@@ -1102,6 +1102,11 @@ export const VIR_DOMAIN_MEMORY_HARD_LIMIT = 'hard_limit';
 export const VIR_DOMAIN_MEMORY_SOFT_LIMIT = 'soft_limit';
 export const VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT = 'swap_hard_limit';
 export const VIR_DOMAIN_BLKIO_WEIGHT = 'weight';
+export const VIR_DOMAIN_BLKIO_DEVICE_WEIGHT = 'device_weight';
+export const VIR_DOMAIN_BLKIO_DEVICE_READ_BPS = 'device_read_bytes_sec';
+export const VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS = 'device_write_bytes_sec';
+export const VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS = 'device_read_iops_sec';
+export const VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS = 'device_write_iops_sec';
 export const VIR_DOMAIN_SCHEDULER_CPU_SHARES = 'cpu_shares';
 export const VIR_DOMAIN_SCHEDULER_VCPU_PERIOD = 'vcpu_period';
 export const VIR_DOMAIN_SCHEDULER_VCPU_QUOTA = 'vcpu_quota';
@@ -1129,3 +1134,17 @@ export const DomainNumatuneMemMode = {
   INTERLEAVE: VIR_DOMAIN_NUMATUNE_MEM_INTERLEAVE,
   RESTRICTIVE: VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE,
 } as const;
+
+/** Host KSM tunables and counters (virNodeGetMemoryParameters / virNodeSetMemoryParameters). */
+export const VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN = 'shm_pages_to_scan';
+export const VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS = 'shm_sleep_millisecs';
+export const VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES = 'shm_merge_across_nodes';
+export const VIR_NODE_MEMORY_SHARED_PAGES_SHARED = 'shm_pages_shared';
+export const VIR_NODE_MEMORY_SHARED_PAGES_SHARING = 'shm_pages_sharing';
+export const VIR_NODE_MEMORY_SHARED_PAGES_UNSHARED = 'shm_pages_unshared';
+export const VIR_NODE_MEMORY_SHARED_PAGES_VOLATILE = 'shm_pages_volatile';
+export const VIR_NODE_MEMORY_SHARED_FULL_SCANS = 'shm_full_scans';
+
+/** virNodeAllocPagesFlags: add to the pool, or set the pool to the count. */
+export const VIR_NODE_ALLOC_PAGES_ADD = 0;
+export const VIR_NODE_ALLOC_PAGES_SET = 1;

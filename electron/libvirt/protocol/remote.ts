@@ -38,6 +38,7 @@ import {
   REMOTE_DOMAIN_SEND_KEY_MAX,
   REMOTE_DOMAIN_SNAPSHOT_LIST_MAX,
   REMOTE_INTERFACE_LIST_MAX,
+  REMOTE_IOTHREAD_INFO_MAX,
   REMOTE_MIGRATE_COOKIE_MAX,
   REMOTE_NETWORK_DHCP_LEASES_MAX,
   REMOTE_NETWORK_LIST_MAX,
@@ -180,6 +181,22 @@ export const procedures = {
     289,
     s({ nparams: int, flags }),
     s({ params: typedParams(REMOTE_NODE_MEMORY_PARAMETERS_MAX), nparams: int }),
+  ),
+  nodeGetFreePages: p(
+    340,
+    s({ pages: array(uint, REMOTE_NODE_MAX_CELLS), startCell: int, cellCount: uint, flags }),
+    s({ counts: array(uhyper, REMOTE_NODE_MAX_CELLS) }),
+  ),
+  nodeAllocPages: p(
+    347,
+    s({
+      pageSizes: array(uint, REMOTE_NODE_MAX_CELLS),
+      pageCounts: array(uhyper, REMOTE_NODE_MAX_CELLS),
+      startCell: int,
+      cellCount: uint,
+      flags,
+    }),
+    s({ ret: int }),
   ),
   connectGetDomainCapabilities: p(
     342,
@@ -354,6 +371,17 @@ export const procedures = {
     s({ cpumaps: opaque(REMOTE_CPUMAPS_MAX), ret: int }),
   ),
   domainPinEmulator: p(279, s({ dom, cpumap: opaque(REMOTE_CPUMAP_MAX), flags }), v),
+  domainGetIOThreadInfo: p(
+    351,
+    domFlags,
+    s({
+      info: array(s({ iothread_id: uint, cpumap: opaque(REMOTE_CPUMAP_MAX) }), REMOTE_IOTHREAD_INFO_MAX),
+      ret: uint,
+    }),
+  ),
+  domainPinIOThread: p(352, s({ dom, iothreads_id: uint, cpumap: opaque(REMOTE_CPUMAP_MAX), flags }), v),
+  domainAddIOThread: p(355, s({ dom, iothread_id: uint, flags }), v),
+  domainDelIOThread: p(356, s({ dom, iothread_id: uint, flags }), v),
   domainSetBlockIoTune: p(
     252,
     s({ dom, disk: str, params: typedParams(REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX), flags }),

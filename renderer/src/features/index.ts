@@ -13,6 +13,7 @@ import { contribution as xmleditor } from './xmleditor/index.js';
 import { contribution as networks } from './networks/index.js';
 import { contribution as storage } from './storage/index.js';
 import { contribution as tuning } from './tuning/index.js';
+import { contribution as hostmem } from './hostmem/index.js';
 
 /**
  * Every feature of the UI, in one list: the app root installs it into the shell's registry. Adding a
@@ -34,4 +35,5 @@ export const features: readonly FeatureContribution[] = [
   networks,
   storage,
   tuning,
+  hostmem,
 ];

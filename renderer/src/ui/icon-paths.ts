@@ -34,6 +34,8 @@ export const iconPaths = {
   moon: 'M9 1a6 6 0 1 0 6 8A5 5 0 0 1 9 1z',
   terminal: 'M1 2h14v12H1zM2.5 3.5v9h11v-9zM4 5l3 2.5L4 10V8.3l1.2-.8L4 6.7zM8 9h4v1.5H8z',
   storage: 'M2 2h12v3.5H2zM2 6.25h12v3.5H2zM2 10.5h12V14H2zM11 3v1.5h1.5V3z',
+  memory:
+    'M2 4h12v8H2zM4 6v4h2V6zM7 6v4h2V6zM10 6v4h2V6zM3 12.5h1.5V14H3zM7.25 12.5h1.5V14h-1.5zM11.5 12.5H13V14h-1.5z',
   network: 'M6 1h4v4H8.75v1.5H14V10h1v4h-4v-4h1.5V8H3.5v2H5v4H1v-4h1V6.5h5.25V5H6z',
 } as const;
 

@@ -93,6 +93,12 @@ describe('remote protocol table', () => {
     expect(procedures.domainGetGuestInfo.proc).toBe(418);
     expect(procedures.networkUpdate.proc).toBe(291);
     expect(procedures.connectFindStoragePoolSources.proc).toBe(75);
+    expect(procedures.nodeGetFreePages.proc).toBe(340);
+    expect(procedures.nodeAllocPages.proc).toBe(347);
+    expect(procedures.domainGetIOThreadInfo.proc).toBe(351);
+    expect(procedures.domainPinIOThread.proc).toBe(352);
+    expect(procedures.domainAddIOThread.proc).toBe(355);
+    expect(procedures.domainDelIOThread.proc).toBe(356);
     expect(eventMessages.domainEventCallbackLifecycle.proc).toBe(318);
     expect(eventMessages.storagePoolEventLifecycle.proc).toBe(370);
     expect(eventMessageByProc.get(354)).toBe('domainEventCallbackDeviceAdded');

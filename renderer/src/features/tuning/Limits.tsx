@@ -37,6 +37,7 @@ const LimitGroup = ({
   title,
   fields,
   build,
+  note,
   data,
   running,
   connectionId,
@@ -49,6 +50,8 @@ const LimitGroup = ({
   fields: FieldDef[];
   /** The change from the parsed values (null = left empty). */
   build: (v: Record<string, number | null>) => TuningChange;
+  /** One sentence under the fields (what is not offered here, and why). */
+  note?: string;
   data: TuningGetOutput;
   running: boolean;
   connectionId: string;
@@ -124,6 +127,7 @@ const LimitGroup = ({
           />
         ))}
       </div>
+      {note && <p className="dim tune-note">{note}</p>}
       <div className="tune-apply-row">
         <Timing running={running} />
         <span className="spacer" />
@@ -304,12 +308,25 @@ export const Limits = (props: {
               min: 1,
               max: 2 ** 42,
             },
+            {
+              key: 'swapHardLimitKiB',
+              label: t('tune.mem.swap'),
+              current: limitText(c.memtune.swapHardLimitKiB),
+              emptyMeans: t('tune.noLimit'),
+              min: 1,
+              max: 2 ** 42,
+            },
           ]}
           build={(v) => ({
             kind: 'memtune',
             hardLimitKiB: v.hardLimitKiB === null ? null : v.hardLimitKiB! * MiB,
             softLimitKiB: v.softLimitKiB === null ? null : v.softLimitKiB! * MiB,
+            // Sent only when changed: a kernel without swap accounting refuses it even when left as it was.
+            ...(String(v.swapHardLimitKiB ?? '') !== limitText(c.memtune.swapHardLimitKiB)
+              ? { swapHardLimitKiB: v.swapHardLimitKiB == null ? null : v.swapHardLimitKiB * MiB }
+              : {}),
           })}
+          note={t('tune.mem.minGuarantee')}
         />
         <LimitGroup
           {...props}

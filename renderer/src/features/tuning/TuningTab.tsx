@@ -5,6 +5,9 @@ import { FailureNote } from '../../ui/FailureNote.js';
 import { Spinner } from '../../ui/icons.js';
 import { CpuMap } from './CpuMap.js';
 import { Limits } from './Limits.js';
+import { IoThreads } from './IoThreads.js';
+import { BlkioDevices } from './BlkioDevices.js';
+import { Security } from './Security.js';
 import { useTuning } from './tuningStore.js';
 import { TuningPlans } from './TuningPlans.js';
 import './tuning.css';
@@ -36,6 +39,9 @@ export const TuningTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) =
         state={state}
         onApplied={reload}
       />
+      <IoThreads {...props} />
+      <BlkioDevices {...props} />
+      <Security connectionId={connectionId} vmUuid={vmUuid} vmName={vmName} state={state} />
     </div>
   );
 };
