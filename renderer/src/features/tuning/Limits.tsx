@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { checkTuningChange } from '../../../../shared/contract/tuning-checks.js';
 import {
   numaModes,
@@ -62,6 +62,20 @@ const LimitGroup = ({
   const t = useT();
   const initial = Object.fromEntries(fields.map((f) => [f.key, f.current]));
   const [values, setValues] = useState<Record<string, string>>(initial);
+  // When the values in effect change (after an apply here or elsewhere), untouched fields follow them
+  // and fields being edited keep what was typed; the form is not remounted, so its outcome stays shown.
+  const initialKey = JSON.stringify(initial);
+  const previous = useRef(initial);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = initial;
+    setValues((v) =>
+      Object.fromEntries(
+        Object.entries(initial).map(([k, now]) => [k, v[k] === before[k] ? now : (v[k] ?? now)]),
+      ),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `initial` is rebuilt each render; its content is the key
+  }, [initialKey]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { busy, outcome, apply } = useApply(connectionId, vmUuid, onApplied);
   const dirty = fields.some((f) => values[f.key] !== f.current);
@@ -279,10 +293,8 @@ export const Limits = (props: {
   const t = useT();
   const c: TuningView = props.data.config;
   const e = props.data.effective;
-  // A new form after an apply: it starts from the values as they are now.
-  const k = JSON.stringify([c.memtune, c.shares, c.period, c.quota, c.blkioWeight, c.disks, c.numa, e]);
   return (
-    <section className="tune-card" aria-labelledby="tune-limits-title" data-testid="tune-limits" key={k}>
+    <section className="tune-card" aria-labelledby="tune-limits-title" data-testid="tune-limits">
       <h3 id="tune-limits-title">{t('tune.limits.title')}</h3>
       <div className="tune-groups">
         <LimitGroup
