@@ -448,6 +448,9 @@ const serialEdit = (now: DomainXml): RoundTripEdit => {
   };
 };
 
+/** What libvirt takes on a virtio controller's `<driver>` only. */
+const VIRTIO_DRIVER_ATTRS = ['queues', 'cmd_per_lun', 'max_sectors', 'ioeventfd', 'iothread'];
+
 /** Companion controllers (EHCI with its UHCIs) share one index: a model change is no edit of one. */
 const alone = (x: DomainXml, type: string, index: number): boolean =>
   readControllers(x).filter((c) => c.type === type && c.index === index).length === 1;
@@ -466,10 +469,22 @@ const controllerEdit = (now: DomainXml): RoundTripEdit => {
     return {
       kind: 'controller',
       change: { kind: 'controller.model', type, index: c.index, model },
-      // The model, and what only the old model had (a USB port count, a companion's master).
+      // The model, and what only the old model had (a USB port count, a companion's master, the <driver>
+      // settings of virtio-scsi, with the <driver> when nothing else is in it).
       touched: (x) => {
         const el = findController(x, type, c.index);
-        return [...attrsOf(el, 'model', 'ports'), ...children(el, 'master')];
+        const driver = model === 'lsilogic' ? children(el, 'driver') : [];
+        const virtioOnly = (d: XmlElement): Touched[] => {
+          const names = Array.from(d.attributes, (a) => a.name);
+          const emptied =
+            names.every((n) => VIRTIO_DRIVER_ATTRS.includes(n)) &&
+            elements(d).every((e) => e.nodeName === 'iothreads');
+          return emptied ? [d] : [...attrsOf(d, ...VIRTIO_DRIVER_ATTRS), ...children(d, 'iothreads')];
+        };
+        const gone = [...children(el, 'master'), ...driver.flatMap(virtioOnly)];
+        // A controller left without elements loses its indentation too.
+        const emptied = el && elements(el).every((e) => gone.includes(e)) ? Array.from(el.childNodes) : gone;
+        return [...attrsOf(el, 'model', 'ports'), ...emptied];
       },
       read: (x) => modelOf(x, type, c.index),
       expected: model,
