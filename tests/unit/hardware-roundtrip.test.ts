@@ -24,6 +24,7 @@ describe('the round-trip corpus', () => {
       'metadata-foreign.xml',
       'whitespace-crlf.xml',
       'devices-awkward.xml',
+      'devices-edited.xml',
       'future-libvirt.xml',
       '(generated) many-devices',
     ])
