@@ -6,7 +6,7 @@
  * entity-escaped text included (canonical comparison, tests/support/xml-canonical.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { editorFor } from '../../electron/hardware/kinds/index.js';
+import { editorFor, hardwareEditors } from '../../electron/hardware/kinds/index.js';
 import { children, DomainXml } from '../../electron/libvirt-xml/index.js';
 import { domainCorpus } from '../support/domain-corpus.js';
 import { applyEdit, EDIT_KINDS, roundTripEdit, untouched } from '../support/roundtrip-edits.js';
@@ -41,6 +41,10 @@ describe('the round-trip corpus', () => {
     const fromSources = corpus.filter((c) => /\.tsx?#\d+$/.test(c.id));
     expect(fromSources.length).toBeGreaterThanOrEqual(25);
     expect(new Set(fromSources.map((c) => c.id.split('#')[0])).size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('has an edit for every editor kind', () => {
+    expect([...EDIT_KINDS].sort()).toEqual(hardwareEditors.map((e) => e.key).sort());
   });
 
   it('the many-devices domain has 100 disks and 20 NICs', () => {
