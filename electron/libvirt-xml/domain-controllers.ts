@@ -76,15 +76,29 @@ const controllerOrThrow = (dom: DomainXml, type: string, index: number): XmlElem
   return el;
 };
 
+/** `<driver>` settings of a virtio controller only (libvirt refuses them on an LSI or other SCSI model). */
+const VIRTIO_DRIVER_ATTRS = ['queues', 'cmd_per_lun', 'max_sectors', 'ioeventfd', 'iothread'];
+const isVirtio = (model: string | null): boolean => model === null || model.startsWith('virtio');
+
 /**
  * A new model for controller `type`/`index`. The PCI address stays (the slot does not change); what
- * belongs to the old model only (USB ports count, a companion's master) goes.
+ * belongs to the old model only (USB ports count, a companion's master, a virtio controller's queues and
+ * I/O threads) goes; the rest of the `<driver>` stays, and the `<driver>` too unless it is left empty.
  */
 export const setControllerModel = (dom: DomainXml, type: string, index: number, model: string): DomainXml => {
   const el = controllerOrThrow(dom, type, index);
   if (attr(el, 'model') === model) return dom;
   setAttrs(el, { model, ports: null });
   for (const m of children(el, 'master')) remove(m);
+  if (!isVirtio(model))
+    for (const d of children(el, 'driver')) {
+      setAttrs(d, Object.fromEntries(VIRTIO_DRIVER_ATTRS.map((a) => [a, null])));
+      for (const t of children(d, 'iothreads')) remove(t);
+      if (elements(d).length === 0 && d.attributes.length === 0) remove(d);
+    }
+  // The indentation an emptied controller keeps would print as <controller …>⏎</controller>.
+  if (elements(el).length === 0 && (el.textContent ?? '').trim() === '')
+    while (el.firstChild) el.removeChild(el.firstChild);
   return dom;
 };
 

@@ -175,6 +175,25 @@ describe('controllers', () => {
     removeControllerFrom(d, 'virtio-serial', 0);
     expect(readControllers(d).map((c) => c.type)).toEqual(['usb']);
   });
+
+  it('a SCSI controller leaving virtio loses the virtio-only driver settings, and keeps the rest', () => {
+    const xml = (driver: string) =>
+      `<controller type='scsi' index='0' model='virtio-scsi'>${driver}<address type='pci' slot='0x05'/></controller>`;
+    // libvirt refuses queues on an LSI controller: "'queues' is only supported by virtio-scsi controller".
+    const d = domain(
+      xml("<driver queues='2' iothread='1'><iothreads><iothread id='1'/></iothreads></driver>"),
+    );
+    setControllerModel(d, 'scsi', 0, 'lsilogic');
+    expect(d.toString()).toContain(
+      '<controller type="scsi" index="0" model="lsilogic"><address type="pci" slot="0x05"/></controller>',
+    );
+    const kept = domain(xml("<driver queues='4' x-future='1'/>"));
+    setControllerModel(kept, 'scsi', 0, 'lsilogic');
+    expect(kept.toString()).toContain('<driver x-future="1"/>');
+    const virtio = domain(xml("<driver queues='4'/>"));
+    setControllerModel(virtio, 'scsi', 0, 'virtio-non-transitional');
+    expect(virtio.toString()).toContain('<driver queues="4"/>');
+  });
 });
 
 describe('shared folders (virtiofs)', () => {
