@@ -80,11 +80,14 @@ export function encodePacket(
   return w.view(); // the writer is dropped, so no copy is needed
 }
 
-/** Encodes a stream data frame: raw bytes, not XDR-wrapped (no length prefix, no padding). */
-export function encodeStreamPacket(header: PacketHeader, data: Uint8Array): Buffer {
-  const total = MIN_FRAME_LENGTH + data.length;
+/**
+ * The length word and header of a stream data frame carrying `dataLength` raw bytes; the bytes follow it
+ * on the wire as they are (uploads write the two back to back, so the data is never copied).
+ */
+export function encodeStreamHeader(header: PacketHeader, dataLength: number): Buffer {
+  const total = MIN_FRAME_LENGTH + dataLength;
   if (total > MAX_FRAME_LENGTH) throw new ProtocolError('stream chunk too large');
-  const buf = Buffer.allocUnsafe(total);
+  const buf = Buffer.allocUnsafe(MIN_FRAME_LENGTH);
   buf.writeUInt32BE(total, 0);
   buf.writeUInt32BE(header.prog, 4);
   buf.writeUInt32BE(header.vers, 8);
@@ -92,8 +95,13 @@ export function encodeStreamPacket(header: PacketHeader, data: Uint8Array): Buff
   buf.writeInt32BE(header.type, 16);
   buf.writeUInt32BE(header.serial, 20);
   buf.writeInt32BE(header.status, 24);
-  buf.set(data, MIN_FRAME_LENGTH);
   return buf;
+}
+
+/** Encodes a stream data frame in one buffer: raw bytes, not XDR-wrapped (no length prefix, no padding). */
+export function encodeStreamPacket(header: PacketHeader, data: Uint8Array): Buffer {
+  const head = encodeStreamHeader(header, data.length);
+  return data.length === 0 ? head : Buffer.concat([head, data]);
 }
 
 /** Parses one complete frame (length word included). */

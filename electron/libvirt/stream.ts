@@ -28,8 +28,10 @@ import {
   MessageType,
   VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX,
   decodeRemoteError,
+  encodeStreamHeader,
   encodeStreamPacket,
   type Packet,
+  type PacketHeader,
 } from './packet.js';
 
 export type StreamOverflow = 'pause' | 'abort';
@@ -162,12 +164,14 @@ export class LibvirtStream extends Duplex implements StreamSink {
     // to drain after the last. Waiting after each packet would idle the socket between packets (its
     // buffer is far smaller than a packet), and the chunk is in memory already: queuing its packets costs
     // one copy of it, no more.
+    // Each packet's header and its slice of the chunk go out back to back (the engine coalesces the
+    // writes of a tick): the data itself is never copied.
     for (let offset = 0; offset < chunk.length; offset += VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) {
       const piece = chunk.subarray(offset, offset + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
       const last = offset + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX >= chunk.length;
-      const frame = this.frame(MessageStatus.CONTINUE, piece);
-      if (last) this.engine.sendFrame(frame, (err) => cb(err));
-      else this.engine.sendFrame(frame);
+      this.engine.sendFrame(encodeStreamHeader(this.header(MessageStatus.CONTINUE), piece.length));
+      if (last) this.engine.sendFrame(piece, (err) => cb(err));
+      else this.engine.sendFrame(piece);
     }
     if (chunk.length === 0) cb();
   }
@@ -269,17 +273,18 @@ export class LibvirtStream extends Duplex implements StreamSink {
     this.engine?.releaseStream(this.serial);
   }
 
+  private header(status: number): PacketHeader {
+    return {
+      prog: this.prog,
+      vers: this.vers,
+      proc: this.proc,
+      type: MessageType.STREAM,
+      serial: this.serial,
+      status,
+    };
+  }
+
   private frame(status: number, data: Uint8Array): Buffer {
-    return encodeStreamPacket(
-      {
-        prog: this.prog,
-        vers: this.vers,
-        proc: this.proc,
-        type: MessageType.STREAM,
-        serial: this.serial,
-        status,
-      },
-      data,
-    );
+    return encodeStreamPacket(this.header(status), data);
   }
 }
