@@ -5,8 +5,6 @@
  * second connection). Screenshots at 800×600 and 1280×800, light and dark, go to $VD_SHOTS_DIR when set.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +15,7 @@ import {
 import { NetworkXml } from '../../electron/libvirt-xml/index.js';
 import { systemTestEnv } from '../support/env.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
@@ -26,23 +25,6 @@ const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(200);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
 
 describe.skipIf(!sys.available)(
   `renderer e2e: DHCP range edit${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -110,7 +92,7 @@ describe.skipIf(!sys.available)(
       await last.press('Enter');
       await form.getByText(`Outside the network's subnet ${NET}.0/24`).waitFor();
       expect(await last.getAttribute('aria-invalid')).toBe('true');
-      await shots(page, 'networks-dhcp-range-refused');
+      await reviewShots(page, 'networks-dhcp-range-refused', { settleMs: 200 });
       expect(await ranges()).toEqual({
         live: [{ start: `${NET}.100`, end: `${NET}.199` }],
         config: [{ start: `${NET}.100`, end: `${NET}.199` }],
@@ -125,7 +107,7 @@ describe.skipIf(!sys.available)(
       await expect
         .poll(() => page.getByTestId('network-dhcp-range').getByLabel('First address').inputValue())
         .toBe(`${NET}.120`);
-      await shots(page, 'networks-dhcp-range');
+      await reviewShots(page, 'networks-dhcp-range', { settleMs: 200 });
     });
   },
 );

@@ -7,8 +7,8 @@
  * light and dark).
  */
 import { execFileSync } from 'node:child_process';
-import fs, { mkdirSync } from 'node:fs';
-import path, { join } from 'node:path';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,30 +23,9 @@ import { testEnv } from '../support/env.js';
 import { removeGuest } from '../support/guest-life.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const { DomainXMLFlags } = constants;
-
-/** The editor at both sizes and in both schemes, with the part `testId` names in view. */
-async function shots(page: Page, name: string, testId: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const [width, height] of [
-    [800, 600],
-    [1280, 800],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.waitForTimeout(500); // the sidebar's slide at a narrow width
-    await page.getByTestId(testId).scrollIntoViewIfNeeded();
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `${name}-${width}x${height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
 
 describe('renderer e2e: boot order by drag and keyboard, snapshot first', () => {
   const env = testEnv();
@@ -138,7 +117,7 @@ describe('renderer e2e: boot order by drag and keyboard, snapshot first', () => 
     await expect.poll(announced).toBe('CD-ROM sda (sata) moved to place 2 of 3.');
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('hw-boot-disk:sda');
     expect(await page.getByTestId('hw-boot-announce').getAttribute('aria-live')).toBe('polite');
-    await shots(page, 'hardware-boot-order', 'hw-boot-list');
+    await reviewShots(page, 'hardware-boot-order', { scrollTo: page.getByTestId('hw-boot-list') });
     expect(await applyByKeyboard()).toBe('Saved; it takes effect at the next start.');
     expect(await bootOrder()).toEqual([nicId, 'disk:sda', 'disk:vda']);
   }, 90_000);
@@ -157,7 +136,7 @@ describe('renderer e2e: boot order by drag and keyboard, snapshot first', () => 
     await box.focus();
     await page.keyboard.press('Space');
     expect(await box.isChecked()).toBe(true);
-    await shots(page, 'hardware-applybar-snapshot', 'hw-apply');
+    await reviewShots(page, 'hardware-applybar-snapshot', { scrollTo: page.getByTestId('hw-apply') });
     expect(await applyByKeyboard()).toBe('Saved; it takes effect at the next start.');
     const said = (await editor().getByTestId('hw-outcome-snapshot').textContent()) ?? '';
     const m = /“(before-boot-\d{4}-\d\d-\d\d-\d{6}(?:-\d+)?)”/.exec(said);
@@ -168,7 +147,7 @@ describe('renderer e2e: boot order by drag and keyboard, snapshot first', () => 
     const snapXml = parseXml(await other.domainSnapshotGetXMLDesc(snaps[0]!, 0));
     expect(await bootOrder(DomainXml.parse(serializeXml(child(snapXml, 'domain')!)))).toEqual(orderBefore);
     expect(await bootOrder()).toEqual(wanted);
-    await shots(page, 'hardware-applybar-snapshot-taken', 'hw-apply');
+    await reviewShots(page, 'hardware-applybar-snapshot-taken', { scrollTo: page.getByTestId('hw-apply') });
     // Asked per change: unchecked again.
     expect(await editor().getByTestId('hw-snapshot-first').isChecked()).toBe(false);
   }, 120_000);
@@ -195,7 +174,7 @@ describe('renderer e2e: boot order by drag and keyboard, snapshot first', () => 
       `Could not take a snapshot of “${name}” first; nothing was changed.`,
     );
     expect(await note.textContent()).toMatch(/raw|internal snapshot/i); // libvirt's own words
-    await shots(page, 'hardware-applybar-snapshot-failed', 'hw-apply');
+    await reviewShots(page, 'hardware-applybar-snapshot-failed', { scrollTo: page.getByTestId('hw-apply') });
     expect(await other.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).toBe(before);
     expect((await other.domainListAllSnapshots(dom, 0)).map((s) => s.name)).toEqual(snapsBefore);
   }, 90_000);

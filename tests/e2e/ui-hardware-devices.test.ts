@@ -5,8 +5,6 @@
  * leaves the VM as it was, add a NIC. Screenshots of the forms and editors at 800x600 and 1280x800, light
  * and dark, go to $VD_SHOTS_DIR when set.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,30 +20,13 @@ import { createTestPool, type TestPool } from '../support/pool.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
 import { uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const TAG = randomBytes(3).toString('hex');
 const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-/** Light and dark screenshots at both sizes when VD_SHOTS_DIR is set (for review; not committed). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize();
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(500); // the sidebar's slide (narrow windows) settles
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `hwdev-${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
 
 describe('renderer e2e: Hardware tab, disks and NICs', () => {
   const env = testEnv();
@@ -119,7 +100,7 @@ describe('renderer e2e: Hardware tab, disks and NICs', () => {
     await press('.hwd-advanced summary'); // open "Serial number and driver options"
     await typeInto('hwd-add-serial', 'e2e-disk');
     expect(await form.getByTestId('hw-timing').textContent()).toBe('Now and at next boot');
-    await shots(page, 'add-disk');
+    await reviewShots(page, 'hwdev-add-disk');
     await press('[data-testid="hw-apply-button"]');
     const item = page.locator('[data-item="disk:vda"]');
     await item.waitFor({ timeout: 60_000 });
@@ -135,7 +116,7 @@ describe('renderer e2e: Hardware tab, disks and NICs', () => {
     // The new disk is selected, with its editor.
     await page.getByTestId('hw-editor-disk').waitFor();
     await page.getByTestId('hwd-size').getByText('Now 16 MiB').waitFor();
-    await shots(page, 'disk-editor');
+    await reviewShots(page, 'hwdev-disk-editor');
   }, 120_000);
 
   it('a refused add shows the message on the field and leaves the VM as it was', async () => {
@@ -156,7 +137,7 @@ describe('renderer e2e: Hardware tab, disks and NICs', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     expect(await page.locator('#hwd-add-size').getAttribute('aria-invalid')).toBe('true');
-    await shots(page, 'add-disk-refused');
+    await reviewShots(page, 'hwdev-add-disk-refused');
     expect(await snapshot()).toEqual(before);
     expect(await pool.volumeNames()).toEqual(['e2e-data.qcow2']);
   }, 60_000);
@@ -169,7 +150,7 @@ describe('renderer e2e: Hardware tab, disks and NICs', () => {
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Remove Disk vda?');
     expect(await dialog.textContent()).toContain('removed from the running');
-    await shots(page, 'remove-disk');
+    await reviewShots(page, 'hwdev-remove-disk');
     await press('[data-testid="confirm-dialog"] button.destructive');
     await page.locator('[data-item="disk:vda"]').waitFor({ state: 'detached', timeout: 60_000 });
     for (const x of await xmls()) expect(x.disks).toEqual([]);
@@ -182,7 +163,7 @@ describe('renderer e2e: Hardware tab, disks and NICs', () => {
     await form.waitFor();
     await choose('#hwd-add-nic-type', 'user');
     await typeInto('hwd-add-nic-mac', '52:54:00:e2:e0:01');
-    await shots(page, 'add-nic');
+    await reviewShots(page, 'hwdev-add-nic');
     await press('[data-testid="hw-apply-button"]');
     await page.locator('[data-item="interface:52:54:00:e2:e0:01"]').waitFor({ timeout: 60_000 });
     for (const x of await xmls())
@@ -192,6 +173,6 @@ describe('renderer e2e: Hardware tab, disks and NICs', () => {
       });
     await press('[data-item="interface:52:54:00:e2:e0:01"]');
     await page.getByTestId('hw-editor-nic').waitFor();
-    await shots(page, 'nic-editor');
+    await reviewShots(page, 'hwdev-nic-editor');
   }, 60_000);
 });

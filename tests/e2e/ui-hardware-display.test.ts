@@ -5,8 +5,6 @@
  * (read back with SECURE). Screenshots of the forms and editors at 800x600 and 1280x800, light and dark, go
  * to $VD_SHOTS_DIR when set.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -26,29 +24,12 @@ import { testEnv } from '../support/env.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
 import { uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-/** Light and dark screenshots at both sizes when VD_SHOTS_DIR is set (for review; not committed). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize();
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(500); // the sidebar's slide (narrow windows) settles
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `hwdisp-${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
 
 /**
  * The tiny guest with a VNC display that has a password (QEMU turns password checking on only at a start,
@@ -115,14 +96,14 @@ describe('renderer e2e: Hardware tab, displays and devices', () => {
     await choose('#hwdisp-add-what', 'watchdog');
     await choose('#hwdisp-add-wd-action', 'poweroff');
     expect(await form.getByTestId('hw-timing').textContent()).toBe('Now and at next boot');
-    await shots(page, 'add-watchdog');
+    await reviewShots(page, 'hwdisp-add-watchdog');
     await press('[data-testid="hw-apply-button"]');
     await page.locator('[data-item="watchdog:0"]').waitFor({ timeout: 60_000 });
     const { live, config } = await xmls();
     for (const x of [live, config])
       expect(watchdogDetails(x)).toEqual([{ model: 'i6300esb', action: 'poweroff' }]);
     await page.getByTestId('hw-editor-watchdog').waitFor();
-    await shots(page, 'watchdog-editor');
+    await reviewShots(page, 'hwdisp-watchdog-editor');
   }, 90_000);
 
   it('adds a sound card: saved for next boot, the running VM unchanged, a restart waits', async () => {
@@ -131,7 +112,7 @@ describe('renderer e2e: Hardware tab, displays and devices', () => {
     await choose('#hwdisp-add-what', 'sound');
     await choose('#hwdisp-add-sound', 'ich6');
     expect(await form.getByTestId('hw-timing').textContent()).toBe('At next boot');
-    await shots(page, 'add-sound');
+    await reviewShots(page, 'hwdisp-add-sound');
     await press('[data-testid="hw-apply-button"]');
     await page.locator('[data-item="sound:0"]').waitFor({ timeout: 60_000 });
     const { live, config } = await xmls();
@@ -139,7 +120,7 @@ describe('renderer e2e: Hardware tab, displays and devices', () => {
     expect(soundDetails(live)).toEqual([]);
     await page.getByTestId('hw-pending').getByText('Sound none → ich6').waitFor();
     await page.getByTestId('hw-editor-sound').waitFor();
-    await shots(page, 'sound-editor');
+    await reviewShots(page, 'hwdisp-sound-editor');
   }, 90_000);
 
   it('sets a VNC password by keyboard: the running VM and its configuration have it', async () => {
@@ -150,7 +131,7 @@ describe('renderer e2e: Hardware tab, displays and devices', () => {
     await page.keyboard.type('e2e-pw');
     const section = page.getByTestId('hwdisp-gfx-password');
     expect(await section.getByTestId('hw-timing').textContent()).toBe('Now and at next boot');
-    await shots(page, 'graphics-editor');
+    await reviewShots(page, 'hwdisp-graphics-editor');
     await press('[data-testid="hwdisp-gfx-password"] [data-testid="hw-apply-button"]');
     await section.getByText('Applied now and saved for next boot.').waitFor({ timeout: 30_000 });
     const { live, config } = await xmls(DomainXMLFlags.SECURE);
@@ -161,23 +142,23 @@ describe('renderer e2e: Hardware tab, displays and devices', () => {
   it('the other editors: video, input; an RNG plugged in and a TPM for next boot', async () => {
     await press('[data-item="video:0"]');
     await page.getByTestId('hw-editor-video').waitFor();
-    await shots(page, 'video-editor');
+    await reviewShots(page, 'hwdisp-video-editor');
     await press('[data-item="input:0"]');
     await page.getByTestId('hw-editor-input').waitFor();
-    await shots(page, 'input-editor');
+    await reviewShots(page, 'hwdisp-input-editor');
     await press('[data-testid="hw-add-device"]');
     await choose('#hwdisp-add-what', 'tpm');
-    await shots(page, 'add-tpm');
+    await reviewShots(page, 'hwdisp-add-tpm');
     await choose('#hwdisp-add-what', 'rng');
-    await shots(page, 'add-rng');
+    await reviewShots(page, 'hwdisp-add-rng');
     await press('[data-testid="hw-apply-button"]');
     await page.getByTestId('hw-editor-rng').waitFor({ timeout: 60_000 });
-    await shots(page, 'rng-editor');
+    await reviewShots(page, 'hwdisp-rng-editor');
     await press('[data-testid="hw-add-device"]');
     await choose('#hwdisp-add-what', 'tpm');
     await press('[data-testid="hw-apply-button"]');
     await page.getByTestId('hw-editor-tpm').waitFor({ timeout: 60_000 });
-    await shots(page, 'tpm-editor');
+    await reviewShots(page, 'hwdisp-tpm-editor');
     const { live, config } = await xmls();
     expect([rngDetails(live).length, rngDetails(config).length]).toEqual([1, 1]);
     expect([tpmDetails(live).length, tpmDetails(config).length]).toEqual([0, 1]);

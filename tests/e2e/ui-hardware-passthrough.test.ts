@@ -4,8 +4,6 @@
  * config XML through a second connection). Screenshots of the new forms and editors at 800x600 and
  * 1280x800, light and dark, go to $VD_SHOTS_DIR when set.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,30 +17,13 @@ import { testEnv } from '../support/env.js';
 import { bootTinyGuest, removeGuest } from '../support/guest-life.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const AGENT = 'org.qemu.guest_agent.0';
 const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-/** Light and dark screenshots at both sizes when VD_SHOTS_DIR is set (for review; not committed). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize();
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(500); // the sidebar's slide (narrow windows) settles
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `hwpass-${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
 
 describe('renderer e2e: Hardware tab, channels and passthrough', () => {
   const env = testEnv();
@@ -118,7 +99,7 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
     await form.waitFor();
     await choose('#hwp-add-channel-preset', 'guest-agent');
     expect(await form.getByTestId('hw-timing').textContent()).toBe('Now and at next boot');
-    await shots(page, 'add-channel');
+    await reviewShots(page, 'hwpass-add-channel');
     await press('[data-testid="hw-apply-button"]');
     const item = page.locator('[data-item="channel:0"]');
     await item.waitFor({ timeout: 60_000 });
@@ -128,17 +109,17 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
     await editor.waitFor();
     expect(await editor.textContent()).toContain('QEMU guest agent');
     expect(await editor.textContent()).toContain(AGENT);
-    await shots(page, 'channel-editor');
+    await reviewShots(page, 'hwpass-channel-editor');
   }, 120_000);
 
   it('shows the other forms and editors (serial, controller, shared folder, host devices)', async () => {
     await press('[data-testid="hw-add-serial"]');
     await page.getByTestId('hw-add-serial-form').waitFor();
-    await shots(page, 'add-serial');
+    await reviewShots(page, 'hwpass-add-serial');
 
     await press('[data-testid="hw-add-controller"]');
     await page.getByTestId('hw-add-controller-form').waitFor();
-    await shots(page, 'add-controller');
+    await reviewShots(page, 'hwpass-add-controller');
 
     await press('[data-testid="hw-add-filesystem"]');
     const fs = page.getByTestId('hw-add-filesystem-form');
@@ -148,23 +129,23 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
     expect(await fs.textContent()).toContain('virtiofsd');
     expect(await fs.getByTestId('hw-timing').textContent()).toBe('At next boot');
     await page.getByTestId('hwp-add-fs-source').fill('/srv/share');
-    await shots(page, 'add-filesystem');
+    await reviewShots(page, 'hwpass-add-filesystem');
 
     await press('[data-testid="hw-add-hostdev"]');
     const hd = page.getByTestId('hw-add-hostdev-form');
     await hd.waitFor();
     await page.getByTestId('hwp-devices-pci').waitFor();
     expect(await page.locator('[data-testid="hwp-devices-pci"] .hwp-device').count()).toBeGreaterThan(0);
-    await shots(page, 'add-hostdev');
+    await reviewShots(page, 'hwpass-add-hostdev');
 
     await press('[data-item="serial:0"]');
     await page.getByTestId('hw-editor-serial').waitFor();
-    await shots(page, 'serial-editor');
+    await reviewShots(page, 'hwpass-serial-editor');
     const usb = page.locator('[data-item^="controller:"]', { hasText: 'usb' }).first();
     await usb.focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('hw-editor-controller').waitFor();
-    await shots(page, 'controller-editor');
+    await reviewShots(page, 'hwpass-controller-editor');
   }, 120_000);
 
   it('a VM that is off: its host device and shared folder editors', async () => {
@@ -178,11 +159,11 @@ describe('renderer e2e: Hardware tab, channels and passthrough', () => {
     const hd = page.getByTestId('hw-editor-hostdev');
     await hd.waitFor();
     expect(await hd.textContent()).toContain('0781:5567');
-    await shots(page, 'hostdev-editor');
+    await reviewShots(page, 'hwpass-hostdev-editor');
     await press('[data-item="filesystem:0"]');
     const fs = page.getByTestId('hw-editor-filesystem');
     await fs.waitFor();
     expect(await fs.textContent()).toContain('scratch');
-    await shots(page, 'filesystem-editor');
+    await reviewShots(page, 'hwpass-filesystem-editor');
   }, 60_000);
 });

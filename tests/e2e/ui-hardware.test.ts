@@ -5,8 +5,8 @@
  * the running VM waits for the next boot and shows in the pending list and the tab's badge.
  * Screenshots go to $VD_SHOTS_DIR when set (800×600 and 1280×800, light and dark).
  */
-import fs, { mkdirSync } from 'node:fs';
-import path, { join } from 'node:path';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,29 +28,10 @@ import { testEnv } from '../support/env.js';
 import { removeGuest, waitForGuestBoot } from '../support/guest-life.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const { DomainXMLFlags } = constants;
 const MiB = 1024;
-
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const [width, height] of [
-    [800, 600],
-    [1280, 800],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.waitForTimeout(500); // the sidebar's slide at a narrow width
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `${name}-${width}x${height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
 
 describe('renderer e2e: hardware', () => {
   const env = testEnv();
@@ -160,7 +141,7 @@ describe('renderer e2e: hardware', () => {
     expect(
       await editor().getByTestId('hw-xml-diff').locator('.cm-merge-b .cm-content').textContent(),
     ).toMatch(/<vcpu placement="static">2<\/vcpu>/);
-    await shots(page, 'hardware-cpu');
+    await reviewShots(page, 'hardware-cpu');
     expect(await applyByKeyboard()).toBe('Saved; it takes effect at the next start.');
     expect(readCpu(await inactive())).toMatchObject({ vcpus: 2, maxVcpus: 2 });
 
@@ -193,7 +174,7 @@ describe('renderer e2e: hardware', () => {
     await page.locator('#hw-boot-disk\\:vda').focus();
     await page.keyboard.press('Alt+ArrowDown');
     expect((await ids()).slice(0, 2)).toEqual(['disk:hdc', 'disk:vda']);
-    await shots(page, 'hardware-boot');
+    await reviewShots(page, 'hardware-boot');
     expect(await applyByKeyboard()).toBe('Saved; it takes effect at the next start.');
     expect(
       readBoot(await inactive())
@@ -224,6 +205,6 @@ describe('renderer e2e: hardware', () => {
     await pending.waitFor({ timeout: 30_000 });
     expect(await pending.textContent()).toContain('Firmware BIOS → UEFI');
     expect(await page.getByTestId('hw-pending-badge').textContent()).toMatch(/^1/);
-    await shots(page, 'hardware-pending');
+    await reviewShots(page, 'hardware-pending');
   }, 240_000);
 });

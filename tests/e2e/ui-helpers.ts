@@ -1,11 +1,11 @@
 /**
  * Helpers shared by the renderer's e2e tests (tests/e2e/ui-*.test.ts): screenshots under test-artifacts/,
- * test-driver node files, virsh with argument arrays.
+ * review screenshots into $VD_SHOTS_DIR, test-driver node files, virsh with argument arrays.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/ui');
 
@@ -14,6 +14,55 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** The window sizes every page is reviewed at. */
+export const REVIEW_SIZES = [
+  { width: 800, height: 600 },
+  { width: 1280, height: 800 },
+] as const;
+
+export interface ReviewShotsOptions {
+  /** Window sizes to shoot at (default REVIEW_SIZES); `'current'` shoots at the page's present size only. */
+  sizes?: readonly { width: number; height: number }[] | 'current';
+  /** Wait after each resize, in ms (default 500): under 1000 px the sidebar slides into an overlay. */
+  settleMs?: number;
+  /** Wait after each colour-scheme switch, in ms (default 0). */
+  schemeSettleMs?: number;
+  /** Brought into view after each resize, so the picture shows it at both sizes. */
+  scrollTo?: Locator;
+  /** `'if-needed'` (default): scrolled only as far as needed; `'start'`: its top at the top of its scroller. */
+  scrollAlign?: 'if-needed' | 'start';
+}
+
+/**
+ * Light and dark screenshots for manual review (not committed) when $VD_SHOTS_DIR is set, named
+ * `<name>-<w>x<h>-<light|dark>.png`; afterwards the page is back in light mode at the size it had.
+ */
+export async function reviewShots(page: Page, name: string, opts: ReviewShotsOptions = {}): Promise<void> {
+  const dir = process.env.VD_SHOTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const { settleMs = 500, schemeSettleMs = 0, scrollTo, scrollAlign = 'if-needed' } = opts;
+  const before = page.viewportSize();
+  const atCurrent = opts.sizes === 'current';
+  const sizes = opts.sizes === 'current' ? [before!] : (opts.sizes ?? REVIEW_SIZES);
+  for (const size of sizes) {
+    if (!atCurrent) {
+      await page.setViewportSize(size);
+      if (settleMs > 0) await page.waitForTimeout(settleMs);
+    }
+    if (scrollTo && scrollAlign === 'start')
+      await scrollTo.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    else if (scrollTo) await scrollTo.scrollIntoViewIfNeeded();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      if (schemeSettleMs > 0) await page.waitForTimeout(schemeSettleMs);
+      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (!atCurrent && before) await page.setViewportSize(before);
 }
 
 /** `virsh -c <uri> <args…>` (argument array, no shell); returns trimmed stdout. */

@@ -5,35 +5,16 @@
  * end, whatever happened. Screenshots at 800x600 and 1280x800, light and dark, go to $VD_SHOTS_DIR.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemTestEnv } from '../support/env.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
 const KSM_RUN = '/sys/kernel/mm/ksm/run';
 const haveKsm = fs.existsSync(KSM_RUN);
 const readRun = (): string => fs.readFileSync(KSM_RUN, 'utf8').trim();
-
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  for (const size of [
-    { width: 800, height: 600 },
-    { width: 1280, height: 800 },
-  ]) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(500);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describe.skipIf(!sys.available || !haveKsm)(
   `renderer e2e: host memory tuning${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -77,7 +58,7 @@ describe.skipIf(!sys.available || !haveKsm)(
       expect(await toggle.getAttribute('aria-checked')).toBe(String(!startOn));
       // The graph gets its points while the page polls.
       await page.waitForTimeout(2500);
-      await shots(page, 'host-memory');
+      await reviewShots(page, 'host-memory');
 
       // A pool the node has no room for: refused in words before libvirt, the kernel's pool untouched.
       const pool = '/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages';
@@ -91,7 +72,7 @@ describe.skipIf(!sys.available || !haveKsm)(
         .waitFor();
       expect(fs.readFileSync(pool, 'utf8').trim()).toBe(poolBefore);
       await page.getByTestId('hugepages-card').scrollIntoViewIfNeeded();
-      await shots(page, 'host-memory-pools');
+      await reviewShots(page, 'host-memory-pools');
 
       await toggle.focus();
       await page.keyboard.press('Enter');

@@ -20,6 +20,7 @@ import { removeGuest } from '../support/guest-life.js';
 import { fakeIso, writeFakeIso } from '../support/iso.js';
 import { createTestPool, type TestPool } from '../support/pool.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const TAG = randomBytes(3).toString('hex');
 const MiB = 1024 * 1024;
@@ -27,24 +28,6 @@ const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-/** Light and dark screenshots at both sizes when VD_SHOTS_DIR is set. */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(200);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
 
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -89,7 +72,7 @@ describe('renderer e2e: ISO library, download, upload in place', () => {
     expect(await row.textContent()).toContain('Debian 11');
     expect(await row.textContent()).toContain(poolName);
     await page.locator(`[data-testid="pool-row"][data-name="${poolName}"]`).click();
-    await shots(page, 'storage-iso-library');
+    await reviewShots(page, 'storage-iso-library', { settleMs: 200 });
 
     // Download (web mode: a new file on the server), with the check: the reported sha256 is the file's.
     const vol = page.locator('[data-testid="volume-row"][data-name="debian-installer.img"]');
@@ -125,7 +108,7 @@ describe('renderer e2e: ISO library, download, upload in place', () => {
     expect(text).toMatch(/Uploaded 24\.0 MiB into volume from-this-computer\.img/);
     expect(/\(([0-9a-f]{64})\)/.exec(text)?.[1]).toBe(sha256(local));
     expect(sha256(path.join(pool.dir, 'from-this-computer.img'))).toBe(sha256(local));
-    await shots(page, 'storage-upload-from-browser');
+    await reviewShots(page, 'storage-upload-from-browser', { settleMs: 200 });
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
   });
@@ -153,7 +136,7 @@ describe('renderer e2e: ISO library, download, upload in place', () => {
       .poll(() => dialog.getByRole('combobox', { name: 'Operating system' }).inputValue())
       .toMatch(/^Debian 11/);
     expect(await dialog.getByTestId('newvm-detected').textContent()).toMatch(/Detected: Debian 11/);
-    await shots(page, 'newvm-iso-library');
+    await reviewShots(page, 'newvm-iso-library', { settleMs: 200 });
     // Created without starting (the fake image boots nothing); its CD-ROM is the library's image.
     await dialog.getByLabel('Start it now').uncheck();
     await dialog.getByTestId('newvm-create').click();
@@ -182,7 +165,7 @@ describe('renderer e2e: ISO library, download, upload in place', () => {
     await panel.waitFor();
     await page.keyboard.type(local); // the file field has the focus
     await panel.getByLabel('Into pool').selectOption(poolName);
-    await shots(page, 'newvm-iso-upload');
+    await reviewShots(page, 'newvm-iso-upload', { settleMs: 200 });
     // Enter in the panel uploads; it never creates the VM.
     await panel.getByLabel('File', { exact: true }).focus();
     await page.keyboard.press('Enter');
@@ -219,7 +202,7 @@ describe('renderer e2e: ISO library, download, upload in place', () => {
       /^Ubuntu 22\.04/,
     );
     expect((await app.core.vms.list(app.connectionIds[0]!)).map((v) => v.name)).not.toContain(`${vmName}-2`);
-    await shots(page, 'newvm-iso-uploaded');
+    await reviewShots(page, 'newvm-iso-uploaded', { settleMs: 200 });
     await page.keyboard.press('Escape');
   });
 

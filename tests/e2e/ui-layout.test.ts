@@ -5,13 +5,12 @@
  * height, the empty list offers New VM — and a name from libvirt holding U+202E is shown isolated, with the
  * VM's UUID, in the delete confirmation. Screenshots go to $VD_SHOTS_DIR when set (light and dark).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../support/env.js';
 import { launchBrowser, startApp, stopAll, type LaunchedBrowser, type RunningApp } from './support/app.js';
-import { testUriForFile, until, writeTestNode, type TestDomain } from './ui-helpers.js';
+import { reviewShots, testUriForFile, until, writeTestNode, type TestDomain } from './ui-helpers.js';
 
 const SIZES = [
   { width: 800, height: 600 },
@@ -22,19 +21,6 @@ const SIZES = [
 const NAME_MIN = 160;
 const RLO_NAME = 'report\u202Efdp.exe';
 const RLO_UUID = 'b1d10000-0000-4000-8000-00000000202e';
-
-/** Saves light and dark screenshots when VD_SHOTS_DIR is set (manual review; not committed). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const { width, height } = page.viewportSize()!;
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(dir, `${name}-${width}x${height}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 interface TextBox {
   text: string;
@@ -185,7 +171,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
       expect(Math.abs(xs[0]! - xs[1]!)).toBeLessThan(2);
       expect(overlaps(await textBoxes(page, '.vm-list .toolbar, .vm-head'))).toEqual([]);
       expect(overlaps(await textBoxes(page, '.vm-row:first-child'))).toEqual([]);
-      await shots(page, 'list');
+      await reviewShots(page, 'list', { sizes: 'current' });
     }
   });
 
@@ -206,7 +192,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
       expect(box.height).toBeLessThan(56);
       // the status page carries its next action
       await page.getByTestId('display-start').waitFor();
-      await shots(page, 'display-off');
+      await reviewShots(page, 'display-off', { sizes: 'current' });
     }
     // At 800 px some actions live in the More menu, and are reachable there.
     await page.setViewportSize(SIZES[0]);
@@ -261,7 +247,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
         expect(overlaps(await textBoxes(page, '.tabs')), tab).toEqual([]);
         expect(overlaps(await textBoxes(page, '.console-toolbar, .vm-actions')), tab).toEqual([]);
         expect((await page.getByTestId('main-headerbar').boundingBox())!.y).toBe(0);
-        await shots(page, `vm-${tab}`);
+        await reviewShots(page, `vm-${tab}`, { sizes: 'current' });
       }
       for (const [i, name] of ['host', 'readiness'].entries()) {
         await openVms(0);
@@ -275,7 +261,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
         await page.waitForTimeout(500);
         expect(overlaps(await textBoxes(page, '.content > .headerbar')), name).toEqual([]);
         expect((await page.getByTestId('main-headerbar').boundingBox())!.y).toBe(0);
-        await shots(page, `host-${name}`);
+        await reviewShots(page, `host-${name}`, { sizes: 'current' });
       }
     }
   }, 120_000);
@@ -288,7 +274,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
     await page.getByTestId('sidebar-toggle').click();
     await until(async () => (await sidebar.boundingBox())?.x === 0, 'the sidebar to slide in', 5_000);
     expect(await sidebar.isVisible()).toBe(true);
-    await shots(page, 'sidebar-open');
+    await reviewShots(page, 'sidebar-open', { sizes: 'current' });
     // navigating closes it
     await page.getByTestId(`conn-${app.connectionIds[1]}`).locator('.nav-row').first().click();
     await page.getByTestId('vm-search').fill('');
@@ -309,10 +295,10 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
     await openVms(1);
     await page.getByTestId('empty-new-vm').click();
     await page.getByTestId('newvm-dialog').waitFor();
-    await shots(page, 'newvm-dialog');
+    await reviewShots(page, 'newvm-dialog', { sizes: 'current' });
     await page.keyboard.press('Escape');
     await page.getByTestId('newvm-dialog').waitFor({ state: 'detached' });
-    await shots(page, 'empty-list');
+    await reviewShots(page, 'empty-list', { sizes: 'current' });
   });
 
   it('keeps dialog buttons on screen at 600 px height', async () => {
@@ -324,7 +310,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
     const create = (await page.getByTestId('newvm-create').boundingBox())!;
     expect(create.y).toBeGreaterThanOrEqual(0);
     expect(create.y + create.height).toBeLessThanOrEqual(600);
-    await shots(page, 'newvm-dialog');
+    await reviewShots(page, 'newvm-dialog', { sizes: 'current' });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
   });
@@ -359,7 +345,7 @@ describe('renderer e2e: layout from 800×600 to 4K, isolated names', () => {
     expect(closing.left).toBeGreaterThanOrEqual(nameBox!.x + nameBox!.width - 1);
     expect(await dialog.getByTestId('confirm-uuid').textContent()).toContain(RLO_UUID);
     expect(await dialog.getByTestId('confirm-bidi').textContent()).toContain('report⟨U+202E⟩fdp.exe');
-    await shots(page, 'delete-bidi');
+    await reviewShots(page, 'delete-bidi', { sizes: 'current' });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     // nothing was deleted

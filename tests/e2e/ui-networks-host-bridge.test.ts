@@ -18,6 +18,7 @@ import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
@@ -27,24 +28,6 @@ const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-/** Saves light and dark screenshots at both sizes when VD_SHOTS_DIR is set (manual review). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(200);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
 
 describe.skipIf(!sys.available)(
   `renderer e2e: host-bridge network from the host's interfaces${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -118,7 +101,7 @@ describe.skipIf(!sys.available)(
       // For macvtap the NIC is a choice and the bridge is listed but cannot be picked.
       await list.locator(`li[data-name="${VETH}"] button`).waitFor();
       expect(await list.locator(`li[data-name="${BRIDGE}"] button`).count()).toBe(0);
-      await shots(page, 'networks-new-macvtap');
+      await reviewShots(page, 'networks-new-macvtap', { settleMs: 200 });
 
       await dialog.getByLabel('Kind').selectOption('bridge');
       const pick = list.locator(`li[data-name="${BRIDGE}"] button`);
@@ -130,7 +113,7 @@ describe.skipIf(!sys.available)(
       await page.keyboard.press('Enter');
       expect(await dialog.getByLabel('Host bridge').inputValue()).toBe(BRIDGE);
       expect(await pick.getAttribute('aria-pressed')).toBe('true');
-      await shots(page, 'networks-new-host-bridge');
+      await reviewShots(page, 'networks-new-host-bridge', { settleMs: 200 });
 
       await dialog.getByLabel('Name').focus();
       await page.keyboard.press('Enter');

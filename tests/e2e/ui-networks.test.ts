@@ -4,8 +4,6 @@
  * confirmation that says what goes, checked through a second connection. Screenshots of the page and the
  * dialog go to $VD_SHOTS_DIR when set (800×600 and 1280×800, light and dark).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { openConnection, type LibvirtClient } from '../../electron/libvirt/index
 import { systemTestEnv } from '../support/env.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
@@ -20,24 +19,6 @@ const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-/** Saves light and dark screenshots at both sizes when VD_SHOTS_DIR is set (manual review). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(200);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
 
 describe.skipIf(!sys.available)(
   `renderer e2e: networks page${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -77,7 +58,7 @@ describe.skipIf(!sys.available)(
       await page.keyboard.press('Enter');
       const dialog = page.getByTestId('new-network-dialog');
       await dialog.waitFor();
-      await shots(page, 'networks-new-dialog');
+      await reviewShots(page, 'networks-new-dialog', { settleMs: 200 });
       await page.keyboard.type(name); // the name has focus
       await page.keyboard.press('Tab'); // Kind: NAT → Isolated
       await page.keyboard.press('ArrowDown');
@@ -104,7 +85,7 @@ describe.skipIf(!sys.available)(
       expect(await other.networkGetAutostart(ref)).toBe(true);
       await row.click();
       await page.getByTestId('network-details').waitFor();
-      await shots(page, 'networks-page');
+      await reviewShots(page, 'networks-page', { settleMs: 200 });
 
       // Delete: the key on the row asks first, saying what goes; Cancel has focus, Tab to Delete.
       await row.focus();
@@ -113,7 +94,7 @@ describe.skipIf(!sys.available)(
       await confirm.waitFor();
       expect(await confirm.textContent()).toContain('it stops now');
       expect(await confirm.textContent()).toContain('Its definition is removed from the host.');
-      await shots(page, 'networks-delete-dialog');
+      await reviewShots(page, 'networks-delete-dialog', { settleMs: 200 });
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await confirm.waitFor({ state: 'detached' });

@@ -5,8 +5,6 @@
  * started with its LUN, checked through a second connection. Screenshots of the dialog with the found
  * target go to $VD_SHOTS_DIR when set (800×600 and 1280×800, light and dark).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +13,7 @@ import { systemTestEnv } from '../support/env.js';
 import { iscsiTargetUnavailable, startIscsiTarget, type IscsiTarget } from '../support/iscsi-target.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
 const skip = sys.available ? iscsiTargetUnavailable() : sys.skip;
@@ -23,24 +22,6 @@ const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
 ] as const;
-
-/** Saves light and dark screenshots at both sizes when VD_SHOTS_DIR is set (manual review). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(200);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
 
 describe.skipIf(skip !== null)(
   `renderer e2e: iSCSI pool from discovery${skip ? ` (skipped: ${skip})` : ''}`,
@@ -108,7 +89,7 @@ describe.skipIf(skip !== null)(
       expect(await dialog.getByLabel('Target (IQN)').inputValue()).toBe(target.iqn);
       expect(await found.first().getAttribute('aria-pressed')).toBe('true');
       expect(await dialog.getByLabel('Port').inputValue()).toBe(String(target.port));
-      await shots(page, 'storage-new-pool-iscsi-found');
+      await reviewShots(page, 'storage-new-pool-iscsi-found', { settleMs: 200 });
 
       await dialog.getByLabel('Name').focus();
       await page.keyboard.press('Enter');
@@ -137,7 +118,7 @@ describe.skipIf(skip !== null)(
       expect(await dialog.getByTestId('find-sources-error').textContent()).toContain(
         `Nothing could be found on ${target.host}:3261.`,
       );
-      await shots(page, 'storage-new-pool-iscsi-none');
+      await reviewShots(page, 'storage-new-pool-iscsi-none', { settleMs: 200 });
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
     });

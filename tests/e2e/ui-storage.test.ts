@@ -13,23 +13,11 @@ import type { LibvirtClient } from '../../electron/libvirt/index.js';
 import { testEnv } from '../support/env.js';
 import { fakeIso } from '../support/iso.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const TAG = randomBytes(3).toString('hex');
 const POOL = `vdt-ui-pool-${TAG}`;
 const MiB = 1024 * 1024;
-
-/** Light and dark screenshots at the page's size when VD_SHOTS_DIR is set. */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  const { width, height } = page.viewportSize()!;
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(dir, `${name}-${width}x${height}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** Focuses an element and presses a key on it: the keyboard path, located without guessing Tab counts. */
 async function press(page: Page, selector: string, key = 'Enter'): Promise<void> {
@@ -87,7 +75,7 @@ describe('renderer e2e: storage page', () => {
     await page.keyboard.type(POOL); // the name field has the focus
     await page.locator('#pool-targetPath').focus();
     await page.keyboard.type(poolDir);
-    await shots(page, 'storage-new-pool');
+    await reviewShots(page, 'storage-new-pool', { sizes: 'current' });
     await page.keyboard.press('Enter');
     await poolDialog.waitFor({ state: 'detached', timeout: 30_000 });
     const row = page.locator(`[data-testid="pool-row"][data-name="${POOL}"]`);
@@ -102,7 +90,7 @@ describe('renderer e2e: storage page', () => {
     const volDialog = page.getByTestId('new-volume-dialog');
     await volDialog.waitFor();
     await page.keyboard.type('disk0.qcow2');
-    await shots(page, 'storage-new-volume');
+    await reviewShots(page, 'storage-new-volume', { sizes: 'current' });
     await page.keyboard.press('Enter');
     await volDialog.waitFor({ state: 'detached', timeout: 30_000 });
     await page.locator('[data-testid="volume-row"][data-name="disk0.qcow2"]').waitFor();
@@ -138,11 +126,11 @@ describe('renderer e2e: storage page', () => {
       )
       .toBe(true)
       .finally(() => console.log(`progress seen: ${seen.slice(0, 6).join(' | ')}`));
-    await shots(page, 'storage-upload-progress');
+    await reviewShots(page, 'storage-upload-progress', { sizes: 'current' });
     await upDialog.getByTestId('transfer-done').waitFor({ timeout: 120_000 });
     expect(await upDialog.textContent()).toMatch(/Uploaded 255\.0 MiB into volume tiny-install\.iso/);
     expect(await upDialog.textContent()).toContain('Checked: the sha256 of what arrived matches');
-    await shots(page, 'storage-upload-done');
+    await reviewShots(page, 'storage-upload-done', { sizes: 'current' });
     await page.keyboard.press('Enter'); // Close
     await upDialog.waitFor({ state: 'detached' });
     const isoRow = page.locator('[data-testid="volume-row"][data-name="tiny-install.iso"]');
@@ -173,17 +161,17 @@ describe('renderer e2e: storage page', () => {
     ]) {
       await page.setViewportSize(size);
       await row.click();
-      await shots(page, 'storage-page');
+      await reviewShots(page, 'storage-page', { sizes: 'current' });
     }
     await page.setViewportSize({ width: 800, height: 600 });
     await press(page, '[data-testid="volume-upload"]');
     await page.getByTestId('transfer-dialog').waitFor();
-    await shots(page, 'storage-upload-dialog');
+    await reviewShots(page, 'storage-upload-dialog', { sizes: 'current' });
     await page.keyboard.press('Escape');
     await press(page, '[data-testid="storage-new-pool"]');
     await page.getByTestId('new-pool-dialog').waitFor();
     await page.locator('#pool-type').selectOption('fs');
-    await shots(page, 'storage-new-pool-fs');
+    await reviewShots(page, 'storage-new-pool-fs', { sizes: 'current' });
     await page.keyboard.press('Escape');
   });
 });

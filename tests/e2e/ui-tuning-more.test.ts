@@ -19,29 +19,10 @@ import {
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
 const hostDisk = ['vda', 'sda', 'nvme0n1'].find((n) => fs.existsSync(`/dev/${n}`));
-
-async function shots(page: Page, name: string, testId: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  for (const size of [
-    { width: 800, height: 600 },
-    { width: 1280, height: 800 },
-  ]) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(500);
-    await page.getByTestId(testId).scrollIntoViewIfNeeded();
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describe.skipIf(!sys.available)(
   `renderer e2e: IOThreads, per-device I/O, security${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -108,7 +89,7 @@ describe.skipIf(!sys.available)(
         .getByTestId('tune-iothread-1')
         .getByText(`This host has no CPU ${host + 3}`, { exact: false })
         .waitFor();
-      await shots(page, 'tuning-iothreads', 'tune-iothreads');
+      await reviewShots(page, 'tuning-iothreads', { scrollTo: page.getByTestId('tune-iothreads') });
     }, 60_000);
 
     it.skipIf(!hostDisk)(
@@ -120,7 +101,7 @@ describe.skipIf(!sys.available)(
         await page.getByTestId('tune-blkdev-0').waitFor();
         const live = paramsToRecord(await second.domainGetBlkioParameters(dom, DomainAffect.LIVE));
         expect(live.device_read_bytes_sec).toBe(`/dev/${hostDisk},1048576`);
-        await shots(page, 'tuning-blkdev', 'tune-blkdevs');
+        await reviewShots(page, 'tuning-blkdev', { scrollTo: page.getByTestId('tune-blkdevs') });
       },
       60_000,
     );
@@ -140,7 +121,7 @@ describe.skipIf(!sys.available)(
       expect(await second.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).toMatch(
         /<seclabel type=["']static["'] model=["']dac["'][^>]*>\s*<label>\+0:\+0<\/label>/,
       );
-      await shots(page, 'tuning-security', 'tune-security');
+      await reviewShots(page, 'tuning-security', { scrollTo: page.getByTestId('tune-security') });
       await page.getByTestId('tune-sec-dac-dynamic').focus();
       await page.keyboard.press('Space');
       await page.getByTestId('tune-sec-dac-apply').press('Enter');

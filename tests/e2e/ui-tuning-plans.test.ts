@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DomainAffect,
@@ -22,30 +22,9 @@ import { DomainXml, readDomainTuning, readRealtime } from '../../electron/libvir
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
-
-/** Pictures of `what` (scrolled into view) at both sizes, light and dark. */
-async function shots(page: Page, name: string, what: Locator): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  for (const size of [
-    { width: 800, height: 600 },
-    { width: 1280, height: 800 },
-  ]) {
-    await page.setViewportSize(size);
-    // The sidebar turns into an overlay under 1000 px: let its transition end before the picture.
-    await page.waitForTimeout(500);
-    await what.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describe.skipIf(!sys.available)(
   `renderer e2e: tuning profiles and realtime${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -138,7 +117,7 @@ describe.skipIf(!sys.available)(
       const review = page.getByTestId('tune-rt-proposal');
       await review.getByTestId('xml-diff').waitFor();
       await review.getByText('vcpusched', { exact: false }).first().waitFor();
-      await shots(page, 'tuning-realtime', rt);
+      await reviewShots(page, 'tuning-realtime', { scrollTo: rt, scrollAlign: 'start' });
       // Apply has the focus once the review shows.
       await expect
         .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
@@ -170,7 +149,10 @@ describe.skipIf(!sys.available)(
           .waitFor();
         expect(await review.getByTestId('xml-diff').count()).toBe(0);
         expect(await review.getByTestId('tune-profile-proposal-apply').count()).toBe(0);
-        await shots(page, 'tuning-profile-refused', page.getByTestId('tune-profiles'));
+        await reviewShots(page, 'tuning-profile-refused', {
+          scrollTo: page.getByTestId('tune-profiles'),
+          scrollAlign: 'start',
+        });
         await page.keyboard.press('Escape');
         await review.waitFor({ state: 'detached' });
       } else {
@@ -189,8 +171,14 @@ describe.skipIf(!sys.available)(
       await review.getByTestId('xml-diff').waitFor();
       await review.getByText('CPU shares 2048, twice the default', { exact: false }).waitFor();
       await review.getByText('IOThread 1', { exact: false }).waitFor();
-      await shots(page, 'tuning-profile-diff', page.getByTestId('tune-profiles'));
-      await shots(page, 'tuning-profile-diff-xml', review.getByTestId('xml-diff'));
+      await reviewShots(page, 'tuning-profile-diff', {
+        scrollTo: page.getByTestId('tune-profiles'),
+        scrollAlign: 'start',
+      });
+      await reviewShots(page, 'tuning-profile-diff-xml', {
+        scrollTo: review.getByTestId('xml-diff'),
+        scrollAlign: 'start',
+      });
       await expect
         .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
         .toBe('tune-profile-proposal-apply');

@@ -21,28 +21,9 @@ import { DomainXml, readDomainTuning } from '../../electron/libvirt-xml/index.js
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
-
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  for (const size of [
-    { width: 800, height: 600 },
-    { width: 1280, height: 800 },
-  ]) {
-    await page.setViewportSize(size);
-    // The sidebar turns into an overlay under 1000 px: let its transition end before the picture.
-    await page.waitForTimeout(500);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describe.skipIf(!sys.available)(
   `renderer e2e: tuning${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -119,7 +100,7 @@ describe.skipIf(!sys.available)(
       ]);
       expect(await second.domainGetVcpuPinInfo(dom, DomainAffect.LIVE)).toEqual([rest, [0]]);
       await page.getByTestId('tune-asked').getByText('0', { exact: true }).waitFor();
-      await shots(page, 'tuning');
+      await reviewShots(page, 'tuning');
     }, 60_000);
 
     it('refuses a hard limit below the VM’s memory at the field, then sets a good one', async () => {
@@ -135,7 +116,7 @@ describe.skipIf(!sys.available)(
         .waitFor();
       expect(await field.getAttribute('aria-invalid')).toBe('true');
       expect((await configTuning()).memtune.hardLimitKiB).toBeNull();
-      await shots(page, 'tuning-refused');
+      await reviewShots(page, 'tuning-refused');
 
       await field.fill('512');
       await page.keyboard.press('Enter');

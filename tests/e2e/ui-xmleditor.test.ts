@@ -7,8 +7,6 @@
  * $VD_SHOTS_DIR (800x600 and 1280x800, light and dark) when set.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,32 +20,9 @@ import { removeGuest } from '../support/guest-life.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { createTestPool, type TestPool } from '../support/pool.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
-import { screenshot } from './ui-helpers.js';
+import { reviewShots, screenshot } from './ui-helpers.js';
 
 const TAG = randomBytes(3).toString('hex');
-const SIZES = [
-  { width: 800, height: 600 },
-  { width: 1280, height: 800 },
-] as const;
-
-/** Light and dark screenshots at both sizes into $VD_SHOTS_DIR (manual review; not committed). */
-async function shots(page: Page, name: string): Promise<void> {
-  const dir = process.env.VD_SHOTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  const before = page.viewportSize()!;
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(150);
-      await page.screenshot({ path: join(dir, `${name}-${size.width}x${size.height}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(before);
-}
-
 describe('renderer e2e: XML editor', () => {
   const env = testEnv();
   const name = uniqueGuestName('ui-xml');
@@ -126,7 +101,7 @@ describe('renderer e2e: XML editor', () => {
     expect(await page.locator('#tab-xml').getAttribute('aria-selected')).toBe('true');
     // Shut off: no running XML to switch to.
     expect(await page.getByTestId('xml-show-live').count()).toBe(0);
-    await shots(page, 'xml-tab');
+    await reviewShots(page, 'xml-tab', { settleMs: 0, schemeSettleMs: 150 });
   }, 60_000);
 
   it('edits by keyboard, reviews the diff (Ctrl+S, Esc, Ctrl+S), applies with a snapshot first', async () => {
@@ -138,7 +113,7 @@ describe('renderer e2e: XML editor', () => {
     const diff = page.getByTestId('xml-diff');
     await expect.poll(() => diff.textContent()).toContain('typed in the XML tab');
     expect(await page.getByTestId('xml-apply').evaluate((n) => n === document.activeElement)).toBe(true);
-    await shots(page, 'xml-diff');
+    await reviewShots(page, 'xml-diff', { settleMs: 0, schemeSettleMs: 150 });
     await screenshot(page, 'xml-diff');
 
     await page.keyboard.press('Escape');
