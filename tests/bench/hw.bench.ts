@@ -5,6 +5,9 @@
  *   the hardware's arrival in the renderer (`hardware.get` answered: mark `virtdesk:hw-data`) to the frame
  *   after the item list (CPU, Memory, Boot, 100+ devices) and the CPU editor are on screen — the tab is
  *   interactive. Median of REPS page loads after a warm-up. Target < 100 ms.
+ * - hw.apply_changes: the libvirt calls that change something (define, set…, attach…) made by one
+ *   `hardware.apply` (the memory of that VM), counted at the wire client; target ≤ 2 (config + live). The
+ *   reads around it (lookup, the XML read, the VM list's own refresh after libvirt's event) are printed.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
@@ -46,6 +49,31 @@ const TAB_READY = `async (items) => {
   return performance.now() - performance.getEntriesByName('virtdesk:hw-data')[0].startTime;
 }`;
 
+/** Procedures that only read (lookups, XML and state reads, lists). */
+const READ_ONLY = /Lookup|Get|Is[A-Z]|List|Num[A-Z]/;
+
+/** The libvirt procedures issued while one `hardware.apply` runs, through the core as a renderer calls it. */
+async function applyCalls(app: RunningApp, uuid: string): Promise<string[]> {
+  type Caller = { call: (proc: string, ...rest: unknown[]) => Promise<unknown> };
+  const connectionId = app.connectionIds[0]!;
+  const client = app.core.getClient(connectionId) as unknown as Caller;
+  const real = client.call.bind(client);
+  const procs: string[] = [];
+  client.call = (proc, ...rest) => {
+    procs.push(proc);
+    return real(proc, ...rest);
+  };
+  try {
+    const session = app.core.openSession(() => undefined);
+    const change = { kind: 'memory', maxKiB: 160 * 1024, currentKiB: 160 * 1024 };
+    const r = await app.core.dispatch(session, 'hardware.apply', { connectionId, uuid, change });
+    if (!r.ok) throw new Error(`hardware.apply: ${r.error.message}`);
+  } finally {
+    client.call = real;
+  }
+  return procs;
+}
+
 async function openOnce(page: Page, url: string, name: string): Promise<number> {
   await page.goto(url);
   await page.getByTestId('vm-search').fill(name);
@@ -85,6 +113,10 @@ export default async function hwBench(): Promise<void> {
       `hw: Hardware tab of a VM with ${DISKS} disks, data → interactive: ${runs.map((r) => r.toFixed(1)).join(', ')} ms`,
     );
     line('hw.open_ms', median(runs), 'ms', '<', 100);
+    const procs = await applyCalls(app, (await client.domainLookupByName(name)).uuid);
+    const changes = procs.filter((p) => !READ_ONLY.test(p));
+    console.log(`hw: one hardware.apply (memory, VM shut off) → libvirt: ${procs.join(', ')}`);
+    line('hw.apply_changes', changes.length, 'calls', '<=', 2);
   } finally {
     await browser?.close().catch(() => undefined);
     await app?.stop().catch(() => undefined);
