@@ -164,9 +164,11 @@ export const CpuMap = ({
     e.preventDefault();
     const next = targets[Math.min(targets.length - 1, Math.max(0, i + d))]!;
     select(next);
-    requestAnimationFrame(() =>
-      document.querySelector<HTMLButtonElement>(`[data-testid="tune-target-${next}"]`)?.focus(),
-    );
+    // At once, not in the next frame: a Tab pressed before that frame would leave from the old button
+    // and land on the new one instead of the map (fast typists, and the e2e tests, did).
+    (e.currentTarget as HTMLElement)
+      .querySelector<HTMLButtonElement>(`[data-testid="tune-target-${next}"]`)
+      ?.focus();
   };
 
   return (
