@@ -229,5 +229,54 @@ describe.skipIf(!sys.available)(
       expect(await page.getByTestId('tune-disk-vda').getByRole('alert').count()).toBe(0);
       expect((await configTuning()).disks[0]?.iotune.totalBytesSec).toBe(1048576);
     }, 60_000);
+
+    it('applies the Low latency profile to a one-vCPU VM after reading its diff', async (ctx) => {
+      // This host's 2 cores cannot give the two-vCPU VM above a core each plus one for the emulator; a
+      // VM with one vCPU fits on 2 cores, so the profile is applied for real here.
+      const cores = (await second.nodeGetInfo()).cpus;
+      if (cores < 2) ctx.skip();
+      const small = uniqueGuestName('ui-lowlat');
+      const { virtType } = testEnv();
+      const dir = path.join(sys.available ? sys.scratchDir : '', 'tiny-guest-ui-tuning-plans');
+      const one = await second.domainDefineXML(
+        tinyGuestXml({
+          name: small,
+          virtType,
+          kernel: path.join(dir, 'vmlinuz'),
+          initrd: path.join(dir, 'initrd.img'),
+          vcpus: 1,
+        }),
+      );
+      try {
+        await page.goto(app.url);
+        await page.getByTestId('vm-search').fill(small);
+        await page.getByTestId('vm-search').press('Enter');
+        await page.keyboard.press('Enter');
+        await page.locator('#tab-tuning').click();
+        await page.getByTestId('tune-profile-low-latency').focus();
+        await page.keyboard.press('Enter');
+        const review = page.getByTestId('tune-profile-proposal');
+        await review.getByTestId('xml-diff').waitFor();
+        await review.getByText('vcpupin', { exact: false }).first().waitFor();
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+          .toBe('tune-profile-proposal-apply');
+        await page.keyboard.press('Enter');
+        await page
+          .getByTestId('tune-profile-outcome')
+          .getByText('Low latency applied.', { exact: false })
+          .waitFor();
+        const t = readDomainTuning(
+          DomainXml.parse(await second.domainGetXMLDesc(one, DomainXMLFlags.INACTIVE)),
+        );
+        // The vCPU on a core of its own, the emulator on the other one.
+        expect(t.vcpuPins).toHaveLength(1);
+        expect(t.vcpuPins[0]!.cpus).toHaveLength(1);
+        expect(t.emulatorPin).toHaveLength(1);
+        expect(t.emulatorPin).not.toContain(t.vcpuPins[0]!.cpus[0]);
+      } finally {
+        await second.domainUndefineFlags(one).catch(() => {});
+      }
+    }, 60_000);
   },
 );
