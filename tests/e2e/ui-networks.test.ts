@@ -1,14 +1,20 @@
 /**
  * E2E (renderer): the Networks page on the private *system* daemon, by keyboard — open the page from the
- * sidebar, create an isolated network with New network, see it listed and started, delete it with the
- * confirmation that says what goes, checked through a second connection. Screenshots of the page and the
+ * sidebar, create an isolated network with New network, see it listed and started, attach a tiny guest
+ * whose DHCP client takes an address and see its lease (with the VM's name) appear on the page by itself,
+ * delete the network with the confirmation that says what goes, checked through a second connection. Screenshots of the page and the
  * dialog go to $VD_SHOTS_DIR when set (800×600 and 1280×800, light and dark).
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
-import { systemTestEnv } from '../support/env.js';
+import { systemTestEnv, testEnv } from '../support/env.js';
+import { removeGuest, waitForGuestBoot } from '../support/guest-life.js';
+import { guestShell } from '../support/guest-shell.js';
+import { tinyGuestXml } from '../support/guest.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { reviewShots } from './ui-helpers.js';
@@ -24,6 +30,7 @@ describe.skipIf(!sys.available)(
   `renderer e2e: networks page${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
   () => {
     const name = `vdui-iso-${TAG}`;
+    const guest = `vdui-lease-${TAG}`;
     let app: RunningApp;
     let page: Page;
     let other: LibvirtClient;
@@ -39,6 +46,7 @@ describe.skipIf(!sys.available)(
 
     afterAll(async () => {
       if (other) {
+        await removeGuest([other], guest).catch(() => undefined);
         const net = await other.networkLookupByName(name).catch(() => null);
         if (net) {
           await other.networkDestroy(net).catch(() => undefined);
@@ -49,7 +57,7 @@ describe.skipIf(!sys.available)(
       await stopAll();
     });
 
-    it('creates an isolated network by keyboard, sees it listed and running, deletes it', async () => {
+    it('creates an isolated network by keyboard, sees it running and a VM lease on it, deletes it', async () => {
       await page.getByTestId('vm-search').waitFor();
       await page.getByRole('button', { name: 'Networks', exact: true }).focus();
       await page.keyboard.press('Enter');
@@ -85,7 +93,44 @@ describe.skipIf(!sys.available)(
       expect(await other.networkGetAutostart(ref)).toBe(true);
       await row.click();
       await page.getByTestId('network-details').waitFor();
+      await page.getByTestId('network-leases-none').waitFor();
+
+      // A VM attached to it asks for an address (busybox udhcpc in the tiny guest): its lease appears on
+      // the page by itself, with the VM's name.
+      const dir = path.join(sys.available ? sys.scratchDir : '', 'tiny-guest-ui-networks');
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const kernel = path.join(dir, 'vmlinuz');
+      const initrd = path.join(dir, 'initrd.img');
+      fs.copyFileSync(testEnv().guestKernel, kernel);
+      fs.copyFileSync(testEnv().guestInitrd, initrd);
+      const serialLog = path.join(dir, `${guest}.serial.log`);
+      const xml = tinyGuestXml({
+        name: guest,
+        kernel,
+        initrd,
+        virtType: testEnv().virtType,
+        nic: true,
+        serial: 'pty',
+        serialLog,
+      }).replace("<interface type='user'>", `<interface type='network'><source network='${name}'/>`);
+      const dom = await other.domainDefineXML(xml);
+      await other.domainCreate(dom);
+      await waitForGuestBoot(serialLog);
+      await guestShell(
+        other,
+        dom,
+        "ip link set eth0 up; printf '#!/bin/sh\\nexit 0\\n' > /tmp/u; chmod +x /tmp/u; " +
+          'busybox udhcpc -i eth0 -n -q -f -t 5 -T 2 -s /tmp/u; echo DHCP-$((40+2))',
+        /DHCP-42/,
+        60_000,
+        30_000,
+      );
+      const lease = page.getByTestId('network-leases').locator('tbody tr');
+      await lease.filter({ hasText: guest }).waitFor({ timeout: 30_000 });
+      expect(await lease.first().textContent()).toMatch(/192\.168\.100\.\d+\/24/);
       await reviewShots(page, 'networks-page', { settleMs: 200 });
+      await other.domainDestroy(dom);
+      await other.domainUndefineFlags(dom, 0);
 
       // Delete: the key on the row asks first, saying what goes; Cancel has focus, Tab to Delete.
       await row.focus();
@@ -100,6 +145,6 @@ describe.skipIf(!sys.available)(
       await confirm.waitFor({ state: 'detached' });
       await row.waitFor({ state: 'detached' });
       expect((await other.connectListAllNetworks()).map((n) => n.name)).not.toContain(name);
-    }, 120_000);
+    }, 240_000);
   },
 );

@@ -15,6 +15,9 @@ const expiryText = (unix: number, never: string): string =>
 
 const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
 
+/** How often the leases are read again while the page is shown. */
+const LEASE_POLL_MS = 5000;
+
 /** The selected network: DHCP leases, static DHCP hosts and DNS hosts (added/removed live). */
 export const NetworkDetails = ({
   connectionId,
@@ -33,6 +36,14 @@ export const NetworkDetails = ({
   useEffect(() => {
     if (nonce > 0) reload();
   }, [nonce, reload]);
+  // libvirt has no event for DHCP leases: while the page is shown, they are read again now and then (the
+  // previous answer stays on screen meanwhile, so nothing flickers or loses focus).
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') reload();
+    }, LEASE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const [busy, setBusy] = useState(false);
 
   const dhcpForm = useForm({
