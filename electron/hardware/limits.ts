@@ -36,6 +36,7 @@ export const limitsFrom = (
   tpmBackends: caps.deviceValues('tpm', 'backendModel'),
   tpmVersions: caps.deviceValues('tpm', 'backendVersion'),
   rngBackends: caps.deviceValues('rng', 'backendModel'),
+  watchdogModels: caps.deviceValues('watchdog', 'model'),
   deviceSupport: caps.deviceSupport,
 });
 

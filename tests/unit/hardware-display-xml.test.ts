@@ -10,6 +10,7 @@ import {
   hardwareTiming,
   type HardwareChange,
   type HostLimits,
+  offeredWatchdogModels,
 } from '../../shared/contract/hardware.js';
 import { editorFor } from '../../electron/hardware/kinds/index.js';
 import { limitsFrom } from '../../electron/hardware/limits.js';
@@ -73,6 +74,7 @@ const BARE = `<domain type='kvm'><name>bare</name><uuid>0b7d3c55-58e7-4a0f-9f4e-
 
 const CAPS_DEVICES = `
     <disk supported='yes'><enum name='bus'><value>virtio</value></enum></disk>
+    <watchdog supported='yes'><enum name='model'><value>i6300esb</value><value>itco</value><value>diag288</value></enum></watchdog>
     <graphics supported='yes'><enum name='type'><value>vnc</value><value>spice</value></enum></graphics>
     <video supported='yes'><enum name='modelType'><value>vga</value><value>qxl</value><value>virtio</value><value>none</value></enum></video>
     <rng supported='yes'>
@@ -474,6 +476,17 @@ describe('watchdog', () => {
     expect(hardwareTiming({ kind: 'watchdog.add', model: 'itco', action: 'reset' }, true)).toBe('next-boot');
     expect(hardwareTiming({ kind: 'watchdog.remove', index: 0 }, true, now)).toBe('both');
     expect(hardwareTiming({ kind: 'watchdog.action', index: 0, action: 'none' }, true)).toBe('both');
+  });
+
+  it('offers the models domain capabilities list; without a list (libvirt 9.0), not iTCO', () => {
+    expect(offeredWatchdogModels(LIMITS)).toEqual(['i6300esb', 'itco']);
+    const old = limitsOf(caps(TPM_OK)); // no <watchdog> in the capabilities, as libvirt 9.0 answers
+    expect(offeredWatchdogModels(old)).toEqual(['i6300esb', 'ib700']);
+    const q35 = DOMAIN.replace('pc-i440fx-7.2', 'pc-q35-7.2').replace(/<watchdog[^]*?<\/watchdog>/, '');
+    expect(issuesOf(q35, { kind: 'watchdog.add', model: 'itco', action: 'reset' }, old)).toEqual([
+      { path: ['model'], message: "This host's libvirt does not offer the itco watchdog." },
+    ]);
+    expect(issuesOf(q35, { kind: 'watchdog.add', model: 'itco', action: 'reset' })).toEqual([]);
   });
 });
 

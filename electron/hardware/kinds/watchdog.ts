@@ -2,7 +2,11 @@
  * Watchdogs: add and remove (plugged in and out of a running VM for the PCI i6300esb; others at next
  * boot), and the action when it fires — saved for next boot and set on the running VM (update-device).
  */
-import { HOTPLUG_WATCHDOGS, type WatchdogChange } from '../../../shared/contract/hardware.js';
+import {
+  HOTPLUG_WATCHDOGS,
+  offeredWatchdogModels,
+  type WatchdogChange,
+} from '../../../shared/contract/hardware.js';
 import { DomainAffect } from '../../libvirt/index.js';
 import {
   addWatchdogTo,
@@ -29,9 +33,14 @@ export const watchdogEditor: HardwareEditor<'watchdog', WatchdogChange> = {
   pending: (config, live) =>
     listPending('watchdog', 'Watchdog', config, live, (w) => `${w.model} (${w.action})`),
 
-  check(change, { config }) {
+  check(change, { config, limits }) {
     if (change.kind !== 'watchdog.add') return missing(watchdogDetails(config), change.index, 'watchdog');
     const issues: HwIssue[] = [];
+    if (!offeredWatchdogModels(limits).includes(change.model))
+      issues.push({
+        path: ['model'],
+        message: `This host's libvirt does not offer the ${change.model} watchdog.`,
+      });
     if (change.model === 'itco' && !/q35/.test(config.machine ?? ''))
       issues.push({
         path: ['model'],

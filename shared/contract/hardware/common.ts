@@ -82,6 +82,8 @@ export const hostLimitsSchema = z.object({
   tpmVersions: z.array(z.string().max(64)),
   /** RNG backends (random: a host file such as /dev/urandom). */
   rngBackends: z.array(z.string().max(64)),
+  /** Watchdog models domain capabilities list (absent or empty: this libvirt does not say). */
+  watchdogModels: z.array(z.string().max(64)).optional(),
   /**
    * Devices domain capabilities mark as supported (true) or not (false), by element name (tpm, rng…); a
    * device they do not mention is absent (not known: nothing is refused on its account).

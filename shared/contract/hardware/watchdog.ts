@@ -13,6 +13,16 @@ export const WATCHDOG_ACTIONS = [
   'dump',
   'inject-nmi',
 ] as const;
+/**
+ * The models to offer: the ones domain capabilities list; a libvirt that lists none (9.0 here) gets the two
+ * every libvirt takes — its schema refuses 'itco', which newer releases added.
+ */
+export const offeredWatchdogModels = (limits: {
+  watchdogModels?: readonly string[] | undefined;
+}): (typeof WATCHDOG_MODELS)[number][] =>
+  limits.watchdogModels && limits.watchdogModels.length > 0
+    ? WATCHDOG_MODELS.filter((m) => limits.watchdogModels!.includes(m))
+    : ['i6300esb', 'ib700'];
 /** The models QEMU can plug into a running VM. */
 export const HOTPLUG_WATCHDOGS: readonly string[] = ['i6300esb'];
 

@@ -9,7 +9,7 @@ import {
   SOUND_MODELS,
   TPM_MODELS,
   WATCHDOG_ACTIONS,
-  WATCHDOG_MODELS,
+  offeredWatchdogModels,
   type HardwareChange,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
@@ -243,7 +243,7 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
             t('hwdisp.model'),
             wdModel,
             setWdModel,
-            WATCHDOG_MODELS,
+            offeredWatchdogModels(hw.limits),
             (m) => t(`hwdisp.watchdog.${m}`),
             'model',
           )}
