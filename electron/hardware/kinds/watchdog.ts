@@ -36,15 +36,16 @@ export const watchdogEditor: HardwareEditor<'watchdog', WatchdogChange> = {
   check(change, { config, limits }) {
     if (change.kind !== 'watchdog.add') return missing(watchdogDetails(config), change.index, 'watchdog');
     const issues: HwIssue[] = [];
-    if (!offeredWatchdogModels(limits).includes(change.model))
-      issues.push({
-        path: ['model'],
-        message: `This host's libvirt does not offer the ${change.model} watchdog.`,
-      });
     if (change.model === 'itco' && !/q35/.test(config.machine ?? ''))
       issues.push({
         path: ['model'],
         message: `The iTCO watchdog is part of the Q35 chipset; this VM's machine is ${config.machine ?? 'not Q35'}.`,
+      });
+    // After the Q35 reason: on a non-Q35 VM that one is what the user can act on.
+    if (!offeredWatchdogModels(limits).includes(change.model))
+      issues.push({
+        path: ['model'],
+        message: `This host's libvirt does not offer the ${change.model} watchdog.`,
       });
     if (findWatchdogElement(config, change.model))
       issues.push({ path: ['model'], message: `This VM already has a ${change.model} watchdog.` });
