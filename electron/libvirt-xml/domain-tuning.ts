@@ -42,6 +42,8 @@ export interface DomainTuning extends DomainTuningMore {
   quota: number | null;
   emulatorPeriod: number | null;
   emulatorQuota: number | null;
+  iothreadPeriod: number | null;
+  iothreadQuota: number | null;
   /** `<numatune><memory>`: null when the VM has none. */
   numa: { mode: string; nodeset: number[] | null; placement: string | null } | null;
   memtune: {
@@ -116,6 +118,8 @@ export const readDomainTuning = (xml: DomainXml): DomainTuning => {
     quota: num(cputune, 'quota'),
     emulatorPeriod: num(cputune, 'emulator_period'),
     emulatorQuota: num(cputune, 'emulator_quota'),
+    iothreadPeriod: num(cputune, 'iothread_period'),
+    iothreadQuota: num(cputune, 'iothread_quota'),
     numa: memory
       ? {
           mode: attr(memory, 'mode') ?? 'strict',

@@ -23,6 +23,10 @@ import {
   VIR_DOMAIN_NUMA_NODESET,
   VIR_DOMAIN_SCHEDULER_CPU_SHARES,
   VIR_DOMAIN_SCHEDULER_VCPU_PERIOD,
+  VIR_DOMAIN_SCHEDULER_EMULATOR_PERIOD,
+  VIR_DOMAIN_SCHEDULER_EMULATOR_QUOTA,
+  VIR_DOMAIN_SCHEDULER_IOTHREAD_PERIOD,
+  VIR_DOMAIN_SCHEDULER_IOTHREAD_QUOTA,
   VIR_DOMAIN_SCHEDULER_VCPU_QUOTA,
   type DomainRef,
   type LibvirtClient,
@@ -102,6 +106,22 @@ export const tuningStep = (change: TuningChange): Step => {
       if (change.period !== undefined) params.push(ullong(VIR_DOMAIN_SCHEDULER_VCPU_PERIOD, change.period));
       if (change.quota !== undefined)
         params.push({ field: VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, type: 'llong', value: change.quota });
+      if (change.emulatorPeriod !== undefined)
+        params.push(ullong(VIR_DOMAIN_SCHEDULER_EMULATOR_PERIOD, change.emulatorPeriod));
+      if (change.emulatorQuota !== undefined)
+        params.push({
+          field: VIR_DOMAIN_SCHEDULER_EMULATOR_QUOTA,
+          type: 'llong',
+          value: change.emulatorQuota,
+        });
+      if (change.iothreadPeriod !== undefined)
+        params.push(ullong(VIR_DOMAIN_SCHEDULER_IOTHREAD_PERIOD, change.iothreadPeriod));
+      if (change.iothreadQuota !== undefined)
+        params.push({
+          field: VIR_DOMAIN_SCHEDULER_IOTHREAD_QUOTA,
+          type: 'llong',
+          value: change.iothreadQuota,
+        });
       return (c, d, f) => c.domainSetSchedulerParameters(d, params, f);
     }
     case 'numatune':

@@ -54,6 +54,16 @@ export const blkioDeviceSchema = z.object({
 });
 export type BlkioDevice = z.infer<typeof blkioDeviceSchema>;
 
+/** A CFS period in µs (1000…1000000) and a quota (-1: none, or 1000…17592186044415), as libvirt takes them. */
+const schedPeriod = z.number().int().min(1000).max(1000000).optional();
+const schedQuota = z
+  .number()
+  .int()
+  .min(-1)
+  .max(17592186044415)
+  .refine((q) => q === -1 || q >= 1000, 'Quota is -1 (no limit) or at least 1000 µs.')
+  .optional();
+
 export const tuningViewSchema = z.object({
   vcpus: z.number().int(),
   maxVcpus: z.number().int(),
@@ -67,6 +77,8 @@ export const tuningViewSchema = z.object({
   quota: nullableNumber,
   emulatorPeriod: nullableNumber,
   emulatorQuota: nullableNumber,
+  iothreadPeriod: nullableNumber,
+  iothreadQuota: nullableNumber,
   numa: z
     .object({
       mode: z.string().max(64),
@@ -182,15 +194,14 @@ export const tuningChangeSchema = z.discriminatedUnion('kind', [
       /** cgroup cpu.shares: 2…262144. */
       shares: z.number().int().min(2).max(262144).optional(),
       /** vCPU period in µs: 1000…1000000. */
-      period: z.number().int().min(1000).max(1000000).optional(),
+      period: schedPeriod,
       /** vCPU quota in µs: -1 (none) or 1000…17592186044415. */
-      quota: z
-        .number()
-        .int()
-        .min(-1)
-        .max(17592186044415)
-        .refine((q) => q === -1 || q >= 1000, 'Quota is -1 (no limit) or at least 1000 µs.')
-        .optional(),
+      quota: schedQuota,
+      /** The same for the emulator threads and for the IOThreads. */
+      emulatorPeriod: schedPeriod,
+      emulatorQuota: schedQuota,
+      iothreadPeriod: schedPeriod,
+      iothreadQuota: schedQuota,
     })
     .strict(),
   z

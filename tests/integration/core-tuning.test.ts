@@ -168,6 +168,15 @@ describe.skipIf(!sys.available)(
       expect([t.effective.shares, t.effective.period, t.effective.quota]).toEqual([333, 100000, 50000]);
     });
 
+    it('sets the emulator threads period and quota; their cgroup shows the quota', async () => {
+      await apply({ kind: 'sched', emulatorPeriod: 100000, emulatorQuota: 20000 });
+      const sched = paramsToRecord(await f.client.domainGetSchedulerParameters(dom, DomainAffect.LIVE));
+      expect(sched).toMatchObject({ emulator_period: 100000, emulator_quota: 20000 });
+      expect(readFile(path.join(cgroup('cpu', name), 'emulator', 'cpu.cfs_quota_us'))).toBe('20000');
+      const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
+      expect([t.config.emulatorPeriod, t.config.emulatorQuota]).toEqual([100000, 20000]);
+    });
+
     it('sets a memory hard limit; memory.limit_in_bytes shows it', async () => {
       await apply({ kind: 'memtune', hardLimitKiB: 768 * 1024 });
       const mem = paramsToRecord(await f.client.domainGetMemoryParameters(dom, DomainAffect.LIVE));

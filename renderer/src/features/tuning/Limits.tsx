@@ -372,13 +372,40 @@ export const Limits = (props: {
               min: -1,
               max: 17592186044415,
             },
+            ...(['emulator', 'iothread'] as const).flatMap((who) => [
+              {
+                key: `${who}Period`,
+                label: t(`tune.sched.${who}Period`),
+                current: text(c[`${who}Period`]),
+                now: '',
+                emptyMeans: t('tune.unchanged'),
+                min: 1000,
+                max: 1000000,
+              },
+              {
+                key: `${who}Quota`,
+                label: t(`tune.sched.${who}Quota`),
+                current: text(c[`${who}Quota`]),
+                now: '',
+                emptyMeans: t('tune.unchanged'),
+                min: -1,
+                max: 17592186044415,
+              },
+            ]),
           ]}
-          build={(v) => ({
-            kind: 'sched',
-            ...(v.shares !== null ? { shares: v.shares! } : {}),
-            ...(v.period !== null ? { period: v.period! } : {}),
-            ...(v.quota !== null ? { quota: v.quota! } : {}),
-          })}
+          build={(v) => {
+            const set = (k: string) => (v[k] !== null && v[k] !== undefined ? { [k]: v[k] } : {});
+            return {
+              kind: 'sched',
+              ...set('shares'),
+              ...set('period'),
+              ...set('quota'),
+              ...set('emulatorPeriod'),
+              ...set('emulatorQuota'),
+              ...set('iothreadPeriod'),
+              ...set('iothreadQuota'),
+            } as TuningChange;
+          }}
         />
         <LimitGroup
           {...props}
