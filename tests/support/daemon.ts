@@ -35,7 +35,11 @@ import {
 export const DAEMON_USER = 'virtdesk-test';
 const LIBVIRTD = '/usr/sbin/libvirtd';
 const SETPRIV = '/usr/bin/setpriv';
-const DIR_PREFIX = 'virtdesk-test-';
+// Short on purpose: libvirt puts UNIX sockets (guest agent channels: …/config/libvirt/qemu/channel/
+// target/domain-<id>-<name>/org.qemu.guest_agent.0) below this folder, and a socket path has at most
+// 107 characters; with 'virtdesk-test-' a guest named vdt-xxx-xxxxxx went over once the domain ids
+// reached 100 in a full run.
+const DIR_PREFIX = 'vdtest-';
 const DEFAULT_CAPS_CACHE = projectCache('libvirt-qemu-caps');
 /** Below `$XDG_CACHE_HOME`: the session qemu driver's capability cache. */
 const CAPS_SUBDIR = path.join('libvirt', 'qemu', 'cache', 'capabilities');
