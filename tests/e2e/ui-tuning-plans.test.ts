@@ -155,6 +155,7 @@ describe.skipIf(!sys.available)(
         .getByText('the vCPU scheduler policy (vCPU 0–1 BATCH)')
         .waitFor();
       expect(await page.getByTestId('tune-rt-outcome-now').count()).toBe(0);
+      await reviewShots(page, 'tuning-realtime-outcome', { scrollTo: rtOutcome });
       // The running threads, beside what was asked: still ordinary until the restart.
       await page
         .getByTestId('tune-rt-threads')
@@ -232,9 +233,11 @@ describe.skipIf(!sys.available)(
       await restart.getByText('Waits for the restart:').waitFor();
       await restart.getByText('vda on IOThread 1', { exact: true }).waitFor();
       expect(await page.getByTestId('tune-profile-outcome-refused').count()).toBe(0);
-      await reviewShots(page, 'tuning-profile-outcome', { scrollTo: outcome, scrollAlign: 'start' });
       const live = paramsToRecord(await second.domainGetSchedulerParameters(dom, DomainAffect.LIVE));
       expect(live.cpu_shares).toBe(2048);
+      // The IOThreads card follows the new definition: one IOThread, vda on it.
+      await expect.poll(() => page.getByTestId('tune-iothreads-count-field').inputValue()).toBe('1');
+      await reviewShots(page, 'tuning-profile-outcome', { scrollTo: outcome });
       const t = await configTuning();
       expect(t.shares).toBe(2048);
       expect(t.blkioWeight).toBe(800);
