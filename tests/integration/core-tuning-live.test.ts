@@ -215,5 +215,32 @@ describe.skipIf(!sys.available)(
         for (const [file, value] of restore) fs.writeFileSync(file, value);
       }
     }, 60_000);
+
+    it('a part libvirt refuses on the running VM is said with libvirt’s text; the rest goes on, all stays saved', async () => {
+      const { inactive } = await f.call<{ inactive: string }>('domainxml.load', ref());
+      // A pin to a CPU this host does not have: libvirt takes it into the definition (it is not checked
+      // against the host there) and refuses it on the running VM.
+      const xml = inactive
+        .replace(/<vcpupin vcpu=(['"])0\1 cpuset=(['"])[^'"]*\2\/>/, "<vcpupin vcpu='0' cpuset='200'/>")
+        .replace('<cputune>', '<cputune>\n    <shares>3000</shares>');
+      expect(xml).toContain("cpuset='200'");
+      const before = vcpuThread(qemuPid(name), 0)[1];
+      const outcome = await f.call<PlanOutcome>('tuning.applyProposal', {
+        ...ref(),
+        xml,
+        expectedXml: inactive,
+      });
+      expect(outcome.now).toEqual(['CPU shares 3000']);
+      expect(outcome.refused).toHaveLength(1);
+      expect(outcome.refused[0]!.what).toBe('vCPU 0 runs on host CPU 200');
+      expect(outcome.refused[0]!.detail.length).toBeGreaterThan(0);
+      // The thread stays where it was; the definition keeps the pin for the next start.
+      expect(vcpuThread(qemuPid(name), 0)[1]).toBe(before);
+      const config = readDomainTuning(
+        DomainXml.parse(await f.client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)),
+      );
+      expect(config.vcpuPins).toEqual([{ vcpu: 0, cpus: [200] }]);
+      expect(fs.readFileSync(path.join(cpuCgroup(name), 'cpu.shares'), 'utf8').trim()).toBe('3000');
+    }, 60_000);
   },
 );
