@@ -1,8 +1,9 @@
 /**
  * The Tuning tab's XML-level changes: reads the VM's realtime settings with what the host offers for
  * them, and proposes a new definition — the realtime section's settings or a profile computed for this
- * host and this VM — for the renderer to show as a diff and apply through `domainxml.define` (the XML
- * tab's one define path, with libvirt's validation and the stale-base check). Nothing is defined here.
+ * host and this VM — for the renderer to show as a diff; then applies it: defined through the XML tab's
+ * one define path (libvirt's validation, the stale-base check), and on a running VM what libvirt's
+ * tuning calls can change live (live-plan.ts), the rest left for the restart.
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import { checkRealtimeSettings } from '../../shared/contract/tuning-plan-checks.js';

@@ -2,8 +2,10 @@
  * The Tuning tab's XML-level changes: the realtime section (vCPU scheduler policy per vCPU set, locked
  * memory, and what the host lacks for them) and the profiles (Balanced, Low latency, Throughput), each
  * computed for this host and this VM. libvirt has no call that changes these on a definition, so both
- * are *proposed* as a new domain XML (`tuning.propose`), shown as a diff, and applied through the XML
- * tab's one define path (`domainxml.define` with `expectedXml` = the proposal's `currentXml`).
+ * are *proposed* as a new domain XML (`tuning.propose`), shown as a diff, and applied
+ * (`tuning.applyProposal`) through the XML tab's one define path (`expectedXml` = the proposal's
+ * `currentXml`), then — on a running VM — live where libvirt's tuning calls allow, the rest at the
+ * restart, each said in the outcome.
  */
 import { z } from 'zod';
 import { connectionIdSchema, uuidSchema } from '../model/index.js';
