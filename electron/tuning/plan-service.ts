@@ -42,7 +42,7 @@ import {
 import { splitLive } from './live-plan.js';
 import { applyPlan, computeProfile, type ProfileHost } from './profiles.js';
 import { tuningStep } from './service.js';
-import { findQemuPid, readVcpuThreads } from './vcpu-threads.js';
+import { vcpuThreadsOf } from './vcpu-threads.js';
 
 const realtimeOf = (xml: DomainXml): RealtimeSettings => {
   const r = readRealtime(xml);
@@ -103,11 +103,8 @@ export class TuningPlanService {
 
   /** How the kernel schedules the VM's vCPU threads now: readable only on the daemon's own machine. */
   private vcpuThreads(connectionId: string, uuid: string, running: boolean): VcpuThreads {
-    if (!isLocalUri(this.deps.connections.entry(connectionId).uri)) return { status: 'remote', threads: [] };
-    if (!running) return { status: 'not-running', threads: [] };
-    const pid = findQemuPid(uuid, this.deps.procRoot);
-    if (pid === null) return { status: 'not-found', threads: [] };
-    return { status: 'read', threads: readVcpuThreads(pid, this.deps.procRoot) };
+    const local = isLocalUri(this.deps.connections.entry(connectionId).uri);
+    return vcpuThreadsOf({ local, running, uuid, procRoot: this.deps.procRoot });
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { VcpuThread, VcpuThreadPolicy } from '../../shared/contract/tuning-plans.js';
+import type { VcpuThread, VcpuThreadPolicy, VcpuThreads } from '../../shared/contract/tuning-plans.js';
 
 /** Linux's SCHED_* numbers (include/uapi/linux/sched.h). */
 const POLICIES: Readonly<Record<number, VcpuThreadPolicy>> = {
@@ -88,4 +88,22 @@ export const readVcpuThreads = (pid: number, procRoot = '/proc'): VcpuThread[] =
     if (sched) out.push({ vcpu, tid: Number(tid), ...sched });
   }
   return out.sort((a, b) => a.vcpu - b.vcpu);
+};
+
+/**
+ * The VM's vCPU threads as the realtime section shows them: read from this machine's /proc when the
+ * connection's daemon runs here and the VM runs; otherwise why not (a remote host's /proc can be read
+ * only on that host).
+ */
+export const vcpuThreadsOf = (o: {
+  local: boolean;
+  running: boolean;
+  uuid: string;
+  procRoot?: string | undefined;
+}): VcpuThreads => {
+  if (!o.local) return { status: 'remote', threads: [] };
+  if (!o.running) return { status: 'not-running', threads: [] };
+  const pid = findQemuPid(o.uuid, o.procRoot);
+  if (pid === null) return { status: 'not-found', threads: [] };
+  return { status: 'read', threads: readVcpuThreads(pid, o.procRoot) };
 };

@@ -16,6 +16,7 @@ import {
   parseStat,
   readVcpuThreads,
   vcpuOfThreadName,
+  vcpuThreadsOf,
 } from '../../electron/tuning/vcpu-threads.js';
 import type { HostCell } from '../../shared/contract/tuning.js';
 
@@ -225,6 +226,23 @@ describe('the running vCPU threads from /proc', () => {
     expect(parseStat(stat(5, 'x', 0, 4))).toEqual({ policy: 'unknown', priority: 0 });
     expect(parseStat('5 (x) S 1 2')).toBeNull();
     expect(parseStat('garbage')).toBeNull();
+  });
+
+  it('says why it cannot read them: a remote host, a VM that is off, no QEMU process seen here', () => {
+    const read = (over: Partial<Parameters<typeof vcpuThreadsOf>[0]>) =>
+      vcpuThreadsOf({ local: true, running: true, uuid: UUID, procRoot: root, ...over });
+    expect(read({ local: false })).toEqual({ status: 'remote', threads: [] });
+    expect(read({ running: false })).toEqual({ status: 'not-running', threads: [] });
+    expect(read({ uuid: '11111111-2222-3333-4444-555555555555' })).toEqual({
+      status: 'not-found',
+      threads: [],
+    });
+    expect(read({}).status).toBe('read');
+    expect(read({}).threads.map((t) => `${t.vcpu}:${t.policy}/${t.priority}`)).toEqual([
+      '0:fifo/1',
+      '1:rr/7',
+      '2:batch/0',
+    ]);
   });
 
   it('knows vCPU threads by QEMU’s names, KVM and TCG', () => {
