@@ -205,6 +205,11 @@ describe.skipIf(!sys.available)(
       await review.getByTestId('xml-diff').waitFor();
       await review.getByText('CPU shares 2048, twice the default', { exact: false }).waitFor();
       await review.getByText('IOThread 1', { exact: false }).waitFor();
+      await review
+        .getByText(
+          'The VM runs: what libvirt can change on a running VM applies now, the rest at its next start.',
+        )
+        .waitFor();
       await reviewShots(page, 'tuning-profile-diff', {
         scrollTo: page.getByTestId('tune-profiles'),
         scrollAlign: 'start',

@@ -81,6 +81,7 @@ export const Profiles = ({
           vmUuid={vmUuid}
           vmName={vmName}
           testId="tune-profile-proposal"
+          liveParts
           onCancel={() => {
             clear();
             requestAnimationFrame(() =>

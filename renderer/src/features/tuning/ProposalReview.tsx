@@ -19,6 +19,7 @@ export const ProposalReview = ({
   vmUuid,
   vmName,
   testId,
+  liveParts = false,
   onApplied,
   onCancel,
 }: {
@@ -28,6 +29,8 @@ export const ProposalReview = ({
   vmUuid: string;
   vmName: string;
   testId: string;
+  /** Some of what it changes can apply to a running VM now (a profile's pins, shares…). */
+  liveParts?: boolean;
   onApplied: (outcome: PlanOutcome) => void;
   onCancel: () => void;
 }) => {
@@ -104,7 +107,13 @@ export const ProposalReview = ({
       <div className="tune-apply-row">
         {proposal.proposedXml !== null && !same && (
           <span className="tune-timing">
-            {t(proposal.running ? 'tune.plan.timingRunning' : 'tune.plan.timingStopped')}
+            {t(
+              !proposal.running
+                ? 'tune.plan.timingStopped'
+                : liveParts
+                  ? 'tune.plan.timingRunningLive'
+                  : 'tune.plan.timingRunning',
+            )}
           </span>
         )}
         <span className="spacer" />

@@ -1,7 +1,8 @@
 export default {
   'tune.plan.review': 'Review changes…',
   'tune.plan.timingNote': 'Takes effect at the VM’s next start',
-  'tune.plan.timingRunning':
+  'tune.plan.timingRunning': 'The VM runs: this takes effect at its next start.',
+  'tune.plan.timingRunningLive':
     'The VM runs: what libvirt can change on a running VM applies now, the rest at its next start.',
   'tune.plan.timingStopped': 'Takes effect when the VM starts.',
   'tune.plan.saved': 'Saved: in effect when the VM starts.',

@@ -1,7 +1,9 @@
 export default {
   'tune.plan.review': '检查更改…',
   'tune.plan.timingNote': '在虚拟机下次启动时生效',
-  'tune.plan.timingRunning': '虚拟机正在运行：libvirt 能在运行中更改的部分立即生效，其余在下次启动时生效。',
+  'tune.plan.timingRunning': '虚拟机正在运行：此更改在下次启动时生效。',
+  'tune.plan.timingRunningLive':
+    '虚拟机正在运行：libvirt 能在运行中更改的部分立即生效，其余在下次启动时生效。',
   'tune.plan.timingStopped': '在虚拟机启动时生效。',
   'tune.plan.saved': '已保存：虚拟机启动时生效。',
   'tune.plan.savedNextStart': '已保存：自虚拟机下次启动起生效。',
