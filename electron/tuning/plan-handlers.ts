@@ -5,4 +5,5 @@ import type { TuningPlanService } from './plan-service.js';
 export const tuningPlanHandlers = (svc: TuningPlanService): HandlerMap<typeof tuningPlanCalls> => ({
   'tuning.realtime': (input) => svc.realtime(input),
   'tuning.propose': (input) => svc.propose(input),
+  'tuning.applyProposal': (input) => svc.applyProposal(input),
 });

@@ -1,16 +1,22 @@
 /**
  * The Tuning tab's XML-level changes: reads the VM's realtime settings with what the host offers for
  * them, and proposes a new definition — the realtime section's settings or a profile computed for this
- * host and this VM — for the renderer to show as a diff and apply through `domainxml.define` (the XML
- * tab's one define path, with libvirt's validation and the stale-base check). Nothing is defined here.
+ * host and this VM — for the renderer to show as a diff; then applies it: defined through the XML tab's
+ * one define path (libvirt's validation, the stale-base check), and on a running VM what libvirt's
+ * tuning calls can change live (live-plan.ts), the rest left for the restart.
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import { checkRealtimeSettings } from '../../shared/contract/tuning-plan-checks.js';
-import type { RealtimeHost, RealtimeSettings } from '../../shared/contract/tuning-plans.js';
+import type {
+  PlanOutcome,
+  RealtimeHost,
+  RealtimeSettings,
+  VcpuThreads,
+} from '../../shared/contract/tuning-plans.js';
 import type { ConnectionDirectory } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
 import type { DomainXmlService } from '../domainxml/service.js';
-import { DomainXMLFlags, type LibvirtClient } from '../libvirt/index.js';
+import { DomainAffect, DomainXMLFlags, isLibvirtError, type LibvirtClient } from '../libvirt/index.js';
 import {
   attr,
   CapabilitiesXml,
@@ -33,7 +39,10 @@ import {
   readRealtimeHost,
   REMOTE_REALTIME_HOST,
 } from './host-realtime.js';
+import { splitLive } from './live-plan.js';
 import { applyPlan, computeProfile, type ProfileHost } from './profiles.js';
+import { tuningStep } from './service.js';
+import { vcpuThreadsOf } from './vcpu-threads.js';
 
 const realtimeOf = (xml: DomainXml): RealtimeSettings => {
   const r = readRealtime(xml);
@@ -53,6 +62,8 @@ export interface TuningPlanDeps {
   domainXml: DomainXmlService;
   /** The host's own readings (tests hand in made-up ones); default: this machine's files. */
   readHost?: () => { realtime: RealtimeHost; freeHugepages: ProfileHost['freeHugepages'] };
+  /** Where this machine's processes are listed (tests hand in a made-up tree); default /proc. */
+  procRoot?: string;
 }
 
 export class TuningPlanService {
@@ -86,7 +97,56 @@ export class TuningPlanService {
       maxVcpus: readDomainTuning(config).maxVcpus,
       config: realtimeOf(config),
       live: active === null ? null : realtimeOf(DomainXml.parse(active)),
+      threads: this.vcpuThreads(input.connectionId, dom.uuid, running),
     };
+  }
+
+  /** How the kernel schedules the VM's vCPU threads now: readable only on the daemon's own machine. */
+  private vcpuThreads(connectionId: string, uuid: string, running: boolean): VcpuThreads {
+    const local = isLocalUri(this.deps.connections.entry(connectionId).uri);
+    return vcpuThreadsOf({ local, running, uuid, procRoot: this.deps.procRoot });
+  }
+
+  /**
+   * Defines a proposal through the XML tab's path (libvirt's validation, the stale-base check), then,
+   * when the VM runs, applies what libvirt can change on a running VM now. A part libvirt refuses live
+   * is reported with its text; the definition stays saved, so it comes at the next start.
+   */
+  async applyProposal(input: CallInput<'tuning.applyProposal'>): Promise<PlanOutcome> {
+    const client = this.deps.connections.getClient(input.connectionId);
+    const dom = await client.domainLookupByUUID(input.uuid);
+    const oldConfig = await client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE);
+    const defined = await this.deps.domainXml.define(input);
+    const none: PlanOutcome = { running: false, now: [], atRestart: [], refused: [] };
+    if (!defined.active) return none;
+    const running = await client.domainLookupByUUID(input.uuid);
+    const [newConfig, live, caps, info] = await Promise.all([
+      client.domainGetXMLDesc(running, DomainXMLFlags.INACTIVE),
+      client.domainGetXMLDesc(running, 0),
+      client.connectGetCapabilities(),
+      client.nodeGetInfo(),
+    ]);
+    const hostCpus = CapabilitiesXml.parse(caps)
+      .cells(info)
+      .flatMap((c) => c.cpus.filter((cpu) => cpu.online).map((cpu) => cpu.id));
+    const split = splitLive(
+      DomainXml.parse(oldConfig),
+      DomainXml.parse(newConfig),
+      DomainXml.parse(live),
+      hostCpus,
+    );
+    const outcome: PlanOutcome = { ...none, running: true, atRestart: split.atRestart };
+    // One at a time, in order: a refusal of one leaves the others to be tried.
+    for (const step of split.steps) {
+      try {
+        await tuningStep(step.change)(client, running, DomainAffect.LIVE);
+        outcome.now.push(step.what);
+      } catch (e) {
+        if (!isLibvirtError(e)) throw e;
+        outcome.refused.push({ what: step.what, detail: e.message });
+      }
+    }
+    return outcome;
   }
 
   /** What the hypervisor of this VM offers (host-passthrough, IOThreads), from its domain capabilities. */

@@ -2,12 +2,15 @@
  * The Tuning tab's XML-level changes: the realtime section (vCPU scheduler policy per vCPU set, locked
  * memory, and what the host lacks for them) and the profiles (Balanced, Low latency, Throughput), each
  * computed for this host and this VM. libvirt has no call that changes these on a definition, so both
- * are *proposed* as a new domain XML (`tuning.propose`), shown as a diff, and applied through the XML
- * tab's one define path (`domainxml.define` with `expectedXml` = the proposal's `currentXml`).
+ * are *proposed* as a new domain XML (`tuning.propose`), shown as a diff, and applied
+ * (`tuning.applyProposal`) through the XML tab's one define path (`expectedXml` = the proposal's
+ * `currentXml`), then — on a running VM — live where libvirt's tuning calls allow, the rest at the
+ * restart, each said in the outcome.
  */
 import { z } from 'zod';
 import { connectionIdSchema, uuidSchema } from '../model/index.js';
 import { call } from './define.js';
+import { MAX_EDITED_XML_CHARS } from './domainxml.js';
 
 const vmRef = { connectionId: connectionIdSchema, uuid: uuidSchema };
 
@@ -60,11 +63,36 @@ export const realtimeHostSchema = z.object({
 });
 export type RealtimeHost = z.infer<typeof realtimeHostSchema>;
 
+/** A thread's scheduling policy as the kernel reports it (SCHED_*; 'unknown' for a number not listed). */
+export const vcpuThreadPolicies = ['other', 'batch', 'idle', 'fifo', 'rr', 'deadline', 'unknown'] as const;
+export type VcpuThreadPolicy = (typeof vcpuThreadPolicies)[number];
+
+/** One running vCPU thread: its policy and realtime priority (0 for the non-realtime policies). */
+export const vcpuThreadSchema = z.object({
+  vcpu: z.number().int().min(0),
+  tid: z.number().int().min(1),
+  policy: z.enum(vcpuThreadPolicies),
+  priority: z.number().int().min(0).max(99),
+});
+export type VcpuThread = z.infer<typeof vcpuThreadSchema>;
+
+/**
+ * The running vCPU threads as the kernel schedules them: read from /proc on this machine ('read'); a
+ * remote host's /proc can be read only on that host ('remote'); 'not-running' when the VM is off;
+ * 'not-found' when no QEMU process with the VM's UUID is visible here (another PID namespace).
+ */
+export const vcpuThreadsSchema = z.object({
+  status: z.enum(['read', 'remote', 'not-running', 'not-found']),
+  threads: z.array(vcpuThreadSchema).max(16384),
+});
+export type VcpuThreads = z.infer<typeof vcpuThreadsSchema>;
+
 export const tuningRealtimeOutputSchema = z.object({
   host: realtimeHostSchema,
   maxVcpus: z.number().int(),
   config: realtimeSettingsSchema,
   live: realtimeSettingsSchema.nullable(),
+  threads: vcpuThreadsSchema,
 });
 export type TuningRealtimeOutput = z.infer<typeof tuningRealtimeOutputSchema>;
 
@@ -93,9 +121,36 @@ export const proposalSchema = z.object({
 });
 export type Proposal = z.infer<typeof proposalSchema>;
 
+/**
+ * A proposal applied: defined (the next start), then — when the VM runs — the parts libvirt can change
+ * on a running VM applied to it now through its tuning calls. Each list item is one plain sentence.
+ */
+export const planOutcomeSchema = z.object({
+  /** The VM ran when the definition was saved. */
+  running: z.boolean(),
+  /** What the running VM took now. */
+  now: z.array(z.string().max(1024)).max(16384),
+  /** What waits for the VM's next start (libvirt cannot change it on a running VM). */
+  atRestart: z.array(z.string().max(1024)).max(1024),
+  /** What libvirt refused on the running VM, with libvirt's text; each stays saved for the next start. */
+  refused: z.array(z.object({ what: z.string().max(1024), detail: z.string().max(65536) })).max(16384),
+});
+export type PlanOutcome = z.infer<typeof planOutcomeSchema>;
+
 export const tuningPlanCalls = {
   'tuning.realtime': call(z.object(vmRef).strict(), tuningRealtimeOutputSchema),
   'tuning.propose': call(z.object({ ...vmRef, request: proposalRequestSchema }).strict(), proposalSchema),
+  /** Defines `xml` through the XML tab's path (`expectedXml` = the proposal's `currentXml`), then live. */
+  'tuning.applyProposal': call(
+    z
+      .object({
+        ...vmRef,
+        xml: z.string().min(1).max(MAX_EDITED_XML_CHARS),
+        expectedXml: z.string().max(MAX_EDITED_XML_CHARS),
+      })
+      .strict(),
+    planOutcomeSchema,
+  ),
 };
 
 export const tuningPlanEvents = {};

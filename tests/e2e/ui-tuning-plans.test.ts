@@ -6,6 +6,7 @@
  * libvirt's XML through a second connection. Screenshots at 800x600 and 1280x800, light and dark, of the
  * realtime section, the refusal and the profile diff go to $VD_SHOTS_DIR when set.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -25,6 +26,22 @@ import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app
 import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
+
+/** The host thread id of vCPU 0 of the guest's QEMU (its command line names the guest). */
+function vcpuTid(name: string): number {
+  for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    let argv: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (!argv.some((a) => a === `guest=${name}` || a.startsWith(`guest=${name},`))) continue;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`))
+      if (/^CPU 0\//.test(fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'))) return Number(tid);
+  }
+  throw new Error(`no vCPU 0 thread for ${name}`);
+}
 
 describe.skipIf(!sys.available)(
   `renderer e2e: tuning profiles and realtime${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -130,9 +147,19 @@ describe.skipIf(!sys.available)(
         .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
         .toBe('tune-rt-proposal-apply');
       await page.keyboard.press('Enter');
+      const rtOutcome = page.getByTestId('tune-rt-outcome');
+      await rtOutcome.getByText('Saved: in effect from the VM’s next start.').waitFor();
+      // libvirt sets a vCPU's policy only when QEMU starts: nothing applies now, and the outcome says so.
       await page
-        .getByTestId('tune-rt-outcome')
-        .getByText('Saved: in effect from the VM’s next start.')
+        .getByTestId('tune-rt-outcome-restart')
+        .getByText('the vCPU scheduler policy (vCPU 0–1 BATCH)')
+        .waitFor();
+      expect(await page.getByTestId('tune-rt-outcome-now').count()).toBe(0);
+      await reviewShots(page, 'tuning-realtime-outcome', { scrollTo: rtOutcome });
+      // The running threads, beside what was asked: still ordinary until the restart.
+      await page
+        .getByTestId('tune-rt-threads')
+        .getByText('vCPU 0: Normal (other); vCPU 1: Normal (other)')
         .waitFor();
       expect(readRealtime(DomainXml.parse(await configXml())).vcpusched).toEqual([
         { vcpus: [0, 1], scheduler: 'batch', priority: null },
@@ -178,6 +205,11 @@ describe.skipIf(!sys.available)(
       await review.getByTestId('xml-diff').waitFor();
       await review.getByText('CPU shares 2048, twice the default', { exact: false }).waitFor();
       await review.getByText('IOThread 1', { exact: false }).waitFor();
+      await review
+        .getByText(
+          'The VM runs: what libvirt can change on a running VM applies now, the rest at its next start.',
+        )
+        .waitFor();
       await reviewShots(page, 'tuning-profile-diff', {
         scrollTo: page.getByTestId('tune-profiles'),
         scrollAlign: 'start',
@@ -190,10 +222,27 @@ describe.skipIf(!sys.available)(
         .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
         .toBe('tune-profile-proposal-apply');
       await page.keyboard.press('Enter');
-      await page
-        .getByTestId('tune-profile-outcome')
-        .getByText('Throughput applied.', { exact: false })
-        .waitFor();
+      const outcome = page.getByTestId('tune-profile-outcome');
+      await outcome.getByText('Throughput applied.', { exact: false }).waitFor();
+      // On the running VM: the pins go, the shares and the disk weight change now; the IOThread waits.
+      const now = page.getByTestId('tune-profile-outcome-now');
+      await now.getByText('Applies now:').waitFor();
+      for (const item of [
+        'vCPU 0 may run on any host CPU',
+        'vCPU 1 may run on any host CPU',
+        'CPU shares 2048',
+        'disk weight 800',
+      ])
+        await now.getByText(item, { exact: true }).waitFor();
+      const restart = page.getByTestId('tune-profile-outcome-restart');
+      await restart.getByText('Waits for the restart:').waitFor();
+      await restart.getByText('vda on IOThread 1', { exact: true }).waitFor();
+      expect(await page.getByTestId('tune-profile-outcome-refused').count()).toBe(0);
+      const live = paramsToRecord(await second.domainGetSchedulerParameters(dom, DomainAffect.LIVE));
+      expect(live.cpu_shares).toBe(2048);
+      // The IOThreads card follows the new definition: one IOThread, vda on it.
+      await expect.poll(() => page.getByTestId('tune-iothreads-count-field').inputValue()).toBe('1');
+      await reviewShots(page, 'tuning-profile-outcome', { scrollTo: outcome });
       const t = await configTuning();
       expect(t.shares).toBe(2048);
       expect(t.blkioWeight).toBe(800);
@@ -230,7 +279,7 @@ describe.skipIf(!sys.available)(
       expect((await configTuning()).disks[0]?.iotune.totalBytesSec).toBe(1048576);
     }, 60_000);
 
-    it('applies the Low latency profile to a one-vCPU VM after reading its diff', async (ctx) => {
+    it('applies the Low latency profile to a running one-vCPU VM after reading its diff: pins now, the rest at the restart; the realtime section reads its FIFO vCPU thread', async (ctx) => {
       // This host's 2 cores cannot give the two-vCPU VM above a core each plus one for the emulator; a
       // VM with one vCPU fits on 2 cores, so the profile is applied for real here.
       const cores = (await second.nodeGetInfo()).cpus;
@@ -247,7 +296,10 @@ describe.skipIf(!sys.available)(
           vcpus: 1,
         }),
       );
+      const restore: [string, string][] = [];
+      let tid = 0;
       try {
+        await second.domainCreate(one);
         await page.goto(app.url);
         await page.getByTestId('vm-search').fill(small);
         await page.getByTestId('vm-search').press('Enter');
@@ -266,6 +318,21 @@ describe.skipIf(!sys.available)(
           .getByTestId('tune-profile-outcome')
           .getByText('Low latency applied.', { exact: false })
           .waitFor();
+        // The VM runs: its vCPU and emulator move now; the NUMA binding waits for the restart.
+        const last = cores - 1;
+        const now = page.getByTestId('tune-profile-outcome-now');
+        await now.getByText(`vCPU 0 runs on host CPU ${last}`, { exact: true }).waitFor();
+        await now
+          .getByText(`the emulator threads run on host CPU${last === 1 ? ' 0' : `s 0–${last - 1}`}`, {
+            exact: true,
+          })
+          .waitFor();
+        await page
+          .getByTestId('tune-profile-outcome-restart')
+          .getByText('memory only from NUMA node 0', { exact: true })
+          .waitFor();
+        const vcpus = await second.domainGetVcpus(one);
+        expect(vcpus[0]!.affinity).toEqual([last]);
         const t = readDomainTuning(
           DomainXml.parse(await second.domainGetXMLDesc(one, DomainXMLFlags.INACTIVE)),
         );
@@ -274,7 +341,36 @@ describe.skipIf(!sys.available)(
         expect(t.vcpuPins[0]!.cpus).toHaveLength(1);
         expect(t.emulatorPin).toHaveLength(1);
         expect(t.emulatorPin).not.toContain(t.vcpuPins[0]!.cpus[0]);
+
+        // Its vCPU thread at FIFO priority 1. This host budgets realtime time per cgroup and gives VMs
+        // none, so libvirt could not start a FIFO vCPU: give the running vCPU's cgroups a small budget
+        // (1% of a second, the host never starves) and set the policy on its thread as libvirt would.
+        const machine = '/sys/fs/cgroup/cpu/machine';
+        const group = fs.readdirSync(machine).find((g) => g.endsWith(`-${small}.libvirt-qemu`));
+        const give = (file: string, us: number) => {
+          restore.unshift([file, fs.readFileSync(file, 'utf8').trim()]);
+          fs.writeFileSync(file, String(us));
+        };
+        give(path.join(machine, 'cpu.rt_runtime_us'), 20000);
+        give(path.join(machine, group!, 'cpu.rt_runtime_us'), 10000);
+        give(path.join(machine, group!, 'vcpu0', 'cpu.rt_runtime_us'), 10000);
+        tid = vcpuTid(small);
+        execFileSync('chrt', ['--fifo', '--pid', '1', String(tid)]);
+        await page.goto(app.url);
+        await page.getByTestId('vm-search').fill(small);
+        await page.getByTestId('vm-search').press('Enter');
+        await page.keyboard.press('Enter');
+        await page.locator('#tab-tuning').click();
+        const threads = page.getByTestId('tune-rt-threads');
+        await threads.getByText('vCPU 0: FIFO (realtime), priority 1', { exact: true }).waitFor();
+        await reviewShots(page, 'tuning-realtime-threads', {
+          scrollTo: page.getByTestId('tune-rt'),
+          scrollAlign: 'start',
+        });
       } finally {
+        if (tid !== 0) execFileSync('chrt', ['--other', '--pid', '0', String(tid)], { stdio: 'ignore' });
+        for (const [file, value] of restore) fs.writeFileSync(file, value);
+        await second.domainDestroy(one).catch(() => {});
         await second.domainUndefineFlags(one).catch(() => {});
       }
     }, 60_000);

@@ -42,6 +42,12 @@ const CountForm = (props: Props) => {
   const current = props.data.config.iothreadIds.length;
   const [value, setValue] = useState(String(current));
   const [error, setError] = useState<string | null>(null);
+  // The definition changed elsewhere (a profile): the field follows it (state adjusted while rendering).
+  const [base, setBase] = useState(current);
+  if (base !== current) {
+    setBase(current);
+    setValue(String(current));
+  }
   const { busy, outcome, send } = useChecked(props);
   return (
     <form
@@ -141,6 +147,11 @@ const DiskForm = ({ target, ...props }: Props & { target: string }) => {
   const disk = props.data.config.diskIothreads.find((d) => d.target === target)!;
   const [value, setValue] = useState(disk.iothread === null ? '' : String(disk.iothread));
   const [error, setError] = useState<string | null>(null);
+  const [base, setBase] = useState(disk.iothread);
+  if (base !== disk.iothread) {
+    setBase(disk.iothread);
+    setValue(disk.iothread === null ? '' : String(disk.iothread));
+  }
   const { busy, outcome, send } = useChecked(props);
   const testId = `tune-disk-iothread-${target}`;
   return (

@@ -1,8 +1,13 @@
 import { useState } from 'react';
-import { tuningProfiles, type TuningProfile } from '../../../../shared/contract/tuning-plans.js';
+import {
+  tuningProfiles,
+  type PlanOutcome,
+  type TuningProfile,
+} from '../../../../shared/contract/tuning-plans.js';
 import { useT } from '../../i18n/index.js';
 import { FailureNote } from '../../ui/FailureNote.js';
 import { Spinner } from '../../ui/icons.js';
+import { PlanOutcomeNote } from './PlanOutcome.js';
 import { useProposal } from './planStore.js';
 import { ProposalReview } from './ProposalReview.js';
 
@@ -10,7 +15,8 @@ import { ProposalReview } from './ProposalReview.js';
  * Profiles: Balanced, Low latency, Throughput. Choosing one computes it for this host and this VM in the
  * main process; what it would change is shown as a diff of the domain XML with a note on each choice it
  * made (and what the host could not give), or the reason the host cannot honour it. Nothing changes
- * before Apply.
+ * before Apply; then, on a running VM, what libvirt can change live applies at once, the rest at the
+ * next start, each said in the outcome.
  */
 export const Profiles = ({
   connectionId,
@@ -25,7 +31,7 @@ export const Profiles = ({
 }) => {
   const t = useT();
   const [chosen, setChosen] = useState<TuningProfile | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ profile: TuningProfile; outcome: PlanOutcome } | null>(null);
   const { state, propose, clear } = useProposal(connectionId, vmUuid);
   const name = (p: TuningProfile) => t(`tune.profile.${p}`);
 
@@ -75,23 +81,26 @@ export const Profiles = ({
           vmUuid={vmUuid}
           vmName={vmName}
           testId="tune-profile-proposal"
+          liveParts
           onCancel={() => {
             clear();
             requestAnimationFrame(() =>
               document.querySelector<HTMLButtonElement>(`[data-testid="tune-profile-${chosen}"]`)?.focus(),
             );
           }}
-          onApplied={(message) => {
+          onApplied={(outcome) => {
             clear();
-            setDone(t('tune.profile.applied', { profile: name(chosen), message }));
+            setDone({ profile: chosen, outcome });
             onApplied();
           }}
         />
       )}
       {done && (
-        <p className="tune-outcome" role="status" data-testid="tune-profile-outcome">
-          {done}
-        </p>
+        <PlanOutcomeNote
+          outcome={done.outcome}
+          lead={t('tune.profile.applied', { profile: name(done.profile) })}
+          testId="tune-profile-outcome"
+        />
       )}
     </section>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Proposal } from '../../../../shared/contract/tuning-plans.js';
+import type { PlanOutcome, Proposal } from '../../../../shared/contract/tuning-plans.js';
 import { getApi } from '../../api/client.js';
 import { toApiError } from '../../api/transport.js';
 import { useT } from '../../i18n/index.js';
@@ -9,7 +9,8 @@ import { XmlDiffView } from '../../ui/XmlDiffView.js';
 /**
  * A proposed definition before it is applied: what it does and leaves out (the notes), the domain XML
  * side by side, then Apply — through the XML tab's define path (libvirt validates; a definition changed
- * since the proposal was made is refused). A refusal shows its reason instead, and nothing to apply.
+ * since the proposal was made is refused), then on a running VM what libvirt can change live. A refusal
+ * shows its reason instead, and nothing to apply.
  */
 export const ProposalReview = ({
   proposal,
@@ -18,6 +19,7 @@ export const ProposalReview = ({
   vmUuid,
   vmName,
   testId,
+  liveParts = false,
   onApplied,
   onCancel,
 }: {
@@ -27,7 +29,9 @@ export const ProposalReview = ({
   vmUuid: string;
   vmName: string;
   testId: string;
-  onApplied: (message: string) => void;
+  /** Some of what it changes can apply to a running VM now (a profile's pins, shares…). */
+  liveParts?: boolean;
+  onApplied: (outcome: PlanOutcome) => void;
   onCancel: () => void;
 }) => {
   const t = useT();
@@ -46,13 +50,15 @@ export const ProposalReview = ({
     setBusy(true);
     setFailure(null);
     try {
-      const r = await getApi().call('domainxml.define', {
-        connectionId,
-        uuid: vmUuid,
-        xml: proposal.proposedXml,
-        expectedXml: proposal.currentXml,
-      });
-      onApplied(t(r.active ? 'tune.plan.savedNextStart' : 'tune.plan.saved'));
+      // Defined through the XML tab's path, then what libvirt can change on the running VM, live.
+      onApplied(
+        await getApi().call('tuning.applyProposal', {
+          connectionId,
+          uuid: vmUuid,
+          xml: proposal.proposedXml,
+          expectedXml: proposal.currentXml,
+        }),
+      );
     } catch (e) {
       const err = toApiError(e);
       setFailure(
@@ -101,7 +107,13 @@ export const ProposalReview = ({
       <div className="tune-apply-row">
         {proposal.proposedXml !== null && !same && (
           <span className="tune-timing">
-            {t(proposal.running ? 'tune.plan.timingRunning' : 'tune.plan.timingStopped')}
+            {t(
+              !proposal.running
+                ? 'tune.plan.timingStopped'
+                : liveParts
+                  ? 'tune.plan.timingRunningLive'
+                  : 'tune.plan.timingRunning',
+            )}
           </span>
         )}
         <span className="spacer" />

@@ -3,14 +3,17 @@ import { checkRealtimeSettings } from '../../../../shared/contract/tuning-plan-c
 import {
   realtimeSchedulers,
   vcpuSchedulers,
+  type PlanOutcome,
   type RealtimeSettings,
   type TuningRealtimeOutput,
   type VcpuScheduler,
+  type VcpuThreadPolicy,
 } from '../../../../shared/contract/tuning-plans.js';
 import { useT } from '../../i18n/index.js';
 import { CheckField, SelectField, TextField } from '../../ui/Field.js';
 import { FailureNote } from '../../ui/FailureNote.js';
 import { cpuListText } from './CpuMap.js';
+import { PlanOutcomeNote } from './PlanOutcome.js';
 import { useProposal } from './planStore.js';
 import { ProposalReview } from './ProposalReview.js';
 
@@ -44,11 +47,13 @@ const rowsOf = (s: RealtimeSettings): Row[] =>
   }));
 
 const isRealtime = (s: VcpuScheduler) => realtimeSchedulers.includes(s);
+const isRealtimePolicy = (p: VcpuThreadPolicy) => p === 'fifo' || p === 'rr';
 
 /**
  * Realtime and low latency: what the host lacks for it said first, the VM's vCPU scheduler policy per
  * vCPU set (FIFO/RR with a priority, or other/batch/idle) and locked memory, then the change reviewed
  * as a diff of the domain XML and applied for the VM's next start (libvirt has no live call for them).
+ * Beside what was asked, how the kernel schedules each running vCPU thread now (local hosts only).
  */
 export const Realtime = ({
   data,
@@ -67,7 +72,7 @@ export const Realtime = ({
   const [rows, setRows] = useState<Row[]>(() => rowsOf(data.config));
   const [locked, setLocked] = useState(data.config.locked);
   const [issues, setIssues] = useState<Record<string, string>>({});
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<PlanOutcome | null>(null);
   const { state, propose, clear } = useProposal(connectionId, vmUuid);
   const initial = JSON.stringify({ rows: rowsOf(data.config), locked: data.config.locked });
   const dirty = JSON.stringify({ rows, locked }) !== initial;
@@ -96,6 +101,23 @@ export const Realtime = ({
           ),
           ...(s.locked ? [t('tune.rt.lockedText')] : []),
         ].join('; ');
+
+  // How the kernel schedules each vCPU thread now, beside what was asked (read from /proc, local only).
+  const threadsText = (): string => {
+    const th = data.threads;
+    if (th.status === 'remote') return t('tune.rt.threadsRemote');
+    if (th.status === 'not-found') return t('tune.rt.threadsNotFound');
+    if (th.threads.length === 0) return t('tune.rt.threadsNone');
+    return th.threads
+      .map((v) =>
+        t(isRealtimePolicy(v.policy) ? 'tune.rt.threadTextPriority' : 'tune.rt.threadText', {
+          vcpu: v.vcpu,
+          policy: policyName(v.policy),
+          priority: v.priority,
+        }),
+      )
+      .join('; ');
+  };
 
   const setRow = (i: number, patch: Partial<Row>) => {
     setRows(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
@@ -174,6 +196,12 @@ export const Realtime = ({
           <>
             <dt>{t('tune.cpu.actual')}</dt>
             <dd data-testid="tune-rt-live">{describe(data.live)}</dd>
+          </>
+        )}
+        {data.threads.status !== 'not-running' && (
+          <>
+            <dt>{t('tune.rt.threads')}</dt>
+            <dd data-testid="tune-rt-threads">{threadsText()}</dd>
           </>
         )}
       </dl>
@@ -301,18 +329,14 @@ export const Realtime = ({
           vmName={vmName}
           testId="tune-rt-proposal"
           onCancel={clear}
-          onApplied={(message) => {
+          onApplied={(outcome) => {
             clear();
-            setDone(message);
+            setDone(outcome);
             onApplied();
           }}
         />
       )}
-      {done && (
-        <p className="tune-outcome" role="status" data-testid="tune-rt-outcome">
-          {done}
-        </p>
-      )}
+      {done && <PlanOutcomeNote outcome={done} testId="tune-rt-outcome" />}
     </section>
   );
 };

@@ -9,7 +9,8 @@ import './tuning-plans.css';
 
 /**
  * The Tuning tab's XML-level sections: realtime and low latency, then the profiles. Both change the
- * definition (next start) through a reviewed diff; an apply in one reloads the other and the tab.
+ * definition through a reviewed diff (and a running VM live where libvirt allows); an apply in one
+ * reloads the other and the tab.
  */
 export const TuningPlans = ({
   connectionId,

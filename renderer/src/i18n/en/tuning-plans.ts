@@ -2,6 +2,8 @@ export default {
   'tune.plan.review': 'Review changes…',
   'tune.plan.timingNote': 'Takes effect at the VM’s next start',
   'tune.plan.timingRunning': 'The VM runs: this takes effect at its next start.',
+  'tune.plan.timingRunningLive':
+    'The VM runs: what libvirt can change on a running VM applies now, the rest at its next start.',
   'tune.plan.timingStopped': 'Takes effect when the VM starts.',
   'tune.plan.saved': 'Saved: in effect when the VM starts.',
   'tune.plan.savedNextStart': 'Saved: in effect from the VM’s next start.',
@@ -10,6 +12,12 @@ export default {
   'tune.plan.cancel': 'Cancel',
   'tune.plan.close': 'Close',
   'tune.plan.applying': 'Applying…',
+  'tune.plan.savedAndLive':
+    'Saved for the next start, and applied to the running VM where libvirt allows it.',
+  'tune.plan.now': 'Applies now:',
+  'tune.plan.atRestart': 'Waits for the restart:',
+  'tune.plan.refusedLive':
+    'libvirt refused this on the running VM; it stays saved and applies at the next start: {what}.',
   'tune.rt.title': 'Realtime and low latency',
   'tune.rt.failed': 'Could not read the realtime settings of {vm}.',
   'tune.rt.isolated': 'Isolated host CPUs',
@@ -26,6 +34,14 @@ export default {
   'tune.rt.lacksNothing':
     'This host has isolated CPUs, a realtime kernel, realtime CPU time for VMs and room to lock their memory.',
   'tune.rt.nextBoot': 'Next start',
+  'tune.rt.threads': 'vCPU threads now',
+  'tune.rt.threadText': 'vCPU {vcpu}: {policy}',
+  'tune.rt.threadTextPriority': 'vCPU {vcpu}: {policy}, priority {priority}',
+  'tune.rt.threadsRemote':
+    'How the kernel schedules the vCPU threads can be read only on the host itself, not over this remote connection.',
+  'tune.rt.threadsNotFound':
+    'No QEMU process of this VM is visible from here, so its threads cannot be read.',
+  'tune.rt.threadsNone': 'QEMU shows no vCPU threads by name (an old QEMU, or debug-threads off).',
   'tune.rt.nothing': 'ordinary scheduling for every vCPU; memory not locked',
   'tune.rt.rowText': 'vCPU {vcpus}: {policy}',
   'tune.rt.rowTextPriority': 'vCPU {vcpus}: {policy}, priority {priority}',
@@ -35,6 +51,8 @@ export default {
   'tune.rt.policy.idle': 'Idle',
   'tune.rt.policy.fifo': 'FIFO (realtime)',
   'tune.rt.policy.rr': 'Round-robin (realtime)',
+  'tune.rt.policy.deadline': 'Deadline (realtime)',
+  'tune.rt.policy.unknown': 'a policy this app does not know',
   'tune.rt.noRows': 'Every vCPU is scheduled like any other task of the host.',
   'tune.rt.vcpus': 'vCPUs',
   'tune.rt.policy': 'Scheduler policy',
@@ -52,7 +70,7 @@ export default {
   'tune.rt.badPriority': 'Enter a priority from 1 to 99.',
   'tune.profile.title': 'Profiles',
   'tune.profile.hint':
-    'Each profile is computed for this host and this VM. Review what it would change before applying it; it takes effect at the VM’s next start.',
+    'Each profile is computed for this host and this VM. Review what it would change before applying it; on a running VM what libvirt allows applies now, the rest at its next start.',
   'tune.profile.balanced': 'Balanced',
   'tune.profile.low-latency': 'Low latency',
   'tune.profile.throughput': 'Throughput',
@@ -67,5 +85,5 @@ export default {
   'tune.profile.failed': 'Could not compute {profile} for this VM.',
   'tune.profile.reviewTitle': '{profile}: changes to the definition',
   'tune.profile.refusedTitle': '{profile}: this host cannot honour it',
-  'tune.profile.applied': '{profile} applied. {message}',
+  'tune.profile.applied': '{profile} applied.',
 };
