@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { NicAdd } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
+import { CheckField, TextField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
 import { useDeviceChoices } from './devices/choices.js';
@@ -12,6 +12,7 @@ import {
   nicSourceValues,
   type NicSourceValues,
 } from './devices/NicSourceFields.js';
+import { ChoiceField } from './fields.js';
 import { sourceErrors } from './NicEditor.js';
 import type { HwEditorProps } from './types.js';
 
@@ -54,13 +55,13 @@ export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: Ad
         errors={sourceErrors(shown)}
       />
       <div className="hw-fields-row">
-        <SelectField id="hwd-add-nic-model" label={t('hwd.nic.model')} value={model} onChange={setModel}>
-          {hw.limits.nicModels.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
+        <ChoiceField
+          id="hwd-add-nic-model"
+          label={t('hwd.nic.model')}
+          value={model}
+          onChange={setModel}
+          options={hw.limits.nicModels}
+        />
         <TextField
           id="hwd-add-nic-mac"
           label={t('hwd.nic.mac')}

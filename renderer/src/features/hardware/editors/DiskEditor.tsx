@@ -3,22 +3,17 @@
  * running), its options (cache, I/O, discard, read-only, shareable, serial: at next boot), and Remove.
  */
 import { useEffect, useMemo, useState } from 'react';
-import {
-  DISK_CACHE_MODES,
-  DISK_DISCARD_MODES,
-  DISK_IO_MODES,
-  type DiskChange,
-  type DiskOptions,
-  type DiskView,
-} from '../../../../../shared/contract/hardware.js';
+import type { DiskChange, DiskOptions, DiskView } from '../../../../../shared/contract/hardware.js';
 import { getApi } from '../../../api/client.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
+import { CheckField, TextField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
-import { formatBytes, parseSize, useDeviceChoices } from './devices/choices.js';
+import { formatBytes, parseSize, SIZE_UNITS, useDeviceChoices, type SizeUnit } from './devices/choices.js';
 import { emptyImage, ImageFields, imageOf, type ExistingImage } from './devices/DeviceSource.js';
+import { DiskOptionFields, type DiskOptionValues } from './devices/DiskOptionFields.js';
 import { RemoveDevice } from './devices/RemoveDevice.js';
+import { ChoiceField } from './fields.js';
 import type { HwEditorProps } from './types.js';
 
 const targetOf = (id: string): string => id.slice(id.indexOf(':') + 1);
@@ -134,7 +129,7 @@ const SizeSection = (p: SectionProps) => {
   const t = useT();
   const [current, setCurrent] = useState<number | null>(null);
   const [text, setText] = useState('');
-  const [unit, setUnit] = useState<'MiB' | 'GiB'>('GiB');
+  const [unit, setUnit] = useState<SizeUnit>('GiB');
   const [remote, setRemote] = useState<HwFieldIssues>({});
   useEffect(() => {
     let live = true;
@@ -182,15 +177,13 @@ const SizeSection = (p: SectionProps) => {
           autoComplete="off"
           data-testid="hwd-size-value"
         />
-        <SelectField
+        <ChoiceField
           id="hwd-size-unit"
           label={t('hwd.unit')}
           value={unit}
-          onChange={(u) => setUnit(u as 'MiB' | 'GiB')}
-        >
-          <option value="GiB">GiB</option>
-          <option value="MiB">MiB</option>
-        </SelectField>
+          onChange={setUnit}
+          options={SIZE_UNITS}
+        />
       </div>
       <ApplyBar
         {...applyProps(p, 'size')}
@@ -206,12 +199,7 @@ const SizeSection = (p: SectionProps) => {
   );
 };
 
-interface OptionValues {
-  cache: string;
-  io: string;
-  discard: string;
-  readonly: boolean;
-  shareable: boolean;
+interface OptionValues extends DiskOptionValues {
   serial: string;
 }
 
@@ -252,54 +240,7 @@ const OptionsSection = (p: SectionProps) => {
   return (
     <section className="hwd-section" aria-labelledby="hwd-options-title" data-testid="hwd-options">
       <h4 id="hwd-options-title">{t('hwd.options')}</h4>
-      <div className="hw-fields-row">
-        <SelectField
-          id="hwd-cache"
-          label={t('hwd.cache')}
-          value={v.cache}
-          onChange={(x) => set('cache', x)}
-          error={shown['cache'] ?? null}
-        >
-          <option value="">{t('hwd.default')}</option>
-          {DISK_CACHE_MODES.filter((m) => m !== 'default').map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          id="hwd-io"
-          label={t('hwd.io')}
-          value={v.io}
-          onChange={(x) => set('io', x)}
-          error={shown['io'] ?? null}
-        >
-          <option value="">{t('hwd.default')}</option>
-          {DISK_IO_MODES.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          id="hwd-discard"
-          label={t('hwd.discard')}
-          value={v.discard}
-          onChange={(x) => set('discard', x)}
-          error={shown['discard'] ?? null}
-        >
-          <option value="">{t('hwd.default')}</option>
-          {DISK_DISCARD_MODES.map((m) => (
-            <option key={m} value={m}>
-              {t(`hwd.discard.${m}`)}
-            </option>
-          ))}
-        </SelectField>
-      </div>
-      {!isCd && (
-        <CheckField label={t('hwd.readonly')} checked={v.readonly} onChange={(x) => set('readonly', x)} />
-      )}
-      <CheckField label={t('hwd.shareable')} checked={v.shareable} onChange={(x) => set('shareable', x)} />
+      <DiskOptionFields idPrefix="hwd" value={v} set={set} errors={shown} readonlyOffered={!isCd} />
       <TextField
         id="hwd-serial"
         label={t('hwd.serial')}

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { NicChange, NicOptions, NicView } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField } from '../../../ui/Field.js';
+import { CheckField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
 import { useDeviceChoices } from './devices/choices.js';
@@ -16,6 +16,7 @@ import {
   type NicSourceValues,
 } from './devices/NicSourceFields.js';
 import { RemoveDevice } from './devices/RemoveDevice.js';
+import { ChoiceField } from './fields.js';
 import type { HwEditorProps } from './types.js';
 
 /** Source-field issues (`source.network`…) by their last part. */
@@ -130,14 +131,14 @@ const ConnectionSection = (p: SectionProps) => {
         }}
         errors={sourceErrors(shown)}
       />
-      <SelectField id="hwd-nic-model" label={t('hwd.nic.model')} value={model} onChange={setModel}>
-        {!p.nic.model && <option value="">{t('hwd.default')}</option>}
-        {models.map((m) => (
-          <option key={m} value={m}>
-            {m}
-          </option>
-        ))}
-      </SelectField>
+      <ChoiceField
+        id="hwd-nic-model"
+        label={t('hwd.nic.model')}
+        value={model}
+        onChange={setModel}
+        empty={p.nic.model ? undefined : t('hwd.default')}
+        options={models}
+      />
       <ApplyBar
         itemId={`${p.item.id}#connection`}
         now={p.hw.config}

@@ -13,9 +13,10 @@ import {
   type HardwareChange,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField, TextField } from '../../../../ui/Field.js';
+import { TextField } from '../../../../ui/Field.js';
 import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
 import { GraphicsFields, offeredGraphicsTypes, portOf, type GraphicsValues } from './GraphicsFields.js';
 
@@ -115,7 +116,7 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
     optionLabel: (o: string) => string = (o) => o,
     field?: string,
   ) => (
-    <SelectField
+    <ChoiceField
       id={id}
       label={label}
       value={value}
@@ -124,13 +125,9 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
         touched();
       }}
       error={field ? err(field) : null}
-    >
-      {options.map((o) => (
-        <option key={o} value={o}>
-          {optionLabel(o)}
-        </option>
-      ))}
-    </SelectField>
+      options={options}
+      optionLabel={optionLabel}
+    />
   );
 
   const newId = (): string => `${what}:${hw.config[what].length}`;

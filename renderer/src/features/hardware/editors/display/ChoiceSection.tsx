@@ -1,9 +1,10 @@
 /** One drop-down with its own Apply bar (a video model, a sound card, a watchdog's action…). */
 import { useMemo, useState } from 'react';
 import type { HardwareChange } from '../../../../../../shared/contract/hardware.js';
-import { SelectField } from '../../../../ui/Field.js';
+
 import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
 
 export const ChoiceSection = ({
@@ -42,7 +43,7 @@ export const ChoiceSection = ({
   return (
     <section className="hwd-section" aria-labelledby={title ? `${id}-title` : undefined} data-testid={id}>
       {title && <h4 id={`${id}-title`}>{title}</h4>}
-      <SelectField
+      <ChoiceField
         id={`${id}-select`}
         label={label}
         value={value}
@@ -50,14 +51,10 @@ export const ChoiceSection = ({
           setValue(v);
           setRemote({});
         }}
-        error={shown[field] ?? null}
-      >
-        {all.map((o) => (
-          <option key={o} value={o}>
-            {optionLabel ? optionLabel(o) : o}
-          </option>
-        ))}
-      </SelectField>
+        error={shown[field]}
+        options={all}
+        optionLabel={optionLabel}
+      />
       <ApplyBar
         itemId={`${p.item.id}#${id}`}
         now={p.hw.config}

@@ -5,11 +5,12 @@
 import { useMemo, useState } from 'react';
 import type { GraphicsEdit, GraphicsType, GraphicsView } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField, TextField } from '../../../../ui/Field.js';
+import { TextField } from '../../../../ui/Field.js';
 import { ApplyBar } from '../../ApplyBar.js';
 import { DeviceView } from '../../DeviceView.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
+import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
 import { GraphicsFields, offeredGraphicsTypes, portOf, type GraphicsValues } from './GraphicsFields.js';
 import { DeviceGone, itemIndex } from './common.js';
@@ -111,9 +112,13 @@ const ConnectionSection = (p: SectionProps) => {
   );
 };
 
+/** Keep the password, set a new one, or have none. */
+const PASSWORD_MODES = ['keep', 'set', 'none'] as const;
+type PasswordMode = (typeof PASSWORD_MODES)[number];
+
 const PasswordSection = (p: SectionProps) => {
   const t = useT();
-  const [mode, setMode] = useState<'keep' | 'set' | 'none'>('keep');
+  const [mode, setMode] = useState<PasswordMode>('keep');
   const [password, setPassword] = useState('');
   const [remote, setRemote] = useState<HwFieldIssues>({});
   const { change, issues } = useMemo(() => {
@@ -131,19 +136,17 @@ const PasswordSection = (p: SectionProps) => {
     <section className="hwd-section" aria-labelledby="hwdisp-gfx-pw" data-testid="hwdisp-gfx-password">
       <h4 id="hwdisp-gfx-pw">{t('hwdisp.gfx.password')}</h4>
       <div className="hw-fields-row">
-        <SelectField
+        <ChoiceField
           id="hwdisp-gfx-pw-mode"
           label={t('hwdisp.gfx.passwordMode')}
           value={mode}
           onChange={(m) => {
-            setMode(m as 'keep' | 'set' | 'none');
+            setMode(m);
             setRemote({});
           }}
-        >
-          <option value="keep">{t('hwdisp.gfx.pw.keep')}</option>
-          <option value="set">{t('hwdisp.gfx.pw.set')}</option>
-          <option value="none">{t('hwdisp.gfx.pw.none')}</option>
-        </SelectField>
+          options={PASSWORD_MODES}
+          optionLabel={(m) => t(`hwdisp.gfx.pw.${m}`)}
+        />
         {mode === 'set' && (
           <TextField
             id="hwdisp-gfx-pw-value"

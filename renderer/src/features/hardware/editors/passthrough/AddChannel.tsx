@@ -5,9 +5,9 @@
 import { useState } from 'react';
 import type { ChannelAdd } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
 import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { ChoiceField } from '../fields.js';
 import { barProps, type AdderProps } from './common.js';
 
 export const AddChannel = (props: AdderProps) => {
@@ -23,23 +23,19 @@ export const AddChannel = (props: AdderProps) => {
       <h3 id="hwp-add-channel-title" className="section-title">
         {t('hwp.addChannel.title')}
       </h3>
-      <SelectField
+      <ChoiceField
         id="hwp-add-channel-preset"
         label={t('hwp.addChannel.which')}
         value={preset}
         onChange={(v) => {
-          setPreset(v as ChannelAdd['preset']);
+          setPreset(v);
           setRemote({});
         }}
-        error={shown['preset'] ?? null}
-        hint={<span className="dim">{t(`hwp.addChannel.hint.${preset}`)}</span>}
-      >
-        {presets.map((p) => (
-          <option key={p} value={p}>
-            {t(`hwp.addChannel.${p}`)}
-          </option>
-        ))}
-      </SelectField>
+        error={shown['preset']}
+        hint={t(`hwp.addChannel.hint.${preset}`)}
+        options={presets}
+        optionLabel={(p) => t(`hwp.addChannel.${p}`)}
+      />
       {!spice && <p className="dim">{t('hwp.addChannel.noSpice')}</p>}
       <ApplyBar
         {...barProps(props)}

@@ -7,9 +7,9 @@ import {
   type ControllerType,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
 import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { ChoiceField } from '../fields.js';
 import { barProps, type AdderProps } from './common.js';
 
 export const AddController = (props: AdderProps) => {
@@ -26,38 +26,28 @@ export const AddController = (props: AdderProps) => {
         {t('hwp.addController.title')}
       </h3>
       <div className="hw-fields-row">
-        <SelectField
+        <ChoiceField
           id="hwp-add-controller-type"
           label={t('hwp.addController.type')}
           value={type}
-          onChange={(v) => {
-            const next = v as ControllerType;
+          onChange={(next) => {
             setType(next);
             setModel(CONTROLLER_MODELS[next][0] ?? '');
             setRemote({});
           }}
-          error={shown['type'] ?? null}
-        >
-          {CONTROLLER_TYPES.map((x) => (
-            <option key={x} value={x}>
-              {t(`hwp.controller.type.${x}`)}
-            </option>
-          ))}
-        </SelectField>
+          error={shown['type']}
+          options={CONTROLLER_TYPES}
+          optionLabel={(x) => t(`hwp.controller.type.${x}`)}
+        />
         {models.length > 0 && (
-          <SelectField
+          <ChoiceField
             id="hwp-add-controller-model"
             label={t('hwp.controller.model')}
             value={model}
             onChange={setModel}
-            error={shown['model'] ?? null}
-          >
-            {models.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </SelectField>
+            error={shown['model']}
+            options={models}
+          />
         )}
       </div>
       <p className="dim">{t(`hwp.addController.hint.${type}`)}</p>

@@ -2,9 +2,9 @@
 import { useState } from 'react';
 import type { SerialAdd } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
 import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { ChoiceField } from '../fields.js';
 import { barProps, type AdderProps } from './common.js';
 
 export const AddSerial = (props: AdderProps) => {
@@ -18,20 +18,19 @@ export const AddSerial = (props: AdderProps) => {
       <h3 id="hwp-add-serial-title" className="section-title">
         {t('hwp.addSerial.title')}
       </h3>
-      <SelectField
+      <ChoiceField
         id="hwp-add-serial-device"
         label={t('hwp.addSerial.device')}
         value={device}
         onChange={(v) => {
-          setDevice(v as SerialAdd['device']);
+          setDevice(v);
           setRemote({});
         }}
-        error={shown['device'] ?? null}
-        hint={<span className="dim">{t(`hwp.addSerial.hint.${device}`)}</span>}
-      >
-        <option value="serial">{t('hwp.addSerial.serial')}</option>
-        <option value="console">{t('hwp.addSerial.console')}</option>
-      </SelectField>
+        error={shown['device']}
+        hint={t(`hwp.addSerial.hint.${device}`)}
+        options={['serial', 'console']}
+        optionLabel={(d) => t(`hwp.addSerial.${d}`)}
+      />
       <ApplyBar
         {...barProps(props)}
         itemId="add-serial"

@@ -9,10 +9,10 @@ import {
   type ControllerView,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
 import { ApplyBar } from '../../ApplyBar.js';
 import type { HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
+import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
 import { barProps, Facts, nthOf } from './common.js';
 
@@ -77,7 +77,7 @@ const ModelSection = (p: HwEditorProps & { c: ControllerView; type: 'usb' | 'scs
   return (
     <section className="hwd-section" aria-labelledby="hwp-model-title">
       <h4 id="hwp-model-title">{t('hwp.controller.modelTitle')}</h4>
-      <SelectField
+      <ChoiceField
         id="hwp-controller-model"
         label={t('hwp.controller.model')}
         value={model}
@@ -85,15 +85,10 @@ const ModelSection = (p: HwEditorProps & { c: ControllerView; type: 'usb' | 'scs
           setModel(v);
           setRemote({});
         }}
-        error={remote['model'] ?? null}
-      >
-        {!p.c.model && <option value="">{t('hwd.default')}</option>}
-        {models.map((m) => (
-          <option key={m} value={m}>
-            {m}
-          </option>
-        ))}
-      </SelectField>
+        error={remote['model']}
+        empty={p.c.model ? undefined : t('hwd.default')}
+        options={models}
+      />
       <ApplyBar
         {...barProps(p)}
         itemId={`${p.item.id}#model`}
