@@ -7,15 +7,14 @@ import { useMemo, useState } from 'react';
 import { DISK_FORMATS, type DiskAdd } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
 import { TextField } from '../../../ui/Field.js';
-import { ApplyBar } from '../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
 import { parseSize, SIZE_UNITS, useDeviceChoices, type SizeUnit } from './devices/choices.js';
 import { emptyImage, ImageFields, imageOf, PoolSelect, type ExistingImage } from './devices/DeviceSource.js';
 import { DiskOptionFields } from './devices/DiskOptionFields.js';
 import { ChoiceField } from './fields.js';
-import type { HwEditorProps } from './types.js';
+import { AdderForm } from './bar.js';
+import type { HwAdderProps } from './types.js';
 
-type AdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
 const BUSES = ['virtio', 'sata', 'scsi', 'usb', 'ide'] as const;
 type Bus = (typeof BUSES)[number];
 const DEVICES = ['disk', 'cdrom'] as const;
@@ -50,7 +49,8 @@ interface Values {
   shareable: boolean;
 }
 
-export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: AdderProps) => {
+export const AddDisk = (props: HwAdderProps) => {
+  const { connectionId, vmName, hw } = props;
   const t = useT();
   const { choices, error: choicesError } = useDeviceChoices(connectionId);
   const offered = BUSES.filter((b) => hw.limits.diskBuses.length === 0 || hw.limits.diskBuses.includes(b));
@@ -129,10 +129,17 @@ export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: A
   const sourceErr = (k: string) => shown[`source.${k}`];
 
   return (
-    <section aria-labelledby="hwd-add-disk-title" data-testid="hw-add-disk-form">
-      <h3 id="hwd-add-disk-title" className="section-title">
-        {t('hwd.addDisk.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwd-add-disk-title"
+      title={t('hwd.addDisk.title')}
+      testId="hw-add-disk-form"
+      itemId="add-disk"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      newItemId={() => `disk:${target}`}
+    >
       {choicesError && <p className="error-text">{choicesError}</p>}
       <div className="hw-fields-row">
         <ChoiceField
@@ -253,19 +260,6 @@ export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: A
         />
         <DiskOptionFields idPrefix="hwd-add" value={v} set={set} readonlyOffered={v.device === 'disk'} />
       </details>
-      <ApplyBar
-        itemId="add-disk"
-        now={hw.config}
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => onDone(`disk:${target}`)}
-        onRevert={() => onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

@@ -5,6 +5,7 @@ import { CheckField, TextField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange } from '../issues.js';
 import { ChoiceField } from './fields.js';
+import { barProps } from './bar.js';
 import type { HwEditorProps } from './types.js';
 import { useDraft } from './useDraft.js';
 
@@ -37,7 +38,8 @@ const orderOf = (devices: Values['devices']): string[] => devices.filter((d) => 
  * Boot order (drag a row, or Alt+↑/↓ on the focused one; each move is announced to screen readers), boot
  * menu, BIOS/UEFI, Secure Boot, direct kernel boot.
  */
-export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied }: HwEditorProps) => {
+export const BootEditor = (props: HwEditorProps) => {
+  const { hw } = props;
   const t = useT();
   const now = hw.config.boot;
   const fw = hw.limits.firmware;
@@ -254,16 +256,12 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
         </>
       )}
       <ApplyBar
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
+        {...barProps(props)}
         itemId="boot"
         change={change}
-        now={hw.config}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={onApplied}
+        onApplied={props.onApplied}
         onRevert={revert}
       />
     </section>

@@ -5,6 +5,7 @@ import { CheckField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange } from '../issues.js';
 import { ChoiceField, NumberRow, parseCount } from './fields.js';
+import { barProps } from './bar.js';
 import type { HwEditorProps } from './types.js';
 import { useDraft } from './useDraft.js';
 
@@ -33,7 +34,8 @@ const valuesOf = (v: CpuView): Values => ({
 });
 
 /** vCPUs (current and maximum), CPU mode and model, topology. */
-export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied }: HwEditorProps) => {
+export const CpuEditor = (props: HwEditorProps) => {
+  const { hw } = props;
   const t = useT();
   const now = hw.config.cpu;
   const limits = hw.limits;
@@ -157,16 +159,12 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
         />
       )}
       <ApplyBar
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
+        {...barProps(props)}
         itemId="cpu"
         change={change}
-        now={hw.config}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={onApplied}
+        onApplied={props.onApplied}
         onRevert={revert}
       />
     </section>

@@ -14,6 +14,7 @@ import { emptyImage, ImageFields, imageOf, type ExistingImage } from './devices/
 import { DiskOptionFields, type DiskOptionValues } from './devices/DiskOptionFields.js';
 import { RemoveDevice } from './devices/RemoveDevice.js';
 import { ChoiceField } from './fields.js';
+import { sectionBarProps } from './bar.js';
 import type { HwEditorProps } from './types.js';
 
 const targetOf = (id: string): string => id.slice(id.indexOf(':') + 1);
@@ -70,16 +71,6 @@ export const DiskEditor = (props: HwEditorProps) => {
 
 type SectionProps = HwEditorProps & { disk: DiskView };
 
-const applyProps = (p: SectionProps, section: string) => ({
-  itemId: `${p.item.id}#${section}`,
-  now: p.hw.config,
-  connectionId: p.connectionId,
-  vmUuid: p.vmUuid,
-  vmName: p.vmName,
-  running: p.running,
-  onApplied: p.onApplied,
-});
-
 const MediaSection = (p: SectionProps) => {
   const t = useT();
   const { choices } = useDeviceChoices(p.connectionId);
@@ -111,7 +102,7 @@ const MediaSection = (p: SectionProps) => {
         />
       )}
       <ApplyBar
-        {...applyProps(p, 'media')}
+        {...sectionBarProps(p, 'media')}
         change={change}
         invalid={false}
         onIssues={setRemote}
@@ -186,7 +177,7 @@ const SizeSection = (p: SectionProps) => {
         />
       </div>
       <ApplyBar
-        {...applyProps(p, 'size')}
+        {...sectionBarProps(p, 'size')}
         change={change}
         invalid={!!local}
         onIssues={setRemote}
@@ -251,7 +242,7 @@ const OptionsSection = (p: SectionProps) => {
         spellCheck={false}
       />
       <ApplyBar
-        {...applyProps(p, 'options')}
+        {...sectionBarProps(p, 'options')}
         change={change}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}

@@ -17,6 +17,7 @@ import {
 } from './devices/NicSourceFields.js';
 import { RemoveDevice } from './devices/RemoveDevice.js';
 import { ChoiceField } from './fields.js';
+import { sectionBarProps } from './bar.js';
 import type { HwEditorProps } from './types.js';
 
 /** Source-field issues (`source.network`…) by their last part. */
@@ -83,16 +84,10 @@ const LinkSection = (p: SectionProps) => {
       <h4 id="hwd-link-title">{t('hwd.nic.link')}</h4>
       <CheckField label={t('hwd.nic.linkUp')} checked={up} onChange={setUp} data-testid="hwd-link-up" />
       <ApplyBar
-        itemId={`${p.item.id}#link`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
+        {...sectionBarProps(p, 'link')}
         change={change}
         invalid={false}
         onIssues={() => undefined}
-        onApplied={p.onApplied}
         onRevert={() => setUp(p.nic.linkState === 'up')}
       />
     </section>
@@ -140,16 +135,10 @@ const ConnectionSection = (p: SectionProps) => {
         options={models}
       />
       <ApplyBar
-        itemId={`${p.item.id}#connection`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
+        {...sectionBarProps(p, 'connection')}
         change={change}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={p.onApplied}
         onRevert={() => {
           setSource(now);
           setModel(p.nic.model ?? '');

@@ -14,13 +14,11 @@ import {
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
 import { TextField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
 import { ChoiceField } from '../fields.js';
-import type { HwEditorProps } from '../types.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 import { GraphicsFields, offeredGraphicsTypes, portOf, type GraphicsValues } from './GraphicsFields.js';
-
-type AdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
 
 /** What can be added, by the device element it makes (also the new item's id prefix). */
 const WHAT = ['graphics', 'sound', 'input', 'tpm', 'rng', 'watchdog'] as const;
@@ -29,7 +27,8 @@ type What = (typeof WHAT)[number];
 const pick = <T extends string>(all: readonly T[], offered: readonly string[]): T[] =>
   offered.length === 0 ? [...all] : all.filter((x) => offered.includes(x));
 
-export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }: AdderProps) => {
+export const AddDevice = (props: HwAdderProps) => {
+  const { hw } = props;
   const t = useT();
   const [what, setWhat] = useState<What>('graphics');
   const gTypes = offeredGraphicsTypes(hw.limits);
@@ -133,10 +132,17 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
   const newId = (): string => `${what}:${hw.config[what].length}`;
 
   return (
-    <section aria-labelledby="hwdisp-add-title" data-testid="hw-add-device-form">
-      <h3 id="hwdisp-add-title" className="section-title">
-        {t('hwdisp.add.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwdisp-add-title"
+      title={t('hwdisp.add.title')}
+      testId="hw-add-device-form"
+      itemId="add-device"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      newItemId={newId}
+    >
       {sel(
         'hwdisp-add-what',
         t('hwdisp.add.what'),
@@ -255,19 +261,6 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
           )}
         </div>
       )}
-      <ApplyBar
-        itemId="add-device"
-        now={hw.config}
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => onDone(newId())}
-        onRevert={() => onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

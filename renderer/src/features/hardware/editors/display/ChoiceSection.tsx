@@ -4,6 +4,7 @@ import type { HardwareChange } from '../../../../../../shared/contract/hardware.
 
 import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { sectionBarProps } from '../bar.js';
 import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
 
@@ -56,16 +57,10 @@ export const ChoiceSection = ({
         optionLabel={optionLabel}
       />
       <ApplyBar
-        itemId={`${p.item.id}#${id}`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
+        {...sectionBarProps(p, id)}
         change={change}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={p.onApplied}
         onRevert={() => {
           setValue(now);
           setRemote({});

@@ -11,6 +11,7 @@ import { DeviceView } from '../../DeviceView.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
 import { ChoiceField } from '../fields.js';
+import { sectionBarProps } from '../bar.js';
 import type { HwEditorProps } from '../types.js';
 import { GraphicsFields, offeredGraphicsTypes, portOf, type GraphicsValues } from './GraphicsFields.js';
 import { DeviceGone, itemIndex } from './common.js';
@@ -93,16 +94,10 @@ const ConnectionSection = (p: SectionProps) => {
         types={offeredGraphicsTypes(p.hw.limits)}
       />
       <ApplyBar
-        itemId={`${p.item.id}#connection`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
+        {...sectionBarProps(p, 'connection')}
         change={change}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={p.onApplied}
         onRevert={() => {
           setV(now);
           setRemote({});
@@ -165,16 +160,10 @@ const PasswordSection = (p: SectionProps) => {
       </div>
       <p className="dim">{t('hwdisp.gfx.passwordHint')}</p>
       <ApplyBar
-        itemId={`${p.item.id}#password`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
+        {...sectionBarProps(p, 'password')}
         change={change}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={p.onApplied}
         onRevert={() => {
           setMode('keep');
           setPassword('');

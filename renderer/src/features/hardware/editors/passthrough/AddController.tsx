@@ -7,12 +7,12 @@ import {
   type ControllerType,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
 import { ChoiceField } from '../fields.js';
-import { barProps, type AdderProps } from './common.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 
-export const AddController = (props: AdderProps) => {
+export const AddController = (props: HwAdderProps) => {
   const t = useT();
   const [type, setType] = useState<ControllerType>('scsi');
   const [model, setModel] = useState<string>(CONTROLLER_MODELS.scsi[0]!);
@@ -21,10 +21,16 @@ export const AddController = (props: AdderProps) => {
   const change: ControllerAdd = { kind: 'controller.add', type, ...(models.length ? { model } : {}) };
   const shown = { ...checkChange(change), ...remote };
   return (
-    <section aria-labelledby="hwp-add-controller-title" data-testid="hw-add-controller-form">
-      <h3 id="hwp-add-controller-title" className="section-title">
-        {t('hwp.addController.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwp-add-controller-title"
+      title={t('hwp.addController.title')}
+      testId="hw-add-controller-form"
+      itemId="add-controller"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+    >
       <div className="hw-fields-row">
         <ChoiceField
           id="hwp-add-controller-type"
@@ -51,15 +57,6 @@ export const AddController = (props: AdderProps) => {
         )}
       </div>
       <p className="dim">{t(`hwp.addController.hint.${type}`)}</p>
-      <ApplyBar
-        {...barProps(props)}
-        itemId="add-controller"
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => props.onDone()}
-        onRevert={() => props.onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

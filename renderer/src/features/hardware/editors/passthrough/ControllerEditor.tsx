@@ -14,7 +14,8 @@ import type { HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
 import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
-import { barProps, Facts, nthOf } from './common.js';
+import { sectionBarProps } from '../bar.js';
+import { Facts, nthOf } from './common.js';
 
 const EDITABLE = ['usb', 'scsi', 'virtio-serial'] as const;
 type Editable = (typeof EDITABLE)[number];
@@ -90,12 +91,10 @@ const ModelSection = (p: HwEditorProps & { c: ControllerView; type: 'usb' | 'scs
         options={models}
       />
       <ApplyBar
-        {...barProps(p)}
-        itemId={`${p.item.id}#model`}
+        {...sectionBarProps(p, 'model')}
         change={change}
         invalid={false}
         onIssues={setRemote}
-        onApplied={p.onApplied}
         onRevert={() => setModel(p.c.model ?? '')}
       />
     </section>
