@@ -7,14 +7,13 @@ import type { DiskChange, DiskOptions, DiskView } from '../../../../../shared/co
 import { getApi } from '../../../api/client.js';
 import { useT } from '../../../i18n/index.js';
 import { CheckField, TextField } from '../../../ui/Field.js';
-import { ApplyBar } from '../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
 import { formatBytes, parseSize, SIZE_UNITS, useDeviceChoices, type SizeUnit } from './devices/choices.js';
 import { emptyImage, ImageFields, imageOf, type ExistingImage } from './devices/DeviceSource.js';
 import { DiskOptionFields, type DiskOptionValues } from './devices/DiskOptionFields.js';
 import { RemoveDevice } from './devices/RemoveDevice.js';
 import { ChoiceField } from './fields.js';
-import { sectionBarProps } from './bar.js';
+import { EditorSection } from './bar.js';
 import type { HwEditorProps } from './types.js';
 
 const targetOf = (id: string): string => id.slice(id.indexOf(':') + 1);
@@ -86,8 +85,21 @@ const MediaSection = (p: SectionProps) => {
       ? { kind: 'disk.media', target: p.disk.target, media }
       : null;
   return (
-    <section className="hwd-section" aria-labelledby="hwd-media-title" data-testid="hwd-media">
-      <h4 id="hwd-media-title">{t('hwd.media')}</h4>
+    <EditorSection
+      p={p}
+      section="media"
+      titleId="hwd-media-title"
+      title={t('hwd.media')}
+      testId="hwd-media"
+      change={change}
+      invalid={false}
+      onIssues={setRemote}
+      onRevert={() => {
+        setEject(false);
+        setImage(emptyImage);
+        setRemote({});
+      }}
+    >
       <CheckField label={t('hwd.eject')} checked={eject} onChange={setEject} data-testid="hwd-eject" />
       {!eject && (
         <ImageFields
@@ -101,18 +113,7 @@ const MediaSection = (p: SectionProps) => {
           errors={Object.fromEntries(Object.entries(remote).map(([k, v]) => [k.split('.').at(-1)!, v]))}
         />
       )}
-      <ApplyBar
-        {...sectionBarProps(p, 'media')}
-        change={change}
-        invalid={false}
-        onIssues={setRemote}
-        onRevert={() => {
-          setEject(false);
-          setImage(emptyImage);
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };
 
@@ -147,8 +148,20 @@ const SizeSection = (p: SectionProps) => {
       : null;
   const error = local ?? remote['capacityBytes'];
   return (
-    <section className="hwd-section" aria-labelledby="hwd-size-title" data-testid="hwd-size">
-      <h4 id="hwd-size-title">{t('hwd.size')}</h4>
+    <EditorSection
+      p={p}
+      section="size"
+      titleId="hwd-size-title"
+      title={t('hwd.size')}
+      testId="hwd-size"
+      change={change}
+      invalid={!!local}
+      onIssues={setRemote}
+      onRevert={() => {
+        setText('');
+        setRemote({});
+      }}
+    >
       <div className="hw-fields-row">
         <TextField
           id="hwd-size-value"
@@ -176,17 +189,7 @@ const SizeSection = (p: SectionProps) => {
           options={SIZE_UNITS}
         />
       </div>
-      <ApplyBar
-        {...sectionBarProps(p, 'size')}
-        change={change}
-        invalid={!!local}
-        onIssues={setRemote}
-        onRevert={() => {
-          setText('');
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };
 
@@ -229,8 +232,20 @@ const OptionsSection = (p: SectionProps) => {
   const shown: Record<string, string> = { ...issues, ...remote };
   const isCd = p.disk.device === 'cdrom';
   return (
-    <section className="hwd-section" aria-labelledby="hwd-options-title" data-testid="hwd-options">
-      <h4 id="hwd-options-title">{t('hwd.options')}</h4>
+    <EditorSection
+      p={p}
+      section="options"
+      titleId="hwd-options-title"
+      title={t('hwd.options')}
+      testId="hwd-options"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setV(now);
+        setRemote({});
+      }}
+    >
       <DiskOptionFields idPrefix="hwd" value={v} set={set} errors={shown} readonlyOffered={!isCd} />
       <TextField
         id="hwd-serial"
@@ -241,16 +256,6 @@ const OptionsSection = (p: SectionProps) => {
         autoComplete="off"
         spellCheck={false}
       />
-      <ApplyBar
-        {...sectionBarProps(p, 'options')}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onRevert={() => {
-          setV(now);
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };

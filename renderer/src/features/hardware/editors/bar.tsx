@@ -1,4 +1,4 @@
-/** The ApplyBar props every adder and editor passes the same way, and the frame of every adder. */
+/** The ApplyBar props every adder and editor passes the same way, and the frames of adders and sections. */
 import type { ReactNode } from 'react';
 import type { HardwareChange } from '../../../../../shared/contract/hardware.js';
 import { ApplyBar } from '../ApplyBar.js';
@@ -18,7 +18,7 @@ export const barProps = (p: Omit<HwEditorProps, 'item'>) => ({
  * For one section of an editor (a disk's size, a NIC's link…): `barProps`, the section's own item id
  * (`disk:vda#size`, which keeps its outcome apart from the other sections') and the editor's onApplied.
  */
-export const sectionBarProps = (p: HwEditorProps, section: string) => ({
+const sectionBarProps = (p: HwEditorProps, section: string) => ({
   ...barProps(p),
   itemId: `${p.item.id}#${section}`,
   onApplied: p.onApplied,
@@ -65,6 +65,47 @@ export const AdderForm = ({
       onIssues={onIssues}
       onApplied={() => p.onDone(newItemId?.())}
       onRevert={() => p.onDone()}
+    />
+  </section>
+);
+
+/**
+ * One section of an editor with an Apply bar of its own (a disk's size, a NIC's link…): its heading, its
+ * fields and the bar, whose outcome is kept under the section's item id (`sectionBarProps`).
+ */
+export const EditorSection = ({
+  p,
+  section,
+  titleId,
+  title,
+  testId,
+  change,
+  invalid,
+  onIssues,
+  onRevert,
+  children,
+}: {
+  p: HwEditorProps;
+  section: string;
+  /** The heading (none when the field's label says enough) and its id. */
+  titleId: string;
+  title?: string | undefined;
+  testId?: string;
+  change: HardwareChange | null;
+  invalid: boolean;
+  onIssues: (issues: HwFieldIssues) => void;
+  onRevert: () => void;
+  children: ReactNode;
+}) => (
+  <section className="hwd-section" aria-labelledby={title ? titleId : undefined} data-testid={testId}>
+    {title && <h4 id={titleId}>{title}</h4>}
+    {children}
+    <ApplyBar
+      {...sectionBarProps(p, section)}
+      change={change}
+      invalid={invalid}
+      onIssues={onIssues}
+      onRevert={onRevert}
     />
   </section>
 );

@@ -2,9 +2,8 @@
 import { useMemo, useState } from 'react';
 import type { HardwareChange } from '../../../../../../shared/contract/hardware.js';
 
-import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
-import { sectionBarProps } from '../bar.js';
+import { EditorSection } from '../bar.js';
 import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
 
@@ -42,8 +41,20 @@ export const ChoiceSection = ({
   const shown: HwFieldIssues = { ...issues, ...remote };
   const all = options.includes(now) || !now ? options : [now, ...options];
   return (
-    <section className="hwd-section" aria-labelledby={title ? `${id}-title` : undefined} data-testid={id}>
-      {title && <h4 id={`${id}-title`}>{title}</h4>}
+    <EditorSection
+      p={p}
+      section={id}
+      titleId={`${id}-title`}
+      title={title}
+      testId={id}
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setValue(now);
+        setRemote({});
+      }}
+    >
       <ChoiceField
         id={`${id}-select`}
         label={label}
@@ -56,16 +67,6 @@ export const ChoiceSection = ({
         options={all}
         optionLabel={optionLabel}
       />
-      <ApplyBar
-        {...sectionBarProps(p, id)}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onRevert={() => {
-          setValue(now);
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };

@@ -6,12 +6,11 @@ import { useMemo, useState } from 'react';
 import type { GraphicsEdit, GraphicsType, GraphicsView } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
 import { TextField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import { DeviceView } from '../../DeviceView.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
 import { ChoiceField } from '../fields.js';
-import { sectionBarProps } from '../bar.js';
+import { EditorSection } from '../bar.js';
 import type { HwEditorProps } from '../types.js';
 import { GraphicsFields, offeredGraphicsTypes, portOf, type GraphicsValues } from './GraphicsFields.js';
 import { DeviceGone, itemIndex } from './common.js';
@@ -81,8 +80,20 @@ const ConnectionSection = (p: SectionProps) => {
   }, [v, p.g]);
   const shown = { ...issues, ...remote };
   return (
-    <section className="hwd-section" aria-labelledby="hwdisp-gfx-conn" data-testid="hwdisp-gfx-connection">
-      <h4 id="hwdisp-gfx-conn">{t('hwdisp.gfx.connection')}</h4>
+    <EditorSection
+      p={p}
+      section="connection"
+      titleId="hwdisp-gfx-conn"
+      title={t('hwdisp.gfx.connection')}
+      testId="hwdisp-gfx-connection"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setV(now);
+        setRemote({});
+      }}
+    >
       <GraphicsFields
         idPrefix="hwdisp-gfx"
         value={v}
@@ -93,17 +104,7 @@ const ConnectionSection = (p: SectionProps) => {
         errors={shown}
         types={offeredGraphicsTypes(p.hw.limits)}
       />
-      <ApplyBar
-        {...sectionBarProps(p, 'connection')}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onRevert={() => {
-          setV(now);
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };
 
@@ -128,8 +129,21 @@ const PasswordSection = (p: SectionProps) => {
   }, [mode, password, p.index, p.g.type]);
   const shown = { ...issues, ...remote };
   return (
-    <section className="hwd-section" aria-labelledby="hwdisp-gfx-pw" data-testid="hwdisp-gfx-password">
-      <h4 id="hwdisp-gfx-pw">{t('hwdisp.gfx.password')}</h4>
+    <EditorSection
+      p={p}
+      section="password"
+      titleId="hwdisp-gfx-pw"
+      title={t('hwdisp.gfx.password')}
+      testId="hwdisp-gfx-password"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setMode('keep');
+        setPassword('');
+        setRemote({});
+      }}
+    >
       <div className="hw-fields-row">
         <ChoiceField
           id="hwdisp-gfx-pw-mode"
@@ -159,17 +173,6 @@ const PasswordSection = (p: SectionProps) => {
         )}
       </div>
       <p className="dim">{t('hwdisp.gfx.passwordHint')}</p>
-      <ApplyBar
-        {...sectionBarProps(p, 'password')}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onRevert={() => {
-          setMode('keep');
-          setPassword('');
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };

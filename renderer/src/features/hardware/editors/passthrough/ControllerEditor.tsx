@@ -9,12 +9,11 @@ import {
   type ControllerView,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import type { HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
 import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
-import { sectionBarProps } from '../bar.js';
+import { EditorSection } from '../bar.js';
 import { Facts, nthOf } from './common.js';
 
 const EDITABLE = ['usb', 'scsi', 'virtio-serial'] as const;
@@ -76,8 +75,16 @@ const ModelSection = (p: HwEditorProps & { c: ControllerView; type: 'usb' | 'scs
       ? { kind: 'controller.model', type: p.type, index: p.c.index, model }
       : null;
   return (
-    <section className="hwd-section" aria-labelledby="hwp-model-title">
-      <h4 id="hwp-model-title">{t('hwp.controller.modelTitle')}</h4>
+    <EditorSection
+      p={p}
+      section="model"
+      titleId="hwp-model-title"
+      title={t('hwp.controller.modelTitle')}
+      change={change}
+      invalid={false}
+      onIssues={setRemote}
+      onRevert={() => setModel(p.c.model ?? '')}
+    >
       <ChoiceField
         id="hwp-controller-model"
         label={t('hwp.controller.model')}
@@ -90,13 +97,6 @@ const ModelSection = (p: HwEditorProps & { c: ControllerView; type: 'usb' | 'scs
         empty={p.c.model ? undefined : t('hwd.default')}
         options={models}
       />
-      <ApplyBar
-        {...sectionBarProps(p, 'model')}
-        change={change}
-        invalid={false}
-        onIssues={setRemote}
-        onRevert={() => setModel(p.c.model ?? '')}
-      />
-    </section>
+    </EditorSection>
   );
 };
