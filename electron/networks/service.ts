@@ -136,9 +136,10 @@ export class NetworkService extends EventEmitter<NetworkServiceEvents> {
     return c.networkLookupByName(name).catch(notFound(name));
   }
 
-  async list(connectionId: string): Promise<CallOutput<'networks.list'>> {
+  /** `users: false` leaves out the VMs attached (no domain XML is read), for pickers that do not show them. */
+  async list(connectionId: string, { users = true } = {}): Promise<CallOutput<'networks.list'>> {
     const c = this.connections.getClient(connectionId);
-    const [nets, attached] = await Promise.all([c.connectListAllNetworks(), attachments(c)]);
+    const [nets, attached] = await Promise.all([c.connectListAllNetworks(), users ? attachments(c) : []]);
     const networks: NetworkSummary[] = [];
     for (const net of nets) {
       // A network undefined between the list and these reads is simply left out.

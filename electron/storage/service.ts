@@ -61,6 +61,10 @@ export const formatBytes = (n: number): string => {
   return i === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 };
 
+/** Which VMs use which storage, or nobody when the caller does not show it (no domain is read then). */
+const usageOf = (c: LibvirtClient, users: boolean): Promise<StorageUsage> =>
+  users ? StorageUsage.read(c) : Promise.resolve(StorageUsage.none);
+
 export class StorageService {
   private readonly listeners = new Map<string, { client: LibvirtClient; off: () => void }>();
 
@@ -87,9 +91,10 @@ export class StorageService {
 
   // ---- pools -------------------------------------------------------------------------------------
 
-  async pools(connectionId: string): Promise<CallOutput<'storage.pools'>> {
+  /** `users: false` leaves `usedBy` empty and reads no domain (for pickers that do not show it). */
+  async pools(connectionId: string, { users = true } = {}): Promise<CallOutput<'storage.pools'>> {
     const c = this.connections.getClient(connectionId);
-    const [refs, usage] = await Promise.all([c.connectListAllStoragePools(0), StorageUsage.read(c)]);
+    const [refs, usage] = await Promise.all([c.connectListAllStoragePools(0), usageOf(c, users)]);
     const pools = await Promise.all(refs.map((p) => this.describePool(c, p, usage).catch(() => null)));
     return {
       pools: pools.filter((p): p is StoragePool => p !== null).sort((a, b) => a.name.localeCompare(b.name)),
@@ -239,11 +244,16 @@ export class StorageService {
 
   // ---- volumes -----------------------------------------------------------------------------------
 
-  async volumes(connectionId: string, poolName: string): Promise<CallOutput<'storage.volumes'>> {
+  /** `users: false` as for `pools`. */
+  async volumes(
+    connectionId: string,
+    poolName: string,
+    { users = true } = {},
+  ): Promise<CallOutput<'storage.volumes'>> {
     const c = this.connections.getClient(connectionId);
     const pool = await this.lookupPool(c, poolName);
     if (!(await c.storagePoolIsActive(pool))) return { volumes: [] };
-    const [refs, usage] = await Promise.all([c.storagePoolListAllVolumes(pool, 0), StorageUsage.read(c)]);
+    const [refs, usage] = await Promise.all([c.storagePoolListAllVolumes(pool, 0), usageOf(c, users)]);
     const vols = await Promise.all(refs.map((v) => this.describeVolume(c, v, usage).catch(() => null)));
     return {
       volumes: vols

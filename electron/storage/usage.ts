@@ -21,6 +21,9 @@ interface DiskUse {
 export class StorageUsage {
   private constructor(private readonly disks: DiskUse[]) {}
 
+  /** No users at all, without reading any domain (for listings that do not show who uses what). */
+  static readonly none = new StorageUsage([]);
+
   static async read(c: LibvirtClient): Promise<StorageUsage> {
     const doms = await c.connectListAllDomains(0);
     const xmls = await Promise.all(doms.map((d) => c.domainGetXMLDesc(d, 0).catch(() => null)));

@@ -170,6 +170,12 @@ export interface DetachOptions {
   waitMs?: number;
 }
 
+/** Whether the running VM and the configuration have the device. */
+export const whereIs = (s: DomainState, o: Pick<DetachOptions, 'has'>) => ({
+  inLive: !!s.live && o.has(s.live),
+  inConfig: !!s.config && o.has(s.config),
+});
+
 /**
  * Removes a device from the running VM and the configuration. A live unplug needs the guest's
  * cooperation: libvirt asks, waits a few seconds and may return before the guest answered, so this waits
@@ -182,8 +188,7 @@ export async function detachDevice(
   s: DomainState,
   o: DetachOptions,
 ): Promise<DeviceChangeResult> {
-  const inLive = !!s.live && o.has(s.live);
-  const inConfig = !!s.config && o.has(s.config);
+  const { inLive, inConfig } = whereIs(s, o);
   if (!inLive && !inConfig) throw new CoreError('not-found', `${s.dom.name} has no ${o.label}`);
   const flags = (inLive ? DomainAffect.LIVE : 0) | (inConfig ? DomainAffect.CONFIG : 0);
   const config: ConfigOutcome = inConfig ? 'applied' : 'transient';

@@ -2,7 +2,8 @@
  * What the disk and NIC editors pick from (pools and their volumes, networks) and a disk's current size.
  * The pools, volumes and networks are the Storage and Networks pages' own listings (storage.pools,
  * storage.volumes, networks.list), cut down to what the editors need: one way to list them, not two.
- * A pool whose volumes cannot be listed (stopped, or gone meanwhile) is shown without volumes.
+ * A pool whose volumes cannot be listed (stopped, or gone meanwhile) is shown without volumes. The pickers
+ * do not show which VMs use a volume, so the listings are asked without users: no domain XML is read.
  */
 import type { CallInput, CallOutput } from '../../../shared/contract/index.js';
 import type { ClientSource } from '../../base/connections.js';
@@ -21,13 +22,13 @@ export class HardwareDeviceService {
   async choices(input: CallInput<'hardware.deviceChoices'>): Promise<CallOutput<'hardware.deviceChoices'>> {
     const id = input.connectionId;
     const [{ pools }, { networks }] = await Promise.all([
-      this.storage.pools(id),
-      this.networks.list(id).catch(() => ({ networks: [] })),
+      this.storage.pools(id, { users: false }),
+      this.networks.list(id, { users: false }).catch(() => ({ networks: [] })),
     ]);
     const withVolumes = await Promise.all(
       pools.map(async (p) => {
         const { volumes } = p.active
-          ? await this.storage.volumes(id, p.name).catch(() => ({ volumes: [] }))
+          ? await this.storage.volumes(id, p.name, { users: false }).catch(() => ({ volumes: [] }))
           : { volumes: [] };
         return {
           name: p.name,

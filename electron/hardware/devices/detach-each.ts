@@ -12,6 +12,7 @@ import {
   type DeviceChangeResult,
   type DeviceClient,
   type DomainState,
+  whereIs,
 } from './apply.js';
 
 export async function detachEach(
@@ -19,8 +20,7 @@ export async function detachEach(
   s: DomainState,
   o: DetachOptions,
 ): Promise<DeviceChangeResult> {
-  const inLive = !!s.live && o.has(s.live);
-  const inConfig = !!s.config && o.has(s.config);
+  const { inLive, inConfig } = whereIs(s, o);
   if (!inLive || !inConfig) return detachDevice(client, s, o);
   const live = await detachDevice(client, { ...s, config: null }, o);
   await client.domainDetachDeviceFlags(s.dom, o.xmlFor(s.config!), DomainAffect.CONFIG);

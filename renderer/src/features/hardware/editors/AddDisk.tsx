@@ -4,24 +4,20 @@
  * says whether it is added now, at next boot or both, and shows the XML change before it is applied.
  */
 import { useMemo, useState } from 'react';
-import {
-  DISK_CACHE_MODES,
-  DISK_DISCARD_MODES,
-  DISK_FORMATS,
-  DISK_IO_MODES,
-  type DiskAdd,
-} from '../../../../../shared/contract/hardware.js';
+import { DISK_FORMATS, type DiskAdd } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
-import { ApplyBar } from '../ApplyBar.js';
+import { TextField } from '../../../ui/Field.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
-import { parseSize, useDeviceChoices } from './devices/choices.js';
+import { parseSize, SIZE_UNITS, useDeviceChoices, type SizeUnit } from './devices/choices.js';
 import { emptyImage, ImageFields, imageOf, PoolSelect, type ExistingImage } from './devices/DeviceSource.js';
-import type { HwEditorProps } from './types.js';
+import { DiskOptionFields } from './devices/DiskOptionFields.js';
+import { ChoiceField } from './fields.js';
+import { AdderForm } from './bar.js';
+import type { HwAdderProps } from './types.js';
 
-type AdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
 const BUSES = ['virtio', 'sata', 'scsi', 'usb', 'ide'] as const;
 type Bus = (typeof BUSES)[number];
+const DEVICES = ['disk', 'cdrom'] as const;
 
 const prefixOf = (bus: string): string => (bus === 'virtio' ? 'vd' : bus === 'ide' ? 'hd' : 'sd');
 const letters = (i: number): string => {
@@ -35,12 +31,12 @@ export const firstFreeTarget = (bus: string, taken: ReadonlySet<string>): string
 };
 
 interface Values {
-  device: 'disk' | 'cdrom';
+  device: (typeof DEVICES)[number];
   from: 'new' | 'existing' | 'none';
   pool: string;
   name: string;
   size: string;
-  unit: 'MiB' | 'GiB';
+  unit: SizeUnit;
   format: (typeof DISK_FORMATS)[number];
   image: ExistingImage;
   bus: Bus;
@@ -53,7 +49,8 @@ interface Values {
   shareable: boolean;
 }
 
-export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: AdderProps) => {
+export const AddDisk = (props: HwAdderProps) => {
+  const { connectionId, vmName, hw } = props;
   const t = useT();
   const { choices, error: choicesError } = useDeviceChoices(connectionId);
   const offered = BUSES.filter((b) => hw.limits.diskBuses.length === 0 || hw.limits.diskBuses.includes(b));
@@ -132,34 +129,38 @@ export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: A
   const sourceErr = (k: string) => shown[`source.${k}`];
 
   return (
-    <section aria-labelledby="hwd-add-disk-title" data-testid="hw-add-disk-form">
-      <h3 id="hwd-add-disk-title" className="section-title">
-        {t('hwd.addDisk.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwd-add-disk-title"
+      title={t('hwd.addDisk.title')}
+      testId="hw-add-disk-form"
+      itemId="add-disk"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      newItemId={() => `disk:${target}`}
+    >
       {choicesError && <p className="error-text">{choicesError}</p>}
       <div className="hw-fields-row">
-        <SelectField
+        <ChoiceField
           id="hwd-add-device"
           label={t('hwd.device')}
           value={v.device}
-          onChange={(x) => set('device', x as Values['device'])}
+          onChange={(x) => set('device', x)}
           data-testid="hwd-add-device"
-        >
-          <option value="disk">{t('hw.type.disk')}</option>
-          <option value="cdrom">{t('hw.type.cdrom')}</option>
-        </SelectField>
-        <SelectField
+          options={DEVICES}
+          optionLabel={(d) => t(`hw.type.${d}`)}
+        />
+        <ChoiceField
           id="hwd-add-from"
           label={t('hwd.holds')}
           value={v.from}
-          onChange={(x) => set('from', x as Values['from'])}
-          error={shown['source.kind'] ?? null}
+          onChange={(x) => set('from', x)}
+          error={shown['source.kind']}
           data-testid="hwd-add-from"
-        >
-          {v.device === 'disk' && <option value="new">{t('hwd.from.new')}</option>}
-          <option value="existing">{t('hwd.from.existing')}</option>
-          {v.device === 'cdrom' && <option value="none">{t('hwd.from.none')}</option>}
-        </SelectField>
+          options={v.device === 'disk' ? ['new', 'existing'] : ['existing', 'none']}
+          optionLabel={(f) => t(`hwd.from.${f}`)}
+        />
       </div>
       {v.from === 'new' && (
         <>
@@ -192,27 +193,20 @@ export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: A
               autoComplete="off"
               data-testid="hwd-add-size"
             />
-            <SelectField
+            <ChoiceField
               id="hwd-add-unit"
               label={t('hwd.unit')}
               value={v.unit}
-              onChange={(x) => set('unit', x as Values['unit'])}
-            >
-              <option value="GiB">GiB</option>
-              <option value="MiB">MiB</option>
-            </SelectField>
-            <SelectField
+              onChange={(x) => set('unit', x)}
+              options={SIZE_UNITS}
+            />
+            <ChoiceField
               id="hwd-add-format"
               label={t('hwd.format')}
               value={v.format}
-              onChange={(x) => set('format', x as Values['format'])}
-            >
-              {DISK_FORMATS.map((f) => (
-                <option key={f} value={f}>
-                  {f}
-                </option>
-              ))}
-            </SelectField>
+              onChange={(x) => set('format', x)}
+              options={DISK_FORMATS}
+            />
           </div>
         </>
       )}
@@ -230,20 +224,16 @@ export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: A
         />
       )}
       <div className="hw-fields-row">
-        <SelectField
+        <ChoiceField
           id="hwd-add-bus"
           label={t('hwd.bus')}
           value={v.bus}
-          onChange={(x) => set('bus', x as Bus)}
-          error={shown['bus'] ?? null}
+          onChange={(x) => set('bus', x)}
+          error={shown['bus']}
           data-testid="hwd-add-bus"
-        >
-          {offered.map((b) => (
-            <option key={b} value={b}>
-              {t(`hwd.bus.${b}`)}
-            </option>
-          ))}
-        </SelectField>
+          options={offered}
+          optionLabel={(b) => t(`hwd.bus.${b}`)}
+        />
         <TextField
           id="hwd-add-target"
           label={t('hwd.target')}
@@ -268,60 +258,8 @@ export const AddDisk = ({ connectionId, vmUuid, vmName, running, hw, onDone }: A
           spellCheck={false}
           data-testid="hwd-add-serial"
         />
-        <div className="hw-fields-row">
-          <SelectField
-            id="hwd-add-cache"
-            label={t('hwd.cache')}
-            value={v.cache}
-            onChange={(x) => set('cache', x)}
-          >
-            <option value="">{t('hwd.default')}</option>
-            {DISK_CACHE_MODES.filter((m) => m !== 'default').map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </SelectField>
-          <SelectField id="hwd-add-io" label={t('hwd.io')} value={v.io} onChange={(x) => set('io', x)}>
-            <option value="">{t('hwd.default')}</option>
-            {DISK_IO_MODES.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </SelectField>
-          <SelectField
-            id="hwd-add-discard"
-            label={t('hwd.discard')}
-            value={v.discard}
-            onChange={(x) => set('discard', x)}
-          >
-            <option value="">{t('hwd.default')}</option>
-            {DISK_DISCARD_MODES.map((m) => (
-              <option key={m} value={m}>
-                {t(`hwd.discard.${m}`)}
-              </option>
-            ))}
-          </SelectField>
-        </div>
-        {v.device === 'disk' && (
-          <CheckField label={t('hwd.readonly')} checked={v.readonly} onChange={(x) => set('readonly', x)} />
-        )}
-        <CheckField label={t('hwd.shareable')} checked={v.shareable} onChange={(x) => set('shareable', x)} />
+        <DiskOptionFields idPrefix="hwd-add" value={v} set={set} readonlyOffered={v.device === 'disk'} />
       </details>
-      <ApplyBar
-        itemId="add-disk"
-        now={hw.config}
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => onDone(`disk:${target}`)}
-        onRevert={() => onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

@@ -2,8 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { NicAdd } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
-import { ApplyBar } from '../ApplyBar.js';
+import { CheckField, TextField } from '../../../ui/Field.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
 import { useDeviceChoices } from './devices/choices.js';
 import {
@@ -12,12 +11,13 @@ import {
   nicSourceValues,
   type NicSourceValues,
 } from './devices/NicSourceFields.js';
+import { ChoiceField } from './fields.js';
 import { sourceErrors } from './NicEditor.js';
-import type { HwEditorProps } from './types.js';
+import { AdderForm } from './bar.js';
+import type { HwAdderProps } from './types.js';
 
-type AdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
-
-export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: AdderProps) => {
+export const AddNic = (props: HwAdderProps) => {
+  const { connectionId, hw } = props;
   const t = useT();
   const { choices } = useDeviceChoices(connectionId);
   const [source, setSource] = useState<NicSourceValues>(() => nicSourceValues());
@@ -38,10 +38,16 @@ export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: Ad
   }, [source, model, mac, up]);
   const shown = { ...issues, ...remote };
   return (
-    <section aria-labelledby="hwd-add-nic-title" data-testid="hw-add-nic-form">
-      <h3 id="hwd-add-nic-title" className="section-title">
-        {t('hwd.addNic.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwd-add-nic-title"
+      title={t('hwd.addNic.title')}
+      testId="hw-add-nic-form"
+      itemId="add-nic"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+    >
       <NicSourceFields
         idPrefix="hwd-add-nic"
         connectionId={connectionId}
@@ -54,13 +60,13 @@ export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: Ad
         errors={sourceErrors(shown)}
       />
       <div className="hw-fields-row">
-        <SelectField id="hwd-add-nic-model" label={t('hwd.nic.model')} value={model} onChange={setModel}>
-          {hw.limits.nicModels.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
+        <ChoiceField
+          id="hwd-add-nic-model"
+          label={t('hwd.nic.model')}
+          value={model}
+          onChange={setModel}
+          options={hw.limits.nicModels}
+        />
         <TextField
           id="hwd-add-nic-mac"
           label={t('hwd.nic.mac')}
@@ -77,19 +83,6 @@ export const AddNic = ({ connectionId, vmUuid, vmName, running, hw, onDone }: Ad
         />
       </div>
       <CheckField label={t('hwd.nic.linkUp')} checked={up} onChange={setUp} />
-      <ApplyBar
-        itemId="add-nic"
-        now={hw.config}
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => onDone()}
-        onRevert={() => onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

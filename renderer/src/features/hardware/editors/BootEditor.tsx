@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
 import type { BootChange, BootView } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
+import { CheckField, TextField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange } from '../issues.js';
+import { ChoiceField } from './fields.js';
+import { barProps } from './bar.js';
 import type { HwEditorProps } from './types.js';
 import { useDraft } from './useDraft.js';
 
@@ -36,7 +38,8 @@ const orderOf = (devices: Values['devices']): string[] => devices.filter((d) => 
  * Boot order (drag a row, or Alt+↑/↓ on the focused one; each move is announced to screen readers), boot
  * menu, BIOS/UEFI, Secure Boot, direct kernel boot.
  */
-export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied }: HwEditorProps) => {
+export const BootEditor = (props: HwEditorProps) => {
+  const { hw } = props;
   const t = useT();
   const now = hw.config.boot;
   const fw = hw.limits.firmware;
@@ -196,18 +199,17 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
         onChange={(v) => set('menu', v)}
         data-testid="hw-boot-menu"
       />
-      <SelectField
+      <ChoiceField
         id="hw-boot-firmware"
         label={t('hw.boot.firmware')}
         value={values.firmware}
-        onChange={(v) => set('firmware', v === 'efi' ? 'efi' : 'bios')}
-        error={shown.firmware ?? null}
-        hint={<span className="dim">{t('hw.boot.efiHint')}</span>}
+        onChange={(v) => set('firmware', v)}
+        error={shown.firmware}
+        hint={t('hw.boot.efiHint')}
         data-testid="hw-boot-firmware"
-      >
-        <option value="bios">{t('hw.boot.bios')}</option>
-        <option value="efi">{t('hw.boot.efi')}</option>
-      </SelectField>
+        options={['bios', 'efi']}
+        optionLabel={(f) => t(`hw.boot.${f}`)}
+      />
       {values.firmware === 'efi' && (
         <>
           <CheckField
@@ -254,16 +256,12 @@ export const BootEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplie
         </>
       )}
       <ApplyBar
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
+        {...barProps(props)}
         itemId="boot"
         change={change}
-        now={hw.config}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={onApplied}
+        onApplied={props.onApplied}
         onRevert={revert}
       />
     </section>

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
 import type { CpuChange, CpuView } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField } from '../../../ui/Field.js';
+import { CheckField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange } from '../issues.js';
-import { NumberField, parseCount } from './fields.js';
+import { ChoiceField, NumberRow, parseCount } from './fields.js';
+import { barProps } from './bar.js';
 import type { HwEditorProps } from './types.js';
 import { useDraft } from './useDraft.js';
 
@@ -33,7 +34,8 @@ const valuesOf = (v: CpuView): Values => ({
 });
 
 /** vCPUs (current and maximum), CPU mode and model, topology. */
-export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied }: HwEditorProps) => {
+export const CpuEditor = (props: HwEditorProps) => {
+  const { hw } = props;
   const t = useT();
   const now = hw.config.cpu;
   const limits = hw.limits;
@@ -96,55 +98,47 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
       <h3 id="hw-cpu-title" className="section-title">
         {t('hw.cpu.title')}
       </h3>
-      <div className="hw-fields-row">
-        <NumberField
-          id="hw-cpu-vcpus"
-          label={t('hw.cpu.vcpus')}
-          value={values.vcpus}
-          onChange={(v) => set('vcpus', v)}
-          error={shown.vcpus}
-          hint={live ? t('hw.cpu.liveNow', { n: live.vcpus }) : undefined}
-        />
-        <NumberField
-          id="hw-cpu-max"
-          label={t('hw.cpu.maxVcpus')}
-          value={values.maxVcpus}
-          onChange={(v) => set('maxVcpus', v)}
-          error={shown.maxVcpus}
-          hint={t('hw.cpu.hostHint', { cpus: limits.hostCpus, max: limits.maxVcpus ?? '?' })}
-        />
-      </div>
-      <SelectField
+      <NumberRow
+        values={values}
+        set={set}
+        errors={shown}
+        fields={[
+          {
+            key: 'vcpus',
+            id: 'hw-cpu-vcpus',
+            label: t('hw.cpu.vcpus'),
+            hint: live ? t('hw.cpu.liveNow', { n: live.vcpus }) : undefined,
+          },
+          {
+            key: 'maxVcpus',
+            id: 'hw-cpu-max',
+            label: t('hw.cpu.maxVcpus'),
+            hint: t('hw.cpu.hostHint', { cpus: limits.hostCpus, max: limits.maxVcpus ?? '?' }),
+          },
+        ]}
+      />
+      <ChoiceField
         id="hw-cpu-mode"
         label={t('hw.cpu.mode')}
         value={values.mode}
         onChange={(v) => set('mode', v)}
-        error={shown.mode ?? null}
+        error={shown.mode}
         data-testid="hw-cpu-mode"
-      >
-        {!now.mode && <option value="">{t('hw.cpu.mode.default')}</option>}
-        {modes.map((m) => (
-          <option key={m} value={m}>
-            {t(`hw.cpu.mode.${m}`)}
-          </option>
-        ))}
-      </SelectField>
+        empty={now.mode ? undefined : t('hw.cpu.mode.default')}
+        options={modes}
+        optionLabel={(m) => t(`hw.cpu.mode.${m}`)}
+      />
       {values.mode === 'custom' && (
-        <SelectField
+        <ChoiceField
           id="hw-cpu-model"
           label={t('hw.cpu.model')}
           value={values.model}
           onChange={(v) => set('model', v)}
-          error={shown.model ?? null}
+          error={shown.model}
           data-testid="hw-cpu-model"
-        >
-          {!values.model && <option value="">{t('hw.cpu.chooseModel')}</option>}
-          {[...new Set([...(now.model ? [now.model] : []), ...limits.cpu.models])].map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
+          empty={values.model ? undefined : t('hw.cpu.chooseModel')}
+          options={[...new Set([...(now.model ? [now.model] : []), ...limits.cpu.models])]}
+        />
       )}
       <CheckField
         label={t('hw.cpu.manualTopology')}
@@ -153,30 +147,24 @@ export const CpuEditor = ({ connectionId, vmUuid, vmName, running, hw, onApplied
         data-testid="hw-cpu-topology"
       />
       {values.manualTopology && (
-        <div className="hw-fields-row">
-          {(['sockets', 'dies', 'cores', 'threads'] as const).map((k) => (
-            <NumberField
-              key={k}
-              id={`hw-cpu-${k}`}
-              label={t(`hw.cpu.${k}`)}
-              value={values[k]}
-              onChange={(v) => set(k, v)}
-              error={shown[k]}
-            />
-          ))}
-        </div>
+        <NumberRow
+          values={values}
+          set={set}
+          errors={shown}
+          fields={(['sockets', 'dies', 'cores', 'threads'] as const).map((k) => ({
+            key: k,
+            id: `hw-cpu-${k}`,
+            label: t(`hw.cpu.${k}`),
+          }))}
+        />
       )}
       <ApplyBar
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
+        {...barProps(props)}
         itemId="cpu"
         change={change}
-        now={hw.config}
         invalid={Object.keys(shown).length > 0}
         onIssues={setRemote}
-        onApplied={onApplied}
+        onApplied={props.onApplied}
         onRevert={revert}
       />
     </section>

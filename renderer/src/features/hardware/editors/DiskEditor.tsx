@@ -3,22 +3,17 @@
  * running), its options (cache, I/O, discard, read-only, shareable, serial: at next boot), and Remove.
  */
 import { useEffect, useMemo, useState } from 'react';
-import {
-  DISK_CACHE_MODES,
-  DISK_DISCARD_MODES,
-  DISK_IO_MODES,
-  type DiskChange,
-  type DiskOptions,
-  type DiskView,
-} from '../../../../../shared/contract/hardware.js';
+import type { DiskChange, DiskOptions, DiskView } from '../../../../../shared/contract/hardware.js';
 import { getApi } from '../../../api/client.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField, TextField } from '../../../ui/Field.js';
-import { ApplyBar } from '../ApplyBar.js';
+import { CheckField, TextField } from '../../../ui/Field.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
-import { formatBytes, parseSize, useDeviceChoices } from './devices/choices.js';
+import { formatBytes, parseSize, SIZE_UNITS, useDeviceChoices, type SizeUnit } from './devices/choices.js';
 import { emptyImage, ImageFields, imageOf, type ExistingImage } from './devices/DeviceSource.js';
+import { DiskOptionFields, type DiskOptionValues } from './devices/DiskOptionFields.js';
 import { RemoveDevice } from './devices/RemoveDevice.js';
+import { ChoiceField } from './fields.js';
+import { EditorSection } from './bar.js';
 import type { HwEditorProps } from './types.js';
 
 const targetOf = (id: string): string => id.slice(id.indexOf(':') + 1);
@@ -75,16 +70,6 @@ export const DiskEditor = (props: HwEditorProps) => {
 
 type SectionProps = HwEditorProps & { disk: DiskView };
 
-const applyProps = (p: SectionProps, section: string) => ({
-  itemId: `${p.item.id}#${section}`,
-  now: p.hw.config,
-  connectionId: p.connectionId,
-  vmUuid: p.vmUuid,
-  vmName: p.vmName,
-  running: p.running,
-  onApplied: p.onApplied,
-});
-
 const MediaSection = (p: SectionProps) => {
   const t = useT();
   const { choices } = useDeviceChoices(p.connectionId);
@@ -100,8 +85,21 @@ const MediaSection = (p: SectionProps) => {
       ? { kind: 'disk.media', target: p.disk.target, media }
       : null;
   return (
-    <section className="hwd-section" aria-labelledby="hwd-media-title" data-testid="hwd-media">
-      <h4 id="hwd-media-title">{t('hwd.media')}</h4>
+    <EditorSection
+      p={p}
+      section="media"
+      titleId="hwd-media-title"
+      title={t('hwd.media')}
+      testId="hwd-media"
+      change={change}
+      invalid={false}
+      onIssues={setRemote}
+      onRevert={() => {
+        setEject(false);
+        setImage(emptyImage);
+        setRemote({});
+      }}
+    >
       <CheckField label={t('hwd.eject')} checked={eject} onChange={setEject} data-testid="hwd-eject" />
       {!eject && (
         <ImageFields
@@ -115,18 +113,7 @@ const MediaSection = (p: SectionProps) => {
           errors={Object.fromEntries(Object.entries(remote).map(([k, v]) => [k.split('.').at(-1)!, v]))}
         />
       )}
-      <ApplyBar
-        {...applyProps(p, 'media')}
-        change={change}
-        invalid={false}
-        onIssues={setRemote}
-        onRevert={() => {
-          setEject(false);
-          setImage(emptyImage);
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };
 
@@ -134,7 +121,7 @@ const SizeSection = (p: SectionProps) => {
   const t = useT();
   const [current, setCurrent] = useState<number | null>(null);
   const [text, setText] = useState('');
-  const [unit, setUnit] = useState<'MiB' | 'GiB'>('GiB');
+  const [unit, setUnit] = useState<SizeUnit>('GiB');
   const [remote, setRemote] = useState<HwFieldIssues>({});
   useEffect(() => {
     let live = true;
@@ -161,8 +148,20 @@ const SizeSection = (p: SectionProps) => {
       : null;
   const error = local ?? remote['capacityBytes'];
   return (
-    <section className="hwd-section" aria-labelledby="hwd-size-title" data-testid="hwd-size">
-      <h4 id="hwd-size-title">{t('hwd.size')}</h4>
+    <EditorSection
+      p={p}
+      section="size"
+      titleId="hwd-size-title"
+      title={t('hwd.size')}
+      testId="hwd-size"
+      change={change}
+      invalid={!!local}
+      onIssues={setRemote}
+      onRevert={() => {
+        setText('');
+        setRemote({});
+      }}
+    >
       <div className="hw-fields-row">
         <TextField
           id="hwd-size-value"
@@ -182,36 +181,19 @@ const SizeSection = (p: SectionProps) => {
           autoComplete="off"
           data-testid="hwd-size-value"
         />
-        <SelectField
+        <ChoiceField
           id="hwd-size-unit"
           label={t('hwd.unit')}
           value={unit}
-          onChange={(u) => setUnit(u as 'MiB' | 'GiB')}
-        >
-          <option value="GiB">GiB</option>
-          <option value="MiB">MiB</option>
-        </SelectField>
+          onChange={setUnit}
+          options={SIZE_UNITS}
+        />
       </div>
-      <ApplyBar
-        {...applyProps(p, 'size')}
-        change={change}
-        invalid={!!local}
-        onIssues={setRemote}
-        onRevert={() => {
-          setText('');
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };
 
-interface OptionValues {
-  cache: string;
-  io: string;
-  discard: string;
-  readonly: boolean;
-  shareable: boolean;
+interface OptionValues extends DiskOptionValues {
   serial: string;
 }
 
@@ -250,56 +232,21 @@ const OptionsSection = (p: SectionProps) => {
   const shown: Record<string, string> = { ...issues, ...remote };
   const isCd = p.disk.device === 'cdrom';
   return (
-    <section className="hwd-section" aria-labelledby="hwd-options-title" data-testid="hwd-options">
-      <h4 id="hwd-options-title">{t('hwd.options')}</h4>
-      <div className="hw-fields-row">
-        <SelectField
-          id="hwd-cache"
-          label={t('hwd.cache')}
-          value={v.cache}
-          onChange={(x) => set('cache', x)}
-          error={shown['cache'] ?? null}
-        >
-          <option value="">{t('hwd.default')}</option>
-          {DISK_CACHE_MODES.filter((m) => m !== 'default').map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          id="hwd-io"
-          label={t('hwd.io')}
-          value={v.io}
-          onChange={(x) => set('io', x)}
-          error={shown['io'] ?? null}
-        >
-          <option value="">{t('hwd.default')}</option>
-          {DISK_IO_MODES.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          id="hwd-discard"
-          label={t('hwd.discard')}
-          value={v.discard}
-          onChange={(x) => set('discard', x)}
-          error={shown['discard'] ?? null}
-        >
-          <option value="">{t('hwd.default')}</option>
-          {DISK_DISCARD_MODES.map((m) => (
-            <option key={m} value={m}>
-              {t(`hwd.discard.${m}`)}
-            </option>
-          ))}
-        </SelectField>
-      </div>
-      {!isCd && (
-        <CheckField label={t('hwd.readonly')} checked={v.readonly} onChange={(x) => set('readonly', x)} />
-      )}
-      <CheckField label={t('hwd.shareable')} checked={v.shareable} onChange={(x) => set('shareable', x)} />
+    <EditorSection
+      p={p}
+      section="options"
+      titleId="hwd-options-title"
+      title={t('hwd.options')}
+      testId="hwd-options"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setV(now);
+        setRemote({});
+      }}
+    >
+      <DiskOptionFields idPrefix="hwd" value={v} set={set} errors={shown} readonlyOffered={!isCd} />
       <TextField
         id="hwd-serial"
         label={t('hwd.serial')}
@@ -309,16 +256,6 @@ const OptionsSection = (p: SectionProps) => {
         autoComplete="off"
         spellCheck={false}
       />
-      <ApplyBar
-        {...applyProps(p, 'options')}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onRevert={() => {
-          setV(now);
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };

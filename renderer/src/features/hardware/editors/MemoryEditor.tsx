@@ -4,7 +4,7 @@ import { useT } from '../../../i18n/index.js';
 import { CheckField } from '../../../ui/Field.js';
 import { ApplyBar } from '../ApplyBar.js';
 import { checkChange } from '../issues.js';
-import { NumberField, parseCount } from './fields.js';
+import { NumberRow, parseCount } from './fields.js';
 import type { HwEditorProps } from './types.js';
 import { useDraft } from './useDraft.js';
 
@@ -64,24 +64,27 @@ export const MemoryEditor = ({ connectionId, vmUuid, vmName, running, hw, onAppl
       <h3 id="hw-mem-title" className="section-title">
         {t('hw.mem.title')}
       </h3>
-      <div className="hw-fields-row">
-        <NumberField
-          id="hw-mem-current"
-          label={t('hw.mem.current')}
-          value={values.currentMiB}
-          onChange={(v) => set('currentMiB', v)}
-          error={shown.currentKiB}
-          hint={live ? t('hw.mem.liveNow', { n: toMiB(live.currentKiB) }) : undefined}
-        />
-        <NumberField
-          id="hw-mem-max"
-          label={t('hw.mem.max')}
-          value={values.maxMiB}
-          onChange={(v) => set('maxMiB', v)}
-          error={shown.maxKiB}
-          hint={t('hw.mem.hostHint', { n: hostMiB })}
-        />
-      </div>
+      <NumberRow
+        values={values}
+        set={set}
+        errors={shown}
+        fields={[
+          {
+            key: 'currentMiB',
+            issue: 'currentKiB',
+            id: 'hw-mem-current',
+            label: t('hw.mem.current'),
+            hint: live ? t('hw.mem.liveNow', { n: toMiB(live.currentKiB) }) : undefined,
+          },
+          {
+            key: 'maxMiB',
+            issue: 'maxKiB',
+            id: 'hw-mem-max',
+            label: t('hw.mem.max'),
+            hint: t('hw.mem.hostHint', { n: hostMiB }),
+          },
+        ]}
+      />
       <CheckField
         label={t('hw.mem.hugepages')}
         checked={values.hugepages}

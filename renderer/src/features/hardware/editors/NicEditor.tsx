@@ -5,8 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { NicChange, NicOptions, NicView } from '../../../../../shared/contract/hardware.js';
 import { useT } from '../../../i18n/index.js';
-import { CheckField, SelectField } from '../../../ui/Field.js';
-import { ApplyBar } from '../ApplyBar.js';
+import { CheckField } from '../../../ui/Field.js';
 import { checkChange, type HwFieldIssues } from '../issues.js';
 import { useDeviceChoices } from './devices/choices.js';
 import {
@@ -16,6 +15,8 @@ import {
   type NicSourceValues,
 } from './devices/NicSourceFields.js';
 import { RemoveDevice } from './devices/RemoveDevice.js';
+import { ChoiceField } from './fields.js';
+import { EditorSection } from './bar.js';
 import type { HwEditorProps } from './types.js';
 
 /** Source-field issues (`source.network`…) by their last part. */
@@ -78,23 +79,19 @@ const LinkSection = (p: SectionProps) => {
   const change: NicChange | null =
     up !== (p.nic.linkState === 'up') ? { kind: 'nic.link', mac: p.mac, state: up ? 'up' : 'down' } : null;
   return (
-    <section className="hwd-section" aria-labelledby="hwd-link-title" data-testid="hwd-link">
-      <h4 id="hwd-link-title">{t('hwd.nic.link')}</h4>
+    <EditorSection
+      p={p}
+      section="link"
+      titleId="hwd-link-title"
+      title={t('hwd.nic.link')}
+      testId="hwd-link"
+      change={change}
+      invalid={false}
+      onIssues={() => undefined}
+      onRevert={() => setUp(p.nic.linkState === 'up')}
+    >
       <CheckField label={t('hwd.nic.linkUp')} checked={up} onChange={setUp} data-testid="hwd-link-up" />
-      <ApplyBar
-        itemId={`${p.item.id}#link`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
-        change={change}
-        invalid={false}
-        onIssues={() => undefined}
-        onApplied={p.onApplied}
-        onRevert={() => setUp(p.nic.linkState === 'up')}
-      />
-    </section>
+    </EditorSection>
   );
 };
 
@@ -117,8 +114,21 @@ const ConnectionSection = (p: SectionProps) => {
   const shown = { ...issues, ...remote };
   const models = [...new Set([...(p.nic.model ? [p.nic.model] : []), ...p.hw.limits.nicModels])];
   return (
-    <section className="hwd-section" aria-labelledby="hwd-conn-title" data-testid="hwd-connection">
-      <h4 id="hwd-conn-title">{t('hwd.nic.connectionTitle')}</h4>
+    <EditorSection
+      p={p}
+      section="connection"
+      titleId="hwd-conn-title"
+      title={t('hwd.nic.connectionTitle')}
+      testId="hwd-connection"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setSource(now);
+        setModel(p.nic.model ?? '');
+        setRemote({});
+      }}
+    >
       <NicSourceFields
         idPrefix="hwd-nic"
         connectionId={p.connectionId}
@@ -130,31 +140,14 @@ const ConnectionSection = (p: SectionProps) => {
         }}
         errors={sourceErrors(shown)}
       />
-      <SelectField id="hwd-nic-model" label={t('hwd.nic.model')} value={model} onChange={setModel}>
-        {!p.nic.model && <option value="">{t('hwd.default')}</option>}
-        {models.map((m) => (
-          <option key={m} value={m}>
-            {m}
-          </option>
-        ))}
-      </SelectField>
-      <ApplyBar
-        itemId={`${p.item.id}#connection`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={p.onApplied}
-        onRevert={() => {
-          setSource(now);
-          setModel(p.nic.model ?? '');
-          setRemote({});
-        }}
+      <ChoiceField
+        id="hwd-nic-model"
+        label={t('hwd.nic.model')}
+        value={model}
+        onChange={setModel}
+        empty={p.nic.model ? undefined : t('hwd.default')}
+        options={models}
       />
-    </section>
+    </EditorSection>
   );
 };

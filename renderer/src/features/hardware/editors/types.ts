@@ -30,10 +30,13 @@ export interface HwEditorEntry {
   fixed?: { id: string; titleKey: string; order: number };
 }
 
+/** An adder's props: an editor's but the item (there is none yet); `onDone` with the new item's id. */
+export type HwAdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
+
 /** An "Add hardware" choice (a disk, a NIC…): its component takes the right column while adding. */
 export interface HwAdderEntry {
   id: string;
   titleKey: string;
   order: number;
-  component: ComponentType<Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void }>;
+  component: ComponentType<HwAdderProps>;
 }

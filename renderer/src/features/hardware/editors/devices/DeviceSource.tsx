@@ -2,10 +2,13 @@
 import type { DeviceChoices } from '../../../../../../shared/contract/hardware-devices.js';
 import { useT } from '../../../../i18n/index.js';
 import { SelectField, TextField } from '../../../../ui/Field.js';
+import { ChoiceField } from '../fields.js';
 import { formatBytes } from './choices.js';
 
+const IMAGE_KINDS = ['volume', 'file'] as const;
+
 export interface ExistingImage {
-  kind: 'volume' | 'file';
+  kind: (typeof IMAGE_KINDS)[number];
   pool: string;
   volume: string;
   path: string;
@@ -79,16 +82,15 @@ export const ImageFields = ({
   const pool = choices?.pools.find((p) => p.name === value.pool);
   return (
     <>
-      <SelectField
+      <ChoiceField
         id={`${idPrefix}-kind`}
         label={t('hwd.imageFrom')}
         value={value.kind}
-        onChange={(k) => onChange({ ...value, kind: k as ExistingImage['kind'] })}
+        onChange={(k) => onChange({ ...value, kind: k })}
         data-testid={`${idPrefix}-kind`}
-      >
-        <option value="volume">{t('hwd.imageFrom.volume')}</option>
-        <option value="file">{t('hwd.imageFrom.file')}</option>
-      </SelectField>
+        options={IMAGE_KINDS}
+        optionLabel={(k) => t(`hwd.imageFrom.${k}`)}
+      />
       {value.kind === 'volume' ? (
         <div className="hw-fields-row">
           <PoolSelect

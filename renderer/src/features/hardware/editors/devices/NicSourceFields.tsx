@@ -8,6 +8,7 @@ import type { DeviceChoices } from '../../../../../../shared/contract/hardware-d
 import { useCall } from '../../../../api/hooks.js';
 import { useT } from '../../../../i18n/index.js';
 import { SelectField, TextField } from '../../../../ui/Field.js';
+import { ChoiceField } from '../fields.js';
 
 export interface NicSourceValues {
   type: NicSourceInput['type'];
@@ -80,19 +81,15 @@ export const NicSourceFields = ({
   );
   return (
     <>
-      <SelectField
+      <ChoiceField
         id={`${idPrefix}-type`}
         label={t('hwd.nic.connection')}
         value={value.type}
-        onChange={(x) => set('type', x as NicSourceValues['type'])}
+        onChange={(x) => set('type', x)}
         data-testid={`${idPrefix}-type`}
-      >
-        {NIC_SOURCE_TYPES.map((s) => (
-          <option key={s} value={s}>
-            {t(`hwd.nic.type.${s}`)}
-          </option>
-        ))}
-      </SelectField>
+        options={NIC_SOURCE_TYPES}
+        optionLabel={(s) => t(`hwd.nic.type.${s}`)}
+      />
       {value.type === 'network' && (
         <SelectField
           id={`${idPrefix}-network`}
@@ -141,18 +138,13 @@ export const NicSourceFields = ({
             list={`${idPrefix}-dev-list`}
           />
           {suggestions(`${idPrefix}-dev-list`, false)}
-          <SelectField
+          <ChoiceField
             id={`${idPrefix}-mode`}
             label={t('hwd.nic.mode')}
             value={value.mode}
-            onChange={(x) => set('mode', x as NicSourceValues['mode'])}
-          >
-            {NIC_DIRECT_MODES.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </SelectField>
+            onChange={(x) => set('mode', x)}
+            options={NIC_DIRECT_MODES}
+          />
         </div>
       )}
       {value.type === 'user' && <p className="dim">{t('hwd.nic.userHint')}</p>}

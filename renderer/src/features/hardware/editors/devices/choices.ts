@@ -26,6 +26,10 @@ export const useDeviceChoices = (
   return state;
 };
 
+/** The units a size is typed in, the first the default. */
+export const SIZE_UNITS = ['GiB', 'MiB'] as const;
+export type SizeUnit = (typeof SIZE_UNITS)[number];
+
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
@@ -36,7 +40,7 @@ export const formatBytes = (n: number): string => {
 };
 
 /** A size typed as a number of `unit` (MiB or GiB), in bytes; null when it is not a positive number. */
-export const parseSize = (text: string, unit: 'MiB' | 'GiB'): number | null => {
+export const parseSize = (text: string, unit: SizeUnit): number | null => {
   const v = text.trim();
   if (!/^\d{1,9}(\.\d{1,3})?$/.test(v)) return null;
   const bytes = Math.round(Number(v) * (unit === 'GiB' ? GiB : MiB));

@@ -13,13 +13,12 @@ import {
   type HardwareChange,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField, TextField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
+import { TextField } from '../../../../ui/Field.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
-import type { HwEditorProps } from '../types.js';
+import { ChoiceField } from '../fields.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 import { GraphicsFields, offeredGraphicsTypes, portOf, type GraphicsValues } from './GraphicsFields.js';
-
-type AdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
 
 /** What can be added, by the device element it makes (also the new item's id prefix). */
 const WHAT = ['graphics', 'sound', 'input', 'tpm', 'rng', 'watchdog'] as const;
@@ -28,7 +27,8 @@ type What = (typeof WHAT)[number];
 const pick = <T extends string>(all: readonly T[], offered: readonly string[]): T[] =>
   offered.length === 0 ? [...all] : all.filter((x) => offered.includes(x));
 
-export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }: AdderProps) => {
+export const AddDevice = (props: HwAdderProps) => {
+  const { hw } = props;
   const t = useT();
   const [what, setWhat] = useState<What>('graphics');
   const gTypes = offeredGraphicsTypes(hw.limits);
@@ -115,7 +115,7 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
     optionLabel: (o: string) => string = (o) => o,
     field?: string,
   ) => (
-    <SelectField
+    <ChoiceField
       id={id}
       label={label}
       value={value}
@@ -124,22 +124,25 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
         touched();
       }}
       error={field ? err(field) : null}
-    >
-      {options.map((o) => (
-        <option key={o} value={o}>
-          {optionLabel(o)}
-        </option>
-      ))}
-    </SelectField>
+      options={options}
+      optionLabel={optionLabel}
+    />
   );
 
   const newId = (): string => `${what}:${hw.config[what].length}`;
 
   return (
-    <section aria-labelledby="hwdisp-add-title" data-testid="hw-add-device-form">
-      <h3 id="hwdisp-add-title" className="section-title">
-        {t('hwdisp.add.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwdisp-add-title"
+      title={t('hwdisp.add.title')}
+      testId="hw-add-device-form"
+      itemId="add-device"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      newItemId={newId}
+    >
       {sel(
         'hwdisp-add-what',
         t('hwdisp.add.what'),
@@ -258,19 +261,6 @@ export const AddDevice = ({ connectionId, vmUuid, vmName, running, hw, onDone }:
           )}
         </div>
       )}
-      <ApplyBar
-        itemId="add-device"
-        now={hw.config}
-        connectionId={connectionId}
-        vmUuid={vmUuid}
-        vmName={vmName}
-        running={running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => onDone(newId())}
-        onRevert={() => onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

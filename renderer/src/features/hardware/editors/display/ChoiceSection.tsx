@@ -1,9 +1,10 @@
 /** One drop-down with its own Apply bar (a video model, a sound card, a watchdog's action…). */
 import { useMemo, useState } from 'react';
 import type { HardwareChange } from '../../../../../../shared/contract/hardware.js';
-import { SelectField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
+
 import { checkChange, type HwFieldIssues } from '../../issues.js';
+import { EditorSection } from '../bar.js';
+import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
 
 export const ChoiceSection = ({
@@ -40,9 +41,21 @@ export const ChoiceSection = ({
   const shown: HwFieldIssues = { ...issues, ...remote };
   const all = options.includes(now) || !now ? options : [now, ...options];
   return (
-    <section className="hwd-section" aria-labelledby={title ? `${id}-title` : undefined} data-testid={id}>
-      {title && <h4 id={`${id}-title`}>{title}</h4>}
-      <SelectField
+    <EditorSection
+      p={p}
+      section={id}
+      titleId={`${id}-title`}
+      title={title}
+      testId={id}
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setValue(now);
+        setRemote({});
+      }}
+    >
+      <ChoiceField
         id={`${id}-select`}
         label={label}
         value={value}
@@ -50,30 +63,10 @@ export const ChoiceSection = ({
           setValue(v);
           setRemote({});
         }}
-        error={shown[field] ?? null}
-      >
-        {all.map((o) => (
-          <option key={o} value={o}>
-            {optionLabel ? optionLabel(o) : o}
-          </option>
-        ))}
-      </SelectField>
-      <ApplyBar
-        itemId={`${p.item.id}#${id}`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={p.onApplied}
-        onRevert={() => {
-          setValue(now);
-          setRemote({});
-        }}
+        error={shown[field]}
+        options={all}
+        optionLabel={optionLabel}
       />
-    </section>
+    </EditorSection>
   );
 };

@@ -5,11 +5,12 @@
 import { useMemo, useState } from 'react';
 import type { GraphicsEdit, GraphicsType, GraphicsView } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField, TextField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
+import { TextField } from '../../../../ui/Field.js';
 import { DeviceView } from '../../DeviceView.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
+import { ChoiceField } from '../fields.js';
+import { EditorSection } from '../bar.js';
 import type { HwEditorProps } from '../types.js';
 import { GraphicsFields, offeredGraphicsTypes, portOf, type GraphicsValues } from './GraphicsFields.js';
 import { DeviceGone, itemIndex } from './common.js';
@@ -79,8 +80,20 @@ const ConnectionSection = (p: SectionProps) => {
   }, [v, p.g]);
   const shown = { ...issues, ...remote };
   return (
-    <section className="hwd-section" aria-labelledby="hwdisp-gfx-conn" data-testid="hwdisp-gfx-connection">
-      <h4 id="hwdisp-gfx-conn">{t('hwdisp.gfx.connection')}</h4>
+    <EditorSection
+      p={p}
+      section="connection"
+      titleId="hwdisp-gfx-conn"
+      title={t('hwdisp.gfx.connection')}
+      testId="hwdisp-gfx-connection"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setV(now);
+        setRemote({});
+      }}
+    >
       <GraphicsFields
         idPrefix="hwdisp-gfx"
         value={v}
@@ -91,29 +104,17 @@ const ConnectionSection = (p: SectionProps) => {
         errors={shown}
         types={offeredGraphicsTypes(p.hw.limits)}
       />
-      <ApplyBar
-        itemId={`${p.item.id}#connection`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={p.onApplied}
-        onRevert={() => {
-          setV(now);
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };
 
+/** Keep the password, set a new one, or have none. */
+const PASSWORD_MODES = ['keep', 'set', 'none'] as const;
+type PasswordMode = (typeof PASSWORD_MODES)[number];
+
 const PasswordSection = (p: SectionProps) => {
   const t = useT();
-  const [mode, setMode] = useState<'keep' | 'set' | 'none'>('keep');
+  const [mode, setMode] = useState<PasswordMode>('keep');
   const [password, setPassword] = useState('');
   const [remote, setRemote] = useState<HwFieldIssues>({});
   const { change, issues } = useMemo(() => {
@@ -128,22 +129,33 @@ const PasswordSection = (p: SectionProps) => {
   }, [mode, password, p.index, p.g.type]);
   const shown = { ...issues, ...remote };
   return (
-    <section className="hwd-section" aria-labelledby="hwdisp-gfx-pw" data-testid="hwdisp-gfx-password">
-      <h4 id="hwdisp-gfx-pw">{t('hwdisp.gfx.password')}</h4>
+    <EditorSection
+      p={p}
+      section="password"
+      titleId="hwdisp-gfx-pw"
+      title={t('hwdisp.gfx.password')}
+      testId="hwdisp-gfx-password"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+      onRevert={() => {
+        setMode('keep');
+        setPassword('');
+        setRemote({});
+      }}
+    >
       <div className="hw-fields-row">
-        <SelectField
+        <ChoiceField
           id="hwdisp-gfx-pw-mode"
           label={t('hwdisp.gfx.passwordMode')}
           value={mode}
           onChange={(m) => {
-            setMode(m as 'keep' | 'set' | 'none');
+            setMode(m);
             setRemote({});
           }}
-        >
-          <option value="keep">{t('hwdisp.gfx.pw.keep')}</option>
-          <option value="set">{t('hwdisp.gfx.pw.set')}</option>
-          <option value="none">{t('hwdisp.gfx.pw.none')}</option>
-        </SelectField>
+          options={PASSWORD_MODES}
+          optionLabel={(m) => t(`hwdisp.gfx.pw.${m}`)}
+        />
         {mode === 'set' && (
           <TextField
             id="hwdisp-gfx-pw-value"
@@ -161,23 +173,6 @@ const PasswordSection = (p: SectionProps) => {
         )}
       </div>
       <p className="dim">{t('hwdisp.gfx.passwordHint')}</p>
-      <ApplyBar
-        itemId={`${p.item.id}#password`}
-        now={p.hw.config}
-        connectionId={p.connectionId}
-        vmUuid={p.vmUuid}
-        vmName={p.vmName}
-        running={p.running}
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={p.onApplied}
-        onRevert={() => {
-          setMode('keep');
-          setPassword('');
-          setRemote({});
-        }}
-      />
-    </section>
+    </EditorSection>
   );
 };

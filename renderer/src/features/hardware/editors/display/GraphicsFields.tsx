@@ -5,12 +5,15 @@ import {
   type HostLimits,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField, TextField } from '../../../../ui/Field.js';
+import { TextField } from '../../../../ui/Field.js';
+import { ChoiceField } from '../fields.js';
+
+const PORT_MODES = ['auto', 'fixed'] as const;
 
 export interface GraphicsValues {
   type: GraphicsType;
   listen: string;
-  portMode: 'auto' | 'fixed';
+  portMode: (typeof PORT_MODES)[number];
   port: string;
 }
 
@@ -41,19 +44,15 @@ export const GraphicsFields = ({
   const set = <K extends keyof GraphicsValues>(k: K, v: GraphicsValues[K]) => onChange({ ...value, [k]: v });
   return (
     <>
-      <SelectField
+      <ChoiceField
         id={`${idPrefix}-type`}
         label={t('hwdisp.gfx.type')}
         value={value.type}
-        onChange={(v) => set('type', v as GraphicsType)}
-        error={errors['type'] ?? null}
-      >
-        {types.map((g) => (
-          <option key={g} value={g}>
-            {t(`hwdisp.gfx.type.${g}`)}
-          </option>
-        ))}
-      </SelectField>
+        onChange={(v) => set('type', v)}
+        error={errors['type']}
+        options={types}
+        optionLabel={(g) => t(`hwdisp.gfx.type.${g}`)}
+      />
       <TextField
         id={`${idPrefix}-listen`}
         label={t('hwdisp.gfx.listen')}
@@ -66,15 +65,14 @@ export const GraphicsFields = ({
         data-testid={`${idPrefix}-listen`}
       />
       <div className="hw-fields-row">
-        <SelectField
+        <ChoiceField
           id={`${idPrefix}-port-mode`}
           label={t('hwdisp.gfx.port')}
           value={value.portMode}
-          onChange={(v) => set('portMode', v as 'auto' | 'fixed')}
-        >
-          <option value="auto">{t('hwdisp.gfx.portAuto')}</option>
-          <option value="fixed">{t('hwdisp.gfx.portFixed')}</option>
-        </SelectField>
+          onChange={(v) => set('portMode', v)}
+          options={PORT_MODES}
+          optionLabel={(m) => t(m === 'auto' ? 'hwdisp.gfx.portAuto' : 'hwdisp.gfx.portFixed')}
+        />
         {value.portMode === 'fixed' && (
           <TextField
             id={`${idPrefix}-port`}

@@ -5,12 +5,12 @@
 import { useState } from 'react';
 import type { ChannelAdd } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
-import { barProps, type AdderProps } from './common.js';
+import { ChoiceField } from '../fields.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 
-export const AddChannel = (props: AdderProps) => {
+export const AddChannel = (props: HwAdderProps) => {
   const t = useT();
   const spice = props.hw.limits.graphicsTypes.includes('spice');
   const presets = spice ? (['guest-agent', 'spice-agent'] as const) : (['guest-agent'] as const);
@@ -19,37 +19,30 @@ export const AddChannel = (props: AdderProps) => {
   const change: ChannelAdd = { kind: 'channel.add', preset };
   const shown = { ...checkChange(change), ...remote };
   return (
-    <section aria-labelledby="hwp-add-channel-title" data-testid="hw-add-channel-form">
-      <h3 id="hwp-add-channel-title" className="section-title">
-        {t('hwp.addChannel.title')}
-      </h3>
-      <SelectField
+    <AdderForm
+      p={props}
+      titleId="hwp-add-channel-title"
+      title={t('hwp.addChannel.title')}
+      testId="hw-add-channel-form"
+      itemId="add-channel"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+    >
+      <ChoiceField
         id="hwp-add-channel-preset"
         label={t('hwp.addChannel.which')}
         value={preset}
         onChange={(v) => {
-          setPreset(v as ChannelAdd['preset']);
+          setPreset(v);
           setRemote({});
         }}
-        error={shown['preset'] ?? null}
-        hint={<span className="dim">{t(`hwp.addChannel.hint.${preset}`)}</span>}
-      >
-        {presets.map((p) => (
-          <option key={p} value={p}>
-            {t(`hwp.addChannel.${p}`)}
-          </option>
-        ))}
-      </SelectField>
-      {!spice && <p className="dim">{t('hwp.addChannel.noSpice')}</p>}
-      <ApplyBar
-        {...barProps(props)}
-        itemId="add-channel"
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => props.onDone()}
-        onRevert={() => props.onDone()}
+        error={shown['preset']}
+        hint={t(`hwp.addChannel.hint.${preset}`)}
+        options={presets}
+        optionLabel={(p) => t(`hwp.addChannel.${p}`)}
       />
-    </section>
+      {!spice && <p className="dim">{t('hwp.addChannel.noSpice')}</p>}
+    </AdderForm>
   );
 };

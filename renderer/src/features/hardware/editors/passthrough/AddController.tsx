@@ -7,12 +7,12 @@ import {
   type ControllerType,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
-import { barProps, type AdderProps } from './common.js';
+import { ChoiceField } from '../fields.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 
-export const AddController = (props: AdderProps) => {
+export const AddController = (props: HwAdderProps) => {
   const t = useT();
   const [type, setType] = useState<ControllerType>('scsi');
   const [model, setModel] = useState<string>(CONTROLLER_MODELS.scsi[0]!);
@@ -21,55 +21,42 @@ export const AddController = (props: AdderProps) => {
   const change: ControllerAdd = { kind: 'controller.add', type, ...(models.length ? { model } : {}) };
   const shown = { ...checkChange(change), ...remote };
   return (
-    <section aria-labelledby="hwp-add-controller-title" data-testid="hw-add-controller-form">
-      <h3 id="hwp-add-controller-title" className="section-title">
-        {t('hwp.addController.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwp-add-controller-title"
+      title={t('hwp.addController.title')}
+      testId="hw-add-controller-form"
+      itemId="add-controller"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+    >
       <div className="hw-fields-row">
-        <SelectField
+        <ChoiceField
           id="hwp-add-controller-type"
           label={t('hwp.addController.type')}
           value={type}
-          onChange={(v) => {
-            const next = v as ControllerType;
+          onChange={(next) => {
             setType(next);
             setModel(CONTROLLER_MODELS[next][0] ?? '');
             setRemote({});
           }}
-          error={shown['type'] ?? null}
-        >
-          {CONTROLLER_TYPES.map((x) => (
-            <option key={x} value={x}>
-              {t(`hwp.controller.type.${x}`)}
-            </option>
-          ))}
-        </SelectField>
+          error={shown['type']}
+          options={CONTROLLER_TYPES}
+          optionLabel={(x) => t(`hwp.controller.type.${x}`)}
+        />
         {models.length > 0 && (
-          <SelectField
+          <ChoiceField
             id="hwp-add-controller-model"
             label={t('hwp.controller.model')}
             value={model}
             onChange={setModel}
-            error={shown['model'] ?? null}
-          >
-            {models.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </SelectField>
+            error={shown['model']}
+            options={models}
+          />
         )}
       </div>
       <p className="dim">{t(`hwp.addController.hint.${type}`)}</p>
-      <ApplyBar
-        {...barProps(props)}
-        itemId="add-controller"
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => props.onDone()}
-        onRevert={() => props.onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

@@ -6,9 +6,9 @@ import { useMemo, useState } from 'react';
 import type { FilesystemAdd } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
 import { CheckField, TextField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
-import { barProps, type AdderProps } from './common.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 
 /** A tag no share of the VM uses yet: share, share1, share2, … */
 const freeTag = (taken: readonly (string | null)[]): string => {
@@ -18,7 +18,7 @@ const freeTag = (taken: readonly (string | null)[]): string => {
   }
 };
 
-export const AddFilesystem = (props: AdderProps) => {
+export const AddFilesystem = (props: HwAdderProps) => {
   const t = useT();
   const { hw } = props;
   const needsMemory = !hw.config.filesystem.sharedMemory;
@@ -40,10 +40,16 @@ export const AddFilesystem = (props: AdderProps) => {
   const shown = { ...issues, ...remote };
   const touched = () => setRemote({});
   return (
-    <section aria-labelledby="hwp-add-fs-title" data-testid="hw-add-filesystem-form">
-      <h3 id="hwp-add-fs-title" className="section-title">
-        {t('hwp.addFs.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwp-add-fs-title"
+      title={t('hwp.addFs.title')}
+      testId="hw-add-filesystem-form"
+      itemId="add-filesystem"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+    >
       <TextField
         id="hwp-add-fs-source"
         label={t('hwp.fs.source')}
@@ -86,15 +92,6 @@ export const AddFilesystem = (props: AdderProps) => {
           {shown['sharedMemory'] && <p className="error-text">{shown['sharedMemory']}</p>}
         </div>
       )}
-      <ApplyBar
-        {...barProps(props)}
-        itemId="add-filesystem"
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => props.onDone()}
-        onRevert={() => props.onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

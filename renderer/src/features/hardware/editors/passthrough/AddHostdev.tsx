@@ -9,9 +9,9 @@ import type { HostdevAdd } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
 import { FailureNote } from '../../../../ui/FailureNote.js';
 import { Spinner } from '../../../../ui/icons.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import type { HwFieldIssues } from '../../issues.js';
-import { barProps, type AdderProps } from './common.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 import { deviceName, refused, sourceFor, useHostDevices } from './hostDevices.js';
 import './passthrough.css';
 
@@ -78,7 +78,7 @@ const DeviceGroup = ({
   );
 };
 
-export const AddHostdev = (props: AdderProps) => {
+export const AddHostdev = (props: HwAdderProps) => {
   const t = useT();
   const { devices, error } = useHostDevices(props.connectionId);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -87,10 +87,16 @@ export const AddHostdev = (props: AdderProps) => {
   const device = all.find((d) => d.name === chosen && !refused(d));
   const change: HostdevAdd | null = device ? { kind: 'hostdev.add', source: sourceFor(device, all) } : null;
   return (
-    <section aria-labelledby="hwp-add-hostdev-title" data-testid="hw-add-hostdev-form">
-      <h3 id="hwp-add-hostdev-title" className="section-title">
-        {t('hwp.addHostdev.title')}
-      </h3>
+    <AdderForm
+      p={props}
+      titleId="hwp-add-hostdev-title"
+      title={t('hwp.addHostdev.title')}
+      testId="hw-add-hostdev-form"
+      itemId="add-hostdev"
+      change={change}
+      invalid={false}
+      onIssues={setRemote}
+    >
       {error && <FailureNote message={t('hwp.hostdev.listFailed')} detail={error} />}
       {!devices && !error && <Spinner label={t('common.loading')} />}
       {devices && (
@@ -116,15 +122,6 @@ export const AddHostdev = (props: AdderProps) => {
         </>
       )}
       {remote['source'] && <p className="error-text">{remote['source']}</p>}
-      <ApplyBar
-        {...barProps(props)}
-        itemId="add-hostdev"
-        change={change}
-        invalid={false}
-        onIssues={setRemote}
-        onApplied={() => props.onDone()}
-        onRevert={() => props.onDone()}
-      />
-    </section>
+    </AdderForm>
   );
 };

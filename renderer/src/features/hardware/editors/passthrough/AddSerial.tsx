@@ -2,45 +2,41 @@
 import { useState } from 'react';
 import type { SerialAdd } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import { checkChange, type HwFieldIssues } from '../../issues.js';
-import { barProps, type AdderProps } from './common.js';
+import { ChoiceField } from '../fields.js';
+import { AdderForm } from '../bar.js';
+import type { HwAdderProps } from '../types.js';
 
-export const AddSerial = (props: AdderProps) => {
+export const AddSerial = (props: HwAdderProps) => {
   const t = useT();
   const [device, setDevice] = useState<SerialAdd['device']>('serial');
   const [remote, setRemote] = useState<HwFieldIssues>({});
   const change: SerialAdd = { kind: 'serial.add', device };
   const shown = { ...checkChange(change), ...remote };
   return (
-    <section aria-labelledby="hwp-add-serial-title" data-testid="hw-add-serial-form">
-      <h3 id="hwp-add-serial-title" className="section-title">
-        {t('hwp.addSerial.title')}
-      </h3>
-      <SelectField
+    <AdderForm
+      p={props}
+      titleId="hwp-add-serial-title"
+      title={t('hwp.addSerial.title')}
+      testId="hw-add-serial-form"
+      itemId="add-serial"
+      change={change}
+      invalid={Object.keys(shown).length > 0}
+      onIssues={setRemote}
+    >
+      <ChoiceField
         id="hwp-add-serial-device"
         label={t('hwp.addSerial.device')}
         value={device}
         onChange={(v) => {
-          setDevice(v as SerialAdd['device']);
+          setDevice(v);
           setRemote({});
         }}
-        error={shown['device'] ?? null}
-        hint={<span className="dim">{t(`hwp.addSerial.hint.${device}`)}</span>}
-      >
-        <option value="serial">{t('hwp.addSerial.serial')}</option>
-        <option value="console">{t('hwp.addSerial.console')}</option>
-      </SelectField>
-      <ApplyBar
-        {...barProps(props)}
-        itemId="add-serial"
-        change={change}
-        invalid={Object.keys(shown).length > 0}
-        onIssues={setRemote}
-        onApplied={() => props.onDone()}
-        onRevert={() => props.onDone()}
+        error={shown['device']}
+        hint={t(`hwp.addSerial.hint.${device}`)}
+        options={['serial', 'console']}
+        optionLabel={(d) => t(`hwp.addSerial.${d}`)}
       />
-    </section>
+    </AdderForm>
   );
 };

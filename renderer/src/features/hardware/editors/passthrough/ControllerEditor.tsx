@@ -9,12 +9,12 @@ import {
   type ControllerView,
 } from '../../../../../../shared/contract/hardware.js';
 import { useT } from '../../../../i18n/index.js';
-import { SelectField } from '../../../../ui/Field.js';
-import { ApplyBar } from '../../ApplyBar.js';
 import type { HwFieldIssues } from '../../issues.js';
 import { RemoveDevice } from '../devices/RemoveDevice.js';
+import { ChoiceField } from '../fields.js';
 import type { HwEditorProps } from '../types.js';
-import { barProps, Facts, nthOf } from './common.js';
+import { EditorSection } from '../bar.js';
+import { Facts, nthOf } from './common.js';
 
 const EDITABLE = ['usb', 'scsi', 'virtio-serial'] as const;
 type Editable = (typeof EDITABLE)[number];
@@ -75,9 +75,17 @@ const ModelSection = (p: HwEditorProps & { c: ControllerView; type: 'usb' | 'scs
       ? { kind: 'controller.model', type: p.type, index: p.c.index, model }
       : null;
   return (
-    <section className="hwd-section" aria-labelledby="hwp-model-title">
-      <h4 id="hwp-model-title">{t('hwp.controller.modelTitle')}</h4>
-      <SelectField
+    <EditorSection
+      p={p}
+      section="model"
+      titleId="hwp-model-title"
+      title={t('hwp.controller.modelTitle')}
+      change={change}
+      invalid={false}
+      onIssues={setRemote}
+      onRevert={() => setModel(p.c.model ?? '')}
+    >
+      <ChoiceField
         id="hwp-controller-model"
         label={t('hwp.controller.model')}
         value={model}
@@ -85,24 +93,10 @@ const ModelSection = (p: HwEditorProps & { c: ControllerView; type: 'usb' | 'scs
           setModel(v);
           setRemote({});
         }}
-        error={remote['model'] ?? null}
-      >
-        {!p.c.model && <option value="">{t('hwd.default')}</option>}
-        {models.map((m) => (
-          <option key={m} value={m}>
-            {m}
-          </option>
-        ))}
-      </SelectField>
-      <ApplyBar
-        {...barProps(p)}
-        itemId={`${p.item.id}#model`}
-        change={change}
-        invalid={false}
-        onIssues={setRemote}
-        onApplied={p.onApplied}
-        onRevert={() => setModel(p.c.model ?? '')}
+        error={remote['model']}
+        empty={p.c.model ? undefined : t('hwd.default')}
+        options={models}
       />
-    </section>
+    </EditorSection>
   );
 };

@@ -1,6 +1,5 @@
 /** What the channel, serial, controller, shared folder and host device editors share. */
 import { Fragment, type ReactNode } from 'react';
-import type { HwEditorProps } from '../types.js';
 
 /** The n of a device id `<element>:<n>` (the n-th element of that name in the config), or null. */
 export const nthOf = (id: string): number | null => {
@@ -21,14 +20,3 @@ export const Facts = ({ rows, testId }: { rows: [string, ReactNode | null][]; te
       ))}
   </dl>
 );
-
-export type AdderProps = Omit<HwEditorProps, 'item'> & { onDone: (newItemId?: string) => void };
-
-/** The ApplyBar props every adder and editor passes the same way. */
-export const barProps = (p: Omit<HwEditorProps, 'item'>) => ({
-  connectionId: p.connectionId,
-  vmUuid: p.vmUuid,
-  vmName: p.vmName,
-  running: p.running,
-  now: p.hw.config,
-});
