@@ -73,6 +73,12 @@ const heldByVm = (live: TuningView): { sizeKiB: number; nodes: number[] | null; 
   });
 };
 
+/** The host's normal page size: the smallest its cells list (4 KiB on x86). */
+export const baseKiB = (cells: readonly HostCell[]): number => {
+  const sizes = cells.flatMap((c) => c.pages.map((p) => p.sizeKiB));
+  return sizes.length === 0 ? 4 : Math.min(...sizes);
+};
+
 const cellsText = (ids: readonly number[]): string => `cell${ids.length === 1 ? '' : 's'} ${list(ids)}`;
 
 export const checkGuestNuma = (change: GuestNumaChange, ctx: NumaCheckContext): NumaIssue[] => {
@@ -134,8 +140,10 @@ export const checkGuestNuma = (change: GuestNumaChange, ctx: NumaCheckContext): 
     }
   });
   const pages = change.hugepages ?? [];
+  // The normal page size may back single cells (the rest on huge pages), as libvirt allows.
+  const base = baseKiB(ctx.cells);
   pages.forEach((p, i) => {
-    if (!sizes.includes(p.sizeKiB))
+    if (!sizes.includes(p.sizeKiB) && !(p.sizeKiB === base && p.cells !== null))
       out.push({
         path: ['hugepages', i, 'sizeKiB'],
         message:
@@ -163,7 +171,7 @@ export const checkGuestNuma = (change: GuestNumaChange, ctx: NumaCheckContext): 
   const needs = new Map<string, { sizeKiB: number; nodes: number[]; pages: number }>();
   for (const c of cells) {
     const size = cellPageSize(change.hugepages, c.id);
-    if (!size) continue;
+    if (!size || size === base) continue;
     const nodes = c.hostNodes?.nodeset ?? vmNodes ?? hostNodes;
     const key = `${size}/${list(nodes)}`;
     const n = needs.get(key) ?? { sizeKiB: size, nodes: [...nodes].sort((a, b) => a - b), pages: 0 };

@@ -15,7 +15,10 @@ const view = (extra = '') =>
 const host = (id: number): HostCell => ({
   id,
   memoryKiB: null,
-  pages: [],
+  pages: [
+    { sizeKiB: 4, count: 1000 },
+    { sizeKiB: 2048, count: 64 },
+  ],
   cpus: [id * 2, id * 2 + 1].map((c) => ({
     id: c,
     socket: id,
@@ -129,6 +132,18 @@ describe('guest NUMA checks', () => {
       [
         "Too few free huge pages: the VM needs 50 pages of 2 MiB on node 0; node 0 has 40 free. Reserve more on the host's memory page, choose another size or bind the cells to other nodes.",
       ],
+    );
+  });
+
+  it('one cell on normal pages takes no huge pages (libvirt allows the base size per cell)', () => {
+    const two = [cell(0, [0, 1], 64, [0]), cell(1, [2, 3], 512, [0])];
+    const hp = [
+      { sizeKiB: 2048, cells: null },
+      { sizeKiB: 4, cells: [1] },
+    ];
+    expect(messages(change(two, hp))).toEqual([]);
+    expect(messages(change(two, [{ sizeKiB: 4, cells: null }]))[0]).toBe(
+      'This host has no 4 KiB huge pages (its sizes: 2 MiB, 1 GiB).',
     );
   });
 
