@@ -146,7 +146,7 @@ const HostPools = ({ data }: { data: TuningGetOutput }) => {
           <tr key={`${p.cell}-${p.sizeKiB}`} data-testid={`tune-gnuma-pool-${p.cell}-${p.sizeKiB}`}>
             <td>{p.cell}</td>
             <td>{pageSizeText(p.sizeKiB)}</td>
-            <td>{p.free ?? '—'}</td>
+            <td data-testid={`tune-gnuma-pool-${p.cell}-${p.sizeKiB}-free`}>{p.free ?? '—'}</td>
             <td>{p.total}</td>
           </tr>
         ))}
@@ -269,70 +269,74 @@ export const GuestNuma = (props: Props) => {
             const id = `tune-gnuma-cell-${i}`;
             return (
               <fieldset key={i} className="tune-gnuma-cell" role="listitem" data-testid={id}>
-                <legend>{t('tune.gnuma.cell', { n: i })}</legend>
-                <TextField
-                  id={`${id}-cpus`}
-                  data-testid={`${id}-cpus`}
-                  label={t('tune.gnuma.vcpus', { max: c.maxVcpus - 1 })}
-                  value={r.cpus}
-                  autoComplete="off"
-                  placeholder="0-1"
-                  onChange={(v) => set({ cpus: v })}
-                  error={issueAt('cells', i, 'cpus')}
-                />
-                <TextField
-                  id={`${id}-mem`}
-                  data-testid={`${id}-mem`}
-                  label={t('tune.gnuma.memory')}
-                  value={r.memMiB}
-                  inputMode="numeric"
-                  autoComplete="off"
-                  onChange={(v) => set({ memMiB: v })}
-                  error={issueAt('cells', i, 'memoryKiB')}
-                />
-                <TextField
-                  id={`${id}-nodes`}
-                  data-testid={`${id}-nodes`}
-                  label={t('tune.gnuma.hostNodes', { nodes: cpuListText(hostNodes) })}
-                  value={r.nodes}
-                  autoComplete="off"
-                  placeholder={t('tune.gnuma.anyNode')}
-                  onChange={(v) => set({ nodes: v })}
-                  error={issueAt('cells', i, 'hostNodes')}
-                />
-                {pageSize !== '' && (
-                  <SelectField
-                    id={`${id}-page`}
-                    data-testid={`${id}-page`}
-                    label={t('tune.gnuma.cellPage')}
-                    value={r.page}
-                    onChange={(v) => set({ page: v })}
+                <legend>
+                  {t('tune.gnuma.cell', { n: i })}
+                  <button
+                    type="button"
+                    className="btn small flat tune-gnuma-remove"
+                    data-testid={`${id}-remove`}
+                    aria-label={t('tune.gnuma.removeCell', { n: i })}
+                    onClick={() => {
+                      edit(rows.filter((_, k) => k !== i));
+                      if (rows.length > 1) focusCell(Math.max(0, i - 1));
+                    }}
                   >
-                    <option value="">
-                      {t('tune.gnuma.sameAsVm', { size: pageSizeText(Number(pageSize)) })}
-                    </option>
-                    <option value={String(base)}>
-                      {t('tune.gnuma.normalPages', { size: pageSizeText(base) })}
-                    </option>
-                    {sizes.map((s) => (
-                      <option key={s} value={String(s)}>
-                        {pageSizeText(s)}
+                    {t('tune.gnuma.remove')}
+                  </button>
+                </legend>
+                <div className="tune-gnuma-cell-fields">
+                  <TextField
+                    id={`${id}-cpus`}
+                    data-testid={`${id}-cpus`}
+                    label={t('tune.gnuma.vcpus', { max: c.maxVcpus - 1 })}
+                    value={r.cpus}
+                    autoComplete="off"
+                    placeholder="0-1"
+                    onChange={(v) => set({ cpus: v })}
+                    error={issueAt('cells', i, 'cpus')}
+                  />
+                  <TextField
+                    id={`${id}-mem`}
+                    data-testid={`${id}-mem`}
+                    label={t('tune.gnuma.memory')}
+                    value={r.memMiB}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    onChange={(v) => set({ memMiB: v })}
+                    error={issueAt('cells', i, 'memoryKiB')}
+                  />
+                  <TextField
+                    id={`${id}-nodes`}
+                    data-testid={`${id}-nodes`}
+                    label={t('tune.gnuma.hostNodes', { nodes: cpuListText(hostNodes) })}
+                    value={r.nodes}
+                    autoComplete="off"
+                    placeholder={t('tune.gnuma.anyNode')}
+                    onChange={(v) => set({ nodes: v })}
+                    error={issueAt('cells', i, 'hostNodes')}
+                  />
+                  {pageSize !== '' && (
+                    <SelectField
+                      id={`${id}-page`}
+                      data-testid={`${id}-page`}
+                      label={t('tune.gnuma.cellPage')}
+                      value={r.page}
+                      onChange={(v) => set({ page: v })}
+                    >
+                      <option value="">
+                        {t('tune.gnuma.sameAsVm', { size: pageSizeText(Number(pageSize)) })}
                       </option>
-                    ))}
-                  </SelectField>
-                )}
-                <button
-                  type="button"
-                  className="btn small flat tune-gnuma-remove"
-                  data-testid={`${id}-remove`}
-                  aria-label={t('tune.gnuma.removeCell', { n: i })}
-                  onClick={() => {
-                    edit(rows.filter((_, k) => k !== i));
-                    if (rows.length > 1) focusCell(Math.max(0, i - 1));
-                  }}
-                >
-                  {t('tune.gnuma.remove')}
-                </button>
+                      <option value={String(base)}>
+                        {t('tune.gnuma.normalPages', { size: pageSizeText(base) })}
+                      </option>
+                      {sizes.map((s) => (
+                        <option key={s} value={String(s)}>
+                          {pageSizeText(s)}
+                        </option>
+                      ))}
+                    </SelectField>
+                  )}
+                </div>
               </fieldset>
             );
           })}

@@ -13,7 +13,7 @@ export default {
   'tune.gnuma.anyNode': 'any',
   'tune.gnuma.cellPage': 'Page size',
   'tune.gnuma.sameAsVm': 'As the VM ({size})',
-  'tune.gnuma.normalPages': 'Normal pages ({size})',
+  'tune.gnuma.normalPages': 'Normal ({size})',
   'tune.gnuma.remove': 'Remove',
   'tune.gnuma.removeCell': 'Remove cell {n}',
   'tune.gnuma.add': 'Add cell',
