@@ -184,6 +184,21 @@ describe.skipIf(!sys.available || !have2M)(
       expect(readGuestNuma(DomainXml.parse(await inactive())).cells.map((c) => c.cpus)).toEqual([[1], [0]]);
     });
 
+    it('what libvirt refuses anyway comes back with its own message, the definition unchanged', async () => {
+      // libvirt wants 'restrictive' memnodes when the VM's memory mode is 'restrictive': a rule of its own.
+      await f!.client.domainDestroy(dom).catch(() => {});
+      await apply({ kind: 'numatune', mode: 'restrictive', nodeset: [0] });
+      const before = await inactive();
+      const r = await apply(twoCells(64));
+      expect(r).toMatchObject({ timing: 'next-boot', config: 'failed', live: 'unchanged' });
+      expect(r.message).toMatch(
+        /^libvirt refused the guest NUMA cells and huge pages of .*; nothing was changed\.$/,
+      );
+      expect(r.detail).toMatch(/restrictive/);
+      expect(await inactive()).toBe(before);
+      await apply({ kind: 'numatune', mode: 'strict', nodeset: [0] });
+    });
+
     it('no cells removes the guest topology and the huge pages', async () => {
       await f!.client.domainDestroy(dom).catch(() => {});
       const r = await apply({ kind: 'guest-numa', cells: [], hugepages: null });

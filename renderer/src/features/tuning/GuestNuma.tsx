@@ -39,8 +39,10 @@ type GuestNumaChange = Extract<TuningChange, { kind: 'guest-numa' }>;
 const MiB = 1024;
 
 /** The fields' starting values: what the next-boot definition says. */
-const initial = (g: GuestNumaView) => {
-  const pages = g.hugepages;
+const initial = (g: GuestNumaView, hostSizes: readonly number[]) => {
+  // `<hugepages/>` with no page (the Hardware tab's switch) means the host's default size: its smallest.
+  const pages =
+    g.hugepages?.length === 0 && hostSizes[0] ? [{ sizeKiB: hostSizes[0], cells: null }] : g.hugepages;
   const base = pages ? (pages.find((p) => p.cells === null) ?? pages[0]) : undefined;
   const rows: Row[] = g.cells.map((c) => {
     const own = pages?.find((p) => p.cells?.includes(c.id));
@@ -164,7 +166,8 @@ export const GuestNuma = (props: Props) => {
   const t = useT();
   const { data } = props;
   const c = data.config;
-  const start = initial(c.guestNuma);
+  const sizes = [...new Set(data.host.hugepages.map((p) => p.sizeKiB))].sort((a, b) => a - b);
+  const start = initial(c.guestNuma, sizes);
   const [rows, setRows] = useState<Row[]>(start.rows);
   const [pageSize, setPageSize] = useState(start.pageSize);
   const [mode, setMode] = useState<Mode>(start.mode);
@@ -173,7 +176,6 @@ export const GuestNuma = (props: Props) => {
   const { busy, outcome, apply, clear } = useApply(props.connectionId, props.vmUuid, props.onApplied);
   const list = useRef<HTMLDivElement>(null);
 
-  const sizes = [...new Set(data.host.hugepages.map((p) => p.sizeKiB))].sort((a, b) => a - b);
   const hostNodes = data.host.cells.map((h) => h.id);
   const base = baseKiB(data.host.cells);
   const edit = (next: Row[]) => {
