@@ -39,6 +39,8 @@ import {
   formatCpuList,
   iotuneParamNames,
   readDomainTuning,
+  setGuestNuma,
+  tidyLayout,
 } from '../libvirt-xml/index.js';
 import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
 import { applyNextBootOnly, changeNameMore, nextBootOnly, tuningStepMore } from './steps-more.js';
@@ -228,8 +230,8 @@ export class TuningService {
     };
   }
 
-  async apply(input: CallInput<'tuning.apply'>): Promise<CallOutput<'tuning.apply'>> {
-    const change = input.change as TuningChange;
+  /** The VM, its next-boot XML, and the change checked against the host and the VM (refused with its issues). */
+  private async checked(input: { connectionId: string; uuid: string }, change: TuningChange) {
     const { client, dom } = await this.vm(input);
     const running = dom.id >= 0;
     const [host, inactive, active] = await Promise.all([
@@ -252,7 +254,23 @@ export class TuningService {
         issues[0]!.message,
         issues.map((i) => ({ path: ['change', ...i.path], message: i.message })),
       );
+    return { client, dom, running, inactive };
+  }
 
+  /** The next-boot definition before and after a guest NUMA change, laid out as libvirt writes it. */
+  async preview(input: CallInput<'tuning.preview'>): Promise<CallOutput<'tuning.preview'>> {
+    const change = input.change as Extract<TuningChange, { kind: 'guest-numa' }>;
+    const { inactive } = await this.checked(input, change);
+    const doc = DomainXml.parse(inactive);
+    const beforeXml = doc.toString();
+    setGuestNuma(doc, { cells: change.cells, hugepages: change.hugepages });
+    tidyLayout(doc);
+    return { beforeXml, proposedXml: doc.toString() };
+  }
+
+  async apply(input: CallInput<'tuning.apply'>): Promise<CallOutput<'tuning.apply'>> {
+    const change = input.change as TuningChange;
+    const { client, dom, running } = await this.checked(input, change);
     const step = tuningStep(change);
     if (nextBootOnly(change)) return applyNextBootOnly(client, dom, step, changeName(change));
     const timing = running ? 'both' : 'next-boot';

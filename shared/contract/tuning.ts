@@ -197,6 +197,32 @@ const limitKiB = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable()
 
 export const numaModes = ['strict', 'preferred', 'interleave', 'restrictive'] as const;
 
+/**
+ * The guest's NUMA cells (with the host nodes each one's memory comes from) and its huge pages, set
+ * together; no cells removes the guest NUMA topology. Next boot only.
+ */
+export const guestNumaChangeSchema = z
+  .object({
+    kind: z.literal('guest-numa'),
+    cells: z
+      .array(
+        guestNumaCellSchema
+          .extend({
+            hostNodes: z
+              .object({
+                mode: z.enum(numaModes),
+                nodeset: z.array(z.number().int().min(0).max(1023)).max(1024),
+              })
+              .strict()
+              .nullable(),
+          })
+          .strict(),
+      )
+      .max(128),
+    hugepages: z.array(guestHugepageSchema.strict()).max(128).nullable(),
+  })
+  .strict();
+
 export const tuningChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('vcpupin'), vcpu: z.number().int().min(0).max(16383), cpus: cpuList }).strict(),
   z.object({ kind: z.literal('emulatorpin'), cpus: cpuList }).strict(),
@@ -248,31 +274,7 @@ export const tuningChangeSchema = z.discriminatedUnion('kind', [
       nodeset: z.array(z.number().int().min(0).max(1023)).max(1024),
     })
     .strict(),
-  /**
-   * The guest's NUMA cells (with the host nodes each one's memory comes from) and its huge pages, set
-   * together; no cells removes the guest NUMA topology. Next boot only.
-   */
-  z
-    .object({
-      kind: z.literal('guest-numa'),
-      cells: z
-        .array(
-          guestNumaCellSchema
-            .extend({
-              hostNodes: z
-                .object({
-                  mode: z.enum(numaModes),
-                  nodeset: z.array(z.number().int().min(0).max(1023)).max(1024),
-                })
-                .strict()
-                .nullable(),
-            })
-            .strict(),
-        )
-        .max(128),
-      hugepages: z.array(guestHugepageSchema.strict()).max(128).nullable(),
-    })
-    .strict(),
+  guestNumaChangeSchema,
 ]);
 export type TuningChange = z.output<typeof tuningChangeSchema>;
 
@@ -295,6 +297,11 @@ export type TuningApplyOutput = z.infer<typeof tuningApplyOutputSchema>;
 export const tuningCalls = {
   'tuning.get': call(z.object(vmRef).strict(), tuningGetOutputSchema),
   'tuning.apply': call(z.object({ ...vmRef, change: tuningChangeSchema }).strict(), tuningApplyOutputSchema),
+  /** The next-boot definition before and after a guest NUMA change (checked as `tuning.apply` checks it). */
+  'tuning.preview': call(
+    z.object({ ...vmRef, change: guestNumaChangeSchema }).strict(),
+    z.object({ beforeXml: z.string(), proposedXml: z.string() }),
+  ),
 };
 
 export const tuningEvents = {};

@@ -118,6 +118,16 @@ describe.skipIf(!sys.available || !have2M)(
       expect(await page.getByTestId('tune-gnuma-cell-1-page').inputValue()).toBe('4');
       await page.getByTestId('tune-gnuma-apply').focus();
       await page.keyboard.press('Enter');
+      // The definition's diff comes first, focus on its Apply.
+      const review = page.getByTestId('tune-gnuma-review');
+      await review.waitFor();
+      // Both sides of the diff are drawn (CodeMirror draws only the lines in view, so no text search).
+      await expect.poll(() => review.locator('.cm-editor').count()).toBe(2);
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('tune-gnuma-review-apply');
+      await reviewShots(page, 'tuning-guest-numa-review', { scrollTo: review });
+      await page.keyboard.press('Enter');
       await page
         .getByTestId('tune-gnuma-outcome')
         .getByText('Saved: in effect from the next boot.')

@@ -134,6 +134,11 @@ describe.skipIf(!sys.available || !have2M)(
       expect(e.message).toContain(`needs 256 pages of 2 MiB on node 0; node 0 has ${free} free`);
       expect(e.issues?.[0]?.path).toEqual(['change', 'hugepages']);
       expect(await inactive()).toBe(before);
+      const p = await f!.call('tuning.preview', { ...ref(), change: twoCells(256) }).then(
+        () => null,
+        (e: { remote: RemoteError }) => e.remote,
+      );
+      expect(p?.message).toContain('needs 256 pages of 2 MiB on node 0');
     });
 
     it('shows the host’s 2 MiB pool of node 0 with its free pages', async () => {
@@ -144,6 +149,15 @@ describe.skipIf(!sys.available || !have2M)(
     });
 
     it('applies two cells on 2 MiB pages; the guest boots with two NUMA nodes on hugetlbfs', async () => {
+      const preview = await f!.call<{ beforeXml: string; proposedXml: string }>('tuning.preview', {
+        ...ref(),
+        change: twoCells(64),
+      });
+      expect(preview.beforeXml).not.toContain('<numa>');
+      expect(preview.proposedXml).toContain('<cell id="0" cpus="0" memory="65536" unit="KiB"/>');
+      expect(preview.proposedXml).toContain('<memnode cellid="1" mode="strict" nodeset="0"/>');
+      expect(await inactive()).not.toContain('<numa>'); // a preview changes nothing
+
       const r = await apply(twoCells(64));
       expect(r).toMatchObject({ timing: 'next-boot', config: 'applied', live: 'not-running' });
       const xml = DomainXml.parse(await inactive());

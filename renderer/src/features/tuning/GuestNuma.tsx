@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { checkTuningChange } from '../../../../shared/contract/tuning-checks.js';
 import { baseKiB, pageSizeText } from '../../../../shared/contract/tuning-checks-numa.js';
 import {
@@ -7,12 +7,16 @@ import {
   type TuningChange,
   type TuningGetOutput,
 } from '../../../../shared/contract/tuning.js';
+import { getApi } from '../../api/client.js';
+import { toApiError } from '../../api/transport.js';
 import { useT } from '../../i18n/index.js';
 import { SelectField, TextField } from '../../ui/Field.js';
+import { XmlDiffView } from '../../ui/XmlDiffView.js';
 import { cpuListText } from './CpuMap.js';
 import { OutcomeNote, useApply } from './Outcome.js';
 import { parseCpuSet } from './cpuSet.js';
 import './tuning-numa.css';
+import './tuning-plans.css';
 
 interface Props {
   data: TuningGetOutput;
@@ -175,12 +179,24 @@ export const GuestNuma = (props: Props) => {
   const [issues, setIssues] = useState<{ path: (string | number)[]; message: string }[]>([]);
   const { busy, outcome, apply, clear } = useApply(props.connectionId, props.vmUuid, props.onApplied);
   const list = useRef<HTMLDivElement>(null);
+  /** The definition before and after, shown before Apply; null while editing. */
+  const [review, setReview] = useState<{
+    change: GuestNumaChange;
+    beforeXml: string;
+    proposedXml: string;
+  } | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (review) requestAnimationFrame(() => confirmRef.current?.focus());
+  }, [review]);
 
   const hostNodes = data.host.cells.map((h) => h.id);
   const base = baseKiB(data.host.cells);
   const edit = (next: Row[]) => {
     setRows(next);
     setIssues([]);
+    setReview(null);
     clear();
   };
   const focusCell = (i: number) =>
@@ -213,8 +229,30 @@ export const GuestNuma = (props: Props) => {
       pools: data.host.hugepages,
     });
     setIssues(found);
-    if (found.length > 0) return clear();
-    void apply(built.change);
+    clear();
+    if (found.length > 0) return;
+    // The definition's diff first, as the tab's other next-boot changes show it; Apply goes from there.
+    setPreviewing(true);
+    getApi()
+      .call('tuning.preview', { connectionId: props.connectionId, uuid: props.vmUuid, change: built.change })
+      .then(
+        (r) => setReview({ change: built.change, ...r }),
+        (e: unknown) => {
+          const err = toApiError(e);
+          setIssues(
+            err.issues?.map((i) => ({ path: i.path.slice(1), message: i.message })) ?? [
+              { path: [], message: err.message },
+            ],
+          );
+        },
+      )
+      .finally(() => setPreviewing(false));
+  };
+  const confirm = () => {
+    if (!review) return;
+    const change = review.change;
+    setReview(null);
+    void apply(change);
   };
 
   return (
@@ -416,14 +454,64 @@ export const GuestNuma = (props: Props) => {
           {props.running && <span className="dim">{t('tune.gnuma.running')}</span>}
           <span className="spacer" />
           <button
+            id="tune-gnuma-apply"
             type="submit"
             className="btn small suggested"
-            disabled={busy}
+            disabled={busy || previewing}
             data-testid="tune-gnuma-apply"
           >
-            {t('tune.apply')}
+            {t('tune.gnuma.reviewButton')}
           </button>
         </div>
+        {review && (
+          <div
+            className="tune-review"
+            role="region"
+            aria-label={t('tune.gnuma.review')}
+            data-testid="tune-gnuma-review"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                e.stopPropagation();
+                setReview(null);
+                requestAnimationFrame(() => document.getElementById('tune-gnuma-apply')?.focus());
+              }
+            }}
+          >
+            <h4>{t('tune.gnuma.review')}</h4>
+            {review.beforeXml === review.proposedXml ? (
+              <p data-testid="tune-gnuma-review-same">{t('tune.plan.same')}</p>
+            ) : (
+              <div className="tune-diff">
+                <XmlDiffView before={review.beforeXml} after={review.proposedXml} />
+              </div>
+            )}
+            <div className="tune-apply-row">
+              <span className="tune-timing">
+                {t(props.running ? 'tune.plan.timingRunning' : 'tune.plan.timingStopped')}
+              </span>
+              <span className="spacer" />
+              <button
+                type="button"
+                className="btn small"
+                data-testid="tune-gnuma-review-cancel"
+                onClick={() => setReview(null)}
+              >
+                {t('tune.plan.cancel')}
+              </button>
+              <button
+                ref={confirmRef}
+                type="button"
+                className="btn small suggested"
+                disabled={busy}
+                data-testid="tune-gnuma-review-apply"
+                onClick={confirm}
+              >
+                {t('tune.apply')}
+              </button>
+            </div>
+          </div>
+        )}
         <OutcomeNote outcome={outcome} vmName={props.vmName} testId="tune-gnuma-outcome" />
       </form>
     </section>

@@ -14,6 +14,8 @@ export default {
   'tune.gnuma.cellPage': 'Page size',
   'tune.gnuma.sameAsVm': 'As the VM ({size})',
   'tune.gnuma.normalPages': 'Normal ({size})',
+  'tune.gnuma.review': 'The VM’s definition with these cells and pages',
+  'tune.gnuma.reviewButton': 'Review and apply…',
   'tune.gnuma.remove': 'Remove',
   'tune.gnuma.removeCell': 'Remove cell {n}',
   'tune.gnuma.add': 'Add cell',

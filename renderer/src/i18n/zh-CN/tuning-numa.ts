@@ -14,6 +14,8 @@ export default {
   'tune.gnuma.cellPage': '页大小',
   'tune.gnuma.sameAsVm': '与虚拟机相同（{size}）',
   'tune.gnuma.normalPages': '普通页（{size}）',
+  'tune.gnuma.review': '采用这些单元和页后的虚拟机定义',
+  'tune.gnuma.reviewButton': '查看并应用…',
   'tune.gnuma.remove': '移除',
   'tune.gnuma.removeCell': '移除单元 {n}',
   'tune.gnuma.add': '添加单元',
