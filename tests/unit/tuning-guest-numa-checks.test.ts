@@ -4,6 +4,7 @@ import { DomainXml, readDomainTuning } from '../../electron/libvirt-xml/index.js
 import type { HugepagePool } from '../../shared/contract/host-memory.js';
 import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
 import type { HostCell, TuningChange } from '../../shared/contract/tuning.js';
+import { spreadEvenly } from '../../renderer/src/features/tuning/guestNumaRows.js';
 
 const view = (extra = '') =>
   readDomainTuning(
@@ -162,5 +163,19 @@ describe('guest NUMA checks', () => {
     const unknown = pools.map((p) => ({ ...p, free: null }));
     const c = change([cell(0, [0, 1, 2, 3], 512, [0])], [{ sizeKiB: 2048, cells: null }]);
     expect(messages(c, { ...ctx, pools: unknown })).toEqual([]);
+  });
+});
+
+describe('spreading a VM evenly over guest cells', () => {
+  it('shares vCPUs and memory (in whole pages), the first cells taking the rest; one host node each when there are enough', () => {
+    expect(spreadEvenly(2, 4, 1048576, [0, 1], 2048)).toEqual([
+      { cpus: '0–1', memMiB: '512', nodes: '0', page: '' },
+      { cpus: '2–3', memMiB: '512', nodes: '1', page: '' },
+    ]);
+    expect(spreadEvenly(3, 4, 100 * 1024, [0], 2048)).toEqual([
+      { cpus: '0–1', memMiB: '34', nodes: '', page: '' },
+      { cpus: '2', memMiB: '34', nodes: '', page: '' },
+      { cpus: '3', memMiB: '32', nodes: '', page: '' },
+    ]);
   });
 });

@@ -15,6 +15,7 @@ import { XmlDiffView } from '../../ui/XmlDiffView.js';
 import { cpuListText } from './CpuMap.js';
 import { OutcomeNote, useApply } from './Outcome.js';
 import { parseCpuSet } from './cpuSet.js';
+import { spreadEvenly, type Row } from './guestNumaRows.js';
 import './tuning-numa.css';
 import './tuning-plans.css';
 
@@ -28,15 +29,6 @@ interface Props {
 }
 
 type Mode = (typeof numaModes)[number];
-
-/** One guest cell as its fields hold it (text, checked on Apply). */
-interface Row {
-  cpus: string;
-  memMiB: string;
-  nodes: string;
-  /** The cell's own page size (KiB, as text); '' = the VM's. */
-  page: string;
-}
 
 type GuestNumaChange = Extract<TuningChange, { kind: 'guest-numa' }>;
 
@@ -63,34 +55,6 @@ const initial = (g: GuestNumaView, hostSizes: readonly number[]) => {
     pageSize: base ? String(base.sizeKiB) : '',
     mode: ((numaModes as readonly string[]).includes(firstMode ?? '') ? firstMode : 'strict') as Mode,
   };
-};
-
-/**
- * `count` cells sharing the vCPUs and memory evenly (the first cells take what does not divide), each
- * bound to its own host node while the host has enough of them.
- */
-export const spreadEvenly = (
-  count: number,
-  vcpus: number,
-  memoryKiB: number,
-  hostNodes: readonly number[],
-  pageKiB: number,
-): Row[] => {
-  const unit = Math.max(MiB, pageKiB);
-  const units = Math.floor(memoryKiB / unit);
-  let nextCpu = 0;
-  return Array.from({ length: count }, (_, i) => {
-    const n = Math.floor(vcpus / count) + (i < vcpus % count ? 1 : 0);
-    const cpus = Array.from({ length: n }, (_, k) => nextCpu + k);
-    nextCpu += n;
-    const mem = (Math.floor(units / count) + (i < units % count ? 1 : 0)) * unit;
-    return {
-      cpus: cpuListText(cpus),
-      memMiB: String(Math.round(mem / MiB)),
-      nodes: hostNodes.length >= count ? String(hostNodes[i]) : '',
-      page: '',
-    };
-  });
 };
 
 /** Rows → the change; the field (path) of a value that is not even a number or list. */
