@@ -14,6 +14,7 @@
 import fs from 'node:fs/promises';
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { HostMemoryOutput, HugepagePool, KsmState } from '../../shared/contract/host-memory.js';
+import type { HostCell } from '../../shared/contract/tuning.js';
 import type { ConnectionDirectory } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
 import {
@@ -97,6 +98,36 @@ const countOf = (v: unknown): number | null =>
 const sizeText = (kib: number): string =>
   kib >= 1024 * 1024 ? `${kib / (1024 * 1024)} GiB` : kib >= 1024 ? `${kib / 1024} MiB` : `${kib} KiB`;
 
+/**
+ * The huge page pools of every host node (every page size above the base one): their totals from the
+ * capabilities' cells, their free pages from nodeGetFreePages (null, with libvirt's text, when it cannot
+ * say). The host memory page and the Tuning tab's guest NUMA section both show them.
+ */
+export const readHugepagePools = async (
+  client: Pick<LibvirtClient, 'nodeGetFreePages'>,
+  cells: readonly HostCell[],
+): Promise<{ pools: HugepagePool[]; error: string | null }> => {
+  const allSizes = [...new Set(cells.flatMap((c) => c.pages.map((p) => p.sizeKiB)))].sort((a, b) => a - b);
+  const hugeSizes = allSizes.filter((s) => s > (allSizes[0] ?? 4));
+  let error: string | null = null;
+  const pools: HugepagePool[] = [];
+  for (const cell of cells) {
+    let free: number[] | null = null;
+    if (hugeSizes.length > 0) {
+      try {
+        free = await client.nodeGetFreePages(hugeSizes, cell.id, 1);
+      } catch (e) {
+        error ??= errText(e);
+      }
+    }
+    hugeSizes.forEach((sizeKiB, i) => {
+      const total = cell.pages.find((p) => p.sizeKiB === sizeKiB)?.count ?? 0;
+      pools.push({ cell: cell.id, sizeKiB, total, free: free?.[i] ?? null });
+    });
+  }
+  return { pools, error };
+};
+
 export interface HostMemoryDeps {
   connections: Pick<ConnectionDirectory, 'getClient' | 'entry'>;
   ksmSwitch?: KsmSwitch;
@@ -151,23 +182,9 @@ export class HostMemoryService {
       pageBytes: baseKiB * 1024,
     };
 
-    let poolsError: string | null = typeof caps === 'string' ? caps : null;
-    const pools: HugepagePool[] = [];
-    const hugeSizes = allSizes.filter((s) => s > baseKiB);
-    for (const cell of cells) {
-      let free: number[] | null = null;
-      if (hugeSizes.length > 0) {
-        try {
-          free = await client.nodeGetFreePages(hugeSizes, cell.id, 1);
-        } catch (e) {
-          poolsError ??= errText(e);
-        }
-      }
-      hugeSizes.forEach((sizeKiB, i) => {
-        const total = cell.pages.find((p) => p.sizeKiB === sizeKiB)?.count ?? 0;
-        pools.push({ cell: cell.id, sizeKiB, total, free: free?.[i] ?? null });
-      });
-    }
+    const read = await readHugepagePools(client, cells);
+    const pools = read.pools;
+    const poolsError: string | null = typeof caps === 'string' ? caps : read.error;
     const cellsFree = await Promise.all(
       cells.map(async (c) => ({
         cell: c.id,

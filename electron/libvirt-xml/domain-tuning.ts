@@ -7,6 +7,7 @@ import { attr, bytesOf, child, children, intOf, text, type XmlElement } from './
 import { parseCpuList } from './capabilities.js';
 import type { DomainXml } from './domain.js';
 import { readDomainTuningMore, type DomainTuningMore } from './domain-tuning-more.js';
+import { readGuestNuma, type GuestNuma } from './domain-guest-numa.js';
 
 export interface DomainIoTune {
   totalBytesSec: number;
@@ -53,6 +54,8 @@ export interface DomainTuning extends DomainTuningMore {
     minGuaranteeKiB: number | null;
   };
   blkioWeight: number | null;
+  /** The guest's own NUMA cells and its huge pages. */
+  guestNuma: GuestNuma;
   memoryKiB: number;
   currentMemoryKiB: number;
   disks: DomainTuningDisk[];
@@ -135,6 +138,7 @@ export const readDomainTuning = (xml: DomainXml): DomainTuning => {
     },
     blkioWeight: num(child(root, 'blkiotune'), 'weight'),
     ...readDomainTuningMore(xml),
+    guestNuma: readGuestNuma(xml),
     memoryKiB: xml.memoryKiB ?? 0,
     currentMemoryKiB: xml.currentMemoryKiB ?? 0,
     disks: children(child(root, 'devices'), 'disk')

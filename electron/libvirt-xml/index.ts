@@ -38,3 +38,4 @@ export * from './domain-hostdevs.js';
 export * from './node-device.js';
 export * from './domain-tuning-edit.js';
 export * from './domain-tuning-more.js';
+export * from './domain-guest-numa.js';

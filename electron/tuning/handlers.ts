@@ -5,4 +5,5 @@ import type { TuningService } from './service.js';
 export const tuningHandlers = (svc: TuningService): HandlerMap<typeof tuningCalls> => ({
   'tuning.get': (input) => svc.get(input),
   'tuning.apply': (input) => svc.apply(input),
+  'tuning.preview': (input) => svc.preview(input),
 });

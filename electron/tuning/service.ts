@@ -5,6 +5,7 @@
  * to the running VM (AFFECT_LIVE). Config goes first: when libvirt refuses it nothing has changed.
  */
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
+import type { HugepagePool } from '../../shared/contract/host-memory.js';
 import type { HostCell, TuningChange, TuningView } from '../../shared/contract/tuning.js';
 import type { ClientSource } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
@@ -38,9 +39,13 @@ import {
   formatCpuList,
   iotuneParamNames,
   readDomainTuning,
+  setGuestNuma,
+  tidyLayout,
 } from '../libvirt-xml/index.js';
 import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
 import { applyNextBootOnly, changeNameMore, nextBootOnly, tuningStepMore } from './steps-more.js';
+import { guestNumaStep } from './steps-numa.js';
+import { readHugepagePools } from '../host/memory.js';
 
 type Step = (client: LibvirtClient, dom: DomainRef, flags: number) => Promise<void>;
 
@@ -124,6 +129,8 @@ export const tuningStep = (change: TuningChange): Step => {
         });
       return (c, d, f) => c.domainSetSchedulerParameters(d, params, f);
     }
+    case 'guest-numa':
+      return guestNumaStep(change);
     case 'numatune':
       return (c, d, f) =>
         c.domainSetNumaParameters(
@@ -148,6 +155,7 @@ const changeName = (change: TuningChange): string =>
     iotune: `the I/O limits of ${'disk' in change ? change.disk : ''}`,
     sched: 'the CPU shares and quota',
     numatune: 'the NUMA memory placement',
+    'guest-numa': 'the guest NUMA cells and huge pages',
   })[change.kind];
 
 export class TuningService {
@@ -158,10 +166,15 @@ export class TuningService {
     return { client, dom: await client.domainLookupByUUID(input.uuid) };
   }
 
-  private async hostCells(client: LibvirtClient): Promise<{ cells: HostCell[]; cpuModel: string | null }> {
+  private async hostCells(
+    client: LibvirtClient,
+  ): Promise<{ cells: HostCell[]; cpuModel: string | null; hugepages: HugepagePool[] }> {
     const [caps, info] = await Promise.all([client.connectGetCapabilities(), client.nodeGetInfo()]);
     const xml = CapabilitiesXml.parse(caps);
-    return { cells: xml.cells(info), cpuModel: xml.cpuModel };
+    const cells = xml.cells(info);
+    // Free pages are for showing and checking; a driver that cannot count them leaves them unknown.
+    const { pools } = await readHugepagePools(client, cells);
+    return { cells, cpuModel: xml.cpuModel, hugepages: pools };
   }
 
   async get(input: CallInput<'tuning.get'>): Promise<CallOutput<'tuning.get'>> {
@@ -217,23 +230,47 @@ export class TuningService {
     };
   }
 
-  async apply(input: CallInput<'tuning.apply'>): Promise<CallOutput<'tuning.apply'>> {
-    const change = input.change as TuningChange;
+  /** The VM, its next-boot XML, and the change checked against the host and the VM (refused with its issues). */
+  private async checked(input: { connectionId: string; uuid: string }, change: TuningChange) {
     const { client, dom } = await this.vm(input);
     const running = dom.id >= 0;
-    const [host, inactive] = await Promise.all([
+    const [host, inactive, active] = await Promise.all([
       this.hostCells(client),
       client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE),
+      running ? client.domainGetXMLDesc(dom, 0) : null,
     ]);
     const config: TuningView = readDomainTuning(DomainXml.parse(inactive));
-    const issues = checkTuningChange(change, { cells: host.cells, config, running });
+    const live = active === null ? null : readDomainTuning(DomainXml.parse(active));
+    const issues = checkTuningChange(change, {
+      cells: host.cells,
+      config,
+      running,
+      live,
+      pools: host.hugepages,
+    });
     if (issues.length > 0)
       throw new CoreError(
         'invalid-input',
         issues[0]!.message,
         issues.map((i) => ({ path: ['change', ...i.path], message: i.message })),
       );
+    return { client, dom, running, inactive };
+  }
 
+  /** The next-boot definition before and after a guest NUMA change, laid out as libvirt writes it. */
+  async preview(input: CallInput<'tuning.preview'>): Promise<CallOutput<'tuning.preview'>> {
+    const change = input.change as Extract<TuningChange, { kind: 'guest-numa' }>;
+    const { inactive } = await this.checked(input, change);
+    const doc = DomainXml.parse(inactive);
+    const beforeXml = doc.toString();
+    setGuestNuma(doc, { cells: change.cells, hugepages: change.hugepages });
+    tidyLayout(doc);
+    return { beforeXml, proposedXml: doc.toString() };
+  }
+
+  async apply(input: CallInput<'tuning.apply'>): Promise<CallOutput<'tuning.apply'>> {
+    const change = input.change as TuningChange;
+    const { client, dom, running } = await this.checked(input, change);
     const step = tuningStep(change);
     if (nextBootOnly(change)) return applyNextBootOnly(client, dom, step, changeName(change));
     const timing = running ? 'both' : 'next-boot';

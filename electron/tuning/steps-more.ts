@@ -85,7 +85,8 @@ export const changeNameMore = (change: TuningChange): Record<MoreKind, string> =
 });
 
 /** Changes libvirt makes to the next-boot definition only (no live call exists for them). */
-export const nextBootOnly = (change: TuningChange): boolean => change.kind === 'disk-iothread';
+export const nextBootOnly = (change: TuningChange): boolean =>
+  change.kind === 'disk-iothread' || change.kind === 'guest-numa';
 
 export const applyNextBootOnly = async (
   client: LibvirtClient,

@@ -5,6 +5,7 @@
  */
 import type { HostCell, TuningChange, TuningView } from './tuning.js';
 import { checkTuningChangeMore } from './tuning-checks-more.js';
+import { checkGuestNuma, type NumaCheckContext } from './tuning-checks-numa.js';
 
 export interface TuningIssue {
   path: (string | number)[];
@@ -48,7 +49,10 @@ const mib = (kib: number): string => `${Math.round(kib / KiB_PER_MiB)} MiB`;
 
 export const checkTuningChange = (
   change: TuningChange,
-  ctx: { cells: readonly HostCell[]; config: TuningView; running: boolean },
+  ctx: { cells: readonly HostCell[]; config: TuningView; running: boolean } & Pick<
+    NumaCheckContext,
+    'live' | 'pools'
+  >,
 ): TuningIssue[] => {
   const issue = (path: (string | number)[], message: string | null): TuningIssue[] =>
     message === null ? [] : [{ path, message }];
@@ -111,6 +115,8 @@ export const checkTuningChange = (
     case 'disk-iothread':
     case 'blkiodevice':
       return checkTuningChangeMore(change, ctx, checkCpus);
+    case 'guest-numa':
+      return checkGuestNuma(change, ctx);
     case 'blkio':
     case 'sched':
       return [];

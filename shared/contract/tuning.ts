@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { connectionIdSchema, uuidSchema } from '../model/index.js';
 import { call } from './define.js';
+import { hugepagePoolSchema } from './host-memory.js';
 
 const vmRef = { connectionId: connectionIdSchema, uuid: uuidSchema };
 
@@ -64,6 +65,36 @@ const schedQuota = z
   .refine((q) => q === -1 || q >= 1000, 'Quota is -1 (no limit) or at least 1000 µs.')
   .optional();
 
+const guestCellId = z.number().int().min(0).max(127);
+
+/** One guest NUMA cell: its vCPUs, memory and (`<numatune><memnode>`) the host nodes its memory comes from. */
+export const guestNumaCellSchema = z.object({
+  id: guestCellId,
+  cpus: cpuList,
+  memoryKiB: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  hostNodes: z
+    .object({
+      mode: z.string().max(64),
+      nodeset: z.array(z.number().int().min(0).max(1023)).max(1024),
+    })
+    .nullable(),
+});
+export type GuestNumaCellView = z.infer<typeof guestNumaCellSchema>;
+
+/** One `<hugepages><page>`: a size for the given guest cells (null = every cell without its own). */
+export const guestHugepageSchema = z.object({
+  sizeKiB: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  cells: z.array(guestCellId).max(128).nullable(),
+});
+export type GuestHugepageView = z.infer<typeof guestHugepageSchema>;
+
+/** Guest NUMA cells and huge pages (null hugepages = none; [] = the host's default size). */
+export const guestNumaSchema = z.object({
+  cells: z.array(guestNumaCellSchema).max(128),
+  hugepages: z.array(guestHugepageSchema).max(128).nullable(),
+});
+export type GuestNumaView = z.infer<typeof guestNumaSchema>;
+
 export const tuningViewSchema = z.object({
   vcpus: z.number().int(),
   maxVcpus: z.number().int(),
@@ -105,6 +136,7 @@ export const tuningViewSchema = z.object({
     )
     .max(1024),
   blkioDevices: z.array(blkioDeviceSchema).max(1024),
+  guestNuma: guestNumaSchema,
   memoryKiB: z.number(),
   currentMemoryKiB: z.number(),
   disks: z
@@ -128,7 +160,12 @@ export const vcpuActualSchema = z.object({
 export type VcpuActual = z.infer<typeof vcpuActualSchema>;
 
 export const tuningGetOutputSchema = z.object({
-  host: z.object({ cells: z.array(hostCellSchema).max(1024), cpuModel: z.string().max(256).nullable() }),
+  host: z.object({
+    cells: z.array(hostCellSchema).max(1024),
+    cpuModel: z.string().max(256).nullable(),
+    /** Huge page pools per host node and size, with their free pages (as the host memory page has them). */
+    hugepages: z.array(hugepagePoolSchema).max(65536),
+  }),
   config: tuningViewSchema,
   live: tuningViewSchema.nullable(),
   /** The running VM's vCPU threads (null when it is not running or libvirt cannot say). */
@@ -159,6 +196,32 @@ export type TuningGetOutput = z.infer<typeof tuningGetOutputSchema>;
 const limitKiB = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable();
 
 export const numaModes = ['strict', 'preferred', 'interleave', 'restrictive'] as const;
+
+/**
+ * The guest's NUMA cells (with the host nodes each one's memory comes from) and its huge pages, set
+ * together; no cells removes the guest NUMA topology. Next boot only.
+ */
+export const guestNumaChangeSchema = z
+  .object({
+    kind: z.literal('guest-numa'),
+    cells: z
+      .array(
+        guestNumaCellSchema
+          .extend({
+            hostNodes: z
+              .object({
+                mode: z.enum(numaModes),
+                nodeset: z.array(z.number().int().min(0).max(1023)).max(1024),
+              })
+              .strict()
+              .nullable(),
+          })
+          .strict(),
+      )
+      .max(128),
+    hugepages: z.array(guestHugepageSchema.strict()).max(128).nullable(),
+  })
+  .strict();
 
 export const tuningChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('vcpupin'), vcpu: z.number().int().min(0).max(16383), cpus: cpuList }).strict(),
@@ -211,6 +274,7 @@ export const tuningChangeSchema = z.discriminatedUnion('kind', [
       nodeset: z.array(z.number().int().min(0).max(1023)).max(1024),
     })
     .strict(),
+  guestNumaChangeSchema,
 ]);
 export type TuningChange = z.output<typeof tuningChangeSchema>;
 
@@ -233,6 +297,11 @@ export type TuningApplyOutput = z.infer<typeof tuningApplyOutputSchema>;
 export const tuningCalls = {
   'tuning.get': call(z.object(vmRef).strict(), tuningGetOutputSchema),
   'tuning.apply': call(z.object({ ...vmRef, change: tuningChangeSchema }).strict(), tuningApplyOutputSchema),
+  /** The next-boot definition before and after a guest NUMA change (checked as `tuning.apply` checks it). */
+  'tuning.preview': call(
+    z.object({ ...vmRef, change: guestNumaChangeSchema }).strict(),
+    z.object({ beforeXml: z.string(), proposedXml: z.string() }),
+  ),
 };
 
 export const tuningEvents = {};

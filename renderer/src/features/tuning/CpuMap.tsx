@@ -3,22 +3,12 @@ import { checkTuningChange } from '../../../../shared/contract/tuning-checks.js'
 import type { HostCpu, TuningChange, TuningGetOutput } from '../../../../shared/contract/tuning.js';
 import { useT } from '../../i18n/index.js';
 import { OutcomeNote, Timing, useApply } from './Outcome.js';
+import { cpuListText } from './cpuSet.js';
+
+export { cpuListText };
 
 /** A vCPU number, or the emulator threads. */
 type Target = number | 'emulator';
-
-/** 0,1,2,3,8 → "0–3, 8" (for reading, not for libvirt). */
-export const cpuListText = (cpus: readonly number[]): string => {
-  const s = [...cpus].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? `${s[i]}` : `${s[i]}–${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-};
 
 const sameSet = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length &&

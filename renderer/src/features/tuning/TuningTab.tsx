@@ -5,6 +5,7 @@ import { FailureNote } from '../../ui/FailureNote.js';
 import { Spinner } from '../../ui/icons.js';
 import { CpuMap } from './CpuMap.js';
 import { Limits } from './Limits.js';
+import { GuestNuma } from './GuestNuma.js';
 import { IoThreads } from './IoThreads.js';
 import { BlkioDevices } from './BlkioDevices.js';
 import { Security } from './Security.js';
@@ -32,6 +33,7 @@ export const TuningTab = ({ connectionId, vmUuid, vmName, state }: VmTabProps) =
     <div className="tune" data-testid="vm-tuning">
       <CpuMap {...props} />
       <Limits {...props} />
+      <GuestNuma {...props} />
       <TuningPlans
         connectionId={connectionId}
         vmUuid={vmUuid}

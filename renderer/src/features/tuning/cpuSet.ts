@@ -14,3 +14,16 @@ export const parseCpuSet = (raw: string, max = 16383): number[] | null => {
   }
   return [...out].sort((x, y) => x - y);
 };
+
+/** 0,1,2,3,8 → "0–3, 8" (for reading, not for libvirt). */
+export const cpuListText = (cpus: readonly number[]): string => {
+  const s = [...cpus].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length;) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
+    parts.push(i === j ? `${s[i]}` : `${s[i]}–${s[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+};
