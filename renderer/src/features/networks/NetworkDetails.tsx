@@ -89,6 +89,17 @@ export const NetworkDetails = ({
     return <FailureNote message={t('networks.failed.details')} detail={details.error.message} />;
   if (!d) return null;
   const isolatedAddrs = d.ips.length > 0;
+  // The DHCP ranges by family (IPv4 first), each numbered across the page for its fields' ids.
+  let rangeCount = 0;
+  const rangeGroups = (['ipv4', 'ipv6'] as const)
+    .map((family) => ({
+      family,
+      ranges: d.ips
+        .filter((ip) => ip.family === family)
+        .flatMap((ip) => ip.dhcpRanges)
+        .map((range) => ({ range, index: rangeCount++ })),
+    }))
+    .filter((g) => g.ranges.length > 0);
   return (
     <div className="network-sections">
       <h4>{t('networks.leases')}</h4>
@@ -125,25 +136,26 @@ export const NetworkDetails = ({
         </table>
       )}
 
-      {d.ips.some((ip) => ip.family === 'ipv4' && ip.dhcpRanges.length > 0) && (
-        <>
-          <h4>{t('netrange.title')}</h4>
+      {rangeGroups.map(({ family, ranges }) => (
+        <section key={family} data-testid={`network-dhcp-ranges-${family}`}>
+          <h4>
+            {rangeGroups.length > 1 || family === 'ipv6'
+              ? t('netrange.titleFamily', { family: family === 'ipv6' ? 'IPv6' : 'IPv4' })
+              : t('netrange.title')}
+          </h4>
           <p className="dim">{t(d.active ? 'netrange.hint' : 'netrange.hintStopped')}</p>
-          {d.ips
-            .filter((ip) => ip.family === 'ipv4')
-            .flatMap((ip) => ip.dhcpRanges)
-            .map((r, i) => (
-              <DhcpRangeEditor
-                key={`${r.start}-${r.end}`}
-                connectionId={connectionId}
-                network={name}
-                range={r}
-                index={i}
-                onChanged={done}
-              />
-            ))}
-        </>
-      )}
+          {ranges.map(({ range, index }) => (
+            <DhcpRangeEditor
+              key={`${range.start}-${range.end}`}
+              connectionId={connectionId}
+              network={name}
+              range={range}
+              index={index}
+              onChanged={done}
+            />
+          ))}
+        </section>
+      ))}
       {isolatedAddrs && (
         <>
           <h4>{t('networks.dhcpHosts')}</h4>
