@@ -131,14 +131,21 @@ const INITIAL_PARTIAL = MIN_FRAME_LENGTH + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX;
  * Turns an arbitrarily chunked byte stream into complete frames.
  *
  * Hostile peers are bounded here: a length word outside MIN_FRAME_LENGTH..maxFrameLength is refused
- * as soon as its 4 bytes are in (nothing of the frame is buffered), and a partial frame is copied into
- * one buffer as it arrives, grown geometrically up to the declared length. A peer trickling a frame
+ * as soon as its 4 bytes are in (nothing of the frame is buffered), and a partial frame is held as a view
+ * while its chunks follow each other in memory (at most the one slab they were read into), else copied
+ * into one buffer as it arrives, grown geometrically up to the declared length. A peer trickling a frame
  * byte by byte therefore costs about what it actually sent (at most one frame), never one Buffer
  * object per chunk, and a large declared length alone allocates nothing big.
  */
 export class FrameReassembler {
   /** 0–3 bytes of a length word split across chunks. */
   private head: Buffer | null = null;
+  /**
+   * The start of a frame, not copied: a view into the chunks it arrived in, as long as each chunk lies
+   * right after the previous one in memory (reads into one slab, see socket-reads.ts), so a download's
+   * frames cost no allocation and no copy. The first chunk that is elsewhere moves it into `partial`.
+   */
+  private view: Buffer | null = null;
   /** The frame being filled (its declared length `expected` is known and valid). */
   private partial: Buffer | null = null;
   private filled = 0;
@@ -148,6 +155,7 @@ export class FrameReassembler {
 
   /** Bytes currently held waiting for the rest of a frame. */
   get pendingBytes(): number {
+    if (this.view) return this.view.length;
     return this.partial ? this.filled : (this.head?.length ?? 0);
   }
 
@@ -155,6 +163,27 @@ export class FrameReassembler {
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     if (chunk.length === 0) return frames;
+    const view = this.view;
+    if (view) {
+      this.view = null;
+      if (view.buffer === chunk.buffer && view.byteOffset + view.length === chunk.byteOffset) {
+        // The chunk continues the frame in memory: widen the view.
+        const k = Math.min(this.expected - view.length, chunk.length);
+        const joined = Buffer.from(view.buffer, view.byteOffset, view.length + k);
+        if (joined.length < this.expected) {
+          this.view = joined;
+          return frames;
+        }
+        frames.push(joined);
+        if (k === chunk.length) return frames;
+        chunk = chunk.subarray(k);
+      } else {
+        // Elsewhere: what arrived so far gets a buffer of its own, and the frame is filled by copying.
+        this.partial = Buffer.allocUnsafe(Math.min(this.expected, Math.max(INITIAL_PARTIAL, view.length)));
+        this.filled = 0;
+        this.append(view, 0, view.length);
+      }
+    }
     if (this.partial) {
       const k = Math.min(this.expected - this.filled, chunk.length);
       this.append(chunk, 0, k);
@@ -176,11 +205,9 @@ export class FrameReassembler {
       const len = chunk.readUInt32BE(off);
       this.checkLength(len);
       if (n - off < len) {
-        // The declared length is valid: hold the start of the frame until the rest arrives.
+        // The declared length is valid: hold the start of the frame (a view) until the rest arrives.
         this.expected = len;
-        this.partial = Buffer.allocUnsafe(Math.min(len, Math.max(INITIAL_PARTIAL, n - off)));
-        this.filled = 0;
-        this.append(chunk, off, n);
+        this.view = chunk.subarray(off);
         return frames;
       }
       frames.push(chunk.subarray(off, off + len));
@@ -191,6 +218,7 @@ export class FrameReassembler {
   }
 
   reset(): void {
+    this.view = null;
     this.head = null;
     this.partial = null;
     this.filled = 0;

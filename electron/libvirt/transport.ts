@@ -21,6 +21,7 @@ import {
   type SshDestination,
 } from './ssh-destination.js';
 import { daemonUriName, uriFlag, uriParam, usesSessionDaemon, type LibvirtUri } from './uri.js';
+import { largeReads } from './socket-reads.js';
 
 export interface TransportOptions {
   readOnly?: boolean;
@@ -118,7 +119,8 @@ function isExecutable(p: string): boolean {
 
 function connectUnix(socketPath: string, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = net.createConnection({ path: socketPath });
+    // Reads of a whole stream packet at least, not libuv's 64 KiB (socket-reads.ts says why).
+    const sock: net.Socket = net.createConnection({ path: socketPath, onread: largeReads(() => sock) });
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new LibvirtConnectionError(`timed out connecting to ${socketPath}`));

@@ -81,7 +81,8 @@ export class Meter extends Transform {
     cb();
   }
 
-  private observe(chunk: Buffer): void {
+  /** Counts (and hashes) a chunk going by; for a pump that is not a stream pipeline (see tap()). */
+  observe(chunk: Buffer): void {
     this.hash?.update(chunk);
     this.count += chunk.length;
     const t = this.now();
@@ -92,7 +93,8 @@ export class Meter extends Transform {
     }
   }
 
-  private finish(): void {
+  /** Reports the final progress; call once, when the last chunk went by. */
+  finish(): void {
     this.speed.add(this.now(), this.count);
     this.report(this.progress());
   }

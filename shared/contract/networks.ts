@@ -188,11 +188,13 @@ export const networkCalls = {
     updateOutput,
   ),
   /**
-   * Changes the start and end of one IPv4 DHCP range, live (when running) and in the definition. libvirt
+   * Changes the start and end of one DHCP range (IPv4 or IPv6: the `<ip>` block holding `old` decides,
+   * and is virNetworkUpdate's parent index), live (when running) and in the definition. libvirt
    * cannot modify a range in place (9.0 refuses VIR_NETWORK_UPDATE_COMMAND_MODIFY for ranges), so the new
    * range is added, then the old one deleted; if the delete fails, the new one is deleted again.
    * Refused, at the field, when the range leaves the subnet, ends before it starts, or holds a static
-   * host's address or overlaps another range.
+   * host's address or overlaps another range, or is of the other family or larger than libvirt allows
+   * (start and end differing beyond their last 16 bits).
    */
   'networks.dhcpRange': call(
     ref

@@ -3,13 +3,21 @@
  * renderer calls them) vs `virsh vol-upload` / `vol-download` (libvirt's own client, run with an
  * argument array, no shell) on the same private daemon, in the same run, with the same 1 GiB file.
  *
- * The two sides run alternately, REPS times each; medians. Figures:
+ * Both sides do the same task, timed whole: an upload makes a new volume and fills it (VirtDesk's
+ * storage.upload; virsh's `vol-create-as … --allocation 0` then `vol-upload`, which is how a virsh user
+ * puts a file into a pool; --allocation 0 because VirtDesk makes the same sparse volume, virsh's default
+ * would preallocate it). A download writes a new local file. virsh's time includes starting virsh
+ * (twice for an upload), ours includes looking the pool up and checking the free space.
+ *
+ * The two sides alternate, and which one goes first alternates with each round, REPS rounds (median of
+ * each side) after one warm-up round. `sync` (not timed) before every transfer, so the disk writeback of
+ * the previous one does not land on the next. Figures:
  * - storage.upload_ratio    VirtDesk MB/s ÷ virsh MB/s (upload, no read-back check)    target ≥ 1.0
  * - storage.upload_rss_mb   peak growth of our RSS during an upload                     target < 64
  * - storage.download_ratio  the same for a download                                     target ≥ 1.0
  * - storage.download_rss_mb                                                             target < 64
- * VirtDesk's time includes making the volume (virsh's vol-create-as is not timed); the read-back
- * checksum of a default upload is measured separately and printed as a plain line.
+ * The read-back checksum of a default upload is measured separately and printed as a plain line, and
+ * the load average before and after the run, since the machine may be shared.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,7 +30,7 @@ import { importBuilt } from './built.js';
 
 const run = promisify(execFile);
 const SIZE_MIB = Number(process.env.VD_BENCH_STORAGE_MIB ?? 1024);
-const REPS = Number(process.env.VD_BENCH_STORAGE_REPS ?? 3);
+const REPS = Number(process.env.VD_BENCH_STORAGE_REPS ?? 5);
 const MiB = 1024 * 1024;
 
 const median = (xs: number[]): number => {
@@ -33,6 +41,7 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
 /** Runs `work`, sampling our RSS every 10 ms; returns its duration (ms) and the peak RSS growth (MiB). */
 async function measured(work: () => Promise<unknown>): Promise<{ ms: number; rssMiB: number }> {
+  await run('sync');
   global.gc?.();
   const base = process.memoryUsage.rss();
   let peak = base;
@@ -88,27 +97,23 @@ export default async function bench(): Promise<void> {
 
     const up = { vd: [] as number[], virsh: [] as number[], rss: [] as number[] };
     const down = { vd: [] as number[], virsh: [] as number[], rss: [] as number[] };
-    for (let rep = 0; rep < REPS + 1; rep++) {
-      const warm = rep === 0;
-      // VirtDesk upload (no read-back: virsh does not check either).
-      const a = await measured(() =>
+    const vdUpload = () =>
+      measured(() =>
         call('storage.upload', {
           pool,
           volume: 'vd.img',
           localPath: src,
           transferId: randomUUID(),
-          verify: false,
+          verify: false, // no read-back: virsh does not check either
         }),
       );
-      // virsh upload into a volume made beforehand (not timed).
-      await virsh('vol-create-as', pool, 'virsh.img', `${bytes}`, '--format', 'raw');
-      const t0 = performance.now();
-      await virsh('vol-upload', '--pool', pool, 'virsh.img', src);
-      const b = performance.now() - t0;
-      // Downloads of the uploaded volume, into new files.
-      fs.rmSync(out('vd-down.img'), { force: true });
-      fs.rmSync(out('virsh-down.img'), { force: true });
-      const c = await measured(() =>
+    const virshUpload = () =>
+      measured(async () => {
+        await virsh('vol-create-as', pool, 'virsh.img', `${bytes}`, '--format', 'raw', '--allocation', '0');
+        await virsh('vol-upload', '--pool', pool, 'virsh.img', src);
+      });
+    const vdDownload = () =>
+      measured(() =>
         call('storage.download', {
           pool,
           volume: 'vd.img',
@@ -116,21 +121,39 @@ export default async function bench(): Promise<void> {
           transferId: randomUUID(),
         }),
       );
-      const t1 = performance.now();
-      await virsh('vol-download', '--pool', pool, 'virsh.img', out('virsh-down.img'));
-      const d = performance.now() - t1;
+    const virshDownload = () =>
+      measured(() => virsh('vol-download', '--pool', pool, 'virsh.img', out('virsh-down.img')));
+    const log: string[] = [];
+    const loadBefore = os.loadavg();
+    for (let rep = 0; rep < REPS + 1; rep++) {
+      const warm = rep === 0;
+      const vdFirst = rep % 2 === 0;
+      // Uploads, then downloads of what was uploaded (into new files), in this round's order.
+      const [a, b] = vdFirst
+        ? [await vdUpload(), await virshUpload()]
+        : await virshUpload().then(async (b) => [await vdUpload(), b] as const);
+      fs.rmSync(out('vd-down.img'), { force: true });
+      fs.rmSync(out('virsh-down.img'), { force: true });
+      const [c, d] = vdFirst
+        ? [await vdDownload(), await virshDownload()]
+        : await virshDownload().then(async (d) => [await vdDownload(), d] as const);
       if (fs.statSync(out('vd-down.img')).size !== bytes) throw new Error('VirtDesk downloaded a wrong size');
       if (fs.statSync(out('virsh-down.img')).size !== bytes) throw new Error('virsh downloaded a wrong size');
       await del('vd.img');
       await del('virsh.img');
+      log.push(
+        `# round ${rep}${warm ? ' (warm-up, not counted)' : ''}, ${vdFirst ? 'VirtDesk' : 'virsh'} first: ` +
+          `upload ${fmt(a.ms, 0)} vs ${fmt(b.ms, 0)} ms, download ${fmt(c.ms, 0)} vs ${fmt(d.ms, 0)} ms`,
+      );
       if (warm) continue;
       up.vd.push(a.ms);
-      up.virsh.push(b);
+      up.virsh.push(b.ms);
       up.rss.push(a.rssMiB);
       down.vd.push(c.ms);
-      down.virsh.push(d);
+      down.virsh.push(d.ms);
       down.rss.push(c.rssMiB);
     }
+    for (const line of log) console.log(line);
     // A default upload (with the read-back sha256 check), once, for the record.
     const checked = await measured(() =>
       call('storage.upload', { pool, volume: 'checked.img', localPath: src, transferId: randomUUID() }),
@@ -154,6 +177,10 @@ export default async function bench(): Promise<void> {
       console.log(`BENCH storage.${name}_ratio ${fmt(ratio)} x target >=1.0 ${ratio >= 1 ? 'PASS' : 'MISS'}`);
       console.log(`BENCH storage.${name}_rss_mb ${fmt(rss, 1)} MB target <64 ${rss < 64 ? 'PASS' : 'MISS'}`);
     }
+    const load = (l: number[]) => l.map((x) => fmt(x)).join(' ');
+    console.log(
+      `# load average (1, 5, 15 min) before ${load(loadBefore)}, after ${load(os.loadavg())}, ${os.cpus().length} CPUs`,
+    );
     console.log(
       `# storage upload with read-back sha256 check: ${fmt(mbps(checked.ms), 0)} MB/s end to end ` +
         `(${fmt(checked.ms, 0)} ms), peak RSS growth ${fmt(checked.rssMiB, 1)} MiB`,

@@ -7,7 +7,11 @@
  *   definition, and the old range is gone from both;
  * - bad ranges (outside the subnet, ending before they start, holding a static host's address, the
  *   subnet's broadcast address) are refused at the field and change nothing (seen by a second connection);
- * - on a stopped network only the definition changes.
+ * - on a stopped network only the definition changes;
+ * - a dual-stack network's IPv6 range (the second <ip> element: libvirt's parent index 1) changes live and
+ *   in the definition, the IPv4 one untouched; bad IPv6 ranges (an IPv4 address, outside the /64, wider
+ *   than libvirt allows, holding a static host, overlapping the block's other range) are refused at the
+ *   field and change nothing.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -30,6 +34,8 @@ const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
 const OCTETS = [...randomBytes(2)].map((b) => 20 + (b % 200));
 const NET = `10.${OCTETS[0]}.${OCTETS[1]}`;
+/** A random unique-local /64 for the dual-stack network. */
+const NET6 = `fd${randomBytes(1).toString('hex')}:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}:1`;
 
 const refusal = async (p: Promise<unknown>): Promise<RemoteError> => {
   const e = (await p.then(
@@ -157,6 +163,76 @@ describe.skipIf(!sys.available)(
       const net = await other.networkLookupByName(name);
       const config = NetworkXml.parse(await other.networkGetXMLDesc(net, VIR_NETWORK_XML_INACTIVE));
       expect(config.ips[0]!.dhcpRanges).toEqual([{ start: `${NET}.100`, end: `${NET}.149` }]);
+    });
+
+    it("changes a dual-stack network's IPv6 range live and in its definition (parent index 1), refuses bad ones", async () => {
+      const name6 = `vdrange6-${TAG}`;
+      const net = await other.networkDefineXML(
+        `<network><name>${name6}</name>` +
+          `<ip address='${NET}.1' prefix='24'><dhcp><range start='${NET}.100' end='${NET}.199'/></dhcp></ip>` +
+          `<ip family='ipv6' address='${NET6}::1' prefix='64'><dhcp>` +
+          `<range start='${NET6}::100' end='${NET6}::1ff'/><range start='${NET6}::1000' end='${NET6}::10ff'/>` +
+          `<host name='fixed6' ip='${NET6}::50'/></dhcp></ip></network>`,
+      );
+      try {
+        await other.networkCreate(net);
+        const blocks = async (flags: number) =>
+          NetworkXml.parse(await other.networkGetXMLDesc(net, flags)).ips.map((ip) => ip.dhcpRanges);
+        const both = async () => ({ live: await blocks(0), config: await blocks(VIR_NETWORK_XML_INACTIVE) });
+        const change6 = (old: { start: string; end: string }, range: { start: string; end: string }) =>
+          fx.call<{ live: boolean }>('networks.dhcpRange', {
+            connectionId: fx.connectionId,
+            name: name6,
+            old,
+            range,
+          });
+        const old = { start: `${NET6}::100`, end: `${NET6}::1ff` };
+        const before = await both();
+
+        const v4 = await refusal(change6(old, { start: `${NET}.120`, end: `${NET6}::1ff` }));
+        expect(v4.issues).toEqual([
+          { path: ['range', 'start'], message: 'Enter an IPv6 address, like fd00::100' },
+        ]);
+        const outside = await refusal(change6(old, { start: `${NET6}::100`, end: 'fd00:ffff:ffff:ffff::1' }));
+        expect(outside.issues?.[0]?.message).toBe(`Outside the network's subnet ${NET6}::/64`);
+        const wide = await refusal(change6(old, { start: `${NET6}::100`, end: `${NET6}::1:100` }));
+        expect(wide.message).toMatch(/^Too large: a DHCP range may span at most 65,536 addresses/);
+        const holdsHost = await refusal(change6(old, { start: `${NET6}::10`, end: `${NET6}::1ff` }));
+        expect(holdsHost.message).toBe(
+          `Holds ${NET6}::50, the fixed address of fixed6: keep static hosts outside the range`,
+        );
+        const overlap = await refusal(change6(old, { start: `${NET6}::100`, end: `${NET6}::1080` }));
+        expect(overlap.message).toBe(`Overlaps the network's other range ${NET6}::1000–${NET6}::10ff`);
+        expect(await both()).toEqual(before);
+        // What our check lets through for the size, libvirt accepts too: its own limit is the same.
+        await expect(
+          other.networkUpdate(
+            net,
+            NetworkUpdateCommand.ADD_LAST,
+            NetworkUpdateSection.IP_DHCP_RANGE,
+            `<range start='${NET6}::2000' end='${NET6}::1:2000'/>`,
+            NetworkUpdateFlags.AFFECT_CONFIG,
+            1,
+          ),
+        ).rejects.toThrow(/too large/);
+
+        expect(await change6(old, { start: `${NET6}::200`, end: `${NET6}::2ff` })).toEqual({ live: true });
+        const want = [
+          [{ start: `${NET}.100`, end: `${NET}.199` }],
+          [
+            { start: `${NET6}::1000`, end: `${NET6}::10ff` },
+            { start: `${NET6}::200`, end: `${NET6}::2ff` },
+          ],
+        ];
+        expect(await both()).toEqual({ live: want, config: want });
+        // dnsmasq was given the new range (for IPv6 with its prefix length) and not the old one.
+        const conf = fs.readFileSync(path.join(stateDir, 'dnsmasq', `${name6}.conf`), 'utf8');
+        expect(conf).toContain(`dhcp-range=${NET6}::200,${NET6}::2ff,64`);
+        expect(conf).not.toContain(`${NET6}::100,`);
+      } finally {
+        await other.networkDestroy(net).catch(() => undefined);
+        await other.networkUndefine(net).catch(() => undefined);
+      }
     });
   },
 );

@@ -39,6 +39,8 @@ const progress: TransferProgress[] = [];
 const changed: { connectionId: string; pool: string | null }[] = [];
 
 let session: Session;
+/** A cancel to send from the progress event itself, once `bytes` went by (a poll may come too late). */
+let cancelAt: { transferId: string; bytes: number; result?: Promise<unknown> } | null = null;
 
 /** A call from our own renderer session (the one that receives the progress events). */
 async function call<T>(name: string, input: Record<string, unknown>): Promise<T> {
@@ -86,7 +88,12 @@ beforeAll(async () => {
   fx = await startCore(env.qemuUri);
   // The core's session gets pushed events: keep the progress and change notices.
   session = fx.core.openSession((name, payload) => {
-    if (name === 'storage.progress') progress.push(payload as TransferProgress);
+    if (name === 'storage.progress') {
+      const p = payload as TransferProgress;
+      progress.push(p);
+      if (cancelAt && !cancelAt.result && p.transferId === cancelAt.transferId && p.bytes >= cancelAt.bytes)
+        cancelAt.result = fx.core.dispatch(session, 'storage.cancelTransfer', { transferId: p.transferId });
+    }
     if (name === 'storage.changed') changed.push(payload as { connectionId: string; pool: string | null });
   });
   second = await openConnection(env.qemuUri);
@@ -333,13 +340,15 @@ describe('storage pools and volumes through the contract (session daemon, dir po
     writeFile(src, 256 * MiB);
     progress.length = 0;
     const transferId = randomUUID();
+    // Cancelled from the progress event that says 64 MiB went by: waiting for it by polling, a fast
+    // upload may finish first.
+    const cancel = { transferId, bytes: 64 * MiB } as NonNullable<typeof cancelAt>;
+    cancelAt = cancel;
     const pending = fail(
       call('storage.upload', { pool: POOL, volume: 'cancel.img', localPath: src, transferId, verify: false }),
     );
-    await until('the upload to be half way', 60_000, () =>
-      progress.some((p) => p.transferId === transferId && p.bytes >= 64 * MiB) ? true : undefined,
-    );
-    const r = await fx.core.dispatch(session, 'storage.cancelTransfer', { transferId });
+    const r = await until('the upload to be half way', 60_000, () => cancel.result);
+    cancelAt = null;
     expect(r).toEqual({ ok: true, value: { cancelled: true } });
     const err = await pending;
     expect(err.remote?.code).toBe('cancelled');

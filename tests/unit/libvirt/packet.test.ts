@@ -97,6 +97,24 @@ describe('FrameReassembler', () => {
     );
   });
 
+  it('keeps a frame split over chunks adjacent in memory as a view (no copy), copies when they are not', () => {
+    const big = encodeStreamPacket({ ...header, type: MessageType.STREAM }, Buffer.alloc(200_000, 7));
+    const slab = Buffer.concat([big, big]); // one ArrayBuffer, like reads into one slab
+    const cuts = [0, 70_000, 150_000, 260_000, slab.length];
+    const r = new FrameReassembler();
+    const out: Buffer[] = [];
+    for (let i = 1; i < cuts.length; i++) out.push(...r.push(slab.subarray(cuts[i - 1], cuts[i])));
+    expect(out).toEqual([big, big]);
+    for (const f of out) expect(f.buffer).toBe(slab.buffer);
+    // The same bytes in separate allocations: copied into a buffer of the frame's own.
+    const copied = new FrameReassembler();
+    const out2: Buffer[] = [];
+    for (let i = 1; i < cuts.length; i++)
+      out2.push(...copied.push(Buffer.from(slab.subarray(cuts[i - 1], cuts[i]))));
+    expect(out2).toEqual([big, big]);
+    expect(copied.pendingBytes).toBe(0);
+  });
+
   it('handles byte-by-byte input', () => {
     const r = new FrameReassembler();
     const out: Buffer[] = [];

@@ -12,7 +12,7 @@ interface Range {
 }
 
 /**
- * One IPv4 DHCP range of a network, its start and end editable: applied live (when the network runs) and
+ * One DHCP range of a network (IPv4 or IPv6), its start and end editable: applied live (when the network runs) and
  * to its definition. The main process checks it (inside the subnet, start before end, no static host
  * inside, no overlap) and its refusals land at the fields. Remount it (key) when the range changes.
  */

@@ -6,9 +6,9 @@ import { toApiError } from '../../api/transport.js';
 import { useT } from '../../i18n/index.js';
 import { showToast } from '../../store/toasts.js';
 import { FailureNote } from '../../ui/FailureNote.js';
-import { TextField } from '../../ui/Field.js';
 import { useForm } from '../../ui/form/useForm.js';
 import { DhcpRangeEditor } from './DhcpRangeEditor.js';
+import { EntryForm } from './EntryForm.js';
 
 const expiryText = (unix: number, never: string): string =>
   unix === 0 ? never : new Date(unix * 1000).toLocaleString();
@@ -89,6 +89,17 @@ export const NetworkDetails = ({
     return <FailureNote message={t('networks.failed.details')} detail={details.error.message} />;
   if (!d) return null;
   const isolatedAddrs = d.ips.length > 0;
+  // The DHCP ranges by family (IPv4 first), each numbered across the page for its fields' ids.
+  let rangeCount = 0;
+  const rangeGroups = (['ipv4', 'ipv6'] as const)
+    .map((family) => ({
+      family,
+      ranges: d.ips
+        .filter((ip) => ip.family === family)
+        .flatMap((ip) => ip.dhcpRanges)
+        .map((range) => ({ range, index: rangeCount++ })),
+    }))
+    .filter((g) => g.ranges.length > 0);
   return (
     <div className="network-sections">
       <h4>{t('networks.leases')}</h4>
@@ -125,188 +136,85 @@ export const NetworkDetails = ({
         </table>
       )}
 
-      {d.ips.some((ip) => ip.family === 'ipv4' && ip.dhcpRanges.length > 0) && (
-        <>
-          <h4>{t('netrange.title')}</h4>
-          <p className="dim">{t(d.active ? 'netrange.hint' : 'netrange.hintStopped')}</p>
-          {d.ips
-            .filter((ip) => ip.family === 'ipv4')
-            .flatMap((ip) => ip.dhcpRanges)
-            .map((r, i) => (
-              <DhcpRangeEditor
-                key={`${r.start}-${r.end}`}
-                connectionId={connectionId}
-                network={name}
-                range={r}
-                index={i}
-                onChanged={done}
-              />
-            ))}
-        </>
-      )}
+      {rangeGroups.map(({ family, ranges }, g) => (
+        <section key={family} data-testid={`network-dhcp-ranges-${family}`}>
+          <h4>
+            {rangeGroups.length > 1 || family === 'ipv6'
+              ? t('netrange.titleFamily', { family: family === 'ipv6' ? 'IPv6' : 'IPv4' })
+              : t('netrange.title')}
+          </h4>
+          {g === 0 && <p className="dim">{t(d.active ? 'netrange.hint' : 'netrange.hintStopped')}</p>}
+          {ranges.map(({ range, index }) => (
+            <DhcpRangeEditor
+              key={`${range.start}-${range.end}`}
+              connectionId={connectionId}
+              network={name}
+              range={range}
+              index={index}
+              onChanged={done}
+            />
+          ))}
+        </section>
+      ))}
       {isolatedAddrs && (
         <>
-          <h4>{t('networks.dhcpHosts')}</h4>
-          {d.dhcpHosts.length > 0 && (
-            <table className="host-table" data-testid="network-dhcp-hosts">
-              <thead>
-                <tr>
-                  <th>{t('networks.col.mac')}</th>
-                  <th>{t('networks.col.hostname')}</th>
-                  <th>{t('networks.col.ip')}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {d.dhcpHosts.map((h) => (
-                  <tr key={`${h.mac ?? ''}-${h.name ?? ''}-${h.ip ?? ''}`}>
-                    <td className="mono">{h.mac ?? '—'}</td>
-                    <td>{h.name ?? '—'}</td>
-                    <td className="mono">{h.ip ?? '—'}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="btn small"
-                        disabled={busy}
-                        aria-label={t('networks.removeEntry', { what: h.ip ?? h.mac ?? '' })}
-                        onClick={() =>
-                          void removeEntry(() =>
-                            getApi().call('networks.dhcpHost', {
-                              connectionId,
-                              name,
-                              op: 'remove',
-                              host: { mac: h.mac, name: h.name, ip: h.ip ?? '' },
-                            }),
-                          )
-                        }
-                      >
-                        {t('networks.remove')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <form
-            className="entry-row"
-            data-testid="network-dhcp-add"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void dhcpForm
-                .submit((input) => getApi().call('networks.dhcpHost', input))
-                .then((r) => {
-                  if (r.ok) {
-                    dhcpForm.set('mac', '');
-                    dhcpForm.set('hostname', '');
-                    dhcpForm.set('ip', '');
-                    done();
-                  }
-                });
-            }}
-          >
-            <TextField
-              id="dhcp-mac"
-              label={t('networks.col.mac')}
-              value={dhcpForm.values.mac}
-              placeholder="52:54:00:…"
-              error={dhcpForm.errors.mac}
-              onChange={(v) => dhcpForm.set('mac', v)}
-            />
-            <TextField
-              id="dhcp-name"
-              label={t('networks.col.hostname')}
-              value={dhcpForm.values.hostname}
-              error={dhcpForm.errors.hostname}
-              onChange={(v) => dhcpForm.set('hostname', v)}
-            />
-            <TextField
-              id="dhcp-ip"
-              label={t('networks.col.ip')}
-              value={dhcpForm.values.ip}
-              error={dhcpForm.errors.ip}
-              onChange={(v) => dhcpForm.set('ip', v)}
-            />
-            <button type="submit" className="btn" disabled={dhcpForm.submitting}>
-              {t('networks.add')}
-            </button>
-          </form>
-          {dhcpForm.errors.form !== undefined && (
-            <FailureNote message={t('networks.failed.entry')} detail={dhcpForm.errors.form} />
-          )}
-
-          <h4>{t('networks.dnsHosts')}</h4>
-          {d.dnsHosts.length > 0 && (
-            <table className="host-table" data-testid="network-dns-hosts">
-              <thead>
-                <tr>
-                  <th>{t('networks.col.ip')}</th>
-                  <th>{t('networks.col.hostnames')}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {d.dnsHosts.map((h) => (
-                  <tr key={h.ip}>
-                    <td className="mono">{h.ip}</td>
-                    <td>{h.hostnames.join(', ')}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="btn small"
-                        disabled={busy}
-                        aria-label={t('networks.removeEntry', { what: h.ip })}
-                        onClick={() =>
-                          void removeEntry(() =>
-                            getApi().call('networks.dnsHost', { connectionId, name, op: 'remove', host: h }),
-                          )
-                        }
-                      >
-                        {t('networks.remove')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <form
-            className="entry-row"
-            data-testid="network-dns-add"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void dnsForm
-                .submit((input) => getApi().call('networks.dnsHost', input))
-                .then((r) => {
-                  if (r.ok) {
-                    dnsForm.set('dnsIp', '');
-                    dnsForm.set('dnsNames', '');
-                    done();
-                  }
-                });
-            }}
-          >
-            <TextField
-              id="dns-ip"
-              label={t('networks.col.ip')}
-              value={dnsForm.values.dnsIp}
-              error={dnsForm.errors.dnsIp}
-              onChange={(v) => dnsForm.set('dnsIp', v)}
-            />
-            <TextField
-              id="dns-names"
-              label={t('networks.col.hostnames')}
-              value={dnsForm.values.dnsNames}
-              error={dnsForm.errors.dnsNames}
-              onChange={(v) => dnsForm.set('dnsNames', v)}
-            />
-            <button type="submit" className="btn" disabled={dnsForm.submitting}>
-              {t('networks.add')}
-            </button>
-          </form>
-          {dnsForm.errors.form !== undefined && (
-            <FailureNote message={t('networks.failed.entry')} detail={dnsForm.errors.form} />
-          )}
+          <EntryForm
+            title={t('networks.dhcpHosts')}
+            entries={d.dhcpHosts}
+            entryKey={(h) => `${h.mac ?? ''}-${h.name ?? ''}-${h.ip ?? ''}`}
+            columns={[
+              { header: t('networks.col.mac'), cell: (h) => h.mac ?? '—', mono: true },
+              { header: t('networks.col.hostname'), cell: (h) => h.name ?? '—' },
+              { header: t('networks.col.ip'), cell: (h) => h.ip ?? '—', mono: true },
+            ]}
+            removeLabel={(h) => h.ip ?? h.mac ?? ''}
+            onRemove={(h) =>
+              void removeEntry(() =>
+                getApi().call('networks.dhcpHost', {
+                  connectionId,
+                  name,
+                  op: 'remove',
+                  host: { mac: h.mac, name: h.name, ip: h.ip ?? '' },
+                }),
+              )
+            }
+            busy={busy}
+            listTestId="network-dhcp-hosts"
+            addTestId="network-dhcp-add"
+            form={dhcpForm}
+            fields={[
+              { key: 'mac', id: 'dhcp-mac', label: t('networks.col.mac'), placeholder: '52:54:00:…' },
+              { key: 'hostname', id: 'dhcp-name', label: t('networks.col.hostname') },
+              { key: 'ip', id: 'dhcp-ip', label: t('networks.col.ip') },
+            ]}
+            add={(input) => getApi().call('networks.dhcpHost', input)}
+            onAdded={done}
+          />
+          <EntryForm
+            title={t('networks.dnsHosts')}
+            entries={d.dnsHosts}
+            entryKey={(h) => h.ip}
+            columns={[
+              { header: t('networks.col.ip'), cell: (h) => h.ip, mono: true },
+              { header: t('networks.col.hostnames'), cell: (h) => h.hostnames.join(', ') },
+            ]}
+            removeLabel={(h) => h.ip}
+            onRemove={(h) =>
+              void removeEntry(() =>
+                getApi().call('networks.dnsHost', { connectionId, name, op: 'remove', host: h }),
+              )
+            }
+            busy={busy}
+            listTestId="network-dns-hosts"
+            addTestId="network-dns-add"
+            form={dnsForm}
+            fields={[
+              { key: 'dnsIp', id: 'dns-ip', label: t('networks.col.ip') },
+              { key: 'dnsNames', id: 'dns-names', label: t('networks.col.hostnames') },
+            ]}
+            add={(input) => getApi().call('networks.dnsHost', input)}
+            onAdded={done}
+          />
         </>
       )}
     </div>
