@@ -9,6 +9,7 @@
  * - next start: vCPU scheduler policies, locked memory, hugepages, the CPU model, IOThreads and which disk
  *   uses one, a NUMA mode change or removal, and a disk weight going back to the default.
  */
+import { cpuRangesText } from '../../shared/model/index.js';
 import type { TuningChange, TuningView } from '../../shared/contract/tuning.js';
 import {
   child,
@@ -37,17 +38,7 @@ const DEFAULT_PERIOD = 100000;
 const NO_QUOTA = -1;
 
 /** [0,1,2,5] → "0–2, 5". */
-export const cpuText = (xs: readonly number[]): string => {
-  const s = [...new Set(xs)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? `${s[i]}` : `${s[i]}–${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-};
+export const cpuText = cpuRangesText;
 const hostCpuWords = (cpus: readonly number[]): string =>
   `host CPU${cpus.length === 1 ? '' : 's'} ${cpuText(cpus)}`;
 

@@ -11,6 +11,7 @@
  * - Throughput: no pinning (the scheduler balances a busy host best), twice the default CPU shares, a
  *   high disk weight, the VM's virtio disks on an IOThread, the host's CPU passed through, no realtime.
  */
+import { cpuRangesText } from '../../shared/model/index.js';
 import type { HostCell } from '../../shared/contract/tuning.js';
 import type { TuningProfile } from '../../shared/contract/tuning-plans.js';
 import {
@@ -70,17 +71,7 @@ export interface ProfilePlan {
 export type ProfileResult =
   { ok: true; plan: ProfilePlan; notes: string[] } | { ok: false; refusal: string; notes: string[] };
 
-const list = (xs: readonly number[]): string => {
-  const s = [...xs].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? `${s[i]}` : `${s[i]}–${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-};
+const list = cpuRangesText;
 const mib = (kib: number): string => `${Math.round(kib / 1024)} MiB`;
 const pageName = (kib: number): string =>
   kib >= 1048576 ? `${kib / 1048576} GiB` : kib >= 1024 ? `${kib / 1024} MiB` : `${kib} KiB`;

@@ -4,6 +4,7 @@
  * host offers, and enough free huge pages on the host nodes each cell's memory is bound to — counting
  * the pages the running VM holds now, which come back when it restarts with the new definition.
  */
+import { cpuRangesText } from '../model/index.js';
 import type { HugepagePool } from './host-memory.js';
 import type { HostCell, TuningChange, TuningView } from './tuning.js';
 
@@ -23,17 +24,7 @@ export interface NumaCheckContext {
   pools?: readonly HugepagePool[];
 }
 
-const list = (xs: readonly number[]): string => {
-  const s = [...xs].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? `${s[i]}` : `${s[i]}–${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ') || 'none';
-};
+const list = (xs: readonly number[]): string => cpuRangesText(xs) || 'none';
 
 /** 2048 → "2 MiB", 1048576 → "1 GiB". */
 export const pageSizeText = (kib: number): string =>

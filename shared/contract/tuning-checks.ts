@@ -3,6 +3,7 @@
  * here — a CPU that does not exist or is offline, a NUMA node the host lacks, an empty set, a hard limit
  * below the memory the VM has now — is refused with a plain sentence; the rest is libvirt's to judge.
  */
+import { cpuRangesText } from '../model/index.js';
 import type { HostCell, TuningChange, TuningView } from './tuning.js';
 import { checkTuningChangeMore } from './tuning-checks-more.js';
 import { checkGuestNuma, type NumaCheckContext } from './tuning-checks-numa.js';
@@ -12,17 +13,7 @@ export interface TuningIssue {
   message: string;
 }
 
-const list = (xs: readonly number[]): string => {
-  if (xs.length === 0) return 'none';
-  const parts: string[] = [];
-  for (let i = 0; i < xs.length;) {
-    let j = i;
-    while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
-    parts.push(i === j ? `${xs[i]}` : `${xs[i]}–${xs[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-};
+const list = (xs: readonly number[]): string => cpuRangesText(xs) || 'none';
 
 /** Problems with a set of host CPUs to pin to (empty, unknown or offline CPUs). */
 export const checkCpus = (

@@ -2,3 +2,4 @@ export * from './names.js';
 export * from './connection.js';
 export * from './vm.js';
 export * from './os.js';
+export * from './cpu-ranges.js';

@@ -1,3 +1,5 @@
+import { cpuRangesText } from '../../../../shared/model/index.js';
+
 /** "0-3, 8" / "0,2" → the CPU (or node) numbers, sorted; null when it is not such a list. */
 export const parseCpuSet = (raw: string, max = 16383): number[] | null => {
   const out = new Set<number>();
@@ -16,14 +18,4 @@ export const parseCpuSet = (raw: string, max = 16383): number[] | null => {
 };
 
 /** 0,1,2,3,8 → "0–3, 8" (for reading, not for libvirt). */
-export const cpuListText = (cpus: readonly number[]): string => {
-  const s = [...cpus].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? `${s[i]}` : `${s[i]}–${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
-};
+export const cpuListText = cpuRangesText;
