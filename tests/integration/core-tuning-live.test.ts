@@ -18,6 +18,7 @@ import type {
   ProposalRequest,
   TuningRealtimeOutput,
 } from '../../shared/contract/tuning-plans.js';
+import { guestCgroup, qemuPid, threadCpus, vcpuThread } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
@@ -25,43 +26,7 @@ import { until } from '../support/poll.js';
 
 const sys = systemTestEnv();
 
-/** The host pid of the guest's QEMU (its command line names the guest). */
-function qemuPid(name: string): number {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.startsWith(`guest=${name},`) || a === `guest=${name}`)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no QEMU process for ${name}`);
-}
-
-/** Thread name → [tid, Cpus_allowed_list] of each thread of a process ('main' for the process itself). */
-function threadCpus(pid: number): Map<string, [number, string]> {
-  const out = new Map<string, [number, string]>();
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    const field = (k: string) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '';
-    out.set(Number(tid) === pid ? 'main' : field('Name'), [Number(tid), field('Cpus_allowed_list')]);
-  }
-  return out;
-}
-const vcpuThread = (pid: number, n: number): [number, string] => {
-  const t = [...threadCpus(pid)].find(([k]) => k.startsWith(`CPU ${n}/`))?.[1];
-  if (!t) throw new Error(`no thread for vCPU ${n} in QEMU ${pid}`);
-  return t;
-};
-
-/** The guest's cgroup in cgroup v1's cpu controller (machine/<n>-<name>.libvirt-qemu). */
-function cpuCgroup(name: string): string {
-  const machine = '/sys/fs/cgroup/cpu/machine';
-  const group = fs.readdirSync(machine).find((g) => g.endsWith(`-${name}.libvirt-qemu`));
-  if (!group) throw new Error(`no cpu cgroup for ${name}`);
-  return path.join(machine, group);
-}
+const cpuCgroup = (name: string): string => guestCgroup('cpu', name);
 
 describe.skipIf(!sys.available)(
   `tuning plans applied live on the private system libvirtd${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -109,7 +74,7 @@ describe.skipIf(!sys.available)(
       if (cpus < 2) ctx.skip();
       const pid = qemuPid(name);
       const all = `0-${cpus - 1}`;
-      expect(vcpuThread(pid, 0)[1]).toBe(all);
+      expect(vcpuThread(pid, 0).cpus).toBe(all);
       const p = await propose({ kind: 'profile', profile: 'low-latency' });
       expect(p.refusal).toBeNull();
       expect(p.running).toBe(true);
@@ -129,8 +94,8 @@ describe.skipIf(!sys.available)(
       // The same QEMU process (no restart), its threads already where the profile puts them.
       expect(qemuPid(name)).toBe(pid);
       expect((await f.client.domainLookupByName(name)).id).toBe(dom.id);
-      expect(vcpuThread(pid, 0)[1]).toBe(String(last));
-      expect(threadCpus(pid).get('main')![1]).toBe(last === 1 ? '0' : `0-${last - 1}`);
+      expect(vcpuThread(pid, 0).cpus).toBe(String(last));
+      expect(threadCpus(pid).get('main')).toBe(last === 1 ? '0' : `0-${last - 1}`);
       const live = readDomainTuning(DomainXml.parse(await f.client.domainGetXMLDesc(dom, 0)));
       expect(live.vcpuPins).toEqual([{ vcpu: 0, cpus: [last] }]);
       expect(live.numa).toBeNull();
@@ -165,7 +130,7 @@ describe.skipIf(!sys.available)(
       expect(r.config.vcpusched).toEqual([{ vcpus: [0], scheduler: 'fifo', priority: 1 }]);
       expect(r.threads.status).toBe('read');
       expect(r.threads.threads).toEqual([
-        { vcpu: 0, tid: vcpuThread(qemuPid(name), 0)[0], policy: 'other', priority: 0 },
+        { vcpu: 0, tid: vcpuThread(qemuPid(name), 0).tid, policy: 'other', priority: 0 },
       ]);
     }, 60_000);
 
@@ -184,7 +149,7 @@ describe.skipIf(!sys.available)(
           await f.client.domainDestroy(dom);
           await f.client.domainCreate(dom);
           dom = await f.client.domainLookupByName(name);
-          tid = vcpuThread(qemuPid(name), 0)[0];
+          tid = vcpuThread(qemuPid(name), 0).tid;
         } else {
           // This host budgets realtime time per cgroup and VMs get none, so libvirt cannot start a FIFO
           // vCPU. Give the running vCPU's cgroups a small budget (1% of a second: the thread is
@@ -194,7 +159,7 @@ describe.skipIf(!sys.available)(
           give(machine, 20000);
           give(path.join(group, 'cpu.rt_runtime_us'), 10000);
           give(path.join(group, 'vcpu0', 'cpu.rt_runtime_us'), 10000);
-          tid = vcpuThread(qemuPid(name), 0)[0];
+          tid = vcpuThread(qemuPid(name), 0).tid;
           execFileSync('chrt', ['--fifo', '--pid', '1', String(tid)]);
         }
         await until('the realtime section to read FIFO/1', 10_000, async () => {
@@ -224,7 +189,7 @@ describe.skipIf(!sys.available)(
         .replace(/<vcpupin vcpu=(['"])0\1 cpuset=(['"])[^'"]*\2\/>/, "<vcpupin vcpu='0' cpuset='200'/>")
         .replace('<cputune>', '<cputune>\n    <shares>3000</shares>');
       expect(xml).toContain("cpuset='200'");
-      const before = vcpuThread(qemuPid(name), 0)[1];
+      const before = vcpuThread(qemuPid(name), 0).cpus;
       const outcome = await f.call<PlanOutcome>('tuning.applyProposal', {
         ...ref(),
         xml,
@@ -235,7 +200,7 @@ describe.skipIf(!sys.available)(
       expect(outcome.refused[0]!.what).toBe('vCPU 0 runs on host CPU 200');
       expect(outcome.refused[0]!.detail.length).toBeGreaterThan(0);
       // The thread stays where it was; the definition keeps the pin for the next start.
-      expect(vcpuThread(qemuPid(name), 0)[1]).toBe(before);
+      expect(vcpuThread(qemuPid(name), 0).cpus).toBe(before);
       const config = readDomainTuning(
         DomainXml.parse(await f.client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)),
       );

@@ -17,6 +17,7 @@ import {
 import type { RemoteError } from '../../shared/contract/index.js';
 import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../shared/contract/tuning.js';
 import type { SecurityView } from '../../shared/contract/tuning-security.js';
+import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
@@ -32,43 +33,6 @@ const hostDisk = ((): { path: string; majMin: string } | null => {
   }
   return null;
 })();
-
-function qemuPid(name: string): number {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.startsWith(`guest=${name},`) || a === `guest=${name}`)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no QEMU process for ${name}`);
-}
-
-/** Thread name → Cpus_allowed_list of each thread of a process. */
-function threadCpus(pid: number): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    const field = (k: string) =>
-      status
-        .split('\n')
-        .find((l) => l.startsWith(`${k}:`))
-        ?.slice(k.length + 1)
-        .trim() ?? '';
-    out.set(field('Name'), field('Cpus_allowed_list'));
-  }
-  return out;
-}
-
-function cgroup(controller: string, name: string): string {
-  const machine = path.join('/sys/fs/cgroup', controller, 'machine');
-  const group = fs.readdirSync(machine).find((g) => g.endsWith(`-${name}.libvirt-qemu`));
-  if (!group) throw new Error(`no ${controller} cgroup for ${name}`);
-  return path.join(machine, group);
-}
-const readFile = (file: string): string => fs.readFileSync(file, 'utf8').trim();
 
 describe.skipIf(!sys.available)(
   `IOThreads, per-device blkio and sVirt on the private system libvirtd${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -198,18 +162,18 @@ describe.skipIf(!sys.available)(
         const live = paramsToRecord(await f.client.domainGetBlkioParameters(dom, DomainAffect.LIVE));
         expect(live.device_read_bytes_sec).toBe(`${hostDisk!.path},1048576`);
         expect(live.device_write_iops_sec).toBe(`${hostDisk!.path},100`);
-        const dir = cgroup('blkio', name);
-        expect(readFile(path.join(dir, 'blkio.throttle.read_bps_device'))).toContain(
+        const dir = guestCgroup('blkio', name);
+        expect(readTrimmed(path.join(dir, 'blkio.throttle.read_bps_device'))).toContain(
           `${hostDisk!.majMin} 1048576`,
         );
-        expect(readFile(path.join(dir, 'blkio.throttle.write_iops_device'))).toContain(
+        expect(readTrimmed(path.join(dir, 'blkio.throttle.write_iops_device'))).toContain(
           `${hostDisk!.majMin} 100`,
         );
         expect((await get()).config.blkioDevices).toEqual([device]);
 
         // All zero removes the limits again.
         await apply({ kind: 'blkiodevice', device: { ...device, readBytesSec: 0, writeIopsSec: 0 } });
-        expect(readFile(path.join(dir, 'blkio.throttle.read_bps_device'))).not.toContain(hostDisk!.majMin);
+        expect(readTrimmed(path.join(dir, 'blkio.throttle.read_bps_device'))).not.toContain(hostDisk!.majMin);
         expect((await get()).config.blkioDevices).toEqual([]);
         const e = await refused(() => apply({ kind: 'blkiodevice', device: { ...device, path: 'vda' } }));
         expect(e.message).toBe('Give a host block device path, such as /dev/sda.');
@@ -224,7 +188,7 @@ describe.skipIf(!sys.available)(
       expect(s.dacOwner).toMatch(/^\+\d+:\+\d+$/);
       expect(s.processLabels?.length).toBeGreaterThan(0);
       // The DAC driver's label of the process is the owner libvirt runs QEMU as.
-      const status = readFile(`/proc/${qemuPid(name)}/status`);
+      const status = readTrimmed(`/proc/${qemuPid(name)}/status`);
       const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
       expect(s.dacOwner?.startsWith(`+${uid}:`)).toBe(true);
     });

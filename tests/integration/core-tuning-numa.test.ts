@@ -22,6 +22,7 @@ import {
 import { DomainXml, readGuestNuma } from '../../electron/libvirt-xml/index.js';
 import type { RemoteError } from '../../shared/contract/index.js';
 import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../shared/contract/tuning.js';
+import { qemuPid } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
@@ -34,19 +35,6 @@ const read = (file: string): number => Number(fs.readFileSync(file, 'utf8').trim
 
 /** The pages this test reserves: the guest's 128 MiB (64 pages) and a few spare. */
 const RESERVE = 68;
-
-function qemuPid(name: string): number {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.startsWith(`guest=${name},`) || a === `guest=${name}`)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no QEMU process for ${name}`);
-}
 
 describe.skipIf(!sys.available || !have2M)(
   `guest NUMA cells and huge pages on a private system libvirtd${sys.available ? (have2M ? '' : ' (skipped: no 2 MiB pages on node 0)') : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,

@@ -12,26 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef } from '../../electron/libvirt/index.js';
 import { parseCpuList } from '../../electron/libvirt-xml/index.js';
 import type { Proposal, ProposalRequest, TuningRealtimeOutput } from '../../shared/contract/tuning-plans.js';
+import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
 const sys = systemTestEnv();
-
-/** The host pid of the guest's QEMU (its command line names the guest). */
-function qemuPid(name: string): number {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.startsWith(`guest=${name},`) || a === `guest=${name}`)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no QEMU process for ${name}`);
-}
 
 /** Thread name → scheduler policy (0 other, 1 FIFO, 2 RR, 3 batch, 5 idle) of each thread of a process. */
 function threadPolicies(pid: number): Map<string, number> {
@@ -44,25 +31,6 @@ function threadPolicies(pid: number): Map<string, number> {
   }
   return out;
 }
-
-/** Thread name → Cpus_allowed_list of each thread of a process ('main' for the process itself). */
-function threadCpus(pid: number): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    const field = (k: string) => new RegExp(`^${k}:\\s*(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '';
-    out.set(Number(tid) === pid ? 'main' : field('Name'), field('Cpus_allowed_list'));
-  }
-  return out;
-}
-
-function cgroup(controller: string, name: string): string {
-  const machine = path.join('/sys/fs/cgroup', controller, 'machine');
-  const group = fs.readdirSync(machine).find((g) => g.endsWith(`-${name}.libvirt-qemu`));
-  if (!group) throw new Error(`no ${controller} cgroup for ${name}`);
-  return path.join(machine, group);
-}
-const readFile = (file: string): string => fs.readFileSync(file, 'utf8').trim();
 
 describe.skipIf(!sys.available)(
   `tuning profiles and realtime on the private system libvirtd${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -126,13 +94,13 @@ describe.skipIf(!sys.available)(
       expect(r.live).toEqual({ vcpusched: [], locked: false });
       expect(r.host.where).toBe('local');
       expect(r.host.isolatedCpus).toEqual(
-        parseCpuList(readFile('/sys/devices/system/cpu/isolated') || '') ?? [],
+        parseCpuList(readTrimmed('/sys/devices/system/cpu/isolated') || '') ?? [],
       );
-      const enforced = readFile('/proc/sys/kernel/sched_rt_runtime_us') !== '-1';
+      const enforced = readTrimmed('/proc/sys/kernel/sched_rt_runtime_us') !== '-1';
       const groups = fs.existsSync('/sys/fs/cgroup/cpu/cpu.rt_runtime_us');
       expect(r.host.realtimeBudget).toBe(!(enforced && groups));
-      const memlock = /^Max locked memory\s+\S+\s+(\S+)/m.exec(readFile('/proc/self/limits'))?.[1];
-      const capBnd = BigInt(`0x${/^CapBnd:\s*(\S+)/m.exec(readFile('/proc/self/status'))![1]}`);
+      const memlock = /^Max locked memory\s+\S+\s+(\S+)/m.exec(readTrimmed('/proc/self/limits'))?.[1];
+      const capBnd = BigInt(`0x${/^CapBnd:\s*(\S+)/m.exec(readTrimmed('/proc/self/status'))![1]}`);
       expect(r.host.memoryLock).toBe(memlock === 'unlimited' || ((capBnd >> 24n) & 1n) === 1n);
       expect(r.host.lacks.length).toBeGreaterThan(0);
     });
@@ -194,7 +162,7 @@ describe.skipIf(!sys.available)(
         expect(await startRefusal()).toMatch(/locked memory/);
       } else {
         await defineAndRestart(p);
-        expect(readFile(`/proc/${qemuPid(name)}/limits`)).toMatch(/Max locked memory\s+unlimited/);
+        expect(readTrimmed(`/proc/${qemuPid(name)}/limits`)).toMatch(/Max locked memory\s+unlimited/);
       }
     }, 60_000);
 
@@ -233,11 +201,11 @@ describe.skipIf(!sys.available)(
       await f.call('domainxml.define', { ...ref(), xml: p.proposedXml, expectedXml: p.currentXml });
       const balancedFirst = await propose({ kind: 'realtime', settings: { locked: false, vcpusched: [] } });
       await defineAndRestart(balancedFirst);
-      expect(readFile(path.join(cgroup('cpu', name), 'cpu.shares'))).toBe('2048');
+      expect(readTrimmed(path.join(guestCgroup('cpu', name), 'cpu.shares'))).toBe('2048');
       const blkio = ['blkio.bfq.weight', 'blkio.weight']
-        .map((n) => path.join(cgroup('blkio', name), n))
+        .map((n) => path.join(guestCgroup('blkio', name), n))
         .find((x) => fs.existsSync(x));
-      expect(readFile(blkio!)).toMatch(/(^|\s)800$/);
+      expect(readTrimmed(blkio!)).toMatch(/(^|\s)800$/);
       const threads = [...threadPolicies(qemuPid(name)).keys()];
       expect(threads.some((t) => /^IO iothread1$/.test(t))).toBe(true);
     }, 60_000);
@@ -248,7 +216,7 @@ describe.skipIf(!sys.available)(
       await until('the guest to run', 5000, async () => (await f.client.domainIsActive(dom)) === true);
       const xml = p.proposedXml!;
       expect(xml).not.toMatch(/<shares>|<blkiotune>|vcpusched|<locked/);
-      expect(readFile(path.join(cgroup('cpu', name), 'cpu.shares'))).toBe('1024');
+      expect(readTrimmed(path.join(guestCgroup('cpu', name), 'cpu.shares'))).toBe('1024');
       // Defining the same proposal again: its base is no longer the VM's definition.
       try {
         await f.call('domainxml.define', { ...ref(), xml, expectedXml: p.currentXml });

@@ -18,6 +18,7 @@ import {
 } from '../../electron/libvirt/index.js';
 import type { RemoteError } from '../../shared/contract/index.js';
 import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../shared/contract/tuning.js';
+import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv, systemTestEnv } from '../support/env.js';
 import { guestShell } from '../support/guest-shell.js';
@@ -37,45 +38,6 @@ function stageGuest(scratchDir: string): { kernel: string; initrd: string } {
   if (!fs.existsSync(initrd)) fs.copyFileSync(guestInitrd, initrd);
   return { kernel, initrd };
 }
-
-/** The host pid of the guest's QEMU (its command line names the guest). */
-function qemuPid(name: string): number {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.startsWith(`guest=${name},`) || a === `guest=${name}`)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no QEMU process for ${name}`);
-}
-
-/** Thread name → Cpus_allowed_list of each thread of a process. */
-function threadCpus(pid: number): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    const field = (k: string) =>
-      status
-        .split('\n')
-        .find((l) => l.startsWith(`${k}:`))
-        ?.slice(k.length + 1)
-        .trim() ?? '';
-    out.set(Number(tid) === pid ? 'main' : field('Name'), field('Cpus_allowed_list'));
-  }
-  return out;
-}
-
-/** The guest's cgroup folder under a v1 controller. */
-function cgroup(controller: string, name: string): string {
-  const machine = path.join('/sys/fs/cgroup', controller, 'machine');
-  const group = fs.readdirSync(machine).find((g) => g.endsWith(`-${name}.libvirt-qemu`));
-  if (!group) throw new Error(`no ${controller} cgroup for ${name}`);
-  return path.join(machine, group);
-}
-const readFile = (file: string): string => fs.readFileSync(file, 'utf8').trim();
 
 describe.skipIf(!sys.available)(
   `tuning on the private system libvirtd${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -160,9 +122,9 @@ describe.skipIf(!sys.available)(
       await apply({ kind: 'sched', shares: 333, period: 100000, quota: 50000 });
       const sched = paramsToRecord(await f.client.domainGetSchedulerParameters(dom, DomainAffect.LIVE));
       expect(sched).toMatchObject({ cpu_shares: 333, vcpu_period: 100000, vcpu_quota: 50000 });
-      const cpu = cgroup('cpu', name);
-      expect(readFile(path.join(cpu, 'cpu.shares'))).toBe('333');
-      expect(readFile(path.join(cpu, 'vcpu0', 'cpu.cfs_quota_us'))).toBe('50000');
+      const cpu = guestCgroup('cpu', name);
+      expect(readTrimmed(path.join(cpu, 'cpu.shares'))).toBe('333');
+      expect(readTrimmed(path.join(cpu, 'vcpu0', 'cpu.cfs_quota_us'))).toBe('50000');
       const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
       expect([t.config.shares, t.config.quota]).toEqual([333, 50000]);
       expect([t.effective.shares, t.effective.period, t.effective.quota]).toEqual([333, 100000, 50000]);
@@ -172,7 +134,7 @@ describe.skipIf(!sys.available)(
       await apply({ kind: 'sched', emulatorPeriod: 100000, emulatorQuota: 20000 });
       const sched = paramsToRecord(await f.client.domainGetSchedulerParameters(dom, DomainAffect.LIVE));
       expect(sched).toMatchObject({ emulator_period: 100000, emulator_quota: 20000 });
-      expect(readFile(path.join(cgroup('cpu', name), 'emulator', 'cpu.cfs_quota_us'))).toBe('20000');
+      expect(readTrimmed(path.join(guestCgroup('cpu', name), 'emulator', 'cpu.cfs_quota_us'))).toBe('20000');
       const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
       expect([t.config.emulatorPeriod, t.config.emulatorQuota]).toEqual([100000, 20000]);
     });
@@ -181,7 +143,7 @@ describe.skipIf(!sys.available)(
       await apply({ kind: 'memtune', hardLimitKiB: 768 * 1024 });
       const mem = paramsToRecord(await f.client.domainGetMemoryParameters(dom, DomainAffect.LIVE));
       expect(mem.hard_limit).toBe(768 * 1024);
-      expect(readFile(path.join(cgroup('memory', name), 'memory.limit_in_bytes'))).toBe(
+      expect(readTrimmed(path.join(guestCgroup('memory', name), 'memory.limit_in_bytes'))).toBe(
         String(768 * 1024 * 1024),
       );
       const t = await f.call<TuningGetOutput>('tuning.get', { connectionId: f.connectionId, uuid });
@@ -195,12 +157,12 @@ describe.skipIf(!sys.available)(
       expect(paramsToRecord(await f.client.domainGetBlkioParameters(dom, DomainAffect.LIVE)).weight).toBe(
         321,
       );
-      const dir = cgroup('blkio', name);
+      const dir = guestCgroup('blkio', name);
       const file = ['blkio.bfq.weight', 'blkio.weight']
         .map((n) => path.join(dir, n))
         .find((p) => fs.existsSync(p));
       expect(file, 'a blkio weight file').toBeDefined();
-      expect(readFile(file!)).toMatch(/(^|\s)321$/);
+      expect(readTrimmed(file!)).toMatch(/(^|\s)321$/);
     });
 
     it('throttles a disk to 1 MiB/s, live and for the next boot', async () => {
