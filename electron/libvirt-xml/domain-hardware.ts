@@ -55,6 +55,8 @@ export interface HwMemory {
   hugepages: boolean;
   sharedAccess: boolean;
   source: string | null;
+  /** Guest NUMA cells (`<cpu><numa><cell>`): with any, libvirt makes the maximum their sum. */
+  numaCells: number;
 }
 
 export interface HwBootDevice {
@@ -181,6 +183,7 @@ export const readMemory = (d: DomainXml): HwMemory => {
     hugepages: !!child(mb, 'hugepages'),
     sharedAccess: attr(child(mb, 'access'), 'mode') === 'shared',
     source: attr(child(mb, 'source'), 'type'),
+    numaCells: children(child(d.root, 'cpu'), 'numa/cell').length,
   };
 };
 

@@ -139,6 +139,20 @@ const cpuEdit = (now: DomainXml): RoundTripEdit => {
 
 const memoryEdit = (now: DomainXml): RoundTripEdit => {
   const m = readMemory(now);
+  // With guest NUMA cells the maximum is theirs (the editor refuses it there): the balloon moves instead.
+  if (m.numaCells > 0) {
+    const currentKiB = m.currentKiB > 128 * MiB ? m.currentKiB - 64 * MiB : m.currentKiB / 2;
+    return {
+      kind: 'memory',
+      change: { kind: 'memory', currentKiB },
+      touched: (x) => some(child(x.root, 'memory'), child(x.root, 'currentMemory')),
+      read: (x) => {
+        const r = readMemory(x);
+        return { maxKiB: r.maxKiB, currentKiB: r.currentKiB };
+      },
+      expected: { maxKiB: m.maxKiB, currentKiB },
+    };
+  }
   const maxKiB = m.maxKiB + 64 * MiB;
   return {
     kind: 'memory',

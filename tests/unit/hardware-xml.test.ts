@@ -269,6 +269,23 @@ describe('memory edits', () => {
     );
   });
 
+  it('a VM with guest NUMA cells: the maximum is theirs (refused, saying where), the balloon still moves', () => {
+    const numa = DOMAIN.replace(
+      "<cpu mode='custom' match='exact' check='none'>",
+      "<cpu mode='custom' match='exact' check='none'><numa><cell id='0' cpus='0' memory='524288' unit='KiB'/><cell id='1' cpus='1' memory='524288' unit='KiB'/></numa>",
+    );
+    const m = readMemory(DomainXml.parse(numa));
+    expect(m.numaCells).toBe(2);
+    expect(issuesOf(numa, { kind: 'memory', maxKiB: m.maxKiB + 65536 })).toEqual([
+      {
+        path: ['maxKiB'],
+        message: expect.stringContaining('sum of its 2 guest NUMA cells') as unknown as string,
+      },
+    ]);
+    expect(issuesOf(numa, { kind: 'memory', currentKiB: 262144, maxKiB: m.maxKiB })).toEqual([]);
+    expect(readMemory(DomainXml.parse(DOMAIN)).numaCells).toBe(0);
+  });
+
   it('huge pages and shared access (memfd) come and go, leaving nothing behind', () => {
     const on = apply(DOMAIN, { kind: 'memory', hugepages: true });
     expect(readMemory(DomainXml.parse(on))).toMatchObject({ hugepages: true, sharedAccess: false });

@@ -51,6 +51,12 @@ export const memoryEditor: HardwareEditor<'memory', MemoryChange> = {
     const field = over('maxKiB') ? 'maxKiB' : over('currentKiB') ? 'currentKiB' : null;
     if (field)
       issues.push({ path: [field], message: `This host has ${mib(host)} of memory; a VM cannot have more.` });
+    // libvirt would quietly put the maximum back to the cells' sum: say where it is set instead.
+    if (change.maxKiB !== undefined && change.maxKiB !== now.maxKiB && now.numaCells > 0)
+      issues.push({
+        path: ['maxKiB'],
+        message: `The maximum memory of this VM is the sum of its ${now.numaCells} guest NUMA cells (${mib(now.maxKiB)}); change the cells' memory on the Tuning tab, under Guest NUMA and huge pages.`,
+      });
     if (next.currentKiB > next.maxKiB)
       issues.push({
         path: ['currentKiB'],

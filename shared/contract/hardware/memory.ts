@@ -13,6 +13,8 @@ export const memoryViewSchema = z.object({
   sharedAccess: z.boolean(),
   /** `<memoryBacking><source type>` or null. */
   source: z.string().max(64).nullable(),
+  /** Guest NUMA cells: with any, the maximum is their sum (libvirt recomputes it; set on the Tuning tab). */
+  numaCells: z.number().int().min(0),
 });
 export type MemoryView = z.infer<typeof memoryViewSchema>;
 

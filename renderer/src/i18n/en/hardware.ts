@@ -98,6 +98,9 @@ export default {
   'hw.mem.max': 'Maximum memory (MiB)',
   'hw.mem.liveNow': 'Running now: {n} MiB',
   'hw.mem.hostHint': 'Host: {n} MiB',
+  'hw.mem.numaHint': 'The sum of the {n} guest NUMA cells (Tuning tab)',
+  'hw.mem.numaMax':
+    'This VM’s maximum is the sum of its {n} guest NUMA cells: change their memory on the Tuning tab, under Guest NUMA and huge pages.',
   'hw.mem.enterMiB': 'Enter a size in MiB, 1 or more',
   'hw.mem.overHost': 'This host has {n} MiB; a VM cannot have more.',
   'hw.mem.hugepages': 'Back the memory with huge pages',

@@ -98,6 +98,9 @@ export default {
   'hw.mem.max': '最大内存（MiB）',
   'hw.mem.liveNow': '当前运行：{n} MiB',
   'hw.mem.hostHint': '主机：{n} MiB',
+  'hw.mem.numaHint': '{n} 个客户机 NUMA 单元之和（见“调优”标签页）',
+  'hw.mem.numaMax':
+    '此虚拟机的最大内存是其 {n} 个客户机 NUMA 单元之和：请在“调优”标签页的“客户机 NUMA 与大页”中修改各单元的内存。',
   'hw.mem.enterMiB': '请输入不小于 1 的 MiB 数',
   'hw.mem.overHost': '此主机只有 {n} MiB；虚拟机不能更多。',
   'hw.mem.hugepages': '使用大页作为内存后端',

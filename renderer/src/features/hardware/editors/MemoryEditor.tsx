@@ -40,6 +40,8 @@ export const MemoryEditor = ({ connectionId, vmUuid, vmName, running, hw, onAppl
     // Only what changes is held against the host (a VM made elsewhere may already have more).
     if (values.maxMiB !== toMiB(now.maxKiB) && max > hostMiB)
       issues.maxKiB = t('hw.mem.overHost', { n: hostMiB });
+    if (values.maxMiB !== toMiB(now.maxKiB) && now.numaCells > 0)
+      issues.maxKiB = t('hw.mem.numaMax', { n: now.numaCells });
     if (values.currentMiB !== toMiB(now.currentKiB) && cur > hostMiB)
       issues.currentKiB = t('hw.mem.overHost', { n: hostMiB });
     const c: MemoryChange = { kind: 'memory' };
@@ -81,7 +83,10 @@ export const MemoryEditor = ({ connectionId, vmUuid, vmName, running, hw, onAppl
             issue: 'maxKiB',
             id: 'hw-mem-max',
             label: t('hw.mem.max'),
-            hint: t('hw.mem.hostHint', { n: hostMiB }),
+            hint:
+              now.numaCells > 0
+                ? t('hw.mem.numaHint', { n: now.numaCells })
+                : t('hw.mem.hostHint', { n: hostMiB }),
           },
         ]}
       />
