@@ -148,6 +148,16 @@ describe.skipIf(!sys.available || !have2M)(
         scrollTo: page.getByTestId('tune-gnuma'),
         scrollAlign: 'start',
       });
+
+      // The Hardware tab's memory editor: the maximum is now the cells' sum, set here, not there.
+      await page.locator('#tab-hardware').click();
+      await page.locator('[data-item="memory"]').click();
+      const memory = page.getByTestId('hw-editor-memory');
+      await memory.getByText('The sum of the 2 guest NUMA cells (Tuning tab)').waitFor();
+      await page.locator('#hw-mem-max').fill('512');
+      await memory.getByText('This VM’s maximum is the sum of its 2 guest NUMA cells').waitFor();
+      expect(await page.getByTestId('hw-apply-button').isDisabled()).toBe(true);
+      await reviewShots(page, 'hw-memory-numa', { scrollTo: memory });
     }, 120_000);
   },
 );
