@@ -3,6 +3,7 @@
  * stand on (networks, pools, cgroup tuning) works through our wire client, and none of it reaches the
  * host — no bridge, no dnsmasq, no firewall rule, no libvirt object, no cgroup left behind.
  */
+import { stageTinyGuest } from '../support/system-guest.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,13 @@ const networkXml = (name: string) =>
   `<ip address='192.168.213.1' netmask='255.255.255.0'><dhcp>` +
   `<range start='192.168.213.10' end='192.168.213.20'/></dhcp></ip></network>`;
 
+/** libvirt's pty lock files in the host's /run/lock. */
+const hostLocks = (): string[] =>
+  fs
+    .readdirSync('/run/lock')
+    .filter((f) => f.startsWith('LCK..'))
+    .sort();
+
 /** Network interfaces of the host's (our) network namespace. */
 const hostLinks = (): string => execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
 
@@ -41,18 +49,6 @@ function hostLibvirtState(): string {
     }
   }
   return out.join('\n');
-}
-
-/** The tiny guest, copied where the system daemon's qemu user may read (and relabel) it. */
-function stageGuest(scratchDir: string): { kernel: string; initrd: string } {
-  const { guestKernel, guestInitrd } = testEnv();
-  const dir = path.join(scratchDir, 'tiny-guest');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const kernel = path.join(dir, 'vmlinuz');
-  const initrd = path.join(dir, 'initrd.img');
-  if (!fs.existsSync(kernel)) fs.copyFileSync(guestKernel, kernel);
-  if (!fs.existsSync(initrd)) fs.copyFileSync(guestInitrd, initrd);
-  return { kernel, initrd };
 }
 
 const cgroupDirs = (name: string): string[] =>
@@ -149,7 +145,7 @@ describe.skipIf(!sys.available)(
       if (!sys.available) return;
       const { virtType } = testEnv();
       const name = uniqueGuestName('sys');
-      const { kernel, initrd } = stageGuest(sys.scratchDir);
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir);
       const dom = await conn.domainCreateXML(tinyGuestXml({ name, virtType, kernel, initrd }));
       try {
         await conn.domainSetSchedulerParameters(dom, { cpu_shares: 512 }, VIR_DOMAIN_AFFECT_LIVE);
@@ -169,18 +165,24 @@ describe.skipIf(!sys.available)(
       await until('the guest’s cgroups to go', 10_000, () => cgroupDirs(name).length === 0);
     });
 
-    it('leaves nothing behind when stopped with a guest and a network running', async () => {
+    it('leaves nothing behind when stopped with a guest, its open console and a network running', async () => {
       const { virtType } = testEnv();
+      const locksBefore = hostLocks();
       const second = await startSystemDaemon();
       const name = uniqueGuestName('sys');
       let c: LibvirtClient | undefined;
       try {
         c = await openConnection(second.uri);
-        const { kernel, initrd } = stageGuest(second.scratchDir);
+        const { kernel, initrd } = stageTinyGuest(second.scratchDir);
         await c.domainDefineXML(tinyGuestXml({ name, virtType, kernel, initrd }));
         await c.domainCreate(await c.domainLookupByName(name));
         await c.networkCreate(await c.networkDefineXML(networkXml(`vdtest-net2-${process.pid}`)));
         expect(cgroupDirs(name).length).toBeGreaterThan(0);
+        // A serial console open when the daemon dies: libvirt's pty lock file (pid inside the namespace)
+        // is never removed, and must not land in the host's /run/lock, where it would block the next
+        // run's consoles.
+        const console = await c.domainOpenConsole(await c.domainLookupByName(name), null, 0);
+        console.on('error', () => undefined);
         // The daemon dies first (as when a run is killed): stop() cannot ask it to end the guest, so the
         // namespace kill and the cgroup sweep must do it.
         const libvirtd = Number(
@@ -198,6 +200,7 @@ describe.skipIf(!sys.available)(
       expect(isAlive(second.nsPid)).toBe(false); // a zombie until the machine's init reaps it counts as gone
       expect(cgroupDirs(name)).toEqual([]);
       expect(hostLinks()).not.toContain(BRIDGE);
+      expect(hostLocks()).toEqual(locksBefore);
     });
 
     it('never changed the host’s own libvirt folders', () => {

@@ -4,7 +4,8 @@
  *
  * It runs as root in namespaces of its own, so it can never touch the machine's libvirt, networks or VMs:
  * - a mount namespace in which private folders are bound over libvirt's system folders (/run/libvirt,
- *   /var/lib/libvirt, /etc/libvirt, /var/log/libvirt, /var/cache/libvirt): it sees none of the host's
+ *   /var/lib/libvirt, /etc/libvirt, /var/log/libvirt, /var/cache/libvirt) and over /run/lock (its
+ *   console lock files): it sees none of the host's
  *   domains, networks, pools or secrets, and what it writes stays in its temp folder;
  * - a network namespace with only `lo`: bridges, dnsmasq and iptables rules live and die there;
  * - a pid namespace whose init is a small shell: killing the namespace kills every guest, dnsmasq and
@@ -50,6 +51,11 @@ const BINDS: readonly (readonly [string, string])[] = [
   ['config', '/etc/libvirt'],
   ['log', '/var/log/libvirt'],
   ['cache', '/var/cache/libvirt'],
+  // libvirt locks a serial console's pty with /run/lock/LCK..<tty> holding its pid *in this namespace*.
+  // On the host's /run/lock, a lock left by a daemon that was killed looked held by whatever process had
+  // that small pid in the next run's namespace: "Requested device '/dev/pts/0' is locked", and every
+  // console open failed until someone deleted the file.
+  ['lock', '/run/lock'],
 ];
 
 /**
