@@ -8,13 +8,12 @@
  * 1280×800, light and dark).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
@@ -51,14 +50,9 @@ describe.skipIf(!sys.available)(
       ns(['ip', 'link', 'add', VETH, 'type', 'veth', 'peer', 'name', `${VETH}p`]);
       other = await openConnection(sys.uri);
       // A stopped tiny guest for the Hardware tab (never started: only its Add NIC form is looked at).
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = join(sys.scratchDir, vm);
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-      copyFileSync(guestKernel, join(dir, 'vmlinuz'));
-      copyFileSync(guestInitrd, join(dir, 'initrd.img'));
-      await other.domainDefineXML(
-        tinyGuestXml({ name: vm, kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), virtType }),
-      );
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir, vm);
+      await other.domainDefineXML(tinyGuestXml({ name: vm, kernel, initrd, virtType }));
       app = await startApp({ connections: [{ name: 'This computer', uri: sys.uri }] });
       page = await (await launchBrowser()).newPage();
       await page.setViewportSize(SIZES[1]);

@@ -6,7 +6,6 @@
  * dialog go to $VD_SHOTS_DIR when set (800×600 and 1280×800, light and dark).
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { openConnection, type LibvirtClient } from '../../electron/libvirt/index
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { removeGuest, waitForGuestBoot } from '../support/guest-life.js';
 import { guestShell } from '../support/guest-shell.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { until } from '../support/poll.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
@@ -97,13 +97,11 @@ describe.skipIf(!sys.available)(
 
       // A VM attached to it asks for an address (busybox udhcpc in the tiny guest): its lease appears on
       // the page by itself, with the VM's name.
-      const dir = path.join(sys.available ? sys.scratchDir : '', 'tiny-guest-ui-networks');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(testEnv().guestKernel, kernel);
-      fs.copyFileSync(testEnv().guestInitrd, initrd);
-      const serialLog = path.join(dir, `${guest}.serial.log`);
+      const { kernel, initrd } = stageTinyGuest(
+        sys.available ? sys.scratchDir : '',
+        'tiny-guest-ui-networks',
+      );
+      const serialLog = path.join(path.dirname(kernel), `${guest}.serial.log`);
       const xml = tinyGuestXml({
         name: guest,
         kernel,

@@ -17,6 +17,7 @@ import {
   type LibvirtClient,
 } from '../../electron/libvirt/index.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { reviewShots } from './ui-helpers.js';
@@ -36,13 +37,8 @@ describe.skipIf(!sys.available)(
 
     beforeAll(async () => {
       if (!sys.available) return;
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = path.join(sys.scratchDir, 'tiny-guest-ui-tuning-more');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(guestKernel, kernel);
-      fs.copyFileSync(guestInitrd, initrd);
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-ui-tuning-more');
       const disk = path.join(sys.scratchDir, `${name}.img`);
       fs.writeFileSync(disk, Buffer.alloc(8 * 1024 * 1024));
       second = await openConnection(sys.uri);

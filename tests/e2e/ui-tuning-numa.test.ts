@@ -7,7 +7,6 @@
  * light and dark, go to $VD_SHOTS_DIR when set.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../../electron/libvirt/index.js';
 import { DomainXml, readGuestNuma } from '../../electron/libvirt-xml/index.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { reviewShots } from './ui-helpers.js';
@@ -44,13 +44,8 @@ describe.skipIf(!sys.available || !have2M)(
       savedPool = read(`${POOL}/nr_hugepages`);
       const add = FREE - read(`${POOL}/free_hugepages`);
       if (add > 0) fs.writeFileSync(`${POOL}/nr_hugepages`, String(savedPool + add));
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = path.join(sys.scratchDir, 'tiny-guest-ui-tuning-numa');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(guestKernel, kernel);
-      fs.copyFileSync(guestInitrd, initrd);
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-ui-tuning-numa');
       second = await openConnection(sys.uri);
       dom = await second.domainDefineXML(tinyGuestXml({ name, virtType, kernel, initrd, vcpus: 2 }));
       app = await startApp({ connections: [{ name: 'System', uri: sys.uri }] });

@@ -21,6 +21,7 @@ import {
 } from '../../electron/libvirt/index.js';
 import { DomainXml, readDomainTuning, readRealtime } from '../../electron/libvirt-xml/index.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { reviewShots } from './ui-helpers.js';
@@ -56,13 +57,8 @@ describe.skipIf(!sys.available)(
 
     beforeAll(async () => {
       if (!sys.available) return;
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = path.join(sys.scratchDir, 'tiny-guest-ui-tuning-plans');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(guestKernel, kernel);
-      fs.copyFileSync(guestInitrd, initrd);
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-ui-tuning-plans');
       const disk = path.join(sys.scratchDir, `${name}.img`);
       fs.writeFileSync(disk, Buffer.alloc(8 * 1024 * 1024));
       second = await openConnection(sys.uri);
@@ -286,15 +282,12 @@ describe.skipIf(!sys.available)(
       if (cores < 2) ctx.skip();
       const small = uniqueGuestName('ui-lowlat');
       const { virtType } = testEnv();
-      const dir = path.join(sys.available ? sys.scratchDir : '', 'tiny-guest-ui-tuning-plans');
+      const { kernel, initrd } = stageTinyGuest(
+        sys.available ? sys.scratchDir : '',
+        'tiny-guest-ui-tuning-plans',
+      );
       const one = await second.domainDefineXML(
-        tinyGuestXml({
-          name: small,
-          virtType,
-          kernel: path.join(dir, 'vmlinuz'),
-          initrd: path.join(dir, 'initrd.img'),
-          vcpus: 1,
-        }),
+        tinyGuestXml({ name: small, virtType, kernel, initrd, vcpus: 1 }),
       );
       const restore: [string, string][] = [];
       let tid = 0;

@@ -21,6 +21,7 @@ import type {
 import { guestCgroup, qemuPid, threadCpus, vcpuThread } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
@@ -49,13 +50,8 @@ describe.skipIf(!sys.available)(
     beforeAll(async () => {
       if (!sys.available) return;
       f = await startCore(sys.uri);
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = path.join(sys.scratchDir, 'tiny-guest-tuning-live');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(guestKernel, kernel);
-      fs.copyFileSync(guestInitrd, initrd);
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-tuning-live');
       // One vCPU: Low latency fits it on a 2-core host (a core for the vCPU, one for the emulator).
       dom = await f.client.domainDefineXML(tinyGuestXml({ name, virtType, kernel, initrd, vcpus: 1 }));
       await f.client.domainCreate(dom);

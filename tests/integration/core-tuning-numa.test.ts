@@ -25,6 +25,7 @@ import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../sha
 import { qemuPid } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { startSystemDaemon, type SystemDaemon } from '../support/system-daemon.js';
 
@@ -85,13 +86,8 @@ describe.skipIf(!sys.available || !have2M)(
       daemon = await startSystemDaemon({ qemuConf: `hugetlbfs_mount = "${mountDir}"` });
       f = await startCore(daemon.uri);
       other = await openConnection(daemon.uri);
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = path.join(daemon.scratchDir, 'tiny-guest-numa');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(guestKernel, kernel);
-      fs.copyFileSync(guestInitrd, initrd);
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(daemon.scratchDir, 'tiny-guest-numa');
       dom = await f.client.domainDefineXML(tinyGuestXml({ name, virtType, kernel, initrd, vcpus: 2 }));
       uuid = dom.uuid;
     }, 120_000);

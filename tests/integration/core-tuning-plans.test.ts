@@ -15,6 +15,7 @@ import type { Proposal, ProposalRequest, TuningRealtimeOutput } from '../../shar
 import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
@@ -65,14 +66,9 @@ describe.skipIf(!sys.available)(
     beforeAll(async () => {
       if (!sys.available) return;
       f = await startCore(sys.uri);
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = path.join(sys.scratchDir, 'tiny-guest-tuning-plans');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      guestDir = dir;
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(guestKernel, kernel);
-      fs.copyFileSync(guestInitrd, initrd);
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-tuning-plans');
+      guestDir = path.dirname(kernel);
       const disk = path.join(sys.scratchDir, `${name}.img`);
       fs.writeFileSync(disk, Buffer.alloc(8 * 1024 * 1024));
       dom = await f.client.domainDefineXML(tinyGuestXml({ name, virtType, kernel, initrd, vcpus: 2, disk }));

@@ -22,22 +22,11 @@ import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-p
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv, systemTestEnv } from '../support/env.js';
 import { guestShell } from '../support/guest-shell.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
 const sys = systemTestEnv();
-
-/** The tiny guest, copied where the system daemon's qemu user may read it. */
-function stageGuest(scratchDir: string): { kernel: string; initrd: string } {
-  const { guestKernel, guestInitrd } = testEnv();
-  const dir = path.join(scratchDir, 'tiny-guest-tuning');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const kernel = path.join(dir, 'vmlinuz');
-  const initrd = path.join(dir, 'initrd.img');
-  if (!fs.existsSync(kernel)) fs.copyFileSync(guestKernel, kernel);
-  if (!fs.existsSync(initrd)) fs.copyFileSync(guestInitrd, initrd);
-  return { kernel, initrd };
-}
 
 describe.skipIf(!sys.available)(
   `tuning on the private system libvirtd${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -61,7 +50,7 @@ describe.skipIf(!sys.available)(
     beforeAll(async () => {
       if (!sys.available) return;
       f = await startCore(sys.uri);
-      const { kernel, initrd } = stageGuest(sys.scratchDir);
+      const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-tuning');
       const disk = path.join(sys.scratchDir, `${name}.img`);
       fs.writeFileSync(disk, Buffer.alloc(8 * 1024 * 1024));
       const xml = tinyGuestXml({ name, virtType: testEnv().virtType, kernel, initrd, vcpus: 2, disk });

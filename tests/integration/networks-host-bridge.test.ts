@@ -14,12 +14,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, type LibvirtClient } from '../../electron/libvirt/index.js';
 import type { CallOutput, RemoteError } from '../../shared/contract/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
@@ -135,13 +135,8 @@ describe.skipIf(!sys.available)(
         ips: [],
       });
 
-      const { guestKernel, guestInitrd, virtType } = testEnv();
-      const dir = path.join(sys.available ? sys.scratchDir : '', `vdbrguest-${TAG}`);
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const kernel = path.join(dir, 'vmlinuz');
-      const initrd = path.join(dir, 'initrd.img');
-      fs.copyFileSync(guestKernel, kernel);
-      fs.copyFileSync(guestInitrd, initrd);
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.available ? sys.scratchDir : '', `vdbrguest-${TAG}`);
       const guestXml = tinyGuestXml({
         name: guest,
         kernel,

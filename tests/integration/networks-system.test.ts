@@ -19,6 +19,7 @@ import { openConnection, type DomainRef, type LibvirtClient } from '../../electr
 import type { CallOutput, RemoteError } from '../../shared/contract/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { waitForGuestBoot } from '../support/guest-life.js';
 import { guestShell } from '../support/guest-shell.js';
@@ -41,18 +42,6 @@ const remoteOf = async (p: Promise<unknown>): Promise<RemoteError> => {
   expect(e, 'the call should have been refused').not.toBeNull();
   return e!.remote!;
 };
-
-/** The tiny guest, copied where the system daemon's qemu may read it. */
-function stageGuest(scratchDir: string): { kernel: string; initrd: string } {
-  const { guestKernel, guestInitrd } = testEnv();
-  const dir = path.join(scratchDir, 'tiny-guest');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const kernel = path.join(dir, 'vmlinuz');
-  const initrd = path.join(dir, 'initrd.img');
-  if (!fs.existsSync(kernel)) fs.copyFileSync(guestKernel, kernel);
-  if (!fs.existsSync(initrd)) fs.copyFileSync(guestInitrd, initrd);
-  return { kernel, initrd };
-}
 
 describe.skipIf(!sys.available)(
   `networks on the system daemon${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -260,7 +249,7 @@ describe.skipIf(!sys.available)(
     });
 
     it('gives a guest on the network its fixed address by DHCP, and the lease list shows it', async () => {
-      const { kernel, initrd } = stageGuest(sys.available ? sys.scratchDir : '');
+      const { kernel, initrd } = stageTinyGuest(sys.available ? sys.scratchDir : '');
       const serialLog = path.join(sys.available ? sys.scratchDir : '', `${guest}.serial.log`);
       const xml = tinyGuestXml({
         name: guest,

@@ -17,24 +17,13 @@ import { openConnection, type LibvirtClient } from '../../electron/libvirt/index
 import type { CallOutput, RemoteError } from '../../shared/contract/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
+import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml } from '../support/guest.js';
 import { writeFakeIso } from '../support/iso.js';
 
 const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
 const STOCK_NETWORK = '/usr/share/libvirt/networks/default.xml';
-
-/** The tiny guest, copied where the system daemon's qemu may read it. */
-function stageGuest(scratchDir: string): { kernel: string; initrd: string } {
-  const { guestKernel, guestInitrd } = testEnv();
-  const dir = path.join(scratchDir, 'tiny-guest');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const kernel = path.join(dir, 'vmlinuz');
-  const initrd = path.join(dir, 'initrd.img');
-  if (!fs.existsSync(kernel)) fs.copyFileSync(guestKernel, kernel);
-  if (!fs.existsSync(initrd)) fs.copyFileSync(guestInitrd, initrd);
-  return { kernel, initrd };
-}
 
 /** What a second connection sees: domains and, per pool, its volumes. */
 async function inventory(c: LibvirtClient): Promise<string[]> {
@@ -131,7 +120,7 @@ describe.skipIf(!sys.available || !fs.existsSync(STOCK_NETWORK))(
     });
 
     it('refuses, at the field and before anything is made, what cannot work', async () => {
-      const { kernel, initrd } = stageGuest(scratch);
+      const { kernel, initrd } = stageTinyGuest(scratch);
       const before = await inventory(other);
       const node = await other.nodeGetInfo();
       const cases: [object, string, RegExp][] = [
@@ -159,7 +148,7 @@ describe.skipIf(!sys.available || !fs.existsSync(STOCK_NETWORK))(
     });
 
     it('a VM on a stopped network: the start error says so and carries “start it and retry”', async () => {
-      const { kernel, initrd } = stageGuest(scratch);
+      const { kernel, initrd } = stageTinyGuest(scratch);
       const xml = tinyGuestXml({ name: guest, virtType: testEnv().virtType, kernel, initrd }).replace(
         '<devices>',
         "<devices><interface type='network'><source network='default'/><model type='virtio'/></interface>",
