@@ -46,6 +46,22 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     fs.rmSync(iso, { force: true });
   });
 
+  /** The New VM dialog from the list, filled for a small VM from `isoPath` (the OS detected first). */
+  const smallNewVm = async (vmName: string, isoPath: string) => {
+    await page.goto(app.url); // from wherever the last test left the page (a display takes the keyboard)
+    await page.getByTestId('vm-search').waitFor();
+    await page.keyboard.press('Control+Shift+N');
+    const dialog = page.getByTestId('newvm-dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('Name').fill(vmName);
+    await dialog.getByLabel(/Install from ISO/).fill(isoPath);
+    await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
+    await dialog.getByLabel('Memory (MiB)').fill('256');
+    await dialog.getByLabel('CPUs').fill('1');
+    await dialog.getByLabel('Disk size (GiB)').fill('0.0625');
+    return dialog;
+  };
+
   it('Enter in the OS search picks the first match and never submits the dialog', async () => {
     const before = (await app.core.vms.list(app.connectionIds[0]!)).map((v) => v.uuid).sort();
     await page.getByTestId('vm-search').waitFor();
@@ -116,17 +132,7 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     await pool.volume(`${taken}.qcow2`, 1);
     const c = app.core.getClient(app.connectionIds[0]!);
     try {
-      await page.goto(app.url);
-      await page.getByTestId('vm-search').waitFor();
-      await page.keyboard.press('Control+Shift+N');
-      const dialog = page.getByTestId('newvm-dialog');
-      await dialog.waitFor();
-      await dialog.getByLabel('Name').fill(taken);
-      await dialog.getByLabel(/Install from ISO/).fill(iso);
-      await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
-      await dialog.getByLabel('Memory (MiB)').fill('256');
-      await dialog.getByLabel('CPUs').fill('1');
-      await dialog.getByLabel('Disk size (GiB)').fill('0.0625');
+      const dialog = await smallNewVm(taken, iso);
       expect(await dialog.getByLabel('Storage pool').inputValue()).toBe(poolName);
       await dialog.getByLabel('Disk size (GiB)').press('Enter');
       // The sentence sits at the Name field (its own label's field), not in a line under the form.
@@ -152,17 +158,7 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     const failing = `vdf-${TAG}`;
     try {
       const before = await pool.volumeNames();
-      await page.goto(app.url); // from the new VM's display (which takes the keyboard) back to the list
-      await page.getByTestId('vm-search').waitFor();
-      await page.keyboard.press('Control+Shift+N');
-      const dialog = page.getByTestId('newvm-dialog');
-      await dialog.waitFor();
-      await dialog.getByLabel('Name').fill(failing);
-      await dialog.getByLabel(/Install from ISO/).fill(secret);
-      await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
-      await dialog.getByLabel('Memory (MiB)').fill('256');
-      await dialog.getByLabel('CPUs').fill('1');
-      await dialog.getByLabel('Disk size (GiB)').fill('0.0625');
+      const dialog = await smallNewVm(failing, secret);
       await dialog.getByLabel('Disk size (GiB)').press('Enter');
       const failed = dialog.getByTestId('newvm-start-failed');
       await failed
@@ -196,17 +192,7 @@ describe.skipIf(!fs.existsSync('/usr/share/osinfo/os'))('renderer e2e: New VM', 
     const kept = `vdk-${TAG}`;
     const c = app.core.getClient(app.connectionIds[0]!);
     try {
-      await page.goto(app.url);
-      await page.getByTestId('vm-search').waitFor();
-      await page.keyboard.press('Control+Shift+N');
-      const dialog = page.getByTestId('newvm-dialog');
-      await dialog.waitFor();
-      await dialog.getByLabel('Name').fill(kept);
-      await dialog.getByLabel(/Install from ISO/).fill(secret);
-      await dialog.getByTestId('newvm-detected').waitFor({ timeout: 10_000 });
-      await dialog.getByLabel('Memory (MiB)').fill('256');
-      await dialog.getByLabel('CPUs').fill('1');
-      await dialog.getByLabel('Disk size (GiB)').fill('0.0625');
+      const dialog = await smallNewVm(kept, secret);
       await dialog.getByLabel('Disk size (GiB)').press('Enter');
       await dialog.getByTestId('newvm-start-failed').waitFor({ timeout: 30_000 });
       await dialog.getByTestId('newvm-keep').click();
