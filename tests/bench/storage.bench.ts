@@ -17,7 +17,9 @@
  * - storage.download_ratio  the same for a download                                     target ≥ 1.0
  * - storage.download_rss_mb                                                             target < 64
  * The read-back checksum of a default upload is measured separately and printed as a plain line, and
- * the load average before and after the run, since the machine may be shared.
+ * the load average before and after the run, since the machine may be shared. Each run's CPU seconds
+ * are printed too, the client's (ours, or virsh's) and the daemon's: on two cores the daemon's share
+ * (which varies by a factor of three between identical runs) decides most of a run's time.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -38,11 +40,35 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)]!;
 };
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const cpuPair = (m: { cpu: number; daemonCpu: number }) => `${fmt(m.cpu, 1)}/${fmt(m.daemonCpu, 1)}`;
 
-/** Runs `work`, sampling our RSS every 10 ms; returns its duration (ms) and the peak RSS growth (MiB). */
-async function measured(work: () => Promise<unknown>): Promise<{ ms: number; rssMiB: number }> {
+/**
+ * CPU seconds a process used, its reaped children included (utime, stime, cutime, cstime of
+ * /proc/<pid>/stat, in clock ticks of 1/100 s): for us, the virsh processes we ran are such children.
+ */
+function cpuSeconds(pid: number | 'self'): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) / 100;
+}
+
+interface Measured {
+  ms: number;
+  rssMiB: number;
+  /** CPU seconds of this process and its children (virsh) during the work. */
+  cpu: number;
+  /** CPU seconds of the daemon (and its helpers it reaped) during the work. */
+  daemonCpu: number;
+}
+
+/**
+ * Runs `work`, sampling our RSS every 10 ms; returns its duration (ms), the peak RSS growth (MiB) and
+ * the CPU both ends used: the daemon's share tells whether a slow run was the client's doing.
+ */
+async function measured(daemonPid: number, work: () => Promise<unknown>): Promise<Measured> {
   await run('sync');
   global.gc?.();
+  const cpu0 = cpuSeconds('self');
+  const daemon0 = cpuSeconds(daemonPid);
   const base = process.memoryUsage.rss();
   let peak = base;
   const timer = setInterval(() => {
@@ -56,7 +82,12 @@ async function measured(work: () => Promise<unknown>): Promise<{ ms: number; rss
   }
   const ms = performance.now() - t0;
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { ms, rssMiB: (peak - base) / MiB };
+  return {
+    ms,
+    rssMiB: (peak - base) / MiB,
+    cpu: cpuSeconds('self') - cpu0,
+    daemonCpu: cpuSeconds(daemonPid) - daemon0,
+  };
 }
 
 export default async function bench(): Promise<void> {
@@ -95,10 +126,11 @@ export default async function bench(): Promise<void> {
     const del = (vol: string) => call('storage.deleteVolume', { pool, volume: vol }).catch(() => undefined);
     const out = (name: string) => path.join(daemon.scratchDir, name);
 
-    const up = { vd: [] as number[], virsh: [] as number[], rss: [] as number[] };
-    const down = { vd: [] as number[], virsh: [] as number[], rss: [] as number[] };
+    const side = () => ({ vd: [] as Measured[], virsh: [] as Measured[] });
+    const up = side();
+    const down = side();
     const vdUpload = () =>
-      measured(() =>
+      measured(daemon.pid, () =>
         call('storage.upload', {
           pool,
           volume: 'vd.img',
@@ -108,12 +140,12 @@ export default async function bench(): Promise<void> {
         }),
       );
     const virshUpload = () =>
-      measured(async () => {
+      measured(daemon.pid, async () => {
         await virsh('vol-create-as', pool, 'virsh.img', `${bytes}`, '--format', 'raw', '--allocation', '0');
         await virsh('vol-upload', '--pool', pool, 'virsh.img', src);
       });
     const vdDownload = () =>
-      measured(() =>
+      measured(daemon.pid, () =>
         call('storage.download', {
           pool,
           volume: 'vd.img',
@@ -122,7 +154,7 @@ export default async function bench(): Promise<void> {
         }),
       );
     const virshDownload = () =>
-      measured(() => virsh('vol-download', '--pool', pool, 'virsh.img', out('virsh-down.img')));
+      measured(daemon.pid, () => virsh('vol-download', '--pool', pool, 'virsh.img', out('virsh-down.img')));
     const log: string[] = [];
     const loadBefore = os.loadavg();
     for (let rep = 0; rep < REPS + 1; rep++) {
@@ -141,38 +173,45 @@ export default async function bench(): Promise<void> {
       if (fs.statSync(out('virsh-down.img')).size !== bytes) throw new Error('virsh downloaded a wrong size');
       await del('vd.img');
       await del('virsh.img');
+      const pair = (x: Measured, y: Measured) =>
+        `${fmt(x.ms, 0)} vs ${fmt(y.ms, 0)} ms (CPU s client/daemon ${cpuPair(x)} vs ${cpuPair(y)})`;
       log.push(
         `# round ${rep}${warm ? ' (warm-up, not counted)' : ''}, ${vdFirst ? 'VirtDesk' : 'virsh'} first: ` +
-          `upload ${fmt(a.ms, 0)} vs ${fmt(b.ms, 0)} ms, download ${fmt(c.ms, 0)} vs ${fmt(d.ms, 0)} ms`,
+          `upload ${pair(a, b)}, download ${pair(c, d)}`,
       );
       if (warm) continue;
-      up.vd.push(a.ms);
-      up.virsh.push(b.ms);
-      up.rss.push(a.rssMiB);
-      down.vd.push(c.ms);
-      down.virsh.push(d.ms);
-      down.rss.push(c.rssMiB);
+      up.vd.push(a);
+      up.virsh.push(b);
+      down.vd.push(c);
+      down.virsh.push(d);
     }
     for (const line of log) console.log(line);
     // A default upload (with the read-back sha256 check), once, for the record.
-    const checked = await measured(() =>
+    const checked = await measured(daemon.pid, () =>
       call('storage.upload', { pool, volume: 'checked.img', localPath: src, transferId: randomUUID() }),
     );
     await del('checked.img');
 
     const mbps = (ms: number) => bytes / 1e6 / (ms / 1000);
-    for (const [name, side] of [
+    for (const [name, runs] of [
       ['upload', up],
       ['download', down],
     ] as const) {
-      const ours = mbps(median(side.vd));
-      const theirs = mbps(median(side.virsh));
+      const ms = (xs: Measured[]) => xs.map((x) => x.ms);
+      const ours = mbps(median(ms(runs.vd)));
+      const theirs = mbps(median(ms(runs.virsh)));
       const ratio = ours / theirs;
-      const rss = Math.max(...side.rss);
+      const rss = Math.max(...runs.vd.map((x) => x.rssMiB));
+      const cpu = (xs: Measured[], k: 'cpu' | 'daemonCpu') => fmt(median(xs.map((x) => x[k])));
       console.log(
-        `# storage ${name} ${SIZE_MIB} MiB: VirtDesk ${fmt(ours, 0)} MB/s (runs ${side.vd.map((x) => fmt(x, 0)).join(', ')} ms), ` +
-          `virsh ${fmt(theirs, 0)} MB/s (runs ${side.virsh.map((x) => fmt(x, 0)).join(', ')} ms), ` +
-          `peak RSS growth ${side.rss.map((x) => fmt(x, 1)).join(', ')} MiB`,
+        `# storage ${name} ${SIZE_MIB} MiB: VirtDesk ${fmt(ours, 0)} MB/s (runs ${ms(runs.vd)
+          .map((x) => fmt(x, 0))
+          .join(', ')} ms), ` +
+          `virsh ${fmt(theirs, 0)} MB/s (runs ${ms(runs.virsh)
+            .map((x) => fmt(x, 0))
+            .join(', ')} ms), ` +
+          `peak RSS growth ${runs.vd.map((x) => fmt(x.rssMiB, 1)).join(', ')} MiB; median CPU seconds: ` +
+          `client ${cpu(runs.vd, 'cpu')} vs ${cpu(runs.virsh, 'cpu')}, daemon ${cpu(runs.vd, 'daemonCpu')} vs ${cpu(runs.virsh, 'daemonCpu')}`,
       );
       console.log(`BENCH storage.${name}_ratio ${fmt(ratio)} x target >=1.0 ${ratio >= 1 ? 'PASS' : 'MISS'}`);
       console.log(`BENCH storage.${name}_rss_mb ${fmt(rss, 1)} MB target <64 ${rss < 64 ? 'PASS' : 'MISS'}`);
