@@ -7,7 +7,7 @@
  * - a host-bridge network (`<forward mode='bridge'/><bridge name='…'/>`) is defined and started on the
  *   bridge, and the tiny guest's NIC on that network lands on it (its tap is a port of the bridge);
  * - a macvtap network (`<forward mode='bridge'><interface dev='…'/>`) is defined and started on one end
- *   of the veth pair;
+ *   of the veth pair, and the tiny guest's NIC on it becomes a macvtap link on that end, in bridge mode;
  * - a bridge network on an interface that is not a bridge is refused with nothing defined.
  * The interfaces, networks and guest are removed at the end even when a test fails.
  */
@@ -181,6 +181,40 @@ describe.skipIf(!sys.available)(
         bridge: null,
         devices: [VETH],
       });
+    });
+
+    it("a guest NIC on the macvtap network becomes a macvtap device on the host NIC, in the network's mode", async () => {
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.available ? sys.scratchDir : '', `vdbrguest-${TAG}`);
+      const guestXml = tinyGuestXml({
+        name: guest,
+        kernel,
+        initrd,
+        virtType,
+        nic: true,
+        serial: 'pty',
+      }).replace("<interface type='user'>", `<interface type='network'><source network='${macvtap}'/>`);
+      expect(guestXml).toContain(`<source network='${macvtap}'/>`);
+      const dom = await other.domainDefineXML(guestXml);
+      try {
+        await other.domainCreate(dom);
+        const live = await other.domainGetXMLDesc(dom);
+        const nic = live.slice(live.indexOf('<interface'), live.indexOf('</interface>'));
+        // libvirt shows the NIC as what the network made of it: a direct (macvtap) one on the veth.
+        expect(nic).toMatch(/<interface type=['"]direct['"]/);
+        expect(nic).toMatch(
+          new RegExp(`<source network=['"]${macvtap}['"][^>]* dev=['"]${VETH}['"] mode=['"]bridge['"]`),
+        );
+        const dev = /<target dev=['"]([^'"]+)['"]/.exec(nic)?.[1];
+        expect(dev, nic).toBeDefined();
+        // The kernel's view, in the daemon's namespace: a macvtap link on top of the veth, bridge mode.
+        const link = ns(['ip', '-d', '-o', 'link', 'show', dev!]);
+        expect(link).toContain(`${dev}@${VETH}:`);
+        expect(link).toMatch(/macvtap\s+mode bridge/);
+      } finally {
+        await other.domainDestroy(dom).catch(() => undefined);
+        await other.domainUndefineFlags(dom, 0).catch(() => undefined);
+      }
     });
 
     it('refuses a host-bridge network on an interface that is not a bridge, defining nothing', async () => {
