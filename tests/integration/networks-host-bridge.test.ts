@@ -94,6 +94,21 @@ describe.skipIf(!sys.available)(
         }
     });
 
+    /** Defines the tiny guest with its one NIC on `network` (started by the caller). */
+    const defineGuestOn = async (network: string) => {
+      const { virtType } = testEnv();
+      const { kernel, initrd } = stageTinyGuest(sys.available ? sys.scratchDir : '', `vdbrguest-${TAG}`);
+      const guestXml = tinyGuestXml({
+        name: guest,
+        kernel,
+        initrd,
+        virtType,
+        nic: true,
+        serial: 'pty',
+      }).replace("<interface type='user'>", `<interface type='network'><source network='${network}'/>`);
+      expect(guestXml).toContain(`<source network='${network}'/>`);
+      return other.domainDefineXML(guestXml);
+    };
     const defined = async () => (await other.connectListAllNetworks()).map((n) => n.name);
     const list = async () =>
       (await fx.call<CallOutput<'networks.list'>>('networks.list', { connectionId: fx.connectionId }))
@@ -135,18 +150,7 @@ describe.skipIf(!sys.available)(
         ips: [],
       });
 
-      const { virtType } = testEnv();
-      const { kernel, initrd } = stageTinyGuest(sys.available ? sys.scratchDir : '', `vdbrguest-${TAG}`);
-      const guestXml = tinyGuestXml({
-        name: guest,
-        kernel,
-        initrd,
-        virtType,
-        nic: true,
-        serial: 'pty',
-      }).replace("<interface type='user'>", `<interface type='network'><source network='${bridged}'/>`);
-      expect(guestXml).toContain(`<source network='${bridged}'/>`);
-      const dom = await other.domainDefineXML(guestXml);
+      const dom = await defineGuestOn(bridged);
       await other.domainCreate(dom);
       const live = await other.domainGetXMLDesc(dom);
       const tap = /<target dev=['"]([^'"]+)['"]/.exec(live.slice(live.indexOf('<interface')))?.[1];
@@ -184,18 +188,7 @@ describe.skipIf(!sys.available)(
     });
 
     it("a guest NIC on the macvtap network becomes a macvtap device on the host NIC, in the network's mode", async () => {
-      const { virtType } = testEnv();
-      const { kernel, initrd } = stageTinyGuest(sys.available ? sys.scratchDir : '', `vdbrguest-${TAG}`);
-      const guestXml = tinyGuestXml({
-        name: guest,
-        kernel,
-        initrd,
-        virtType,
-        nic: true,
-        serial: 'pty',
-      }).replace("<interface type='user'>", `<interface type='network'><source network='${macvtap}'/>`);
-      expect(guestXml).toContain(`<source network='${macvtap}'/>`);
-      const dom = await other.domainDefineXML(guestXml);
+      const dom = await defineGuestOn(macvtap);
       try {
         await other.domainCreate(dom);
         const live = await other.domainGetXMLDesc(dom);
