@@ -19,13 +19,14 @@ import { NetworkXml } from '../../electron/libvirt-xml/index.js';
 import { systemTestEnv } from '../support/env.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
 import { reviewShots } from './ui-helpers.js';
+import { randomUla64 } from '../support/ipv6.js';
 
 const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
 const OCTETS = [...randomBytes(2)].map((b) => 20 + (b % 200));
 const NET = `10.${OCTETS[0]}.${OCTETS[1]}`;
 /** A random unique-local /64 for the network's IPv6 block. */
-const NET6 = `fd${randomBytes(1).toString('hex')}:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}:1`;
+const NET6 = randomUla64();
 const SIZES = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },

@@ -29,13 +29,14 @@ import { NetworkXml } from '../../electron/libvirt-xml/index.js';
 import type { RemoteError } from '../../shared/contract/index.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv } from '../support/env.js';
+import { randomUla64 } from '../support/ipv6.js';
 
 const sys = systemTestEnv();
 const TAG = randomBytes(3).toString('hex');
 const OCTETS = [...randomBytes(2)].map((b) => 20 + (b % 200));
 const NET = `10.${OCTETS[0]}.${OCTETS[1]}`;
 /** A random unique-local /64 for the dual-stack network. */
-const NET6 = `fd${randomBytes(1).toString('hex')}:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}:1`;
+const NET6 = randomUla64();
 
 const refusal = async (p: Promise<unknown>): Promise<RemoteError> => {
   const e = (await p.then(
