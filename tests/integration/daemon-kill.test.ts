@@ -3,8 +3,9 @@
  * and a client-managed migration (the source's or the destination's daemon; a second private daemon is
  * the other host) — SIGKILL of a private libvirtd of this file's own, so the shared one is untouched —
  * and comes back on the same socket path:
- *  - the pending call fails within 1 s of the kill, with a clear message;
- *  - the connection manager is connected again within 2 s of the daemon listening again;
+ *  - the pending call fails as the socket closes (before any keepalive could tell), with a clear message;
+ *  - the connection manager is connected again within 3 s of the daemon listening again (the local
+ *    retry cap, not a backoff);
  *  - whatever the interrupted call had made (a disk copy, a new disk, a definition, a snapshot written
  *    into the disk image but not recorded by libvirt, a half-migrated guest on the destination) is
  *    either gone or named in the error, never left behind silently.
@@ -24,6 +25,15 @@ import { bootTinyGuest, removeGuest, startSecondHost } from '../support/guest-li
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 
 const TAG = randomBytes(3).toString('hex');
+/*
+ * These bounds tell mechanisms apart; they are not speed targets (a loaded CI machine once took 1.13 s
+ * to see a kill, against a 1 s bound that was). A call can only fail before the first keepalive ping
+ * (5 s of silence; the peer is declared dead after 25 s) because the socket closed. A local
+ * connection retries at most 1 s apart, where an uncapped backoff would wait 8–16 s after the 10 s
+ * outage below, so reconnecting within 3 s shows the cap.
+ */
+const FAILED_BY_CLOSE_MS = 5000;
+const RECONNECTED_MS = 3000;
 const POOL = `vd-kill-pool-${TAG}`;
 
 interface Failure {
@@ -104,7 +114,7 @@ async function killDuring(
 }
 
 describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () => {
-  it('clone: fails within 1 s, reconnects within 2 s, no disk copy left unreported', async () => {
+  it('clone: fails as the socket closes, reconnects within 3 s, no disk copy left unreported', async () => {
     const env = testEnv();
     const name = `vdk-src-${TAG}`;
     const cloneName = `vdk-cl-${TAG}`;
@@ -134,10 +144,10 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
       `clone: failed ${r.failMs.toFixed(0)} ms after the kill (${r.error.remote?.code}: ${r.error.message}); ` +
         `reconnected ${r.reconnectMs.toFixed(0)} ms after the daemon was back`,
     );
-    expect(r.failMs).toBeLessThan(1000);
+    expect(r.failMs).toBeLessThan(FAILED_BY_CLOSE_MS);
     expect(r.error.remote?.code).toBe('connection');
     expect(r.error.message).toMatch(/connection|closed|libvirt/i);
-    expect(r.reconnectMs).toBeLessThan(2000);
+    expect(r.reconnectMs).toBeLessThan(RECONNECTED_MS);
     const left = (await volumes()).filter((v) => v.startsWith(cloneName));
     const defined = (await client().connectListAllDomains(0)).filter((d) => d.name === cloneName);
     console.log(`clone: left behind: volumes ${JSON.stringify(left)}, domains ${defined.length}`);
@@ -146,7 +156,7 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
   }, 120_000);
 
   it.skipIf(!fs.existsSync('/usr/share/osinfo/os'))(
-    'New VM create: fails within 1 s, reconnects within 2 s, nothing half-created left unreported',
+    'New VM create: fails as the socket closes, reconnects within 3 s, nothing half-created left unreported',
     async () => {
       const name = `vdk-new-${TAG}`;
       const iso = path.join(testEnv().scratchDir, `kill-${TAG}.iso`);
@@ -170,9 +180,9 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
           `create: failed ${r.failMs.toFixed(0)} ms after the kill (${r.error.remote?.code}: ${r.error.message}); ` +
             `reconnected ${r.reconnectMs.toFixed(0)} ms after the daemon was back`,
         );
-        expect(r.failMs).toBeLessThan(1000);
+        expect(r.failMs).toBeLessThan(FAILED_BY_CLOSE_MS);
         expect(r.error.remote?.code).toBe('connection');
-        expect(r.reconnectMs).toBeLessThan(2000);
+        expect(r.reconnectMs).toBeLessThan(RECONNECTED_MS);
         const left = (await volumes()).filter((v) => v.startsWith(name));
         const defined = (await client().connectListAllDomains(0)).filter((d) => d.name === name);
         console.log(`create: left behind: volumes ${JSON.stringify(left)}, domains ${defined.length}`);
@@ -185,7 +195,7 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
     120_000,
   );
 
-  it('snapshot with memory: fails within 1 s, reconnects within 2 s, no half-made snapshot unreported', async () => {
+  it('snapshot with memory: fails as the socket closes, reconnects within 3 s, no half-made snapshot unreported', async () => {
     const name = `vdk-snap-${TAG}`;
     const snapName = `kill-${TAG}`;
     try {
@@ -208,10 +218,10 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
         `snapshot: failed ${r.failMs.toFixed(0)} ms after the kill (${r.error.remote?.code}: ${r.error.message}); ` +
           `reconnected ${r.reconnectMs.toFixed(0)} ms after the daemon was back`,
       );
-      expect(r.failMs).toBeLessThan(1000);
+      expect(r.failMs).toBeLessThan(FAILED_BY_CLOSE_MS);
       expect(r.error.remote?.code).toBe('connection');
       expect(r.error.message).toMatch(/connection|closed|libvirt/i);
-      expect(r.reconnectMs).toBeLessThan(2000);
+      expect(r.reconnectMs).toBeLessThan(RECONNECTED_MS);
       // The restarted daemon finds the guest paused by the snapshot (QEMU may still be writing it) or
       // stops it (shut off, reason "daemon"); either way the snapshot may be in the image, unlisted.
       const { state: vmState, reason } = await client().domainGetState(
@@ -237,7 +247,7 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
     }
   }, 240_000);
 
-  it('a daemon away for 10 s is picked up within 2 s of its return (no long backoff for a local socket)', async () => {
+  it('a daemon away for 10 s is picked up within 3 s of its return (no long backoff for a local socket)', async () => {
     await until('connected', 30_000, () => state() === 'connected' || undefined, 20);
     await daemon.kill();
     await until('the loss to be noticed', 10_000, () => state() !== 'connected' || undefined, 20);
@@ -253,7 +263,7 @@ describe('libvirtd SIGKILLed in the middle of an operation, then restarted', () 
     );
     const reconnectMs = performance.now() - backAt;
     console.log(`reconnected ${reconnectMs.toFixed(0)} ms after a 10 s outage`);
-    expect(reconnectMs).toBeLessThan(2000);
+    expect(reconnectMs).toBeLessThan(RECONNECTED_MS);
   }, 60_000);
 });
 
@@ -302,10 +312,10 @@ describe('libvirtd SIGKILLed in the middle of a client-managed migration, then r
       `migration, ${which} killed: failed ${r.failMs.toFixed(0)} ms after the kill ` +
         `(${r.error.remote?.code}: ${r.error.message}); reconnected ${r.reconnectMs.toFixed(0)} ms after the daemon was back`,
     );
-    expect(r.failMs).toBeLessThan(1000);
+    expect(r.failMs).toBeLessThan(FAILED_BY_CLOSE_MS);
     expect(r.error.remote?.code).toBe('connection');
     expect(r.error.message).toMatch(/connection|closed|libvirt/i);
-    expect(r.reconnectMs).toBeLessThan(2000);
+    expect(r.reconnectMs).toBeLessThan(RECONNECTED_MS);
     // Both daemons answer again (the other connection never went down).
     await until('both connections to be connected', 10_000, () =>
       status('here')() === 'connected' && status('there')() === 'connected' ? true : undefined,
@@ -320,11 +330,11 @@ describe('libvirtd SIGKILLed in the middle of a client-managed migration, then r
     expect(here.length + there.length).toBeGreaterThan(0);
   }
 
-  it('destination killed: fails within 1 s, reconnects within 2 s, no half-migrated VM unreported', async () => {
+  it('destination killed: fails as the socket closes, reconnects within 3 s, no half-migrated VM unreported', async () => {
     await migrateAndKill('destination');
   }, 240_000);
 
-  it('source killed: fails within 1 s, reconnects within 2 s, no half-migrated VM unreported', async () => {
+  it('source killed: fails as the socket closes, reconnects within 3 s, no half-migrated VM unreported', async () => {
     await migrateAndKill('source');
   }, 240_000);
 });
