@@ -23,7 +23,7 @@ export {
 export { withTimeout } from './timeout.js';
 export { isReadProcedure } from './deadlines.js';
 export type { RpcCallOptions } from './rpc-core.js';
-export { MAX_SCREENSHOT_BYTES } from './api/streams.js';
+export { MAX_SCREENSHOT_BYTES, type DownloadStream } from './api/streams.js';
 export type { LibvirtErrorDetails } from './errors.js';
 export { parseLibvirtUri, daemonUriName, redactUri, type LibvirtUri } from './uri.js';
 export * from './client.js';

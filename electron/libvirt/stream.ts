@@ -19,8 +19,14 @@
  *   another call on the same connection. Keepalive is suspended while we are the ones not reading.
  * - 'abort' (default for consoles): the stream is aborted with an error, the connection is unaffected,
  *   so a stuck console viewer cannot stall VM management.
+ *
+ * Incoming data is copied out of the packet (whose memory the connection reuses for later reads, see
+ * socket-reads.ts) into buffers of the stream's own: a packet-sized one from a pool for bulk data, which
+ * a consumer done with a chunk may give back with recycle() (a download's file writer does), so a long
+ * download reuses a few MiB instead of allocating one buffer per packet.
  */
 import { Duplex } from 'node:stream';
+import { BufferPool } from './buffer-pool.js';
 import { LibvirtConnectionError, ProtocolError } from './errors.js';
 import type { Engine, StreamSink } from './engine.js';
 import {
@@ -46,6 +52,13 @@ export interface LibvirtStreamOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Payloads from this size on are copied into pooled packet-sized buffers; smaller ones are just copied. */
+const POOLED_FROM = 16 * 1024;
+/**
+ * Given-back buffers kept for reuse (~10 MiB): what a download holds at once is its unread data (the
+ * 4 MiB pause bound) plus what its file writer queues (4 MiB), 32 packets; more are rarely out.
+ */
+const POOL_KEEP = 40;
 
 export class LibvirtStream extends Duplex implements StreamSink {
   private engine: Engine | null = null;
@@ -65,6 +78,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
   private live = false;
   /** A failure that happened before the stream was handed out (reply and error in one read). */
   private heldError: Error | null = null;
+  /** Buffers for bulk data, made on the first large packet (a console never needs them). */
+  private pool: BufferPool | null = null;
 
   constructor(opts: LibvirtStreamOptions = {}) {
     super({ readableHighWaterMark: opts.readableHighWaterMark ?? 1024 * 1024, allowHalfOpen: true });
@@ -120,7 +135,7 @@ export class LibvirtStream extends Duplex implements StreamSink {
           );
           return;
         }
-        this.push(payload);
+        this.push(this.own(payload));
         if (this.overflow === 'pause' && this.readableLength >= this.maxBufferedBytes && this.engine) {
           this.pausingConnection = true;
           this.engine.pauseReading(this);
@@ -143,6 +158,15 @@ export class LibvirtStream extends Duplex implements StreamSink {
       default:
         this.fail(new ProtocolError(`stream packet with invalid status ${header.status}`));
     }
+  }
+
+  /**
+   * Gives back a chunk this stream emitted, once the consumer is completely done with it (written,
+   * hashed, dropped): its memory holds a later packet then. Optional; a chunk never given back is
+   * simply collected.
+   */
+  recycle(chunk: Uint8Array): void {
+    this.pool?.give(chunk);
   }
 
   onConnectionClosed(error: Error): void {
@@ -258,6 +282,16 @@ export class LibvirtStream extends Duplex implements StreamSink {
     if (finishing) finishing(err);
     if (this.live) this.destroy(err);
     else this.heldError ??= err;
+  }
+
+  /** A copy of a packet's data in memory of our own (the packet's is reused for later reads). */
+  private own(payload: Buffer): Buffer {
+    if (payload.length < POOLED_FROM || payload.length > VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX)
+      return Buffer.from(payload);
+    this.pool ??= new BufferPool(VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX, POOL_KEEP);
+    const buf = this.pool.take();
+    payload.copy(buf);
+    return buf.subarray(0, payload.length);
   }
 
   private stopPausingConnection(): void {

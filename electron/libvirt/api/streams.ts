@@ -14,6 +14,12 @@ import type { DomainRef, StorageVolRef } from '../types.js';
  */
 export const MAX_SCREENSHOT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A volume's bytes: a Readable whose chunks the consumer may give back once done with them
+ * (recycle, see stream.ts), so the memory is reused for later packets.
+ */
+export type DownloadStream = Readable & { recycle(chunk: Uint8Array): void };
+
 export class StreamApi extends RpcCore {
   /**
    * Opens a domain console (serial by default, or the device alias `devName`) as a Duplex: write
@@ -77,7 +83,7 @@ export class StreamApi extends RpcCore {
   }
 
   /** Downloads a volume's bytes as a Readable. `length` 0 = up to the end. */
-  async storageVolDownload(vol: StorageVolRef, offset = 0, length = 0, flags = 0): Promise<Readable> {
+  async storageVolDownload(vol: StorageVolRef, offset = 0, length = 0, flags = 0): Promise<DownloadStream> {
     const { stream } = await this.callWithStream('storageVolDownload', {
       vol,
       offset: BigInt(offset),

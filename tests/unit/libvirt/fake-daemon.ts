@@ -17,6 +17,7 @@ import {
   type Packet,
   type PacketHeader,
 } from '../../../electron/libvirt/packet.js';
+import { largeReads } from '../../../electron/libvirt/socket-reads.js';
 import type { XdrType } from '../../../electron/libvirt/xdr/schema.js';
 
 export interface FakeClient {
@@ -57,9 +58,13 @@ export class FakeDaemon {
     return d;
   }
 
-  connect(): Promise<net.Socket> {
+  /** A client socket; `largeReads` reads it as the real transport does (reused slabs, socket-reads.ts). */
+  connect(opts: { largeReads?: boolean } = {}): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
-      const s = net.createConnection(this.socketPath, () => resolve(s));
+      const s: net.Socket = net.createConnection(
+        { path: this.socketPath, ...(opts.largeReads ? { onread: largeReads(() => s) } : {}) },
+        () => resolve(s),
+      );
       s.once('error', reject);
     });
   }
