@@ -41,6 +41,10 @@ export interface CloseInfo {
 export interface StreamSink {
   /** The serial of the call (and of every packet of the stream). */
   attach(engine: Engine, serial: number, prog: number, vers: number, proc: number): void;
+  /**
+   * A packet of the stream. Its payload is valid only during this call: the memory is reused for
+   * later reads (socket-reads.ts), so what is kept must be copied.
+   */
   onPacket(packet: Packet): void;
   /** The opening call succeeded (called just before its promise resolves). */
   activate(): void;
@@ -71,6 +75,7 @@ export interface CallOptions {
   label?: string;
 }
 
+/** Sees a packet whose payload is valid only during the call (see StreamSink.onPacket): copy to keep. */
 type MessageHandler = (packet: Packet) => void;
 
 interface PendingCall {
@@ -89,7 +94,8 @@ interface PendingCall {
 const DEFAULT_MAX_IN_FLIGHT = 5;
 
 export class Engine extends EventEmitter {
-  private readonly reassembler = new FrameReassembler();
+  /** Frames are decoded (or copied, stream data) before the next read: their buffers can be reused. */
+  private readonly reassembler = new FrameReassembler(undefined, { reuse: true });
   private readonly maxInFlight: number;
   private readonly inFlight = new Map<number, PendingCall>();
   private readonly queue: PendingCall[] = [];

@@ -126,6 +126,8 @@ export function decodePacket(frame: Buffer): Packet {
  * A peer trickling a huge declared length still gets no more than this before it has sent more.
  */
 const INITIAL_PARTIAL = MIN_FRAME_LENGTH + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX;
+/** Largest assembled frame buffer kept for reuse: a rare huge reply's buffer is not held for ever. */
+const MAX_SCRATCH = 1024 * 1024;
 
 /**
  * Turns an arbitrarily chunked byte stream into complete frames.
@@ -150,8 +152,21 @@ export class FrameReassembler {
   private partial: Buffer | null = null;
   private filled = 0;
   private expected = 0;
+  /** With `reuse`: the buffer of the last frame assembled by copying, for the next one. */
+  private scratch: Buffer | null = null;
+  private readonly reuse: boolean;
 
-  constructor(private readonly maxFrameLength = MAX_FRAME_LENGTH) {}
+  /**
+   * @param opts.reuse a frame is valid only until the next push() (the caller copies what it keeps):
+   *   then the buffer a frame was assembled in is reused for the next such frame instead of a fresh one
+   *   per frame (a download crossing a read slab's end once per slab: a quarter of its bytes).
+   */
+  constructor(
+    private readonly maxFrameLength = MAX_FRAME_LENGTH,
+    opts: { reuse?: boolean } = {},
+  ) {
+    this.reuse = opts.reuse ?? false;
+  }
 
   /** Bytes currently held waiting for the rest of a frame. */
   get pendingBytes(): number {
@@ -179,7 +194,7 @@ export class FrameReassembler {
         chunk = chunk.subarray(k);
       } else {
         // Elsewhere: what arrived so far gets a buffer of its own, and the frame is filled by copying.
-        this.partial = Buffer.allocUnsafe(Math.min(this.expected, Math.max(INITIAL_PARTIAL, view.length)));
+        this.partial = this.partialBuffer(Math.min(this.expected, Math.max(INITIAL_PARTIAL, view.length)));
         this.filled = 0;
         this.append(view, 0, view.length);
       }
@@ -188,7 +203,10 @@ export class FrameReassembler {
       const k = Math.min(this.expected - this.filled, chunk.length);
       this.append(chunk, 0, k);
       if (this.filled < this.expected) return frames;
-      frames.push(this.partial);
+      frames.push(
+        this.partial.length === this.expected ? this.partial : this.partial.subarray(0, this.expected),
+      );
+      if (this.reuse && this.partial.length <= MAX_SCRATCH) this.scratch = this.partial;
       this.partial = null;
       this.filled = 0;
       if (k === chunk.length) return frames;
@@ -217,7 +235,16 @@ export class FrameReassembler {
     return frames;
   }
 
+  /** A buffer of at least `size` bytes for a frame being copied together. */
+  private partialBuffer(size: number): Buffer {
+    const scratch = this.scratch;
+    if (scratch && scratch.length >= size) return scratch;
+    // Reused buffers get a whole stream packet's room at least, so frames of any smaller size share one.
+    return Buffer.allocUnsafe(this.reuse ? Math.max(size, INITIAL_PARTIAL) : size);
+  }
+
   reset(): void {
+    this.scratch = null;
     this.view = null;
     this.head = null;
     this.partial = null;

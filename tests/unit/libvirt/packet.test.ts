@@ -115,6 +115,24 @@ describe('FrameReassembler', () => {
     expect(copied.pendingBytes).toBe(0);
   });
 
+  it('with reuse, assembles each copied frame in the buffer of the previous one, and every frame is whole', () => {
+    const frame = (i: number): Buffer =>
+      encodeStreamPacket({ ...header, type: MessageType.STREAM }, Buffer.alloc(200_000 + i, i));
+    const r = new FrameReassembler(undefined, { reuse: true });
+    const memories = new Set<ArrayBufferLike>();
+    for (let i = 0; i < 6; i++) {
+      // Each frame arrives in two separate allocations: the second half is copied onto the first.
+      const f = frame(i);
+      expect(r.push(Buffer.from(f.subarray(0, 1000)))).toEqual([]);
+      const out = r.push(Buffer.from(f.subarray(1000)));
+      expect(out).toHaveLength(1);
+      expect(out[0]!.equals(f)).toBe(true); // checked before the next push may reuse it
+      memories.add(out[0]!.buffer);
+    }
+    expect(memories.size).toBe(1);
+    expect(r.pendingBytes).toBe(0);
+  });
+
   it('handles byte-by-byte input', () => {
     const r = new FrameReassembler();
     const out: Buffer[] = [];

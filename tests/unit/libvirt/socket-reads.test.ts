@@ -4,7 +4,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIN_READ_BYTES, ReadSlabs, largeReads } from '../../../electron/libvirt/socket-reads.js';
+import {
+  MIN_READ_BYTES,
+  REUSE_AFTER,
+  ReadSlabs,
+  largeReads,
+} from '../../../electron/libvirt/socket-reads.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -12,7 +17,7 @@ afterEach(() => {
 });
 
 describe('ReadSlabs', () => {
-  it('gives every read at least the minimum room and never hands out the same bytes twice', () => {
+  it('gives every read at least the minimum room and never hands out the bytes of the last few reads again', () => {
     const slabs = new ReadSlabs(100, 250);
     const taken: Buffer[] = [];
     for (const n of [10, 90, 100, 1, 200, 100, 37]) {
@@ -23,6 +28,31 @@ describe('ReadSlabs', () => {
     }
     // Each view still holds what was written into it: later reads went elsewhere.
     taken.forEach((view, i) => expect(view.every((b) => b === i)).toBe(true));
+  });
+
+  it('reuses a full slab only after reads went into REUSE_AFTER later slabs', () => {
+    const slabs = new ReadSlabs(100, 100); // one read per slab
+    const memories: ArrayBufferLike[] = [];
+    for (let i = 0; i < 12; i++) {
+      const buf = slabs.next();
+      memories.push(buf.buffer);
+      slabs.take(100, buf);
+    }
+    for (let i = 0; i < memories.length; i++) {
+      // Never one of the REUSE_AFTER slabs read into just before…
+      for (let back = 1; back <= REUSE_AFTER && back <= i; back++)
+        expect(memories[i]).not.toBe(memories[i - back]);
+    }
+    // …and yet only REUSE_AFTER + 1 slabs in all.
+    expect(new Set(memories).size).toBe(REUSE_AFTER + 1);
+  });
+
+  it('does not retire a slab a read left untouched (a read that found nothing)', () => {
+    const slabs = new ReadSlabs(100, 250);
+    const a = slabs.next();
+    const again = slabs.next(); // EAGAIN: nothing taken, the same room is offered
+    expect(again.buffer).toBe(a.buffer);
+    expect(again.byteOffset).toBe(a.byteOffset);
   });
 
   it('refuses a slab smaller than one read', () => {
@@ -49,7 +79,7 @@ describe('largeReads on a unix socket', () => {
     cleanups.push(() => sock.destroy());
     sock.on('data', (chunk: Buffer) => {
       if (paused) readWhilePaused = true;
-      chunks.push(chunk); // kept, not copied: a later read must not overwrite it
+      chunks.push(Buffer.from(chunk)); // copied: the slab is reused for later reads
       if (chunks.length === 3) {
         paused = true;
         sock.pause();
