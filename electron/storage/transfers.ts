@@ -27,6 +27,7 @@ import {
 } from '../libvirt/index.js';
 import { VolumeXml, newVolumeXml } from '../libvirt-xml/index.js';
 import { pumpFile } from './file-pump.js';
+import { FileSink } from './file-sink.js';
 import { checkDestination, openSourceFile } from './local-file.js';
 import { Meter, type Progress } from './meter.js';
 import type { StorageChanged, StorageService } from './service.js';
@@ -248,9 +249,9 @@ export class TransferService {
       out = await open(input.localPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
       const stream = await c.storageVolDownload(vol, 0, 0, 0);
       const meter = this.meter(session, input.transferId, 'download', 'transfer', total, input.verify);
-      await pipeline(meter.tap(stream), out.createWriteStream({ highWaterMark: 4 * CHUNK }), {
-        signal: run.controller.signal,
-      });
+      // Each chunk, once in the file, goes back to the stream for a later packet (file-sink.ts).
+      const sink = new FileSink(out, { written: (chunk) => stream.recycle(chunk), highWaterMark: 4 * CHUNK });
+      await pipeline(meter.tap(stream), sink, { signal: run.controller.signal });
       const sha256 = meter.digest();
       if (input.verify) {
         const back = await this.hashFile(
@@ -290,7 +291,7 @@ export class TransferService {
       throw this.storage.failure(`Could not download volume '${input.volume}'`, reason);
     } finally {
       this.end(input.transferId);
-      // The write stream closed the file itself, unless it never ran.
+      // The file sink leaves the file open: closed here, whatever happened.
       if (out && out.fd !== -1) await out.close().catch(() => undefined);
     }
   }
@@ -339,7 +340,11 @@ export class TransferService {
   ): Promise<string | null> {
     const stream = await c.storageVolDownload(vol, 0, size, 0);
     const meter = this.meter(session, transferId, 'upload', 'verify', size);
-    await pipeline(meter.tap(stream), discard(), { signal });
+    await pipeline(
+      meter.tap(stream),
+      discard((chunk) => stream.recycle(chunk)),
+      { signal },
+    );
     return meter.digest();
   }
 
@@ -407,10 +412,11 @@ export class TransferService {
   }
 }
 
-/** A sink that drops what it is given (hashing happened upstream). */
-const discard = (): Writable =>
+/** A sink that drops what it is given (hashing happened upstream), showing each chunk to `dropped`. */
+const discard = (dropped: (chunk: Buffer) => void = () => undefined): Writable =>
   new Writable({
-    write(_chunk, _enc, cb) {
+    write(chunk: Buffer, _enc, cb) {
+      dropped(chunk);
       cb();
     },
   });

@@ -1,0 +1,89 @@
+/**
+ * A Writable that writes into an open file and then hands each chunk to `written`, so a download can
+ * give the chunk's buffer back to the stream it came from (LibvirtStream.recycle) and the next packets
+ * reuse it. fs.createWriteStream gives no such moment; otherwise this behaves like it: chunks that queue
+ * up while a write runs go out together in one writev, and the file is not closed here (the caller owns
+ * the handle).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+
+export interface FileSinkOptions {
+  /** Sees each chunk once it is in the file (or its write failed): the sink holds no reference after. */
+  written?: (chunk: Buffer) => void;
+  /** Bytes queued before write() asks the producer to wait (default 4 MiB). */
+  highWaterMark?: number;
+}
+
+/** Writes all of `chunks` at `position`, continuing after short writes (a full disk says so on the retry). */
+async function writeAll(file: FileHandle, chunks: Buffer[], position: number): Promise<number> {
+  let pending = chunks;
+  let pos = position;
+  while (pending.length > 0) {
+    const want = pending.reduce((n, c) => n + c.length, 0);
+    const { bytesWritten } =
+      pending.length === 1
+        ? await file.write(pending[0]!, 0, pending[0]!.length, pos)
+        : await file.writev(pending, pos);
+    pos += bytesWritten;
+    if (bytesWritten === want) break;
+    // Short write: drop what went out, keep the rest (the first chunk possibly cut).
+    let skip = bytesWritten;
+    const rest: Buffer[] = [];
+    for (const c of pending) {
+      if (skip >= c.length) skip -= c.length;
+      else {
+        rest.push(skip > 0 ? c.subarray(skip) : c);
+        skip = 0;
+      }
+    }
+    pending = rest;
+  }
+  return pos - position;
+}
+
+export class FileSink extends Writable {
+  private position = 0;
+  private readonly written: (chunk: Buffer) => void;
+
+  constructor(
+    private readonly file: FileHandle,
+    opts: FileSinkOptions = {},
+  ) {
+    super({ highWaterMark: opts.highWaterMark ?? 4 * 1024 * 1024 });
+    this.written = opts.written ?? (() => undefined);
+  }
+
+  /** Bytes in the file so far. */
+  get bytesWritten(): number {
+    return this.position;
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.writeChunks([chunk], cb);
+  }
+
+  override _writev(
+    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    cb: (err?: Error | null) => void,
+  ): void {
+    this.writeChunks(
+      chunks.map((c) => c.chunk),
+      cb,
+    );
+  }
+
+  private writeChunks(chunks: Buffer[], cb: (err?: Error | null) => void): void {
+    writeAll(this.file, chunks, this.position).then(
+      (n) => {
+        this.position += n;
+        for (const c of chunks) this.written(c);
+        cb();
+      },
+      (err: Error) => {
+        for (const c of chunks) this.written(c);
+        cb(err);
+      },
+    );
+  }
+}
