@@ -162,8 +162,9 @@ export class LibvirtStream extends Duplex implements StreamSink {
 
   /**
    * Gives back a chunk this stream emitted, once the consumer is completely done with it (written,
-   * hashed, dropped): its memory holds a later packet then. Optional; a chunk never given back is
-   * simply collected.
+   * hashed, dropped): its memory holds a later packet then. Only for whole chunks as 'data' gave them:
+   * a view gives back the memory of the whole chunk. Optional; a chunk never given back is simply
+   * collected.
    */
   recycle(chunk: Uint8Array): void {
     this.pool?.give(chunk);

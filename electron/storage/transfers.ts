@@ -340,6 +340,7 @@ export class TransferService {
   ): Promise<string | null> {
     const stream = await c.storageVolDownload(vol, 0, size, 0);
     const meter = this.meter(session, transferId, 'upload', 'verify', size);
+    // tap() listens before the pipeline does: each chunk is hashed before discard gives it back.
     await pipeline(
       meter.tap(stream),
       discard((chunk) => stream.recycle(chunk)),
