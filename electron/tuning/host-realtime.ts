@@ -12,6 +12,10 @@
  * - Locked memory: libvirt lifts QEMU's RLIMIT_MEMLOCK to unlimited; that needs CAP_SYS_RESOURCE (a
  *   system daemon runs as root — unless the machine's bounding set lacks it, as in many containers) or a
  *   hard limit that is unlimited already.
+ * - Disk weight: the block I/O controller offers a weight file only under an I/O scheduler that honours
+ *   weights (BFQ, or CFQ on old kernels). Without one (mq-deadline, none, kyber) libvirt refuses a weight
+ *   ("blkio device weight is valid only for bfq or cfq scheduler"), and a VM whose definition has one does
+ *   not start.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +35,8 @@ export interface RealtimeReadings {
   /** /proc/self/limits and /proc/self/status of this process (same machine, same bounding set). */
   limits: string | null;
   status: string | null;
+  /** The VMs' block I/O cgroup has a weight file (null: no block I/O controller found to look in). */
+  diskWeightFile: boolean | null;
 }
 
 const CAP_SYS_RESOURCE = 24n;
@@ -41,6 +47,25 @@ const readOrNull = (file: string): string | null => {
   } catch {
     return null;
   }
+};
+
+/** The cgroups the VMs' block I/O cgroups sit in (libvirt's on cgroup v1, systemd's), else the root. */
+const VM_PARENTS = ['machine.slice', 'machine', ''];
+
+/**
+ * Whether the VMs' block I/O cgroup would have a weight file: the files libvirt writes a weight to
+ * (cgroup v1's blkio, v2's io controller), looked for where the VMs' cgroups are made.
+ */
+export const readDiskWeightFile = (root = '/sys/fs/cgroup'): boolean | null => {
+  const v2 = fs.existsSync(`${root}/cgroup.controllers`);
+  const dir = v2 ? root : `${root}/blkio`;
+  const files = v2 ? ['io.bfq.weight', 'io.weight'] : ['blkio.bfq.weight', 'blkio.weight'];
+  // v2 has the files only below the root, where the io controller is enabled.
+  const parents = VM_PARENTS.filter((p) => !(v2 && p === '')).map((p) => (p ? `${dir}/${p}` : dir));
+  const parent = parents.find((p) => fs.existsSync(p));
+  if (parent === undefined || (v2 && !fs.existsSync(`${parent}/cgroup.controllers`))) return null;
+  if (v2 && !readOrNull(`${parent}/cgroup.controllers`)?.split(/\s+/).includes('io')) return null;
+  return files.some((f) => fs.existsSync(`${parent}/${f}`));
 };
 
 export const readRealtimeHost = (): RealtimeReadings => {
@@ -59,6 +84,7 @@ export const readRealtimeHost = (): RealtimeReadings => {
       : null,
     limits: readOrNull('/proc/self/limits'),
     status: readOrNull('/proc/self/status'),
+    diskWeightFile: readDiskWeightFile(),
   };
 };
 
@@ -94,8 +120,9 @@ export const REMOTE_REALTIME_HOST: RealtimeHost = {
   machineRtRuntimeUs: null,
   memoryLock: null,
   memlockLimitKiB: null,
+  diskWeight: null,
   lacks: [
-    'This is a remote host: whether it has isolated CPUs, a realtime kernel, realtime CPU time for VMs and a locked-memory allowance cannot be checked from here.',
+    'This is a remote host: whether it has isolated CPUs, a realtime kernel, realtime CPU time for VMs, a locked-memory allowance and disk weights cannot be checked from here.',
   ],
 };
 
@@ -140,6 +167,12 @@ export const judgeRealtimeHost = (r: RealtimeReadings, daemon: 'system' | 'sessi
       `Locked memory is capped at ${memlockLimitKiB === null ? 'a limit' : `${memlockLimitKiB} KiB`} (RLIMIT_MEMLOCK) and libvirt may not lift the cap here (${daemon === 'system' ? 'no CAP_SYS_RESOURCE on this machine' : 'a session daemon has no CAP_SYS_RESOURCE'}): a VM with locked memory will not start.`,
     );
 
+  const diskWeight = r.diskWeightFile;
+  if (diskWeight === false)
+    lacks.push(
+      'The host’s disk I/O scheduler takes no weights (neither BFQ nor CFQ): libvirt refuses a disk weight, and a VM with one will not start. Weights work where a disk’s scheduler is bfq (/sys/block/<disk>/queue/scheduler lists the ones the kernel has).',
+    );
+
   return {
     where: 'local',
     isolatedCpus,
@@ -150,6 +183,7 @@ export const judgeRealtimeHost = (r: RealtimeReadings, daemon: 'system' | 'sessi
     machineRtRuntimeUs,
     memoryLock,
     memlockLimitKiB,
+    diskWeight,
     lacks,
   };
 };

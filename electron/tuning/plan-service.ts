@@ -218,6 +218,8 @@ export class TuningPlanService {
       realtimeWhyNot: whyNot(/FIFO\/RR vCPUs are refused/),
       memoryLock: rt.memoryLock,
       memoryLockWhyNot: whyNot(/locked memory will not start/),
+      diskWeight: rt.diskWeight,
+      diskWeightWhyNot: whyNot(/refuses a disk weight/),
       isolatedCpus: rt.isolatedCpus,
       ...hypervisor,
     };

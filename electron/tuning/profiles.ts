@@ -9,7 +9,7 @@
  *   emulator threads on the node's other cores, memory from that node (hugepages when it has enough
  *   free), the host's CPU passed through, FIFO vCPUs, locked memory.
  * - Throughput: no pinning (the scheduler balances a busy host best), twice the default CPU shares, a
- *   high disk weight, the VM's virtio disks on an IOThread, the host's CPU passed through, no realtime.
+ *   high disk weight (none where the host's I/O scheduler takes no weights), the VM's virtio disks on an IOThread, the host's CPU passed through, no realtime.
  */
 import { cpuRangesText } from '../../shared/model/index.js';
 import type { HostCell } from '../../shared/contract/tuning.js';
@@ -39,6 +39,9 @@ export interface ProfileHost {
   /** Whether libvirt can lock the VM's memory (null: cannot be checked), and why not, in words. */
   memoryLock: boolean | null;
   memoryLockWhyNot?: string;
+  /** Whether the host's I/O scheduler takes disk weights (null: cannot be checked), and why not. */
+  diskWeight: boolean | null;
+  diskWeightWhyNot?: string;
   isolatedCpus: readonly number[] | null;
   /** The hypervisor can pass the host's CPU through (domain capabilities). */
   hostPassthrough: boolean;
@@ -242,12 +245,15 @@ const throughput = (host: ProfileHost, vm: ProfileVm): ProfileResult => {
     numaMemory: null,
     vcpusched: [],
     shares: 2048,
-    blkioWeight: 800,
+    // A host whose scheduler takes no weights refuses one, and a VM defined with one does not start.
+    blkioWeight: host.diskWeight === false ? null : 800,
   };
   const notes = [
     'No pinning: on a busy host the scheduler spreads the vCPUs over idle cores better than a fixed placement.',
     'CPU shares 2048, twice the default: when the host is busy this VM gets twice the CPU time of a default VM.',
-    'Disk weight 800 of 1000 (default 500): when disks are contended this VM’s I/O goes first, where the host’s I/O scheduler honours weights.',
+    host.diskWeight === false
+      ? `No disk weight: ${host.diskWeightWhyNot ?? 'this host’s disk I/O scheduler takes no weights'}`
+      : 'Disk weight 800 of 1000 (default 500): when disks are contended this VM’s I/O goes first, where the host’s I/O scheduler honours weights.',
   ];
   if (host.iothreads && vm.virtioDisks.length > 0) {
     plan.iothread = { id: 1, count: Math.max(1, vm.iothreads), disks: [...vm.virtioDisks] };

@@ -7,7 +7,7 @@
 import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { HugepagePool } from '../../shared/contract/host-memory.js';
 import type { HostCell, TuningChange, TuningView } from '../../shared/contract/tuning.js';
-import type { ClientSource } from '../base/connections.js';
+import type { ConnectionDirectory } from '../base/connections.js';
 import { CoreError } from '../base/errors.js';
 import {
   DomainAffect,
@@ -45,6 +45,7 @@ import {
 import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
 import { applyNextBootOnly, changeNameMore, nextBootOnly, tuningStepMore } from './steps-more.js';
 import { guestNumaStep } from './steps-numa.js';
+import { isLocalUri, readDiskWeightFile } from './host-realtime.js';
 import { readHugepagePools } from '../host/memory.js';
 
 type Step = (client: LibvirtClient, dom: DomainRef, flags: number) => Promise<void>;
@@ -159,7 +160,14 @@ const changeName = (change: TuningChange): string =>
   })[change.kind];
 
 export class TuningService {
-  constructor(private readonly connections: ClientSource) {}
+  /**
+   * @param readDiskWeight whether this machine's I/O scheduler takes disk weights (null: unknown); read
+   *   for connections to a daemon on this machine only.
+   */
+  constructor(
+    private readonly connections: ConnectionDirectory,
+    private readonly readDiskWeight: () => boolean | null = readDiskWeightFile,
+  ) {}
 
   private async vm(input: { connectionId: string; uuid: string }) {
     const client = this.connections.getClient(input.connectionId);
@@ -254,7 +262,19 @@ export class TuningService {
         issues[0]!.message,
         issues.map((i) => ({ path: ['change', ...i.path], message: i.message })),
       );
+    if (change.kind === 'blkio') this.checkDiskWeights(input.connectionId, dom.name);
     return { client, dom, running, inactive };
+  }
+
+  /**
+   * Refuses a disk weight where this machine's I/O scheduler takes none. Left to libvirt, the next-boot
+   * config would take the weight (the check happens only when a cgroup gets it), the running VM would
+   * refuse it, and the VM would then not start at all.
+   */
+  private checkDiskWeights(connectionId: string, vm: string): void {
+    if (!isLocalUri(this.connections.entry(connectionId).uri) || this.readDiskWeight() !== false) return;
+    const message = `This host’s disk I/O scheduler takes no weights (neither BFQ nor CFQ): libvirt would refuse a disk weight for ${vm}, and the VM would not start with one.`;
+    throw new CoreError('invalid-input', message, [{ path: ['change', 'weight'], message }]);
   }
 
   /** The next-boot definition before and after a guest NUMA change, laid out as libvirt writes it. */

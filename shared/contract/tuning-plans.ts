@@ -37,7 +37,7 @@ export const realtimeSettingsSchema = z.object({
 export type RealtimeSettings = z.infer<typeof realtimeSettingsSchema>;
 
 /**
- * What the host offers for realtime vCPUs and locked memory, as far as can be read. On a remote
+ * What the host offers for realtime vCPUs, locked memory and disk weights, as far as can be read. On a remote
  * connection nothing can be read (`where: 'remote'`, every fact null).
  */
 export const realtimeHostSchema = z.object({
@@ -58,6 +58,8 @@ export const realtimeHostSchema = z.object({
   /** Whether libvirt can lift the locked-memory limit for QEMU (needs CAP_SYS_RESOURCE or no limit). */
   memoryLock: z.boolean().nullable(),
   memlockLimitKiB: z.number().nullable(),
+  /** Whether the host's I/O scheduler takes disk weights (BFQ/CFQ); libvirt refuses one otherwise. */
+  diskWeight: z.boolean().nullable(),
   /** Each thing the host lacks, in one plain sentence (what breaks, and the fix). */
   lacks: z.array(z.string().max(1024)).max(16),
 });

@@ -51,6 +51,7 @@ const profileHost = (n: number, over: Partial<ProfileHost> = {}): ProfileHost =>
   freeHugepages: [],
   realtimeBudget: true,
   memoryLock: true,
+  diskWeight: true,
   isolatedCpus: [],
   hostPassthrough: true,
   iothreads: true,

@@ -51,6 +51,7 @@ const host = (cells: HostCell[], over: Partial<ProfileHost> = {}): ProfileHost =
   freeHugepages: [],
   realtimeBudget: true,
   memoryLock: true,
+  diskWeight: true,
   isolatedCpus: [],
   hostPassthrough: true,
   iothreads: true,
@@ -198,6 +199,21 @@ describe('Throughput and Balanced', () => {
     const noIo = computeProfile('throughput', host(twoCores, { iothreads: false }), vm());
     expect(noIo.ok && noIo.plan.iothread).toBeFalsy();
     expect(noIo.notes).toContain('No IOThread: this hypervisor has none.');
+  });
+
+  it('Throughput gives no disk weight where the host’s I/O scheduler takes none (libvirt would refuse it)', () => {
+    const why = 'The host’s disk I/O scheduler takes no weights (neither BFQ nor CFQ).';
+    const r = computeProfile(
+      'throughput',
+      host(twoCores, { diskWeight: false, diskWeightWhyNot: why }),
+      vm(),
+    );
+    expect(r.ok && r.plan.blkioWeight).toBeNull();
+    expect(r.notes).toContain(`No disk weight: ${why}`);
+    expect(r.notes.join(' ')).not.toMatch(/Disk weight 800/);
+    // Unknown (a remote host): offered, as libvirt will say if it cannot.
+    const remote = computeProfile('throughput', host(twoCores, { diskWeight: null }), vm());
+    expect(remote.ok && remote.plan.blkioWeight).toBe(800);
   });
 
   it('Balanced takes back what the others set', () => {
@@ -356,6 +372,7 @@ describe('the host’s realtime judgement', () => {
       'Max locked memory         8388608              8388608              bytes\n' +
       'Max realtime priority     0                    0\n',
     status: 'Name:\tx\nCapBnd:\t000001fffeffffff\n',
+    diskWeightFile: false,
   };
 
   it('says plainly what this machine lacks', () => {
@@ -370,11 +387,13 @@ describe('the host’s realtime judgement', () => {
       memoryLock: false,
       memlockLimitKiB: 8192,
     });
-    expect(h.lacks).toHaveLength(4);
+    expect(h.lacks).toHaveLength(5);
     expect(h.lacks[2]).toMatch(
       /cgroups libvirt makes for vCPUs get none \(the VMs’ cgroup has 0 µs\): FIFO\/RR vCPUs are refused/,
     );
     expect(h.lacks[3]).toMatch(/capped at 8192 KiB \(RLIMIT_MEMLOCK\).*no CAP_SYS_RESOURCE/);
+    expect(h.diskWeight).toBe(false);
+    expect(h.lacks[4]).toMatch(/takes no weights \(neither BFQ nor CFQ\): libvirt refuses a disk weight/);
   });
 
   it('a realtime host with isolated CPUs and no budget enforced lacks nothing', () => {
@@ -385,6 +404,7 @@ describe('the host’s realtime judgement', () => {
         kernel: '6.6.0-rt #1 SMP PREEMPT_RT',
         schedRtRuntimeUs: '-1',
         status: 'CapBnd:\t000001ffffffffff\n',
+        diskWeightFile: true,
       },
       'system',
     );
@@ -393,6 +413,7 @@ describe('the host’s realtime judgement', () => {
       realtimeKernel: true,
       realtimeBudget: true,
       memoryLock: true,
+      diskWeight: true,
     });
     expect(h.lacks).toEqual([]);
   });
