@@ -21,12 +21,16 @@ import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../sha
 import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv, systemTestEnv } from '../support/env.js';
+import { readDiskWeightFile } from '../../electron/tuning/host-realtime.js';
 import { guestShell } from '../support/guest-shell.js';
 import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
 const sys = systemTestEnv();
+/** This machine's I/O scheduler takes no disk weights (no BFQ/CFQ): libvirt refuses them here. */
+const noDiskWeights = readDiskWeightFile() === false;
+const NO_WEIGHTS = 'this host’s disk I/O scheduler takes no weights (neither BFQ nor CFQ)';
 
 describe.skipIf(!sys.available)(
   `tuning on the private system libvirtd${sys.available ? '' : ` (skipped: ${sys.available === false ? sys.skip : ''})`}`,
@@ -141,18 +145,51 @@ describe.skipIf(!sys.available)(
       expect(cfg.hard_limit).toBe(768 * 1024);
     });
 
-    it('sets the block I/O weight; the blkio cgroup shows it', async () => {
-      await apply({ kind: 'blkio', weight: 321 });
-      expect(paramsToRecord(await f.client.domainGetBlkioParameters(dom, DomainAffect.LIVE)).weight).toBe(
-        321,
-      );
-      const dir = guestCgroup('blkio', name);
-      const file = ['blkio.bfq.weight', 'blkio.weight']
-        .map((n) => path.join(dir, n))
-        .find((p) => fs.existsSync(p));
-      expect(file, 'a blkio weight file').toBeDefined();
-      expect(readTrimmed(file!)).toMatch(/(^|\s)321$/);
-    });
+    it.skipIf(noDiskWeights)(
+      `sets the block I/O weight; the blkio cgroup shows it${noDiskWeights ? ` (skipped: ${NO_WEIGHTS})` : ''}`,
+      async () => {
+        await apply({ kind: 'blkio', weight: 321 });
+        expect(paramsToRecord(await f.client.domainGetBlkioParameters(dom, DomainAffect.LIVE)).weight).toBe(
+          321,
+        );
+        const dir = guestCgroup('blkio', name);
+        const file = ['blkio.bfq.weight', 'blkio.weight']
+          .map((n) => path.join(dir, n))
+          .find((p) => fs.existsSync(p));
+        expect(file, 'a blkio weight file').toBeDefined();
+        expect(readTrimmed(file!)).toMatch(/(^|\s)321$/);
+      },
+    );
+
+    it.runIf(noDiskWeights)(
+      `refuses a disk weight where ${NO_WEIGHTS}, and the VM keeps starting`,
+      async () => {
+        const before = await f.client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE);
+        const e = await refused({ kind: 'blkio', weight: 321 });
+        expect(e.code).toBe('invalid-input');
+        expect(e.message).toBe(
+          `This host’s disk I/O scheduler takes no weights (neither BFQ nor CFQ): libvirt would refuse a disk weight for ${name}, and the VM would not start with one.`,
+        );
+        expect(await f.client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).toBe(before);
+        // What the refusal spares the user: libvirt itself takes the weight into the definition, and a VM
+        // defined with one does not start.
+        const other = uniqueGuestName('tune-weight');
+        const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-tuning');
+        const xml = tinyGuestXml({ name: other, virtType: testEnv().virtType, kernel, initrd }).replace(
+          '</memory>',
+          '</memory><blkiotune><weight>321</weight></blkiotune>',
+        );
+        const weighted = await f.client.domainDefineXML(xml);
+        try {
+          await expect(f.client.domainCreate(weighted)).rejects.toThrow(
+            /valid only for bfq or cfq scheduler/,
+          );
+        } finally {
+          await f.client.domainDestroy(weighted).catch(() => {});
+          await f.client.domainUndefineFlags(weighted);
+        }
+      },
+    );
 
     it('throttles a disk to 1 MiB/s, live and for the next boot', async () => {
       const iotune = {
