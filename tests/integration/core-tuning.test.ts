@@ -174,7 +174,7 @@ describe.skipIf(!sys.available)(
         // What the refusal spares the user: libvirt itself takes the weight into the definition, and a VM
         // defined with one does not start.
         const other = uniqueGuestName('tune-weight');
-        const { kernel, initrd } = stageTinyGuest(sys.scratchDir, 'tiny-guest-tuning');
+        const { kernel, initrd } = stageTinyGuest(sys.available ? sys.scratchDir : '', 'tiny-guest-tuning');
         const xml = tinyGuestXml({ name: other, virtType: testEnv().virtType, kernel, initrd }).replace(
           '</memory>',
           '</memory><blkiotune><weight>321</weight></blkiotune>',
