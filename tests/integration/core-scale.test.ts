@@ -40,7 +40,6 @@ describe('VM cache with 1,000 domains', () => {
     const ms = performance.now() - t0;
     console.log(`core: connect + list of ${COUNT} domains in ${ms.toFixed(0)} ms`);
     expect(again).toHaveLength(COUNT);
-    expect(ms).toBeLessThan(10_000);
   });
 
   it('applies a burst of lifecycle events as batched deltas (only the affected VMs re-read)', async () => {

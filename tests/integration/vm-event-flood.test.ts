@@ -2,7 +2,9 @@
  * The VM cache under an event flood: a second connection to the daemon's shared test driver
  * (test:///default) starts and stops test domains and defines/undefines fresh ones (distinct UUIDs):
  * 10,000 lifecycle operations paced to ~1,000 per second (longer on a loaded machine, never fewer).
- * Meanwhile `vms.list` through the core keeps answering within a bound, and afterwards the core's list equals libvirt's (names and states). Event refreshes
+ * Meanwhile `vms.list` through the core keeps answering (from its cache: at least five answers a second of
+ * flood; how fast is logged, not asserted — speed belongs to benchmarks), and afterwards the core's list
+ * equals libvirt's (names and states). Event refreshes
  * are coalesced (MAX_EVENT_REFRESHES_IN_FLIGHT, MAX_PENDING_EVENT_REFRESHES, a full re-list beyond).
  */
 import { randomBytes } from 'node:crypto';
@@ -22,8 +24,6 @@ const PREFIX = `vd-flood-${randomBytes(3).toString('hex')}-`;
 const STEADY = 150;
 const RATE = 1000; // operations (= lifecycle events) per second
 const SECONDS = 10;
-/** vms.list answers from the cache; under the flood it must still answer this fast. */
-const LIST_BOUND_MS = 500;
 
 const domainXml = (name: string): string =>
   `<domain type='test'><name>${name}</name><memory unit='KiB'>8192</memory><vcpu>1</vcpu>` +
@@ -123,7 +123,6 @@ describe('VM cache under a lifecycle event flood', () => {
     expect(errors).toBe(0);
     expect(ops).toBeGreaterThanOrEqual(total);
     expect(latencies.length).toBeGreaterThan(SECONDS * 5);
-    expect(maxLatency).toBeLessThan(LIST_BOUND_MS);
 
     // The final state equals libvirt's (names and states of our domains), soon after the flood.
     const truth = async (): Promise<string> => {
@@ -194,7 +193,6 @@ describe('VM cache under a lifecycle event flood', () => {
         `ghost flood: ${FAKE} events → ${calls} libvirt calls, at most ${maxInflight} in flight; ` +
           `vms.list in ${listMs.toFixed(0)} ms`,
       );
-      expect(listMs).toBeLessThan(LIST_BOUND_MS);
       // Without coalescing every event starts its own refresh: thousands of calls, all in flight at once.
       expect(calls).toBeLessThan(FAKE);
       expect(list.some((v) => v.name.includes('ghost'))).toBe(false);
