@@ -262,7 +262,8 @@ export class TuningService {
         issues[0]!.message,
         issues.map((i) => ({ path: ['change', ...i.path], message: i.message })),
       );
-    if (change.kind === 'blkio') this.checkDiskWeights(input.connectionId, dom.name);
+    if (change.kind === 'blkio' || (change.kind === 'blkiodevice' && change.device.weight > 0))
+      this.checkDiskWeights(input.connectionId, dom.name);
     return { client, dom, running, inactive };
   }
 

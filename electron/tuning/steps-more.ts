@@ -7,7 +7,6 @@ import {
   DomainAffect,
   DomainXMLFlags,
   isLibvirtError,
-  paramsToRecord,
   VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
   VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
   VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
@@ -17,7 +16,7 @@ import {
   type LibvirtClient,
   type TypedParam,
 } from '../libvirt/index.js';
-import { DomainXml, setDiskIothread } from '../libvirt-xml/index.js';
+import { DomainXml, readDomainTuningMore, setDiskIothread } from '../libvirt-xml/index.js';
 
 type Step = (client: LibvirtClient, dom: DomainRef, flags: number) => Promise<void>;
 type MoreKind = 'iothreads' | 'iothreadpin' | 'disk-iothread' | 'blkiodevice';
@@ -32,14 +31,6 @@ const DEVICE_PARAMS = [
   ['writeIopsSec', VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS],
 ] as const;
 
-/** "/dev/sda,100,/dev/sdb,200" → the value for `path` (0 when it has none). */
-export const deviceValue = (list: unknown, path: string): number => {
-  if (typeof list !== 'string' || list === '') return 0;
-  const parts = list.split(',');
-  for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i] === path) return Number(parts[i + 1]) || 0;
-  return 0;
-};
-
 export const tuningStepMore = (change: MoreChange): Step => {
   switch (change.kind) {
     case 'iothreads':
@@ -53,12 +44,17 @@ export const tuningStepMore = (change: MoreChange): Step => {
     case 'iothreadpin':
       return (c, d, f) => c.domainPinIOThread(d, change.iothread, change.cpus, f);
     case 'blkiodevice':
-      // Only the fields that change: a kernel without per-device weights (no CFQ) refuses that field
-      // even when it is left as it was.
+      // Only the fields that change: a kernel without per-device weights (no BFQ/CFQ) refuses that field
+      // even when it is left as it was. What the device has now is read from the definition (running or
+      // next-boot), not with domainGetBlkioParameters: on such a kernel libvirt fails that whole call on a
+      // running VM, as it reads the weight too.
       return async (c, d, f) => {
-        const now = paramsToRecord(await c.domainGetBlkioParameters(d, f));
+        const xml = await c.domainGetXMLDesc(d, f === DomainAffect.CONFIG ? DomainXMLFlags.INACTIVE : 0);
+        const now = readDomainTuningMore(DomainXml.parse(xml)).blkioDevices.find(
+          (x) => x.path === change.device.path,
+        );
         const params: TypedParam[] = DEVICE_PARAMS.filter(
-          ([key, name]) => deviceValue(now[name], change.device.path) !== change.device[key],
+          ([key]) => (now?.[key] ?? 0) !== change.device[key],
         ).map(([key, name]) => ({
           field: name,
           type: 'string',

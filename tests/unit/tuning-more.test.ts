@@ -10,7 +10,6 @@ import {
   setDiskIothread,
   setSecLabel,
 } from '../../electron/libvirt-xml/index.js';
-import { deviceValue } from '../../electron/tuning/steps-more.js';
 import { checkTuningChange } from '../../shared/contract/tuning-checks.js';
 import { checkSecurityChange } from '../../shared/contract/tuning-security-checks.js';
 import type { HostCell } from '../../shared/contract/tuning.js';
@@ -111,13 +110,6 @@ describe('IOThreads and per-device blkio in the domain XML', () => {
       checkTuningChange({ kind: 'blkiodevice', device: { ...device, path: '/dev/sda', weight: 5 } }, ctx)[0]
         ?.message,
     ).toBe('A weight is 0 (none) or from 10 to 1000.');
-  });
-
-  it('reads one device’s value out of libvirt’s "path,value,…" strings', () => {
-    expect(deviceValue('/dev/sda,100,/dev/sdb,200', '/dev/sdb')).toBe(200);
-    expect(deviceValue('/dev/sda,100', '/dev/sdc')).toBe(0);
-    expect(deviceValue('', '/dev/sda')).toBe(0);
-    expect(deviceValue(undefined, '/dev/sda')).toBe(0);
   });
 });
 
