@@ -186,11 +186,18 @@ describe.skipIf(!sys.available)(
           scrollTo: page.getByTestId('tune-profiles'),
           scrollAlign: 'start',
         });
+        // The focus lands on the review's Cancel (the next frame after it opens): Escape is read there.
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+          .toBe('tune-profile-proposal-cancel');
         await page.keyboard.press('Escape');
         await review.waitFor({ state: 'detached' });
       } else {
         await review.getByTestId('xml-diff').waitFor();
         await review.getByText('vcpupin', { exact: false }).first().waitFor();
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+          .toBe('tune-profile-proposal-apply');
         await page.keyboard.press('Escape');
       }
       expect(await configXml()).toBe(before);
