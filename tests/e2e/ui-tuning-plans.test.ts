@@ -290,6 +290,25 @@ describe.skipIf(!sys.available)(
       expect((await configTuning()).disks[0]?.iotune.totalBytesSec).toBe(1048576);
     }, 60_000);
 
+    it(`the disk weight by keyboard: ${noDiskWeights ? 'refused at its field in words where the host’s I/O scheduler takes none, the VM unchanged' : 'applied live and for the next boot'}`, async () => {
+      const before = await configXml();
+      const field = page.getByTestId('tune-blkio-weight');
+      await field.focus();
+      await field.fill('300');
+      await page.keyboard.press('Enter');
+      if (noDiskWeights) {
+        await page
+          .getByTestId('tune-blkio')
+          .getByText(
+            'This host’s disk I/O scheduler takes no weights (neither BFQ nor CFQ): libvirt would refuse a disk weight',
+            { exact: false },
+          )
+          .waitFor();
+        expect(await configXml()).toBe(before);
+        await reviewShots(page, 'tuning-blkio-refused', { scrollTo: page.getByTestId('tune-blkio') });
+      } else await expect.poll(async () => (await configTuning()).blkioWeight).toBe(300);
+    }, 60_000);
+
     it('applies the Low latency profile to a running one-vCPU VM after reading its diff: pins now, the rest at the restart; the realtime section reads its FIFO vCPU thread', async (ctx) => {
       // This host's 2 cores cannot give the two-vCPU VM above a core each plus one for the emulator; a
       // VM with one vCPU fits on 2 cores, so the profile is applied for real here.
