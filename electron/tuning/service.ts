@@ -52,6 +52,18 @@ type Step = (client: LibvirtClient, dom: DomainRef, flags: number) => Promise<vo
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** A change that sets a disk weight (the VM's, or one device's). */
+const setsWeight = (change: TuningChange): boolean =>
+  change.kind === 'blkio' || (change.kind === 'blkiodevice' && change.device.weight > 0);
+
+/**
+ * libvirt's refusal of a weight on a host whose I/O scheduler takes none. It checks only when a cgroup
+ * gets the weight: the next-boot definition takes it, and the VM then fails to start. Where the host
+ * cannot be read beforehand (a remote one), this refusal of the live part is the first sign.
+ */
+const refusesWeights = (libvirtText: string): boolean =>
+  /weight is valid only for bfq or cfq scheduler/.test(libvirtText);
+
 const ullong = (field: string, value: number): TypedParam => ({ field, type: 'ullong', value });
 
 /** The memory parameters of a memtune change (null = libvirt's "unlimited"; absent = unchanged). */
@@ -262,8 +274,7 @@ export class TuningService {
         issues[0]!.message,
         issues.map((i) => ({ path: ['change', ...i.path], message: i.message })),
       );
-    if (change.kind === 'blkio' || (change.kind === 'blkiodevice' && change.device.weight > 0))
-      this.checkDiskWeights(input.connectionId, dom.name);
+    if (setsWeight(change)) this.checkDiskWeights(input.connectionId, dom.name);
     return { client, dom, running, inactive };
   }
 
@@ -295,6 +306,12 @@ export class TuningService {
     const step = tuningStep(change);
     if (nextBootOnly(change)) return applyNextBootOnly(client, dom, step, changeName(change));
     const timing = running ? 'both' : 'next-boot';
+    // A weight libvirt takes into the definition but not into a cgroup (see refusesWeights): the
+    // definition as it was, to put back.
+    const undo =
+      running && setsWeight(change)
+        ? await client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE | DomainXMLFlags.SECURE)
+        : null;
     try {
       await step(client, dom, DomainAffect.CONFIG);
     } catch (e) {
@@ -313,6 +330,16 @@ export class TuningService {
       return { timing, live: 'applied', config: 'applied' };
     } catch (e) {
       const text = errorText(e);
+      if (undo !== null && refusesWeights(text)) {
+        await client.domainDefineXML(undo);
+        return {
+          timing,
+          live: 'unchanged',
+          config: 'failed',
+          message: `libvirt refused ${changeName(change)} of ${dom.name}: the host’s disk I/O scheduler takes no weights, and the VM would not start with one. Nothing was changed.`,
+          detail: text,
+        };
+      }
       return {
         timing,
         live: 'failed',

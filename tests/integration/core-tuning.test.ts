@@ -22,6 +22,7 @@ import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-p
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv, systemTestEnv } from '../support/env.js';
 import { readDiskWeightFile } from '../../electron/tuning/host-realtime.js';
+import { TuningService } from '../../electron/tuning/service.js';
 import { guestShell } from '../support/guest-shell.js';
 import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
@@ -207,6 +208,31 @@ describe.skipIf(!sys.available)(
       expect(t.live?.disks[0]?.iotune.totalBytesSec).toBe(1048576);
       expect(t.config.disks[0]?.iotune.totalBytesSec).toBe(1048576);
     });
+
+    it.runIf(noDiskWeights)(
+      `where the host cannot be read first (a remote one), libvirt’s refusal of a weight puts the definition back`,
+      async () => {
+        // The same service with the host's cgroups unreadable, as for a remote connection: the weight
+        // reaches libvirt, which keeps it in the definition and refuses it for the running VM.
+        const connections = {
+          getClient: () => f.client,
+          entry: () => ({ uri: sys.available ? sys.uri : '' }),
+        };
+        const blind = new TuningService(connections, () => null);
+        const before = await f.client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE);
+        const r = await blind.apply({
+          connectionId: f.connectionId,
+          uuid,
+          change: { kind: 'blkio', weight: 321 },
+        });
+        expect(r).toMatchObject({ live: 'unchanged', config: 'failed' });
+        expect(r.message).toMatch(
+          /the host’s disk I\/O scheduler takes no weights, .* Nothing was changed\.$/,
+        );
+        expect(r.detail).toMatch(/valid only for bfq or cfq scheduler/);
+        expect(await f.client.domainGetXMLDesc(dom, DomainXMLFlags.INACTIVE)).toBe(before);
+      },
+    );
 
     it('reads the throttled disk at about 1 MiB/s with dd inside the guest', async () => {
       // The shell answers first (the guest has booted), then 3 MiB are read past the guest's page cache.
