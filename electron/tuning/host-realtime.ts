@@ -63,7 +63,8 @@ export const readDiskWeightFile = (root = '/sys/fs/cgroup'): boolean | null => {
   // v2 has the files only below the root, where the io controller is enabled.
   const parents = VM_PARENTS.filter((p) => !(v2 && p === '')).map((p) => (p ? `${dir}/${p}` : dir));
   const parent = parents.find((p) => fs.existsSync(p));
-  if (parent === undefined || (v2 && !fs.existsSync(`${parent}/cgroup.controllers`))) return null;
+  if (parent === undefined) return null;
+  // v2: without the io controller in the VMs' slice there is nothing to tell by.
   if (v2 && !readOrNull(`${parent}/cgroup.controllers`)?.split(/\s+/).includes('io')) return null;
   return files.some((f) => fs.existsSync(`${parent}/${f}`));
 };

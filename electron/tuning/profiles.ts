@@ -9,7 +9,8 @@
  *   emulator threads on the node's other cores, memory from that node (hugepages when it has enough
  *   free), the host's CPU passed through, FIFO vCPUs, locked memory.
  * - Throughput: no pinning (the scheduler balances a busy host best), twice the default CPU shares, a
- *   high disk weight (none where the host's I/O scheduler takes no weights), the VM's virtio disks on an IOThread, the host's CPU passed through, no realtime.
+ *   high disk weight (none where the host's I/O scheduler takes no weights), the VM's virtio disks on
+ *   an IOThread, the host's CPU passed through, no realtime.
  */
 import { cpuRangesText } from '../../shared/model/index.js';
 import type { HostCell } from '../../shared/contract/tuning.js';
