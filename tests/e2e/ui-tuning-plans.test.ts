@@ -20,16 +20,16 @@ import {
   type LibvirtClient,
 } from '../../electron/libvirt/index.js';
 import { DomainXml, readDomainTuning, readRealtime } from '../../electron/libvirt-xml/index.js';
-import { readDiskWeightFile } from '../../electron/tuning/host-realtime.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { stageTinyGuest } from '../support/system-guest.js';
 import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { launchBrowser, startApp, stopAll, type RunningApp } from './support/app.js';
+import { hostLacksDiskWeights } from '../support/qemu-proc.js';
 import { reviewShots } from './ui-helpers.js';
 
 const sys = systemTestEnv();
-/** This machine's I/O scheduler takes no disk weights (no BFQ/CFQ): Throughput then sets none. */
-const noDiskWeights = readDiskWeightFile() === false;
+/** Throughput sets no disk weight where the host takes none, and a typed weight is refused. */
+const noDiskWeights = hostLacksDiskWeights();
 
 /** The host thread id of vCPU 0 of the guest's QEMU (its command line names the guest). */
 function vcpuTid(name: string): number {

@@ -10,11 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainAffect, DomainXMLFlags, type DomainRef } from '../../electron/libvirt/index.js';
 import { DomainXml, readDomainTuningMore } from '../../electron/libvirt-xml/index.js';
-import { readDiskWeightFile } from '../../electron/tuning/host-realtime.js';
 import type { RemoteError } from '../../shared/contract/index.js';
 import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../shared/contract/tuning.js';
 import type { SecurityView } from '../../shared/contract/tuning-security.js';
-import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
+import { guestCgroup, hostLacksDiskWeights, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { stageTinyGuest } from '../support/system-guest.js';
@@ -169,7 +168,7 @@ describe.skipIf(!sys.available)(
         await apply({ kind: 'blkiodevice', device: { ...device, readBytesSec: 0, writeIopsSec: 0 } });
         expect(readTrimmed(path.join(dir, 'blkio.throttle.read_bps_device'))).not.toContain(hostDisk!.majMin);
         expect((await get()).config.blkioDevices).toEqual([]);
-        if (readDiskWeightFile() === false) {
+        if (hostLacksDiskWeights()) {
           // A device weight where the kernel takes none: refused before libvirt, nothing changed.
           const w = await refused(() => apply({ kind: 'blkiodevice', device: { ...device, weight: 500 } }));
           expect(w.message).toMatch(

@@ -6,14 +6,20 @@
  * What this host lacks (realtime CPU time for VMs, a locked-memory allowance) is read from the same files
  * the test reads, and a VM asking for it is refused by libvirt at start exactly as the notes say.
  */
-import { readDiskWeightFile } from '../../electron/tuning/host-realtime.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef } from '../../electron/libvirt/index.js';
 import { parseCpuList } from '../../electron/libvirt-xml/index.js';
 import type { Proposal, ProposalRequest, TuningRealtimeOutput } from '../../shared/contract/tuning-plans.js';
-import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
+import {
+  guestBlkioWeightFile,
+  guestCgroup,
+  hostLacksDiskWeights,
+  qemuPid,
+  readTrimmed,
+  threadCpus,
+} from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { systemTestEnv, testEnv } from '../support/env.js';
 import { stageTinyGuest } from '../support/system-guest.js';
@@ -21,8 +27,8 @@ import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
 const sys = systemTestEnv();
-/** This machine's I/O scheduler takes no disk weights (no BFQ/CFQ): Throughput then sets none. */
-const noDiskWeights = readDiskWeightFile() === false;
+/** Throughput sets no disk weight where the host takes none. */
+const noDiskWeights = hostLacksDiskWeights();
 
 /** Thread name → scheduler policy (0 other, 1 FIFO, 2 RR, 3 batch, 5 idle) of each thread of a process. */
 function threadPolicies(pid: number): Map<string, number> {
@@ -206,9 +212,8 @@ describe.skipIf(!sys.available)(
         expect(p.notes.join(' ')).toMatch(/No disk weight: The host’s disk I\/O scheduler takes no weights/);
         expect(p.proposedXml).not.toMatch(/<blkiotune>/);
       } else {
-        const blkio = ['blkio.bfq.weight', 'blkio.weight']
-          .map((n) => path.join(guestCgroup('blkio', name), n))
-          .find((x) => fs.existsSync(x));
+        const blkio = guestBlkioWeightFile(name);
+        expect(blkio, 'a blkio weight file').toBeDefined();
         expect(readTrimmed(blkio!)).toMatch(/(^|\s)800$/);
       }
       const threads = [...threadPolicies(qemuPid(name)).keys()];

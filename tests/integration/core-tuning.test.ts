@@ -18,10 +18,16 @@ import {
 } from '../../electron/libvirt/index.js';
 import type { RemoteError } from '../../shared/contract/index.js';
 import type { TuningApplyOutput, TuningChange, TuningGetOutput } from '../../shared/contract/tuning.js';
-import { guestCgroup, qemuPid, readTrimmed, threadCpus } from '../support/qemu-proc.js';
+import {
+  guestBlkioWeightFile,
+  guestCgroup,
+  hostLacksDiskWeights,
+  qemuPid,
+  readTrimmed,
+  threadCpus,
+} from '../support/qemu-proc.js';
 import { startCore, type CoreFixture } from '../support/core.js';
 import { testEnv, systemTestEnv } from '../support/env.js';
-import { readDiskWeightFile } from '../../electron/tuning/host-realtime.js';
 import { TuningService } from '../../electron/tuning/service.js';
 import { guestShell } from '../support/guest-shell.js';
 import { stageTinyGuest } from '../support/system-guest.js';
@@ -29,8 +35,7 @@ import { tinyGuestXml, uniqueGuestName } from '../support/guest.js';
 import { until } from '../support/poll.js';
 
 const sys = systemTestEnv();
-/** This machine's I/O scheduler takes no disk weights (no BFQ/CFQ): libvirt refuses them here. */
-const noDiskWeights = readDiskWeightFile() === false;
+const noDiskWeights = hostLacksDiskWeights();
 const NO_WEIGHTS = 'this host’s disk I/O scheduler takes no weights (neither BFQ nor CFQ)';
 
 describe.skipIf(!sys.available)(
@@ -153,10 +158,7 @@ describe.skipIf(!sys.available)(
         expect(paramsToRecord(await f.client.domainGetBlkioParameters(dom, DomainAffect.LIVE)).weight).toBe(
           321,
         );
-        const dir = guestCgroup('blkio', name);
-        const file = ['blkio.bfq.weight', 'blkio.weight']
-          .map((n) => path.join(dir, n))
-          .find((p) => fs.existsSync(p));
+        const file = guestBlkioWeightFile(name);
         expect(file, 'a blkio weight file').toBeDefined();
         expect(readTrimmed(file!)).toMatch(/(^|\s)321$/);
       },

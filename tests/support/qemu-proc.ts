@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readDiskWeightFile } from '../../electron/tuning/host-realtime.js';
 
 /** The host pid of the guest's QEMU (its command line names the guest). */
 export function qemuPid(name: string): number {
@@ -57,3 +58,15 @@ export function guestCgroup(controller: string, name: string): string {
 }
 
 export const readTrimmed = (file: string): string => fs.readFileSync(file, 'utf8').trim();
+
+/** The guest's blkio weight file (BFQ's or CFQ's), if the kernel has one. */
+export const guestBlkioWeightFile = (name: string): string | undefined =>
+  ['blkio.bfq.weight', 'blkio.weight']
+    .map((n) => path.join(guestCgroup('blkio', name), n))
+    .find((p) => fs.existsSync(p));
+
+/**
+ * This machine's I/O scheduler takes no disk weights (neither BFQ nor CFQ): libvirt refuses them here,
+ * and the tests check the refusal instead of the cgroup.
+ */
+export const hostLacksDiskWeights = (): boolean => readDiskWeightFile() === false;
