@@ -6,12 +6,20 @@
  * Both sides do the same task, timed whole: an upload makes a new volume and fills it (VirtDesk's
  * storage.upload; virsh's `vol-create-as … --allocation 0` then `vol-upload`, which is how a virsh user
  * puts a file into a pool; --allocation 0 because VirtDesk makes the same sparse volume, virsh's default
- * would preallocate it). A download writes a new local file. virsh's time includes starting virsh
- * (twice for an upload), ours includes looking the pool up and checking the free space.
+ * would preallocate it). A download writes a new local file; both sides download the same volume
+ * (uploaded once before the rounds, not timed), so the daemon reads the same file for both. virsh's
+ * time includes starting virsh (twice for an upload), ours includes looking the pool up and checking
+ * the free space.
  *
- * The two sides alternate, and which one goes first alternates with each round, REPS rounds (median of
- * each side) after one warm-up round. `sync` (not timed) before every transfer, so the disk writeback of
- * the previous one does not land on the next. Figures:
+ * The two sides alternate, and which one goes first alternates with each round: REPS rounds (an even
+ * number, so each side goes first equally often; median of each side) after one warm-up round. Order
+ * matters on these machines: with virsh on both sides, the second download of a pair took 15–90 %
+ * longer than the first (2.0–2.3 s vs 2.6–4.0 s per GiB), most likely because the first one writes into
+ * the memory its predecessors' files just freed and the second into memory the hypervisor took back
+ * meanwhile (free page reporting). So each transfer removes its own predecessor (the volume or file of
+ * the same side) right before it, and neither side inherits the other's freed memory. `sync` (not
+ * timed) before every transfer, so the disk writeback of the previous one does not land on the next.
+ * Figures:
  * - storage.upload_ratio    VirtDesk MB/s ÷ virsh MB/s (upload, no read-back check)    target ≥ 1.0
  * - storage.upload_rss_mb   peak growth of our RSS during an upload                     target < 64
  * - storage.download_ratio  the same for a download                                     target ≥ 1.0
@@ -32,12 +40,14 @@ import { importBuilt } from './built.js';
 
 const run = promisify(execFile);
 const SIZE_MIB = Number(process.env.VD_BENCH_STORAGE_MIB ?? 1024);
-const REPS = Number(process.env.VD_BENCH_STORAGE_REPS ?? 5);
+/** Counted rounds, rounded up to an even number (see the module comment). */
+const REPS = 2 * Math.ceil(Number(process.env.VD_BENCH_STORAGE_REPS ?? 6) / 2);
 const MiB = 1024 * 1024;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  const mid = s.length / 2;
+  return s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 const cpuPair = (m: { cpu: number; daemonCpu: number }) => `${fmt(m.cpu, 1)}/${fmt(m.daemonCpu, 1)}`;
@@ -129,8 +139,9 @@ export default async function bench(): Promise<void> {
     const side = () => ({ vd: [] as Measured[], virsh: [] as Measured[] });
     const up = side();
     const down = side();
-    const vdUpload = () =>
-      measured(daemon.pid, () =>
+    const vdUpload = async () => {
+      await del('vd.img');
+      return measured(daemon.pid, () =>
         call('storage.upload', {
           pool,
           volume: 'vd.img',
@@ -139,40 +150,52 @@ export default async function bench(): Promise<void> {
           verify: false, // no read-back: virsh does not check either
         }),
       );
-    const virshUpload = () =>
-      measured(daemon.pid, async () => {
+    };
+    const virshUpload = async () => {
+      await del('virsh.img');
+      return measured(daemon.pid, async () => {
         await virsh('vol-create-as', pool, 'virsh.img', `${bytes}`, '--format', 'raw', '--allocation', '0');
         await virsh('vol-upload', '--pool', pool, 'virsh.img', src);
       });
-    const vdDownload = () =>
-      measured(daemon.pid, () =>
+    };
+    const vdDownload = async () => {
+      fs.rmSync(out('vd-down.img'), { force: true });
+      return measured(daemon.pid, () =>
         call('storage.download', {
           pool,
-          volume: 'vd.img',
+          volume: 'down.img',
           localPath: out('vd-down.img'),
           transferId: randomUUID(),
         }),
       );
-    const virshDownload = () =>
-      measured(daemon.pid, () => virsh('vol-download', '--pool', pool, 'virsh.img', out('virsh-down.img')));
+    };
+    const virshDownload = async () => {
+      fs.rmSync(out('virsh-down.img'), { force: true });
+      return measured(daemon.pid, () =>
+        virsh('vol-download', '--pool', pool, 'down.img', out('virsh-down.img')),
+      );
+    };
+    await call('storage.upload', {
+      pool,
+      volume: 'down.img',
+      localPath: src,
+      transferId: randomUUID(),
+      verify: false,
+    });
     const log: string[] = [];
     const loadBefore = os.loadavg();
     for (let rep = 0; rep < REPS + 1; rep++) {
       const warm = rep === 0;
       const vdFirst = rep % 2 === 0;
-      // Uploads, then downloads of what was uploaded (into new files), in this round's order.
+      // Uploads, then downloads (into new files), in this round's order.
       const [a, b] = vdFirst
         ? [await vdUpload(), await virshUpload()]
         : await virshUpload().then(async (b) => [await vdUpload(), b] as const);
-      fs.rmSync(out('vd-down.img'), { force: true });
-      fs.rmSync(out('virsh-down.img'), { force: true });
       const [c, d] = vdFirst
         ? [await vdDownload(), await virshDownload()]
         : await virshDownload().then(async (d) => [await vdDownload(), d] as const);
       if (fs.statSync(out('vd-down.img')).size !== bytes) throw new Error('VirtDesk downloaded a wrong size');
       if (fs.statSync(out('virsh-down.img')).size !== bytes) throw new Error('virsh downloaded a wrong size');
-      await del('vd.img');
-      await del('virsh.img');
       const pair = (x: Measured, y: Measured) =>
         `${fmt(x.ms, 0)} vs ${fmt(y.ms, 0)} ms (CPU s client/daemon ${cpuPair(x)} vs ${cpuPair(y)})`;
       log.push(
@@ -185,6 +208,9 @@ export default async function bench(): Promise<void> {
       down.vd.push(c);
       down.virsh.push(d);
     }
+    await del('vd.img');
+    await del('virsh.img');
+    await del('down.img');
     for (const line of log) console.log(line);
     // A default upload (with the read-back sha256 check), once, for the record.
     const checked = await measured(daemon.pid, () =>
