@@ -43,7 +43,7 @@ export interface StreamSink {
   attach(engine: Engine, serial: number, prog: number, vers: number, proc: number): void;
   /**
    * A packet of the stream. Its payload is valid only during this call: the memory is reused for
-   * later reads (socket-reads.ts), so what is kept must be copied.
+   * later reads (socket-reads.ts), so what is kept must be copied or borrowed (borrowRead).
    */
   onPacket(packet: Packet): void;
   /** The opening call succeeded (called just before its promise resolves). */

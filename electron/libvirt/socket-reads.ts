@@ -19,8 +19,14 @@
  * `REUSE_AFTER` later slabs. The engine relies on that short grace for the one view it holds across
  * events (the start of a frame whose rest is still coming: the next chunk, which always lands in
  * memory the view does not cover once its slab is full, makes it copy that start); everything else it
- * hands on it copies first (decoded replies and events, stream data; see stream.ts). A listener that
- * keeps a chunk must copy it.
+ * hands on it copies first (decoded replies and events), or borrows (stream data; see stream.ts). A
+ * listener that keeps a chunk must copy or borrow it.
+ *
+ * Borrowing (`borrowRead`/`returnRead`) keeps a view valid for as long as it is needed: a slab with
+ * views out is not reused until every one came back; a view never returned keeps its slab from reuse
+ * for good (it is then collected with the view). A download's file writer returns each chunk once it
+ * is in the file, so its packets go from the socket to the file without a copy (copying them cost
+ * about a tenth of a download's client CPU).
  */
 import type net from 'node:net';
 
@@ -31,13 +37,67 @@ export const SLAB_BYTES = 1024 * 1024;
 
 /** Retired slabs wait for this many later slabs to be read into before they are reused. */
 export const REUSE_AFTER = 2;
+/** Free slabs kept for reuse while nothing is borrowed (more are left to the collector). */
+export const KEEP_FREE = REUSE_AFTER + 1;
+/**
+ * Free slabs kept at most while views are borrowed: what a download's consumer holds at once (its
+ * unread data, what its file writer queues and gathers) comes back in bursts, and every slab dropped
+ * then is a fresh one allocated later, whose first touch of each page costs the kernel (and a VM's
+ * host) more than the transfer of it.
+ */
+export const KEEP_FREE_BORROWED = 16;
+
+interface Slab {
+  readonly buf: Buffer;
+  readonly owner: ReadSlabs;
+  /** Borrowed views not returned yet. */
+  borrowed: number;
+  /** The owner's retirement count when it was retired; 0 while it is being read into. */
+  retiredAt: number;
+  /** Left to the collector: returns no longer put it back for reuse. */
+  dropped: boolean;
+}
+
+/**
+ * Every slab by its memory, so a view finds the slab it lies in. A view borrowed and never returned
+ * keeps its slab out of reuse and the owner at its larger free-slab bound (bounded either way).
+ */
+const slabOf = new WeakMap<ArrayBufferLike, Slab>();
+/** Views borrowed and not yet returned: only these count on return (a second return is ignored). */
+const borrowedViews = new WeakSet<Uint8Array>();
+
+/**
+ * Keeps the memory under `view` (a chunk of a read, or a view into one) from reuse until returnRead().
+ * False, and nothing kept, when the view is not in a read slab (then it must be copied to be kept).
+ */
+export function borrowRead(view: Uint8Array): boolean {
+  const slab = slabOf.get(view.buffer);
+  if (!slab || slab.dropped || borrowedViews.has(view)) return false;
+  if (slab.borrowed++ === 0) slab.owner.lent(slab);
+  borrowedViews.add(view);
+  return true;
+}
+
+/** Gives back a view borrowRead() took (the same object); false for anything else. */
+export function returnRead(view: Uint8Array): boolean {
+  if (!borrowedViews.delete(view)) return false;
+  const slab = slabOf.get(view.buffer);
+  if (slab && --slab.borrowed === 0) slab.owner.returned(slab);
+  return true;
+}
 
 /** Hands out read buffers of at least `minRead` bytes from slabs of `slabBytes`, reusing slabs. */
 export class ReadSlabs {
-  private slab: Buffer | null = null;
+  private slab: Slab | null = null;
   private used = 0;
-  /** Full slabs, oldest first; the first is reused once more than REUSE_AFTER wait. */
-  private readonly retired: Buffer[] = [];
+  /** Slabs retired so far (a slab's `retiredAt` counts in these). */
+  private retirements = 0;
+  /** Retired slabs with nothing borrowed, candidates for reuse once their grace is over. */
+  private readonly free: Slab[] = [];
+  /** Slabs with borrowed views out. */
+  private lentSlabs = 0;
+  /** Slabs allocated so far (for tests and measurements). */
+  allocated = 0;
 
   constructor(
     private readonly minRead = MIN_READ_BYTES,
@@ -48,23 +108,69 @@ export class ReadSlabs {
 
   /** The buffer the next read goes into: the unused rest of the slab. */
   next(): Buffer {
-    if (!this.slab || this.slab.length - this.used < this.minRead) {
-      // A slab is retired only once full, that is after a read into it was taken: so a slab leaves the
-      // queue only after reads (and their 'data' events) into REUSE_AFTER slabs retired after it.
-      if (this.slab) this.retired.push(this.slab);
-      this.slab =
-        this.retired.length > REUSE_AFTER
-          ? (this.retired.shift() as Buffer)
-          : Buffer.allocUnsafeSlow(this.slabBytes);
+    // Back to the resting size once a transfer gave everything back.
+    if (this.lentSlabs === 0 && this.free.length > KEEP_FREE) this.trim(KEEP_FREE);
+    if (!this.slab || this.slab.buf.length - this.used < this.minRead) {
+      // A slab is retired only once full, that is after a read into it was taken: so a slab is reused
+      // only after reads (and their 'data' events) into REUSE_AFTER slabs retired after it.
+      if (this.slab) {
+        this.slab.retiredAt = ++this.retirements;
+        if (this.slab.borrowed === 0) this.keep(this.slab);
+      }
+      const i = this.free.findIndex((s) => s.borrowed === 0 && this.retirements - s.retiredAt >= REUSE_AFTER);
+      this.slab = i >= 0 ? this.free.splice(i, 1)[0]! : this.allocate();
+      this.slab.retiredAt = 0;
       this.used = 0;
     }
-    return this.slab.subarray(this.used);
+    return this.slab.buf.subarray(this.used);
   }
 
   /** Takes the `n` bytes a read put into the buffer `next()` gave; returns them as a view. */
   take(n: number, buf: Buffer): Buffer {
     this.used += n;
     return buf.subarray(0, n);
+  }
+
+  /** The first view of `slab` was borrowed (see borrowRead). */
+  lent(slab: Slab): void {
+    if (!slab.dropped) this.lentSlabs++;
+  }
+
+  /** The last borrowed view of `slab` came back (see returnRead). */
+  returned(slab: Slab): void {
+    if (!slab.dropped) this.lentSlabs--;
+    // A slab still being read into is simply read on; a retired one may be reused again (it is in the
+    // free list already when a view was borrowed late, within its grace).
+    if (slab.retiredAt > 0 && !slab.dropped && !this.free.includes(slab)) this.keep(slab);
+  }
+
+  private keep(slab: Slab): void {
+    this.free.push(slab);
+    this.trim(this.lentSlabs > 0 ? KEEP_FREE_BORROWED : KEEP_FREE);
+  }
+
+  /** Leaves the oldest free slabs beyond `keep` to the collector. */
+  private trim(keep: number): void {
+    while (this.free.length > keep) {
+      const extra = this.free.shift()!;
+      if (extra.borrowed > 0) this.lentSlabs--; // borrowed late (see returned): its return is ignored now
+      extra.dropped = true;
+      slabOf.delete(extra.buf.buffer);
+    }
+  }
+
+  private allocate(): Slab {
+    // allocUnsafeSlow: never a slice of Node's shared pool, so the memory identifies the slab.
+    const slab: Slab = {
+      buf: Buffer.allocUnsafeSlow(this.slabBytes),
+      owner: this,
+      borrowed: 0,
+      retiredAt: 0,
+      dropped: false,
+    };
+    slabOf.set(slab.buf.buffer, slab);
+    this.allocated++;
+    return slab;
   }
 }
 

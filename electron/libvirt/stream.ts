@@ -20,13 +20,17 @@
  * - 'abort' (default for consoles): the stream is aborted with an error, the connection is unaffected,
  *   so a stuck console viewer cannot stall VM management.
  *
- * Incoming data is copied out of the packet (whose memory the connection reuses for later reads, see
- * socket-reads.ts) into buffers of the stream's own: a packet-sized one from a pool for bulk data, which
- * a consumer done with a chunk may give back with recycle() (a download's file writer does), so a long
- * download reuses a few MiB instead of allocating one buffer per packet.
+ * Incoming data lies in memory the connection reuses for later reads (socket-reads.ts). A consumer done
+ * with a chunk may give it back with recycle() (a download's file writer does). Once it has done so, the
+ * stream trusts it to give back the rest too: bulk data is then borrowed from the read slabs and handed
+ * on as it is, without a copy, and each chunk given back frees its slab for reuse. Until then (and for
+ * consumers that keep chunks, such as a screenshot's), data is copied into buffers of the stream's own:
+ * a packet-sized one from a pool for bulk data, reused once given back, so a long transfer reuses a few
+ * MiB instead of allocating one buffer per packet.
  */
 import { Duplex } from 'node:stream';
 import { BufferPool } from './buffer-pool.js';
+import { borrowRead, returnRead } from './socket-reads.js';
 import { LibvirtConnectionError, ProtocolError } from './errors.js';
 import type { Engine, StreamSink } from './engine.js';
 import {
@@ -80,6 +84,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
   private heldError: Error | null = null;
   /** Buffers for bulk data, made on the first large packet (a console never needs them). */
   private pool: BufferPool | null = null;
+  /** Set by the first recycle(): the consumer gives chunks back, so bulk data may be borrowed. */
+  private consumerRecycles = false;
 
   constructor(opts: LibvirtStreamOptions = {}) {
     super({ readableHighWaterMark: opts.readableHighWaterMark ?? 1024 * 1024, allowHalfOpen: true });
@@ -167,7 +173,8 @@ export class LibvirtStream extends Duplex implements StreamSink {
    * collected.
    */
   recycle(chunk: Uint8Array): void {
-    this.pool?.give(chunk);
+    this.consumerRecycles = true;
+    if (!returnRead(chunk)) this.pool?.give(chunk);
   }
 
   onConnectionClosed(error: Error): void {
@@ -285,10 +292,11 @@ export class LibvirtStream extends Duplex implements StreamSink {
     else this.heldError ??= err;
   }
 
-  /** A copy of a packet's data in memory of our own (the packet's is reused for later reads). */
+  /** A packet's data, borrowed or copied (the packet's memory is reused for later reads). */
   private own(payload: Buffer): Buffer {
     if (payload.length < POOLED_FROM || payload.length > VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX)
       return Buffer.from(payload);
+    if (this.consumerRecycles && borrowRead(payload)) return payload;
     this.pool ??= new BufferPool(VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX, POOL_KEEP);
     const buf = this.pool.take();
     payload.copy(buf);

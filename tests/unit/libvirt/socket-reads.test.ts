@@ -5,10 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  KEEP_FREE,
   MIN_READ_BYTES,
   REUSE_AFTER,
   ReadSlabs,
+  borrowRead,
   largeReads,
+  returnRead,
 } from '../../../electron/libvirt/socket-reads.js';
 
 const cleanups: (() => void)[] = [];
@@ -53,6 +56,57 @@ describe('ReadSlabs', () => {
     const again = slabs.next(); // EAGAIN: nothing taken, the same room is offered
     expect(again.buffer).toBe(a.buffer);
     expect(again.byteOffset).toBe(a.byteOffset);
+  });
+
+  it('keeps a borrowed view out of reuse until it comes back, then reuses its slab', () => {
+    const slabs = new ReadSlabs(100, 100); // one read per slab
+    const read = (fill: number): Buffer => {
+      const buf = slabs.next();
+      buf.fill(fill, 0, 100);
+      return slabs.take(100, buf);
+    };
+    const kept = read(7).subarray(10, 60); // a packet's payload inside the read
+    expect(borrowRead(kept)).toBe(true);
+    const later = Array.from({ length: 12 }, (_, i) => read(100 + i).buffer);
+    expect(later).not.toContain(kept.buffer);
+    expect(kept.every((b) => b === 7)).toBe(true);
+    expect(returnRead(kept)).toBe(true);
+    const afterReturn = Array.from({ length: REUSE_AFTER + 2 }, (_, i) => read(200 + i).buffer);
+    expect(afterReturn).toContain(kept.buffer);
+  });
+
+  it('lends only read memory, and takes each borrowed view back once', () => {
+    const slabs = new ReadSlabs(100, 250);
+    const buf = slabs.next();
+    const view = slabs.take(50, buf);
+    expect(borrowRead(Buffer.alloc(50))).toBe(false); // not a read: must be copied to be kept
+    expect(returnRead(Buffer.alloc(50))).toBe(false);
+    expect(borrowRead(view)).toBe(true);
+    expect(borrowRead(view)).toBe(false); // the same view twice would be given back twice
+    expect(returnRead(view)).toBe(true);
+    expect(returnRead(view)).toBe(false); // a second return must not free memory someone else holds
+  });
+
+  it('keeps more free slabs while views are out and goes back to KEEP_FREE once all came back', () => {
+    const slabs = new ReadSlabs(100, 100);
+    const views: Buffer[] = [];
+    for (let i = 0; i < 10; i++) {
+      const buf = slabs.next();
+      views.push(slabs.take(100, buf));
+      borrowRead(views[i]!);
+    }
+    expect(slabs.allocated).toBe(10);
+    // Nine come back while the transfer goes on (the last view is still out): later reads reuse them,
+    // nothing new is allocated.
+    for (const v of views.slice(0, 9)) returnRead(v);
+    for (let i = 0; i < 6; i++) slabs.take(100, slabs.next());
+    expect(slabs.allocated).toBe(10);
+    // Nothing is out any more: the next read leaves all but KEEP_FREE free slabs to the collector
+    // (a slab left so can no longer be borrowed from), plus the one being read into.
+    returnRead(views[9]!);
+    slabs.next();
+    const stillKept = views.filter((v) => borrowRead(v)).length;
+    expect(stillKept).toBeLessThanOrEqual(KEEP_FREE + 1);
   });
 
   it('refuses a slab smaller than one read', () => {

@@ -9,6 +9,7 @@ import {
   encodeRemoteError,
   type Packet,
 } from '../../../electron/libvirt/packet.js';
+import { SLAB_BYTES } from '../../../electron/libvirt/socket-reads.js';
 import { LibvirtStream } from '../../../electron/libvirt/stream.js';
 import { opaque, string, struct, voidT } from '../../../electron/libvirt/xdr/schema.js';
 import { FakeDaemon, reply, replyError, sendStream, type FakeClient } from './fake-daemon.js';
@@ -324,6 +325,36 @@ describe('libvirt streams', () => {
       expect(memories.size).toBeLessThan(PACKETS / 4);
       // Giving back what is not the stream's own, or twice, changes nothing.
       stream.recycle(Buffer.alloc(10));
+    });
+
+    it('once chunks come back, later ones are the read memory itself, intact while the consumer holds them', async () => {
+      const c = await slabbed();
+      const { stream } = await c.openStream(PROC_DOWNLOAD, voidT, undefined, voidT, 'read');
+      const held: Buffer[] = [];
+      let i = 0;
+      let wrong = -1;
+      let borrowed = 0;
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (chunk: Buffer) => {
+          // Lent straight out of a read slab (not copied into a packet-sized buffer of the stream's).
+          if (chunk.buffer.byteLength === SLAB_BYTES) borrowed++;
+          held.push(chunk);
+          // Like a file writer with a few chunks in flight: each is checked and given back later.
+          while (held.length > 8 || (held.length > 0 && i === PACKETS - 1)) {
+            const k = i - held.length + 1;
+            const oldest = held.shift()!;
+            if (wrong < 0 && !oldest.equals(packet(k))) wrong = k;
+            stream.recycle(oldest);
+          }
+          i++;
+        });
+        stream.on('end', resolve);
+        stream.on('error', reject);
+      });
+      expect(i).toBe(PACKETS);
+      expect(wrong).toBe(-1);
+      // The first chunks are copies (nothing came back yet); frames cut by a slab's end are too.
+      expect(borrowed).toBeGreaterThan(PACKETS / 2);
     });
   });
 });
