@@ -22,10 +22,15 @@ const newFile = (): string => {
  * A stand-in file (pure logic: the short writes a real disk gives only when nearly full) that takes at
  * most `max` bytes per call, or fails from byte `failAt` on.
  */
-function memoryFile(max: number, failAt = Infinity): { handle: FileHandle; data: () => Buffer } {
+function memoryFile(
+  max: number,
+  failAt = Infinity,
+): { handle: FileHandle; data: () => Buffer; writes: () => number[] } {
   const bytes = Buffer.alloc(1 << 20);
   let end = 0;
+  const calls: number[] = [];
   const put = (bufs: Buffer[], pos: number): { bytesWritten: number } => {
+    calls.push(bufs.reduce((n, b) => n + b.length, 0));
     if (pos >= failAt) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     const room = Math.min(max, failAt - pos); // a disk filling up: a short write, then the error
     let n = 0;
@@ -42,7 +47,7 @@ function memoryFile(max: number, failAt = Infinity): { handle: FileHandle; data:
     write: async (b: Buffer, off: number, len: number, pos: number) => put([b.subarray(off, off + len)], pos),
     writev: async (bufs: Buffer[], pos: number) => put(bufs, pos),
   } as unknown as FileHandle;
-  return { handle, data: () => bytes.subarray(0, end) };
+  return { handle, data: () => bytes.subarray(0, end), writes: () => calls };
 }
 
 describe('FileSink', () => {
@@ -86,5 +91,33 @@ describe('FileSink', () => {
     // What was given to a write comes back, failed or not (nothing more was written after the failure).
     expect(back.length).toBeGreaterThan(0);
     expect(back.every((c) => chunks.some((sent) => sent === c))).toBe(true);
+  });
+
+  it('gathers chunks into writes of at least batchBytes, the rest at the end', async () => {
+    const chunks = Array.from({ length: 40 }, () => randomBytes(10_000)); // 400,000 bytes
+    const mem = memoryFile(1 << 20);
+    await pipeline(Readable.from(chunks), new FileSink(mem.handle, { batchBytes: 64 * 1024 }));
+    expect(mem.data().equals(Buffer.concat(chunks))).toBe(true);
+    const sizes = mem.writes();
+    expect(sizes.slice(0, -1).every((n) => n >= 64 * 1024)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(400_000);
+    // Without batches the first chunk goes out alone, as soon as it comes.
+    const each = memoryFile(1 << 20);
+    await pipeline(Readable.from(chunks), new FileSink(each.handle, { batchBytes: 0 }));
+    expect(each.writes()[0]).toBe(10_000);
+    expect(each.data().equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it('hands gathered chunks back when destroyed before they were written', async () => {
+    const mem = memoryFile(1 << 20);
+    const back: Buffer[] = [];
+    const sink = new FileSink(mem.handle, { written: (c) => back.push(c) });
+    const failed = new Promise((resolve) => sink.once('error', resolve));
+    const chunks = [randomBytes(1000), randomBytes(2000)];
+    for (const c of chunks) sink.write(c);
+    sink.destroy(new Error('cancelled'));
+    expect(((await failed) as Error).message).toBe('cancelled');
+    expect(back).toEqual(chunks);
+    expect(mem.writes()).toEqual([]); // nothing half-written behind the caller's back
   });
 });
