@@ -32,9 +32,20 @@
  * On a VM whose free memory goes back to its host (free page reporting), a download's largest and
  * least steady cost is the kernel's copy into the new file's page cache: its fresh pages are backed by
  * the host only on first touch. System-wide profiles of single downloads put that write at 0.36 to
- * 1.5 s per GiB for virsh and 0.7 to 1.6 s for us (same volume, same round), against about half a
- * second for all the rest of either client. Neither the size of our writes (each 256 KiB packet, or
- * 1 MiB gathered) nor a collection before the run changed the ratio in A/B rounds of one run.
+ * 1.5 s per GiB for virsh and 0.7 to 1.6 s for us (same volume, same round); all the rest of the
+ * client cost virsh 0.43 to 0.52 s per GiB and us 0.57 to 0.80 s. Neither the size of our writes (each
+ * 256 KiB packet, or 1 MiB gathered), nor a collection before each transfer, nor downloading over a
+ * connection that carried no upload changed the ratio in A/B rounds of one run.
+ *
+ * The daemon sends one data packet at a time and reads the next only once the last is in the socket
+ * (remote_daemon_stream.c); it sends a 1 GiB volume as 4096 packets of 262,120 bytes, each followed by
+ * one of 24 (the rest of its 256 KiB read), so a download is 8192 round trips between the daemon's
+ * event loop and its client. On two shared cores the daemon's main thread waited for a core about as
+ * long as it ran (~1 s each per GiB, `perf sched timehist`, both clients), so whatever CPU the client
+ * takes at the same time lengthens the chain: per GiB, our threads ran 1.2–1.45 s (main 0.45, the file
+ * writes 0.65–0.9 across libuv's pool, V8's helpers 0.1) against virsh's 0.77–0.9 s. Lowering the
+ * priority of the threads that write the file (nice 19) moved the ratio from 0.78 to 0.90 in 10 rounds
+ * each; the same writes in a worker thread of their own, at nice 0 or 19, did not (0.74 and ~0.87).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
