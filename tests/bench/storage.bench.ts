@@ -44,8 +44,9 @@
  * long as it ran (~1 s each per GiB, `perf sched timehist`, both clients), so whatever CPU the client
  * takes at the same time lengthens the chain: per GiB, our threads ran 1.2–1.45 s (main 0.45, the file
  * writes 0.65–0.9 across libuv's pool, V8's helpers 0.1) against virsh's 0.77–0.9 s. Lowering the
- * priority of the threads that write the file (nice 19) moved the ratio from 0.78 to 0.90 in 10 rounds
- * each; the same writes in a worker thread of their own, at nice 0 or 19, did not (0.74 and ~0.87).
+ * priority of the threads that write the file (nice 19 on the four threads started last, taken to be
+ * libuv's pool; not checked further) moved the ratio from 0.78 to 0.90 in 10 rounds each; the same
+ * writes in a worker thread of their own, at nice 0 or 19, did not (0.74 and ~0.87).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
