@@ -16,7 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   copyCapsFiles,
+  crashSignal,
+  debugLogConf,
+  keepCrashEvidence,
   projectCache,
+  saveMaps,
   OWNER_FILE,
   sweepStaleFolders,
   installHooks,
@@ -261,11 +265,11 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       fs.writeFileSync(file, text);
       if (isRoot()) fs.chownSync(file, acct.uid, acct.gid);
     };
+    // The daemon user cannot create files in `dir` itself: a debug log there is made for it.
+    writeOwned(path.join(dir, 'libvirtd-debug.log'), '');
     writeOwned(
       path.join(libvirtConf, 'libvirtd.conf'),
-      ['# written by tests/support/daemon.ts', 'log_outputs="3:stderr"', opts.libvirtdConf ?? '', ''].join(
-        '\n',
-      ),
+      ['# written by tests/support/daemon.ts', ...debugLogConf(dir), opts.libvirtdConf ?? '', ''].join('\n'),
     );
     writeOwned(
       path.join(libvirtConf, 'qemu.conf'),
@@ -313,6 +317,7 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       file = LIBVIRTD;
       args = daemonArgs;
     }
+    let stopping: Promise<void> | undefined;
     const launch = async (): Promise<ChildProcess> => {
       const fd = fs.openSync(logPath, 'a');
       const c = spawn(file, args, {
@@ -323,13 +328,17 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       });
       fs.closeSync(fd);
       daemonPid = c.pid;
+      c.once('exit', (code, signal) => {
+        const crash = crashSignal(code, signal);
+        if (crash && !stopping) keepCrashEvidence(`private libvirtd ${c.pid} (${socketPath})`, dir, crash);
+      });
       await waitForSocket(c, socketPath, logPath, 'libvirtd', opts.startTimeoutMs ?? 30_000);
+      saveMaps(c.pid, dir);
       return c;
     };
     child = await launch();
     let started: ChildProcess = child;
 
-    let stopping: Promise<void> | undefined;
     const uidFilter = isRoot() ? acct.uid : undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {

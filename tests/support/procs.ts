@@ -6,6 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -232,3 +233,78 @@ export async function waitForSocket(
 /** A folder under the project's `.cache/` (kept between runs, ignored by git). */
 export const projectCache = (name: string): string =>
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', name);
+
+/**
+ * libvirt 9.0's daemon has been seen to crash mid-run (SIGSEGV in its GLib timer clean-up), and a
+ * crashed private daemon's folder — its log with it — used to go at the end of the run, leaving only
+ * "connection refused" in the failing tests. These are the signals that mean it ended by itself.
+ */
+const CRASH_SIGNALS: ReadonlySet<string> = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGFPE']);
+
+/**
+ * The crash signal behind an exit, or undefined when it was not a crash: a signal seen directly, or a
+ * shell's `128 + n` exit code (the system daemon's namespace init is a shell waiting for libvirtd).
+ */
+export function crashSignal(code: number | null, signal: NodeJS.Signals | null): string | undefined {
+  if (signal) return CRASH_SIGNALS.has(signal) ? signal : undefined;
+  if (code === null || code <= 128) return undefined;
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
+  return name && CRASH_SIGNALS.has(name) ? name : undefined;
+}
+
+/** Where the logs of crashed daemons are kept (ignored by git, like the screenshots beside it). */
+export const CRASH_ARCHIVE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'test-artifacts',
+  'daemon-crashes',
+);
+
+/**
+ * Copies a crashed daemon's logs (`*.log`, and the `libvirtd.maps` taken at start, which turns the
+ * addresses in a debug log or the kernel's segfault line into library offsets) out of its folder before
+ * the folder goes, and says so on stderr with the time, so the failing tests can be matched to it.
+ */
+export function keepCrashEvidence(what: string, dir: string, signal: string): string {
+  const when = new Date().toISOString();
+  const dest = path.join(CRASH_ARCHIVE, `${path.basename(dir)}-${when.replace(/[:.]/g, '-')}`);
+  try {
+    fs.mkdirSync(dest, { recursive: true });
+    for (const f of fs.readdirSync(dir)) {
+      if (f.endsWith('.log') || f === MAPS_FILE) fs.copyFileSync(path.join(dir, f), path.join(dest, f));
+    }
+  } catch (err) {
+    process.stderr.write(`[virtdesk-test] could not keep the logs of ${dir}: ${String(err)}\n`);
+  }
+  process.stderr.write(
+    `[virtdesk-test] ${what} crashed (${signal}) at ${when}; every test using it fails from here on. ` +
+      `Its logs are kept in ${dest}. Log tail:\n${tail(path.join(dir, 'libvirtd.log'), 2000)}\n`,
+  );
+  return dest;
+}
+
+export const MAPS_FILE = 'libvirtd.maps';
+
+/** Saves a running daemon's memory map into its folder (see keepCrashEvidence). */
+export function saveMaps(pid: number | undefined, dir: string): void {
+  if (pid === undefined) return;
+  const maps = readProc(pid, 'maps');
+  if (maps) fs.writeFileSync(path.join(dir, MAPS_FILE), maps);
+}
+
+/**
+ * Extra libvirtd.conf lines when `VIRTDESK_TEST_LIBVIRTD_LOG_FILTERS` is set (libvirt's log_filters
+ * syntax, e.g. "1:util.eventglib 1:rpc"): those messages go to `<dir>/libvirtd-debug.log`, kept with
+ * the rest if the daemon crashes. For chasing a daemon crash; off by default (the files get large).
+ */
+export function debugLogConf(dir: string): string[] {
+  const filters = process.env.VIRTDESK_TEST_LIBVIRTD_LOG_FILTERS;
+  if (!filters) return ['log_outputs="3:stderr"'];
+  if (!/^[\w.:+ -]+$/.test(filters))
+    throw new Error(`VIRTDESK_TEST_LIBVIRTD_LOG_FILTERS: bad filters: ${filters}`);
+  return [
+    `log_filters="${filters}"`,
+    `log_outputs="3:stderr 1:file:${path.join(dir, 'libvirtd-debug.log')}"`,
+  ];
+}

@@ -26,6 +26,10 @@ import {
   projectCache,
   OWNER_FILE,
   sweepStaleFolders,
+  crashSignal,
+  debugLogConf,
+  keepCrashEvidence,
+  saveMaps,
   type FolderOwner,
   installHooks,
   live,
@@ -247,7 +251,7 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
       path.join(config, 'libvirtd.conf'),
       [
         '# written by tests/support/system-daemon.ts',
-        'log_outputs="3:stderr"',
+        ...debugLogConf(dir),
         // Only root may use this daemon; no polkit in a test namespace.
         'unix_sock_group="root"',
         'unix_sock_ro_perms="0700"',
@@ -302,6 +306,13 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
       },
     );
     fs.closeSync(logFd);
+    let stopping: Promise<void> | undefined;
+    // The namespace lives as long as libvirtd: the init shell ends with libvirtd's status, 128 + n for
+    // a signal, and unshare passes it on.
+    child.once('exit', (code, signal) => {
+      const crash = crashSignal(code, signal);
+      if (crash && !stopping) keepCrashEvidence(`private system libvirtd (${socketPath})`, dir, crash);
+    });
     const unsharePid = child.pid!;
     owner.unsharePid = unsharePid;
     owner.unshareStart = procStart(unsharePid);
@@ -309,6 +320,7 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
     await waitForSocket(child, socketPath, logPath, 'system libvirtd', opts.startTimeoutMs ?? 60_000);
     const nsPid = childOf(unsharePid);
     if (nsPid === undefined) throw new Error('system libvirtd: the namespace init could not be found');
+    saveMaps(childOf(nsPid), dir);
 
     const uri = `qemu+unix:///system?socket=${socketPath}`;
     const inNamespace = (argv: string[]): string =>
@@ -317,7 +329,6 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
         timeout: 30_000,
       });
 
-    let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         // Guests first, through libvirt, so it removes their cgroups itself; whatever is left is undone
