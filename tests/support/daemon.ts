@@ -16,9 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   copyCapsFiles,
-  crashSignal,
   debugLogConf,
-  keepCrashEvidence,
+  watchForCrash,
   projectCache,
   saveMaps,
   OWNER_FILE,
@@ -328,10 +327,7 @@ export async function startPrivateDaemon(opts: StartDaemonOptions = {}): Promise
       });
       fs.closeSync(fd);
       daemonPid = c.pid;
-      c.once('exit', (code, signal) => {
-        const crash = crashSignal(code, signal);
-        if (crash && !stopping) keepCrashEvidence(`private libvirtd ${c.pid} (${socketPath})`, dir, crash);
-      });
+      watchForCrash(c, `private libvirtd ${c.pid} (${socketPath})`, dir, () => stopping !== undefined);
       await waitForSocket(c, socketPath, logPath, 'libvirtd', opts.startTimeoutMs ?? 30_000);
       saveMaps(c.pid, dir);
       return c;

@@ -284,6 +284,14 @@ export function keepCrashEvidence(what: string, dir: string, signal: string): st
   return dest;
 }
 
+/** Keeps a crashed daemon's evidence when `child` ends by a crash signal while nobody is stopping it. */
+export function watchForCrash(child: ChildProcess, what: string, dir: string, stopping: () => boolean): void {
+  child.once('exit', (code, signal) => {
+    const crash = crashSignal(code, signal);
+    if (crash && !stopping()) keepCrashEvidence(what, dir, crash);
+  });
+}
+
 export const MAPS_FILE = 'libvirtd.maps';
 
 /** Saves a running daemon's memory map into its folder (see keepCrashEvidence). */

@@ -26,9 +26,8 @@ import {
   projectCache,
   OWNER_FILE,
   sweepStaleFolders,
-  crashSignal,
   debugLogConf,
-  keepCrashEvidence,
+  watchForCrash,
   saveMaps,
   type FolderOwner,
   installHooks,
@@ -309,10 +308,7 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
     let stopping: Promise<void> | undefined;
     // The namespace lives as long as libvirtd: the init shell ends with libvirtd's status, 128 + n for
     // a signal, and unshare passes it on.
-    child.once('exit', (code, signal) => {
-      const crash = crashSignal(code, signal);
-      if (crash && !stopping) keepCrashEvidence(`private system libvirtd (${socketPath})`, dir, crash);
-    });
+    watchForCrash(child, `private system libvirtd (${socketPath})`, dir, () => stopping !== undefined);
     const unsharePid = child.pid!;
     owner.unsharePid = unsharePid;
     owner.unshareStart = procStart(unsharePid);
