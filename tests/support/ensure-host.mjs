@@ -33,6 +33,7 @@ const PACKAGES = [
   'tgt', // a userspace iSCSI target for the iSCSI pool tests (tests/support/iscsi-target.ts)
   'libvirt-daemon-driver-storage-iscsi-direct', // iSCSI-direct pools (libiscsi; no kernel initiator)
   'open-iscsi', // iscsiadm: libvirt's iSCSI discovery and login (only where the kernel has iscsi_tcp)
+  'gdb', // the thread stacks of a private libvirtd that stops answering mid-run (tests/support/daemon-watch.ts)
 ];
 const TEST_USER = 'virtdesk-test';
 const TEST_HOME = `/var/lib/${TEST_USER}`;

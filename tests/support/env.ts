@@ -7,6 +7,8 @@
  * Inside Vitest the values come from `inject()` (provided by the globalSetup); outside (e.g. a bench
  * script run with tsx after the global setup exported them) from `process.env`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { inject } from 'vitest';
 
 export interface TestEnvValues {
@@ -21,7 +23,10 @@ export interface TestEnvValues {
   /** uid/gid the private daemon runs as (virtdesk-test when the run is root). */
   VIRTDESK_TEST_DAEMON_UID: string;
   VIRTDESK_TEST_DAEMON_GID: string;
-  /** pid of the private libvirtd (tests that stop it with SIGSTOP must SIGCONT it in a `finally`). */
+  /**
+   * pid of the private libvirtd at start (`testEnv().daemonPid` is the current one). Tests that stop it
+   * with SIGSTOP must SIGCONT it in a `finally`.
+   */
   VIRTDESK_TEST_DAEMON_PID: string;
 }
 
@@ -110,8 +115,22 @@ export function testEnv(): TestEnv {
     virtType: read('VIRTDESK_TEST_VIRT_TYPE') === 'kvm' ? 'kvm' : 'qemu',
     daemonUid: Number(read('VIRTDESK_TEST_DAEMON_UID')),
     daemonGid: Number(read('VIRTDESK_TEST_DAEMON_GID')),
-    daemonPid: Number(read('VIRTDESK_TEST_DAEMON_PID')),
+    daemonPid: currentDaemonPid(read('VIRTDESK_TEST_SOCKET')),
   };
+}
+
+/**
+ * The private daemon's pid now: libvirtd's pid file beside its socket, which a restart by the run's
+ * daemon watch (./daemon-watch.ts) rewrites; the pid it started with when there is no file.
+ */
+function currentDaemonPid(socketPath: string): number {
+  try {
+    const pid = Number(fs.readFileSync(path.join(path.dirname(socketPath), 'libvirtd.pid'), 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0) return pid;
+  } catch {
+    /* no pid file: the value from the start */
+  }
+  return Number(read('VIRTDESK_TEST_DAEMON_PID'));
 }
 
 export type SystemEnv =

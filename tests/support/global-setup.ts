@@ -4,8 +4,15 @@
  * `provide()` (read them with `testEnv()` from ./env.ts) and `process.env` (set before any worker is
  * spawned, so workers and the processes they start inherit them). The teardown stops the daemon — its
  * guests included — and removes its folder; exit/signal hooks in ./daemon.ts cover aborted runs.
+ *
+ * Both shared daemons are watched (./daemon-watch.ts): one that crashes or hangs mid-run is recorded as
+ * an incident, and the session daemon is restarted at the same socket. The incidents are repeated last,
+ * after the daemons stopped, so they are at the end of the run's output with the failures they explain.
  */
+import fs from 'node:fs';
 import type { TestProject } from 'vitest/node';
+import { describeIncident, INCIDENTS_FILE } from './daemon-incidents.js';
+import { watchDaemon, type DaemonWatch } from './daemon-watch.js';
 import { SYSTEM_ENV_KEYS, TEST_ENV_KEYS, type SystemEnvValues } from './env.js';
 import { startSystemDaemon, systemDaemonUnavailable, type SystemDaemon } from './system-daemon.js';
 import { startTestBed, type TestBed } from './testbed.js';
@@ -14,6 +21,7 @@ const log = (msg: string) => process.stderr.write(`[virtdesk-test] ${msg}\n`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = Date.now();
+  fs.rmSync(INCIDENTS_FILE, { force: true });
   let bed: TestBed | undefined = await startTestBed({ log });
   for (const key of TEST_ENV_KEYS) project.provide(key, bed.values[key]);
   log(
@@ -52,7 +60,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.env[key] = systemValues[key];
   }
 
+  const session = bed.daemon;
+  const watches: DaemonWatch[] = [
+    watchDaemon(
+      {
+        name: 'private libvirtd (session)',
+        uri: session.qemuUri,
+        pid: () => session.pid,
+        dir: session.dir,
+        restart: () => session.restart(),
+      },
+      { log },
+    ),
+  ];
+  if (system) {
+    const sys = system;
+    // Not restarted: its namespace ends with it, and the tests hold its coordinates.
+    watches.push(
+      watchDaemon(
+        { name: 'private system libvirtd', uri: sys.uri, pid: () => sys.daemonPid(), dir: sys.dir },
+        { log },
+      ),
+    );
+  }
+
   return async () => {
+    await Promise.all(watches.map((w) => w.stop()));
     const s = system;
     system = undefined;
     if (s) {
@@ -64,5 +97,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     bed = undefined;
     await b.stop();
     log(`private libvirtd stopped, ${b.daemon.dir} removed`);
+    for (const incident of watches.flatMap((w) => w.incidents)) {
+      log(`daemon incident: ${describeIncident(incident)}`);
+    }
   };
 }

@@ -230,9 +230,15 @@ export async function waitForSocket(
   }
 }
 
+/** A path under the project's root (this file is tests/support/procs.ts). */
+export const projectPath = (...parts: string[]): string =>
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', ...parts);
+
 /** A folder under the project's `.cache/` (kept between runs, ignored by git). */
-export const projectCache = (name: string): string =>
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', name);
+export const projectCache = (name: string): string => projectPath('.cache', name);
+
+/** What a test run leaves for people to look at (screenshots, daemon logs): ignored by git. */
+export const ARTIFACTS_DIR = projectPath('test-artifacts');
 
 /**
  * libvirt 9.0's daemon has been seen to crash mid-run (SIGSEGV in its GLib timer clean-up), and a
@@ -253,13 +259,7 @@ export function crashSignal(code: number | null, signal: NodeJS.Signals | null):
 }
 
 /** Where the logs of crashed daemons are kept (ignored by git, like the screenshots beside it). */
-export const CRASH_ARCHIVE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'test-artifacts',
-  'daemon-crashes',
-);
+export const CRASH_ARCHIVE = path.join(ARTIFACTS_DIR, 'daemon-crashes');
 
 /**
  * Copies a crashed daemon's logs (`*.log`, and the `libvirtd.maps` taken at start, which turns the
@@ -268,6 +268,19 @@ export const CRASH_ARCHIVE = path.resolve(
  */
 export function keepCrashEvidence(what: string, dir: string, signal: string): string {
   const when = new Date().toISOString();
+  const dest = archiveDaemonLogs(dir, when);
+  process.stderr.write(
+    `[virtdesk-test] ${what} crashed (${signal}) at ${when}; the tests using it fail until it is back. ` +
+      `Its logs are kept in ${dest}. Log tail:\n${tail(path.join(dir, 'libvirtd.log'), 2000)}\n`,
+  );
+  return dest;
+}
+
+/**
+ * Copies a daemon's logs (`*.log`) and the memory map taken at its start out of its folder, which goes at
+ * the end of the run, into a new folder of the archive named after it and `when`; returns that folder.
+ */
+export function archiveDaemonLogs(dir: string, when: string): string {
   const dest = path.join(CRASH_ARCHIVE, `${path.basename(dir)}-${when.replace(/[:.]/g, '-')}`);
   try {
     fs.mkdirSync(dest, { recursive: true });
@@ -277,10 +290,6 @@ export function keepCrashEvidence(what: string, dir: string, signal: string): st
   } catch (err) {
     process.stderr.write(`[virtdesk-test] could not keep the logs of ${dir}: ${String(err)}\n`);
   }
-  process.stderr.write(
-    `[virtdesk-test] ${what} crashed (${signal}) at ${when}; every test using it fails from here on. ` +
-      `Its logs are kept in ${dest}. Log tail:\n${tail(path.join(dir, 'libvirtd.log'), 2000)}\n`,
-  );
   return dest;
 }
 

@@ -33,6 +33,7 @@ import {
   installHooks,
   live,
   procStart,
+  readProc,
   removeDir,
   signalAll,
   waitGone,
@@ -91,6 +92,8 @@ export interface SystemDaemon {
   logPath: string;
   /** Host pid of the namespace's init: `nsenter --target <nsPid>` runs a command inside. */
   nsPid: number;
+  /** Host pid of libvirtd (the namespace init's child), or undefined when it is gone. */
+  daemonPid(): number | undefined;
   /** Runs a command inside the daemon's mount and network namespaces (e.g. `ip link`) and returns stdout. */
   inNamespace(argv: string[]): string;
   /** Kills guests, dnsmasq and the daemon, removes leftover guest cgroups and the folder. Idempotent. */
@@ -356,7 +359,13 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
       return stopping;
     };
 
-    return { uri, socketPath, dir, scratchDir, logPath, nsPid, inNamespace, stop };
+    const daemonPid = () => {
+      const pid = childOf(nsPid);
+      return pid !== undefined && readProc(pid, 'comm')?.toString('utf8').trim() === 'libvirtd'
+        ? pid
+        : undefined;
+    };
+    return { uri, socketPath, dir, scratchDir, logPath, nsPid, daemonPid, inNamespace, stop };
   } catch (err) {
     syncCleanup();
     live.delete(dir);
