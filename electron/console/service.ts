@@ -8,7 +8,6 @@ import type { CallInput, CallOutput } from '../../shared/contract/index.js';
 import type { ClientSession } from '../base/handlers.js';
 import {
   DomainAffect,
-  DomainConsoleFlags,
   DomainXMLFlags,
   ErrorCode,
   libvirtCode,
@@ -92,7 +91,7 @@ export class ConsoleService {
       isRunning: () => this.isRunning(input.connectionId, input.vmUuid),
       openStream: async (): Promise<Duplex> => {
         const { client, dom } = await this.dom(input.connectionId, input.vmUuid);
-        return client.domainOpenConsole(dom, null, DomainConsoleFlags.FORCE);
+        return client.domainTakeConsole(dom);
       },
     });
   }

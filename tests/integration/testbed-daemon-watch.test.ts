@@ -12,7 +12,11 @@ import { openConnection } from '../../electron/libvirt/index.js';
 import { readIncidents } from '../support/daemon-incidents.js';
 import { watchDaemon, type DaemonWatch } from '../support/daemon-watch.js';
 import { startPrivateDaemon, type PrivateDaemon } from '../support/daemon.js';
+import { systemTestEnv } from '../support/env.js';
 import { until } from '../support/poll.js';
+import { startSystemDaemon } from '../support/system-daemon.js';
+
+const sys = systemTestEnv();
 
 describe('test bed: the daemon watch', () => {
   let daemon: PrivateDaemon;
@@ -94,3 +98,49 @@ describe('test bed: the daemon watch', () => {
     await answersAgain();
   });
 });
+
+describe.skipIf(!sys.available)(
+  `test bed: the daemon watch on a system daemon${sys.available ? '' : ` (skipped: ${sys.skip})`}`,
+  () => {
+    it('restarts a crashed system daemon in a new namespace on the same socket; what was defined stays', async () => {
+      const daemon = await startSystemDaemon();
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-watch-'));
+      let watch: DaemonWatch | undefined;
+      try {
+        const file = path.join(scratch, 'incidents.jsonl');
+        const client = await openConnection(daemon.uri);
+        const net = await client.networkDefineXML(
+          '<network><name>vdt-watch</name><bridge name="vdtwatch0"/></network>',
+        );
+        await client.close();
+        watch = watchDaemon(
+          {
+            name: 'the watched system daemon',
+            uri: daemon.uri,
+            pid: () => daemon.daemonPid(),
+            dir: daemon.dir,
+            restart: () => daemon.restart(),
+          },
+          { intervalMs: 200, hangMs: 3000, incidentsFile: file, log: () => undefined },
+        );
+        await new Promise((r) => setTimeout(r, 500));
+        const nsBefore = daemon.nsPid;
+        process.kill(daemon.daemonPid()!, 'SIGSEGV');
+        await until('the crash incident', 60_000, () => readIncidents(file).length === 1);
+        expect(readIncidents(file)[0]).toMatchObject({ kind: 'crash', recovered: expect.any(Number) });
+        expect(daemon.nsPid).not.toBe(nsBefore);
+        expect(fs.readFileSync(path.join(daemon.dir, 'ns.pid'), 'utf8').trim()).toBe(String(daemon.nsPid));
+        const again = await openConnection(daemon.uri);
+        try {
+          expect((await again.connectListAllNetworks()).map((n) => n.name)).toContain(net.name);
+        } finally {
+          await again.close();
+        }
+      } finally {
+        await watch?.stop();
+        await daemon.stop();
+        fs.rmSync(scratch, { recursive: true, force: true });
+      }
+    });
+  },
+);

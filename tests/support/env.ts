@@ -124,13 +124,10 @@ export function testEnv(): TestEnv {
  * daemon watch (./daemon-watch.ts) rewrites; the pid it started with when there is no file.
  */
 function currentDaemonPid(socketPath: string): number {
-  try {
-    const pid = Number(fs.readFileSync(path.join(path.dirname(socketPath), 'libvirtd.pid'), 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0) return pid;
-  } catch {
-    /* no pid file: the value from the start */
-  }
-  return Number(read('VIRTDESK_TEST_DAEMON_PID'));
+  return (
+    pidFromFile(path.join(path.dirname(socketPath), 'libvirtd.pid')) ??
+    Number(read('VIRTDESK_TEST_DAEMON_PID'))
+  );
 }
 
 export type SystemEnv =
@@ -161,10 +158,28 @@ export function systemTestEnv(): SystemEnv {
         'the private system daemon was not started (run in the integration project)',
     };
   }
+  const scratchDir = lookup('VIRTDESK_TEST_SYSTEM_DIR') ?? '';
   return {
     available: true,
     uri,
-    scratchDir: lookup('VIRTDESK_TEST_SYSTEM_DIR') ?? '',
-    nsPid: Number(lookup('VIRTDESK_TEST_SYSTEM_NSPID')),
+    scratchDir,
+    nsPid:
+      pidFromFile(path.join(path.dirname(scratchDir), NS_PID_FILE)) ??
+      Number(lookup('VIRTDESK_TEST_SYSTEM_NSPID')),
   };
+}
+
+/**
+ * The system daemon's namespace init pid, in the daemon's folder (beside `scratch/`): a restart by the
+ * run's daemon watch (./daemon-watch.ts) starts a new namespace and rewrites it.
+ */
+export const NS_PID_FILE = 'ns.pid';
+
+function pidFromFile(file: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@
  * guests included — and removes its folder; exit/signal hooks in ./daemon.ts cover aborted runs.
  *
  * Both shared daemons are watched (./daemon-watch.ts): one that crashes or hangs mid-run is recorded as
- * an incident, and the session daemon is restarted at the same socket. The incidents are repeated last,
+ * an incident, and the daemon is restarted at the same socket. The incidents are repeated last,
  * after the daemons stopped, so they are at the end of the run's output with the failures they explain.
  */
 import fs from 'node:fs';
@@ -75,10 +75,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ];
   if (system) {
     const sys = system;
-    // Not restarted: its namespace ends with it, and the tests hold its coordinates.
     watches.push(
       watchDaemon(
-        { name: 'private system libvirtd', uri: sys.uri, pid: () => sys.daemonPid(), dir: sys.dir },
+        {
+          name: 'private system libvirtd',
+          uri: sys.uri,
+          pid: () => sys.daemonPid(),
+          dir: sys.dir,
+          restart: () => sys.restart(),
+        },
         { log },
       ),
     );

@@ -1,6 +1,6 @@
 /** Talking to the tiny guest's shell over libvirt's console stream (VirtDesk's own client). */
 import type { Duplex } from 'node:stream';
-import { constants, type DomainRef, type LibvirtClient } from '../../electron/libvirt/index.js';
+import { type DomainRef, type LibvirtClient } from '../../electron/libvirt/index.js';
 import { until } from './poll.js';
 
 /**
@@ -18,7 +18,7 @@ export async function guestShell(
   timeoutMs = 30_000,
   retypeMs = 5_000,
 ): Promise<RegExpExecArray> {
-  const console: Duplex = await client.domainOpenConsole(dom, null, constants.DomainConsoleFlags.FORCE);
+  const console: Duplex = await client.domainTakeConsole(dom);
   let out = '';
   console.on('data', (b: Buffer) => (out += b.toString('latin1')));
   const type = () => console.write(`\n${command}\n`);

@@ -9,7 +9,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import {
   describeIncident,
   planRerun,
@@ -17,10 +16,11 @@ import {
   type DaemonIncident,
   type FileOutcome,
 } from './daemon-incidents.js';
-import { ARTIFACTS_DIR, projectPath } from './procs.js';
+import { FILE_TIMES, readFileTimes } from './file-times-reporter.js';
+import { projectPath } from './procs.js';
 
-const REPORT = path.join(ARTIFACTS_DIR, 'vitest-report.json');
 const VITEST = projectPath('node_modules', 'vitest', 'vitest.mjs');
+const TIMES_REPORTER = projectPath('tests', 'support', 'file-times-reporter.ts');
 const say = (msg: string) => process.stderr.write(`[run-vitest] ${msg}\n`);
 
 function vitest(args: string[]): number {
@@ -28,28 +28,18 @@ function vitest(args: string[]): number {
   return r.status ?? 1;
 }
 
-function fileOutcomes(): FileOutcome[] | undefined {
-  try {
-    const report = JSON.parse(fs.readFileSync(REPORT, 'utf8')) as { testResults?: FileOutcome[] };
-    return report.testResults?.map((r) => ({ ...r, name: path.relative(projectPath(), r.name) }));
-  } catch {
-    return undefined;
-  }
-}
-
 function main(): number {
   const args = process.argv.slice(2);
-  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  fs.rmSync(REPORT, { force: true });
-  const first = vitest(['--reporter=default', '--reporter=json', `--outputFile.json=${REPORT}`, ...args]);
+  fs.rmSync(FILE_TIMES, { force: true });
+  const first = vitest(['--reporter=default', `--reporter=${TIMES_REPORTER}`, ...args]);
   const runEnd = Date.now();
   if (first === 0) return 0;
   const incidents: DaemonIncident[] = readIncidents();
   if (incidents.length === 0) return first;
   for (const i of incidents) say(`daemon incident: ${describeIncident(i)}`);
-  const files = fileOutcomes();
+  const files: FileOutcome[] | undefined = readFileTimes();
   if (!files) {
-    say(`no report from the run (${REPORT}): nothing is run again`);
+    say(`no file times from the run (${FILE_TIMES}): nothing is run again`);
     return first;
   }
   const plan = planRerun(files, incidents, runEnd);

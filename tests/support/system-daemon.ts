@@ -21,6 +21,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { NS_PID_FILE } from './env.js';
 import {
   copyCapsFiles,
   projectCache,
@@ -90,7 +91,7 @@ export interface SystemDaemon {
   /** A folder with the same path inside and outside the namespace (pools, images, files for guests). */
   scratchDir: string;
   logPath: string;
-  /** Host pid of the namespace's init: `nsenter --target <nsPid>` runs a command inside. */
+  /** Host pid of the namespace's init now: `nsenter --target <nsPid>` runs a command inside. */
   nsPid: number;
   /** Host pid of libvirtd (the namespace init's child), or undefined when it is gone. */
   daemonPid(): number | undefined;
@@ -98,6 +99,11 @@ export interface SystemDaemon {
   inNamespace(argv: string[]): string;
   /** Kills guests, dnsmasq and the daemon, removes leftover guest cgroups and the folder. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Starts it again in a new namespace on the same folder and socket (after a crash or hang): what was
+   * defined stays, what ran is gone. `nsPid` changes; `systemTestEnv()` reads the current one.
+   */
+  restart(): Promise<void>;
 }
 
 export interface StartSystemDaemonOptions {
@@ -280,46 +286,53 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
 
     const socketPath = path.join(dir, 'run', 'libvirt-sock');
     const logPath = path.join(dir, 'libvirtd.log');
-    const logFd = fs.openSync(logPath, 'a');
     const bindArgs = BINDS.flatMap(([name, target]) => [path.join(dir, name), target]);
-    const child = spawn(
-      UNSHARE,
-      [
-        '--mount',
-        '--net',
-        '--pid',
-        '--fork',
-        '--kill-child',
-        '--mount-proc',
-        '--propagation',
-        'private',
-        '--',
-        '/bin/sh',
-        '-c',
-        INIT_SCRIPT,
-        'virtdesk-sysd-init',
-        dir,
-        ...bindArgs,
-      ],
-      {
-        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
-        stdio: ['ignore', logFd, logFd],
-        detached: true,
-      },
-    );
-    fs.closeSync(logFd);
     let stopping: Promise<void> | undefined;
-    // The namespace lives as long as libvirtd: the init shell ends with libvirtd's status, 128 + n for
-    // a signal, and unshare passes it on.
-    watchForCrash(child, `private system libvirtd (${socketPath})`, dir, () => stopping !== undefined);
-    const unsharePid = child.pid!;
-    owner.unsharePid = unsharePid;
-    owner.unshareStart = procStart(unsharePid);
-    writeOwner();
-    await waitForSocket(child, socketPath, logPath, 'system libvirtd', opts.startTimeoutMs ?? 60_000);
-    const nsPid = childOf(unsharePid);
-    if (nsPid === undefined) throw new Error('system libvirtd: the namespace init could not be found');
-    saveMaps(childOf(nsPid), dir);
+    let unsharePid = 0;
+    let nsPid = 0;
+    const launch = async (): Promise<void> => {
+      const logFd = fs.openSync(logPath, 'a');
+      const child = spawn(
+        UNSHARE,
+        [
+          '--mount',
+          '--net',
+          '--pid',
+          '--fork',
+          '--kill-child',
+          '--mount-proc',
+          '--propagation',
+          'private',
+          '--',
+          '/bin/sh',
+          '-c',
+          INIT_SCRIPT,
+          'virtdesk-sysd-init',
+          dir,
+          ...bindArgs,
+        ],
+        {
+          env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
+          stdio: ['ignore', logFd, logFd],
+          detached: true,
+        },
+      );
+      fs.closeSync(logFd);
+      // The namespace lives as long as libvirtd: the init shell ends with libvirtd's status, 128 + n for
+      // a signal, and unshare passes it on.
+      watchForCrash(child, `private system libvirtd (${socketPath})`, dir, () => stopping !== undefined);
+      unsharePid = child.pid!;
+      owner.unsharePid = unsharePid;
+      owner.unshareStart = procStart(unsharePid);
+      writeOwner();
+      await waitForSocket(child, socketPath, logPath, 'system libvirtd', opts.startTimeoutMs ?? 60_000);
+      const init = childOf(unsharePid);
+      if (init === undefined) throw new Error('system libvirtd: the namespace init could not be found');
+      nsPid = init;
+      fs.writeFileSync(path.join(dir, NS_PID_FILE), `${nsPid}\n`);
+      saveMaps(childOf(nsPid), dir);
+    };
+    await launch();
 
     const uri = `qemu+unix:///system?socket=${socketPath}`;
     const inNamespace = (argv: string[]): string =>
@@ -359,13 +372,36 @@ export async function startSystemDaemon(opts: StartSystemDaemonOptions = {}): Pr
       return stopping;
     };
 
+    const restart = async (): Promise<void> => {
+      // Killing unshare ends the namespace and every process in it; its guests' cgroups stay behind.
+      const names = domainNames(dir);
+      signalAll([unsharePid], 'SIGKILL');
+      await waitGone([unsharePid, nsPid], 5000);
+      removeGuestCgroups(names);
+      fs.rmSync(socketPath, { force: true });
+      await launch();
+    };
+
     const daemonPid = () => {
       const pid = childOf(nsPid);
       return pid !== undefined && readProc(pid, 'comm')?.toString('utf8').trim() === 'libvirtd'
         ? pid
         : undefined;
     };
-    return { uri, socketPath, dir, scratchDir, logPath, nsPid, daemonPid, inNamespace, stop };
+    return {
+      uri,
+      socketPath,
+      dir,
+      scratchDir,
+      logPath,
+      get nsPid() {
+        return nsPid;
+      },
+      daemonPid,
+      inNamespace,
+      stop,
+      restart,
+    };
   } catch (err) {
     syncCleanup();
     live.delete(dir);

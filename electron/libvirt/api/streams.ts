@@ -3,7 +3,8 @@
  */
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { toWireDomain } from '../convert.js';
-import { ProtocolError } from '../errors.js';
+import { libvirtCode, ProtocolError } from '../errors.js';
+import { DomainConsoleFlags, VIR_ERR_OPERATION_FAILED } from '../protocol/constants.js';
 import { RpcCore } from '../rpc-core.js';
 import type { DomainRef, StorageVolRef } from '../types.js';
 
@@ -18,6 +19,9 @@ export const MAX_SCREENSHOT_BYTES = 64 * 1024 * 1024;
  * A volume's bytes: a Readable whose chunks the consumer may give back once done with them
  * (recycle, see stream.ts), so the memory is reused for later packets.
  */
+/** Between plain console opens while the console is busy (see domainTakeConsole). */
+const CONSOLE_RETRY_MS = 50;
+
 export type DownloadStream = Readable & { recycle(chunk: Uint8Array): void };
 
 export class StreamApi extends RpcCore {
@@ -32,6 +36,30 @@ export class StreamApi extends RpcCore {
       flags,
     });
     return stream;
+  }
+
+  /**
+   * Opens a domain console, taking it over from another reader only when it stays busy. libvirt 9.0's
+   * daemon deadlocks for good when a FORCE open meets the abort of the console's previous stream (its
+   * device table lock is held while the old stream's lock is taken, and the event loop aborting that
+   * stream holds the stream's lock and waits for the table): a reader that closes the console and opens
+   * it again at once, as a reconnect does, sets that up. So a plain open comes first, retried while the
+   * daemon says the console is in use (an abort still under way clears in milliseconds), and FORCE only
+   * after `politeMs`: then the other reader is a live one, such as `virsh console`.
+   */
+  async domainTakeConsole(dom: DomainRef, devName: string | null = null, politeMs = 1000): Promise<Duplex> {
+    const deadline = Date.now() + politeMs;
+    for (;;) {
+      try {
+        return await this.domainOpenConsole(dom, devName, 0);
+      } catch (e) {
+        // "Active console session exists for this domain" (also a PTY not assigned yet: worth a retry).
+        if (libvirtCode(e) !== VIR_ERR_OPERATION_FAILED) throw e;
+        if (Date.now() >= deadline) break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, CONSOLE_RETRY_MS));
+    }
+    return this.domainOpenConsole(dom, devName, DomainConsoleFlags.FORCE);
   }
 
   /**
