@@ -14,9 +14,24 @@ import { watchDaemon, type DaemonWatch } from '../support/daemon-watch.js';
 import { startPrivateDaemon, type PrivateDaemon } from '../support/daemon.js';
 import { systemTestEnv } from '../support/env.js';
 import { until } from '../support/poll.js';
+import { CRASH_ARCHIVE } from '../support/procs.js';
 import { startSystemDaemon } from '../support/system-daemon.js';
 
 const sys = systemTestEnv();
+
+/** The crashes these tests cause keep their evidence like real ones; it goes with the test. */
+function removeEvidenceOf(daemonDir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(CRASH_ARCHIVE);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (n.startsWith(`${path.basename(daemonDir)}-`))
+      fs.rmSync(path.join(CRASH_ARCHIVE, n), { recursive: true });
+  }
+}
 
 describe('test bed: the daemon watch', () => {
   let daemon: PrivateDaemon;
@@ -39,6 +54,7 @@ describe('test bed: the daemon watch', () => {
   });
   afterAll(async () => {
     await daemon?.stop();
+    if (daemon) removeEvidenceOf(daemon.dir);
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -139,6 +155,7 @@ describe.skipIf(!sys.available)(
       } finally {
         await watch?.stop();
         await daemon.stop();
+        removeEvidenceOf(daemon.dir);
         fs.rmSync(scratch, { recursive: true, force: true });
       }
     });
