@@ -25,22 +25,32 @@ export interface DaemonIncident {
 /** One line of JSON per incident, written as they happen (a run that is killed keeps what it found). */
 export const INCIDENTS_FILE = path.join(ARTIFACTS_DIR, 'daemon-incidents.jsonl');
 
-export function recordIncident(incident: DaemonIncident, file = INCIDENTS_FILE): void {
+/** Appends `value` to a JSON-lines file (the incidents, the file times of ./file-times-reporter.ts). */
+export function appendJsonLine(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.appendFileSync(file, JSON.stringify(incident) + '\n');
+  fs.appendFileSync(file, JSON.stringify(value) + '\n');
 }
 
-export function readIncidents(file = INCIDENTS_FILE): DaemonIncident[] {
+/** Every value of a JSON-lines file, or undefined when there is no such file. */
+export function readJsonLines<T>(file: string): T[] | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    return [];
+    return undefined;
   }
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DaemonIncident);
+    .map((line) => JSON.parse(line) as T);
+}
+
+export function recordIncident(incident: DaemonIncident, file = INCIDENTS_FILE): void {
+  appendJsonLine(file, incident);
+}
+
+export function readIncidents(file = INCIDENTS_FILE): DaemonIncident[] {
+  return readJsonLines<DaemonIncident>(file) ?? [];
 }
 
 const time = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
@@ -50,7 +60,7 @@ export function describeIncident(i: DaemonIncident): string {
   return `${i.daemon} ${i.kind === 'crash' ? 'crashed' : 'stopped answering'} after ${time(i.lastAnswer)}, found at ${time(i.detected)}, ${back}: ${i.detail}`;
 }
 
-/** A test file's outcome, as Vitest's JSON reporter gives it. */
+/** How a test file ended and when it ran (ms since the epoch), from ./file-times-reporter.ts. */
 export interface FileOutcome {
   name: string;
   status: string;

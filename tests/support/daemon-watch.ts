@@ -123,38 +123,35 @@ export function watchDaemon(daemon: WatchedDaemon, opts: WatchOptions = {}): Dae
     return false;
   };
 
+  /** Records an incident and brings the daemon back if it can; true when it answers again. */
   const handle = async (kind: DaemonIncident['kind'], pid: number | undefined, since: number) => {
     handling = true;
     try {
-      return await handleIncident(kind, pid, since);
+      const detected = Date.now();
+      const evidence = archiveDaemonLogs(daemon.dir, new Date(detected).toISOString());
+      let detail = `logs kept in ${evidence}`;
+      if (kind === 'hang' && pid !== undefined) {
+        const stacks = await threadStacks(pid);
+        fs.writeFileSync(path.join(evidence, 'stacks.txt'), stacks);
+        detail = `main thread in ${mainThreadTop(stacks)}; every thread's stack and the logs kept in ${evidence}`;
+      }
+      const record: DaemonIncident = { daemon: daemon.name, kind, lastAnswer: since, detected, detail };
+      if (daemon.restart && !stopped) {
+        log(`${daemon.name} ${kind === 'crash' ? 'is gone' : 'does not answer'}: restarting it`);
+        try {
+          await daemon.restart();
+          if (await answersWithin(60_000)) record.recovered = Date.now();
+        } catch (err) {
+          record.detail += `; the restart failed: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      incidents.push(record);
+      recordIncident(record, opts.incidentsFile);
+      log(describeIncident(record));
+      return record.recovered !== undefined;
     } finally {
       handling = false;
     }
-  };
-
-  const handleIncident = async (kind: DaemonIncident['kind'], pid: number | undefined, since: number) => {
-    const detected = Date.now();
-    const evidence = archiveDaemonLogs(daemon.dir, new Date(detected).toISOString());
-    let detail = `logs kept in ${evidence}`;
-    if (kind === 'hang' && pid !== undefined) {
-      const stacks = await threadStacks(pid);
-      fs.writeFileSync(path.join(evidence, 'stacks.txt'), stacks);
-      detail = `main thread in ${mainThreadTop(stacks)}; every thread's stack and the logs kept in ${evidence}`;
-    }
-    const record: DaemonIncident = { daemon: daemon.name, kind, lastAnswer: since, detected, detail };
-    if (daemon.restart && !stopped) {
-      log(`${daemon.name} ${kind === 'crash' ? 'is gone' : 'does not answer'}: restarting it`);
-      try {
-        await daemon.restart();
-        if (await answersWithin(60_000)) record.recovered = Date.now();
-      } catch (err) {
-        record.detail += `; the restart failed: ${err instanceof Error ? err.message : String(err)}`;
-      }
-    }
-    incidents.push(record);
-    recordIncident(record, opts.incidentsFile);
-    log(describeIncident(record));
-    return record.recovered !== undefined;
   };
 
   const loop = (async () => {

@@ -1,23 +1,17 @@
 /**
  * A Vitest reporter that writes when each test file ran and how it ended, one JSON line per file, for
  * ./run-vitest.ts to lay beside the daemon incidents (Vitest's own JSON report gives every file the run's
- * start time).
+ * start time). The file is removed by ./run-vitest.ts before each run.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import type { FileOutcome } from './daemon-incidents.js';
+import { appendJsonLine, readJsonLines, type FileOutcome } from './daemon-incidents.js';
 import { ARTIFACTS_DIR, projectPath } from './procs.js';
 
 export const FILE_TIMES = path.join(ARTIFACTS_DIR, 'test-file-times.jsonl');
 
 export default class FileTimesReporter implements Reporter {
   private readonly started = new Map<string, number>();
-
-  onInit(): void {
-    fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    fs.rmSync(FILE_TIMES, { force: true });
-  }
 
   onTestModuleQueued(m: TestModule): void {
     this.started.set(m.moduleId, Date.now());
@@ -35,18 +29,9 @@ export default class FileTimesReporter implements Reporter {
       startTime: this.started.get(m.moduleId) ?? endTime,
       endTime,
     };
-    fs.appendFileSync(FILE_TIMES, JSON.stringify(outcome) + '\n');
+    appendJsonLine(FILE_TIMES, outcome);
   }
 }
 
-export function readFileTimes(file = FILE_TIMES): FileOutcome[] | undefined {
-  try {
-    return fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as FileOutcome);
-  } catch {
-    return undefined;
-  }
-}
+export const readFileTimes = (file = FILE_TIMES): FileOutcome[] | undefined =>
+  readJsonLines<FileOutcome>(file);

@@ -15,13 +15,13 @@ import type { DomainRef, StorageVolRef } from '../types.js';
  */
 export const MAX_SCREENSHOT_BYTES = 64 * 1024 * 1024;
 
+/** Between plain console opens while the console is busy (see domainTakeConsole). */
+const CONSOLE_RETRY_MS = 50;
+
 /**
  * A volume's bytes: a Readable whose chunks the consumer may give back once done with them
  * (recycle, see stream.ts), so the memory is reused for later packets.
  */
-/** Between plain console opens while the console is busy (see domainTakeConsole). */
-const CONSOLE_RETRY_MS = 50;
-
 export type DownloadStream = Readable & { recycle(chunk: Uint8Array): void };
 
 export class StreamApi extends RpcCore {
